@@ -1,0 +1,59 @@
+package io.tsfleet.protocol.sock;
+
+/**
+ * The {@code TSFLEET_SOCK} generic netlink family: the in-band equivalent, on a broker connection, of
+ * what a netlink client does to its socket with {@code setsockopt}/{@code getsockopt}/{@code getsockname}.
+ * It is resolved through the controller like any family; its id is dynamic.
+ *
+ * <ul>
+ *   <li>{@link #CMD_SET}: any of {@link #ATTR_RCVBUF} ({@code SO_RCVBUF}: the kernel doubles the value,
+ *       clamps it to {@code 2 * rmem_max} and to at least 2304), {@link #ATTR_RCVBUFFORCE}
+ *       ({@code SO_RCVBUFFORCE}: no {@code rmem_max} clamp, needs privilege), {@link #ATTR_NO_ENOBUFS}
+ *       ({@code NETLINK_NO_ENOBUFS}, u32 0/1). Answered by an ack (with {@code NLM_F_ACK}) or an error.</li>
+ *   <li>{@link #CMD_GET}: answered with a {@link #CMD_NEW} message carrying the effective
+ *       {@link #ATTR_RCVBUF}, {@link #ATTR_NO_ENOBUFS}, {@link #ATTR_PORT_ID} ({@code getsockname}),
+ *       {@link #ATTR_AUTHENTICATED}, {@link #ATTR_RMEM} (bytes queued) and {@link #ATTR_DROPS}
+ *       ({@code sk_drops}, u64).</li>
+ *   <li>{@link #CMD_AUTH}: {@link #ATTR_TOKEN} (string). A wrong token is {@code -EPERM} and changes nothing;
+ *       without a successful AUTH a broker with a configured token treats the connection as a process without
+ *       {@code CAP_NET_ADMIN}.</li>
+ * </ul>
+ */
+public final class SockProtocol {
+    private SockProtocol() {
+    }
+
+    public static final String FAMILY_NAME = "TSFLEET_SOCK";
+    public static final int GENL_VERSION = 1;
+
+    public static final int CMD_GET = 1;
+    public static final int CMD_SET = 2;
+    public static final int CMD_NEW = 3;
+    public static final int CMD_AUTH = 4;
+
+    public static final int ATTR_RCVBUF = 1;
+    public static final int ATTR_NO_ENOBUFS = 2;
+    public static final int ATTR_PORT_ID = 3;
+    public static final int ATTR_TOKEN = 4;
+    public static final int ATTR_AUTHENTICATED = 5;
+    public static final int ATTR_RMEM = 6;
+    public static final int ATTR_DROPS = 7;
+    public static final int ATTR_RCVBUFFORCE = 8;
+
+    /** {@code SOCK_MIN_RCVBUF} on x86_64. */
+    public static final int MIN_RCVBUF = 2304;
+    /** {@code net.core.rmem_default} and {@code rmem_max} of a stock kernel. */
+    public static final int DEFAULT_RMEM = 212992;
+
+    /** The effective {@code sk_rcvbuf} after {@code setsockopt(SO_RCVBUF, requested)}. */
+    public static int effectiveRcvbuf(long requested, int rmemMax, boolean force) {
+        long v = Math.max(0, requested);
+        if (!force) v = Math.min(v, rmemMax);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(v * 2, MIN_RCVBUF));
+    }
+
+    /** How many events of this truesize a queue of {@code rcvbuf} bytes holds: an empty queue always takes one. */
+    public static int queueCapacity(int rcvbuf, int truesize) {
+        return Math.max(1, (rcvbuf - 1) / truesize);
+    }
+}
