@@ -33,15 +33,15 @@ public final class CpulistParser {
 
     /**
      * What the kernel does with a {@code TASKSTATS_CMD_ATTR_(DE)REGISTER_CPUMASK} payload on a machine
-     * with {@code nrCpuIds} CPU ids, built with {@code nrCpus}. (A zero-length payload is refused earlier, by
-     * the netlink policy, with ERANGE; here it is EINVAL as in {@code parse()}.)
+     * with {@code nrCpuIds} CPU ids, built with {@code nrCpus}. A zero-length payload is refused by the
+     * {@code NLA_STRING} policy with ERANGE before {@code parse()} sees it, so that is what it gets here too.
      */
     public static CpuSet parseAttribute(byte[] payload, int nrCpus, int nrCpuIds) throws CpulistParseException {
         int len = payload.length;
         if (len > maxAttributeLength(nrCpus)) {
             throw new CpulistParseException(Errno.E2BIG, "cpumask attribute of " + len + " bytes exceeds " + maxAttributeLength(nrCpus));
         }
-        if (len < 1) throw new CpulistParseException(Errno.EINVAL, "empty cpumask attribute");
+        if (len < 1) throw new CpulistParseException(Errno.ERANGE, "zero-length cpumask attribute (NLA_STRING policy)");
         // nla_strscpy(dst, na, dstsize = len): a trailing NUL is not counted; a string that does not fit
         // in len - 1 bytes loses its last byte.
         int srclen = payload[len - 1] == 0 ? len - 1 : len;
