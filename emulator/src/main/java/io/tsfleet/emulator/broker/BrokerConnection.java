@@ -1,0 +1,22 @@
+package io.tsfleet.emulator.broker;
+
+import java.net.SocketAddress;
+
+/** The server side of one broker connection, as its {@link BrokerSession} sees it. Thread-safe. */
+public interface BrokerConnection {
+
+    /** The server's number for this connection (for logs; not a port id). */
+    long id();
+
+    /** The client's address. */
+    SocketAddress remoteAddress();
+
+    /**
+     * Signals that the session has output for {@link BrokerSession#drainTo}. Cheap and non-blocking; may be
+     * called from any thread, as often as convenient (calls are coalesced).
+     */
+    void outputReady();
+
+    /** Closes the connection; the server then calls {@link BrokerSession#close()}. */
+    void close(String reason);
+}
