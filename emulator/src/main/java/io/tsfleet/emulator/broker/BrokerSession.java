@@ -34,6 +34,9 @@ public interface BrokerSession {
     /** The connection is gone. Called exactly once; idempotent in implementations. */
     void close();
 
-    /** The smallest buffer the server passes to {@link #drainTo}: more than the largest netlink message a backend emits. */
-    int MIN_DRAIN_BUFFER = 64 * 1024;
+    /**
+     * The smallest buffer the server passes to {@link #drainTo}: more than the largest netlink message a
+     * backend emits (an error that echoes the largest request the server accepts, 128 KiB, fits).
+     */
+    int MIN_DRAIN_BUFFER = 256 * 1024;
 }

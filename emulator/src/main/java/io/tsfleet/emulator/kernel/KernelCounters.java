@@ -1,0 +1,87 @@
+package io.tsfleet.emulator.kernel;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Monotonic counters of the emulated kernel, read by the metrics adapter. Every drop is counted here. */
+public final class KernelCounters implements CpuListenerList.FanoutCounters {
+    private final LongAdder exits = new LongAdder();
+    private final LongAdder eventsQueued = new LongAdder();
+    private final LongAdder droppedRcvbufFull = new LongAdder();
+    private final LongAdder droppedCongested = new LongAdder();
+    private final LongAdder droppedRefused = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder repliesDropped = new LongAdder();
+    private final LongAdder registrations = new LongAdder();
+
+    @Override
+    public void count(Delivery d) {
+        switch (d) {
+            case QUEUED -> eventsQueued.increment();
+            case DROPPED_RCVBUF_FULL -> droppedRcvbufFull.increment();
+            case DROPPED_CONGESTED -> droppedCongested.increment();
+            case REFUSED -> droppedRefused.increment();
+        }
+    }
+
+    void exit() {
+        exits.increment();
+    }
+
+    void request(boolean error) {
+        requests.increment();
+        if (error) errors.increment();
+    }
+
+    void reply(Delivery d) {
+        if (!d.queued()) repliesDropped.increment();
+    }
+
+    void registration() {
+        registrations.increment();
+    }
+
+    /** Tasks that exited (one per thread), with or without listeners. */
+    public long exits() {
+        return exits.sum();
+    }
+
+    /** Event copies queued to listeners' receive queues. */
+    public long eventsQueued() {
+        return eventsQueued.sum();
+    }
+
+    /** Event copies dropped because the listener's receive buffer was full. */
+    public long droppedRcvbufFull() {
+        return droppedRcvbufFull.sum();
+    }
+
+    /** Event copies dropped while the listener was congested (sticky, until it drains). */
+    public long droppedCongested() {
+        return droppedCongested.sum();
+    }
+
+    /** Event copies that found the listener's connection closed ({@code ECONNREFUSED}; the entry is removed). */
+    public long droppedRefused() {
+        return droppedRefused.sum();
+    }
+
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Requests answered with an error. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /** Replies, acks and errors that did not fit in the requester's receive buffer. */
+    public long repliesDropped() {
+        return repliesDropped.sum();
+    }
+
+    /** Successful REGISTER commands. */
+    public long registrations() {
+        return registrations.sum();
+    }
+}

@@ -1,0 +1,159 @@
+package io.tsfleet.emulator.live;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tsfleet.emulator.broker.BrokerBackend;
+import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.live.netlink.GenlController;
+import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
+import io.tsfleet.emulator.live.netlink.NetlinkExchange;
+import io.tsfleet.emulator.live.netlink.NetlinkPoller;
+import io.tsfleet.protocol.netlink.MessageBuilder;
+import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The broker backend of the live kernel ({@code tsfleet.emulator.backend=kernel}): every broker connection is bound
+ * to its own real {@code AF_NETLINK}/{@code NETLINK_GENERIC} socket (see {@link KernelSession}); the kernel's
+ * TASKSTATS family answers, with its real family id, port ids, sequence numbers, errors and overflow behaviour.
+ *
+ * <p>{@link #start} checks, before the broker accepts anyone, that this process can serve it: an {@code AF_NETLINK}
+ * socket opens, the controller knows {@code TASKSTATS} ({@code CONFIG_TASKSTATS}), the kernel accepts a (no-op)
+ * deregistration from this process — which needs CAP_NET_ADMIN and the init user and pid namespaces — and the id
+ * chosen for {@code TSFLEET_SOCK} is not a kernel family. Any failure is a {@link KernelBackendUnavailableException}
+ * that says what is missing.
+ */
+public final class KernelBackend implements BrokerBackend {
+    private static final Logger LOG = Logger.getLogger(KernelBackend.class.getName());
+    private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(2);
+    private static final int EPERM = 1;
+    private static final int EINVAL = 22;
+
+    private final KernelBackendSettings settings;
+    private final LiveSystem system;
+    private final GenlFamily taskstats;
+    private final RequestRouter router;
+    private final NetlinkPoller poller;
+    private final ProcNetNetlink proc;
+    private final KernelBackendMetrics metrics;
+
+    private KernelBackend(KernelBackendSettings settings, LiveSystem system, GenlFamily taskstats, NetlinkPoller poller,
+                          MeterRegistry registry) {
+        this.settings = settings;
+        this.system = system;
+        this.taskstats = taskstats;
+        this.router = new RequestRouter(taskstats, settings.sockFamilyId());
+        this.poller = poller;
+        this.proc = new ProcNetNetlink(ProcNetNetlink.DEFAULT);
+        this.metrics = new KernelBackendMetrics(registry);
+    }
+
+    /** Probes the live kernel and starts the backend, or fails with what is missing. */
+    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
+        GenlFamily taskstats = probe(settings);
+        NetlinkPoller poller;
+        try {
+            poller = new NetlinkPoller("tsfleet-netlink-poller");
+        } catch (IOException e) {
+            throw new KernelBackendUnavailableException("cannot start the netlink poller (epoll): " + e.getMessage(), e);
+        }
+        LOG.info("kernel backend ready: TASKSTATS family id " + taskstats.id() + ", TSFLEET_SOCK served as id "
+                + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
+                + (settings.hasToken() ? ", token required" : ", loopback clients only"));
+        return new KernelBackend(settings, system, taskstats, poller, registry);
+    }
+
+    private static GenlFamily probe(KernelBackendSettings settings) {
+        try (LiveNetlinkSocket s = LiveNetlinkSocket.open()) {
+            GenlFamily taskstats = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, KERNEL_TIMEOUT).orElseThrow(
+                    () -> new KernelBackendUnavailableException("the kernel has no TASKSTATS generic netlink family: "
+                            + "it was built without CONFIG_TASKSTATS, so the kernel backend cannot run on this node"));
+            checkPrivilege(s, taskstats);
+            Optional<GenlFamily> clash = GenlController.byId(s, settings.sockFamilyId(), KERNEL_TIMEOUT);
+            if (clash.isPresent()) {
+                throw new KernelBackendUnavailableException("the TSFLEET_SOCK family id " + settings.sockFamilyId()
+                        + " is taken by the kernel family " + clash.get().name());
+            }
+            return taskstats;
+        } catch (KernelBackendUnavailableException e) {
+            throw e;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw new KernelBackendUnavailableException("cannot use the kernel's generic netlink (AF_NETLINK/NETLINK_GENERIC): " + e, e);
+        }
+    }
+
+    /** A deregistration of the empty cpulist: changes nothing, but the kernel checks privilege and namespaces first. */
+    private static void checkPrivilege(LiveNetlinkSocket s, GenlFamily taskstats) throws IOException {
+        var probe = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION)
+                .attribute(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK, new byte[] {0})
+                .build(taskstats.id(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 1, 0);
+        int errno = NetlinkExchange.run(s, probe, KERNEL_TIMEOUT, KERNEL_TIMEOUT).errno().orElseThrow(
+                () -> new KernelBackendUnavailableException("the kernel did not answer a TASKSTATS request within " + KERNEL_TIMEOUT));
+        if (errno == -EPERM) {
+            throw new KernelBackendUnavailableException("the kernel refuses TASKSTATS commands from this process (EPERM): "
+                    + "the kernel backend needs CAP_NET_ADMIN (run it as root or grant the capability)");
+        }
+        if (errno == -EINVAL) {
+            throw new KernelBackendUnavailableException("the kernel refuses listener registration from this process (EINVAL): "
+                    + "it must run in the init user and pid namespaces (on Kubernetes: hostPID, no user namespace)");
+        }
+        if (errno != 0) throw new KernelBackendUnavailableException("unexpected answer of the kernel to a TASKSTATS probe: errno " + errno);
+    }
+
+    @Override
+    public String name() {
+        return "kernel";
+    }
+
+    public GenlFamily taskstatsFamily() {
+        return taskstats;
+    }
+
+    public LiveSystem system() {
+        return system;
+    }
+
+    public int sockFamilyId() {
+        return settings.sockFamilyId();
+    }
+
+    @Override
+    public BrokerSession open(BrokerConnection connection) throws IOException {
+        ConnectionPrivilege privilege;
+        try {
+            privilege = ConnectionPrivilege.admit(connection.remoteAddress(), settings.token());
+        } catch (SecurityException e) {
+            metrics.refusedConnections.increment();
+            LOG.warning(e.getMessage());
+            throw new IOException(e.getMessage(), e);
+        }
+        LiveNetlinkSocket socket;
+        try {
+            socket = LiveNetlinkSocket.open();
+        } catch (IOException e) {
+            metrics.refusedConnections.increment();
+            throw e;
+        }
+        KernelSession session = new KernelSession(connection, socket, new LiveSocketControl(socket, proc), router, privilege,
+                system.possibleCpus().toCpulist(), metrics);
+        metrics.sockets.incrementAndGet();
+        try {
+            session.watch(poller);
+        } catch (IOException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        return session;
+    }
+
+    @Override
+    public void close() {
+        poller.close();
+    }
+}

@@ -1,0 +1,243 @@
+package io.tsfleet.emulator.live;
+
+import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
+import io.tsfleet.emulator.live.netlink.NativeErrnoException;
+import io.tsfleet.emulator.live.netlink.NetlinkPoller;
+import io.tsfleet.emulator.live.netlink.Received;
+import io.tsfleet.protocol.netlink.MessageBuilder;
+import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkError;
+import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One broker connection bound to its own kernel socket.
+ *
+ * <p>Requests: each message is routed by {@link RequestRouter}; forwarded ones are {@code send()} to the kernel as one
+ * datagram each, and the kernel's answer lands on the socket. Output: nothing is read from the kernel before the
+ * server asks for output — the poller signals readability, {@link #drainTo} then {@code recv}s datagrams while the
+ * server's buffer has room and re-arms the poller when the socket is empty. A client that stops reading therefore
+ * leaves the events in the kernel's own receive queue, which overflows exactly as it would for a local listener
+ * ({@code SO_RCVBUF}, sticky congestion, {@code sk_drops}); the kernel's {@code ENOBUFS} becomes the in-band
+ * {@link NetlinkError#overrun()} message at the position where {@code recv} reported it.
+ *
+ * <p>The backend's own answers are queued behind whatever the kernel has already queued (the kernel answers a request
+ * inside {@code send}, so its earlier replies are on the socket), keeping the client's view in request order.
+ *
+ * <p>On close, a socket that may have registered is deregistered from every possible CPU before it is closed, so no
+ * stale registration is left for a later socket that the kernel autobinds to the same port id.
+ */
+final class KernelSession implements BrokerSession {
+    private static final Logger LOG = Logger.getLogger(KernelSession.class.getName());
+    private static final byte[] OVERRUN = NetlinkError.overrun().toBytes();
+
+    private final BrokerConnection connection;
+    private final LiveNetlinkSocket socket;
+    private final SocketControl control;
+    private final RequestRouter router;
+    private final ConnectionPrivilege privilege;
+    private final String deregisterCpulist;
+    private final KernelBackendMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private NetlinkPoller.Registration readiness;
+    private boolean mayHaveRegistrations;
+    private boolean closed;
+
+    KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, SocketControl control, RequestRouter router,
+                  ConnectionPrivilege privilege, String deregisterCpulist, KernelBackendMetrics metrics) {
+        this.connection = connection;
+        this.socket = socket;
+        this.control = control;
+        this.router = router;
+        this.privilege = privilege;
+        this.deregisterCpulist = deregisterCpulist;
+        this.metrics = metrics;
+    }
+
+    /** Starts watching the socket (the registration is armed: the first datagram triggers {@code outputReady}). */
+    void watch(NetlinkPoller poller) throws IOException {
+        readiness = poller.register(socket, connection::outputReady);
+    }
+
+    @Override
+    public int portId() {
+        return socket.portId();
+    }
+
+    @Override
+    public void onRequest(NetlinkMessage request) {
+        boolean answered = false;
+        String failure = null;
+        lock.lock();
+        try {
+            if (closed) return;
+            RequestRouter.Route route = router.route(request, control, privilege);
+            switch (route) {
+                case RequestRouter.Forward f -> {
+                    mayHaveRegistrations |= f.mayRegister();
+                    metrics.requestsForwarded.increment();
+                    forward(request);
+                }
+                case RequestRouter.Answer a -> {
+                    metrics.requestsAnswered.increment();
+                    if (!a.messages().isEmpty()) {
+                        pullKernelOutput();
+                        for (NetlinkMessage m : a.messages()) pending.add(m.toBytes());
+                        answered = true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            failure = "request failed: " + e.getMessage();
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) fail(failure);
+        else if (answered) connection.outputReady();
+    }
+
+    private void forward(NetlinkMessage request) throws IOException {
+        try {
+            socket.send(request);
+        } catch (NativeErrnoException e) {
+            // send() itself failed (e.g. ENOMEM, EMSGSIZE): the client cannot see a send() error on a byte stream, so
+            // it gets the errno as the answer to that request
+            pullKernelOutput();
+            pending.add(NetlinkError.ackFor(request, -e.errno(), socket.portId()).toBytes());
+            connection.outputReady();
+        }
+    }
+
+    /** Moves everything the kernel has queued into {@link #pending}, in order (lock held). */
+    private void pullKernelOutput() throws IOException {
+        while (true) {
+            if (!takeOne()) return;
+        }
+    }
+
+    /** Receives one datagram (or overrun) into {@link #pending}; false when the socket is empty (lock held). */
+    private boolean takeOne() throws IOException {
+        Received r = socket.tryReceive();
+        switch (r) {
+            case Received.Datagram d -> {
+                if (d.truncated()) {
+                    metrics.truncatedDatagrams.increment();
+                    LOG.warning("dropped a truncated kernel datagram of " + d.datagramLength() + " bytes on port id " + portIdText());
+                } else {
+                    pending.add(streamBytes(d.bytes()));
+                }
+                return true;
+            }
+            case Received.Overrun o -> {
+                metrics.overruns.increment();
+                pending.add(OVERRUN);
+                return true;
+            }
+            case Received.Nothing n -> {
+                return false;
+            }
+            case Received.Closed c -> {
+                return false;
+            }
+        }
+    }
+
+    /** A datagram as stream bytes: padded to the netlink alignment; counts messages and exit events. */
+    private byte[] streamBytes(byte[] datagram) {
+        ByteBuffer b = ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        while (pos + Netlink.NLMSG_HDRLEN <= datagram.length) {
+            int len = b.getInt(pos);
+            if (len < Netlink.NLMSG_HDRLEN) break;
+            metrics.messagesForwarded.increment();
+            boolean event = Short.toUnsignedInt(b.getShort(pos + 4)) == router.taskstatsFamilyId() && b.getInt(pos + 12) == 0
+                    && len > Netlink.NLMSG_HDRLEN && Byte.toUnsignedInt(b.get(pos + 16)) == TaskstatsProtocol.CMD_NEW;
+            if (event) metrics.eventsForwarded.increment();
+            pos += Netlink.align(len);
+        }
+        int padded = Netlink.align(datagram.length);
+        return padded == datagram.length ? datagram : Arrays.copyOf(datagram, padded);
+    }
+
+    @Override
+    public int drainTo(ByteBuffer out) {
+        int written = 0;
+        boolean more = false;
+        String failure = null;
+        lock.lock();
+        try {
+            while (true) {
+                byte[] chunk = pending.peek();
+                if (chunk != null) {
+                    if (chunk.length > out.remaining()) {
+                        more = true;
+                        break;
+                    }
+                    out.put(chunk);
+                    pending.poll();
+                    written += chunk.length;
+                    continue;
+                }
+                if (closed || !takeOne()) {
+                    if (!closed) readiness.rearm();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            failure = "receive failed: " + e.getMessage();
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) fail(failure);
+        else if (more) connection.outputReady();
+        return written;
+    }
+
+    private void fail(String reason) {
+        LOG.log(Level.WARNING, "kernel socket " + portIdText() + ": " + reason + "; closing the connection");
+        connection.close(reason);
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            if (readiness != null) readiness.close();
+            if (mayHaveRegistrations) deregisterEverywhere();
+            socket.close();
+            pending.clear();
+            metrics.sockets.decrementAndGet();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deregisterEverywhere() {
+        NetlinkMessage deregister = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION)
+                .string(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK, deregisterCpulist)
+                .build(router.taskstatsFamilyId(), Netlink.NLM_F_REQUEST, 0, 0);
+        try {
+            socket.send(deregister);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
+        }
+    }
+
+    private String portIdText() {
+        return Integer.toUnsignedString(socket.portId());
+    }
+}

@@ -1,0 +1,47 @@
+package io.tsfleet.emulator.live;
+
+import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
+
+import java.io.IOException;
+
+/** {@link SocketControl} on a real kernel socket. */
+final class LiveSocketControl implements SocketControl {
+    private final LiveNetlinkSocket socket;
+    private final ProcNetNetlink proc;
+
+    LiveSocketControl(LiveNetlinkSocket socket, ProcNetNetlink proc) {
+        this.socket = socket;
+        this.proc = proc;
+    }
+
+    @Override
+    public int portId() {
+        return socket.portId();
+    }
+
+    @Override
+    public void setReceiveBuffer(int value, boolean force) throws IOException {
+        socket.setReceiveBuffer(value, force);
+    }
+
+    @Override
+    public int receiveBuffer() throws IOException {
+        return socket.receiveBuffer();
+    }
+
+    @Override
+    public void setNoEnobufs(boolean on) throws IOException {
+        socket.setNoEnobufs(on);
+    }
+
+    @Override
+    public boolean noEnobufs() throws IOException {
+        return socket.noEnobufs();
+    }
+
+    @Override
+    public QueueState queueState() throws IOException {
+        return proc.find(socket.portId()).orElseThrow(
+                () -> new IOException("socket with port id " + Integer.toUnsignedString(socket.portId()) + " not listed in /proc/net/netlink"));
+    }
+}

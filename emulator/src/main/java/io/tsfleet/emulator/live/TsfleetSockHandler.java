@@ -1,0 +1,125 @@
+package io.tsfleet.emulator.live;
+
+import io.tsfleet.emulator.live.netlink.NativeErrnoException;
+import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.Errno;
+import io.tsfleet.protocol.netlink.GenlMessage;
+import io.tsfleet.protocol.netlink.MalformedMessageException;
+import io.tsfleet.protocol.netlink.MessageBuilder;
+import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.NlAttribute;
+import io.tsfleet.protocol.sock.SockProtocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Serves the {@code TSFLEET_SOCK} family for one connection of the live backend: the in-band socket options map to
+ * real {@code setsockopt}/{@code getsockopt}/{@code getsockname} calls on the connection's kernel socket, and
+ * {@code CMD_AUTH} to the connection's {@link ConnectionPrivilege}.
+ *
+ * <p>Checks run in generic netlink's order, with its errnos, as the emulated kernel's {@code SockFamily} does: a
+ * message without a full genl header {@code -EINVAL}; an unknown command or a dump {@code -EOPNOTSUPP}; the
+ * attribute policy ({@code GENL_DONT_VALIDATE_STRICT}: u32 attributes need 4 bytes, {@code DROPS} 8, the token 1 to
+ * 255 characters, otherwise {@code -ERANGE}); then the command: {@code SO_RCVBUFFORCE} from an unprivileged
+ * connection {@code -EPERM}, a {@code CMD_SET} without options {@code -EINVAL}, a wrong token {@code -EPERM}. A
+ * {@code CMD_SET} is checked completely before any option is applied, so a refused one changes nothing.
+ */
+final class TsfleetSockHandler {
+    private static final int MAX_TOKEN_LENGTH = 255;
+    private static final Set<Integer> U32_ATTRIBUTES = Set.of(SockProtocol.ATTR_RCVBUF, SockProtocol.ATTR_NO_ENOBUFS,
+            SockProtocol.ATTR_PORT_ID, SockProtocol.ATTR_AUTHENTICATED, SockProtocol.ATTR_RMEM, SockProtocol.ATTR_RCVBUFFORCE);
+
+    private final int familyId;
+
+    TsfleetSockHandler(int familyId) {
+        this.familyId = familyId;
+    }
+
+    int familyId() {
+        return familyId;
+    }
+
+    List<NetlinkMessage> handle(NetlinkMessage request, SocketControl socket, ConnectionPrivilege privilege) throws IOException {
+        int portId = socket.portId();
+        if (!LocalReplies.isRequest(request)) return LocalReplies.notExecuted(request, portId);
+        GenlMessage genl;
+        AttributeList attrs;
+        try {
+            genl = GenlMessage.of(request);
+            attrs = genl.attributes(false);
+        } catch (MalformedMessageException e) {
+            return LocalReplies.error(request, Errno.EINVAL.code(), portId);
+        }
+        int cmd = genl.cmd();
+        if (cmd != SockProtocol.CMD_GET && cmd != SockProtocol.CMD_SET && cmd != SockProtocol.CMD_AUTH) {
+            return LocalReplies.error(request, Errno.EOPNOTSUPP.code(), portId);
+        }
+        if (LocalReplies.isDump(request)) return LocalReplies.error(request, Errno.EOPNOTSUPP.code(), portId);
+        Errno policy = policyViolation(attrs);
+        if (policy != null) return LocalReplies.error(request, policy.code(), portId);
+        try {
+            return switch (cmd) {
+                case SockProtocol.CMD_GET -> LocalReplies.success(request, portId, List.of(describe(request, socket, privilege)));
+                case SockProtocol.CMD_SET -> set(request, attrs, socket, privilege);
+                default -> auth(request, attrs, portId, privilege);
+            };
+        } catch (NativeErrnoException e) {
+            return LocalReplies.error(request, e.errno(), portId);
+        }
+    }
+
+    /** {@code validate_nla} over every attribute (duplicates included) in liberal mode. */
+    private static Errno policyViolation(AttributeList attrs) {
+        for (NlAttribute a : attrs.attributes()) {
+            int len = a.value().length;
+            if (U32_ATTRIBUTES.contains(a.type()) && len < 4) return Errno.ERANGE;
+            if (a.type() == SockProtocol.ATTR_DROPS && len < 8) return Errno.ERANGE;
+            if (a.type() == SockProtocol.ATTR_TOKEN) {
+                int chars = len > 0 && a.value()[len - 1] == 0 ? len - 1 : len;
+                if (len < 1 || chars > MAX_TOKEN_LENGTH) return Errno.ERANGE;
+            }
+        }
+        return null;
+    }
+
+    private NetlinkMessage describe(NetlinkMessage request, SocketControl socket, ConnectionPrivilege privilege) throws IOException {
+        SocketControl.QueueState q = socket.queueState();
+        byte[] drops = new byte[8];
+        ByteBuffer.wrap(drops).order(ByteOrder.LITTLE_ENDIAN).putLong(q.drops());
+        return MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+                .u32(SockProtocol.ATTR_RCVBUF, socket.receiveBuffer())
+                .u32(SockProtocol.ATTR_NO_ENOBUFS, socket.noEnobufs() ? 1 : 0)
+                .u32(SockProtocol.ATTR_PORT_ID, Integer.toUnsignedLong(socket.portId()))
+                .u32(SockProtocol.ATTR_AUTHENTICATED, privilege.privileged() ? 1 : 0)
+                .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), 0xFFFF_FFFFL))
+                .attribute(SockProtocol.ATTR_DROPS, drops)
+                .build(familyId, 0, request.seq(), socket.portId());
+    }
+
+    private List<NetlinkMessage> set(NetlinkMessage request, AttributeList attrs, SocketControl socket, ConnectionPrivilege privilege)
+            throws IOException {
+        int portId = socket.portId();
+        Optional<NlAttribute> rcvbuf = attrs.last(SockProtocol.ATTR_RCVBUF);
+        Optional<NlAttribute> force = attrs.last(SockProtocol.ATTR_RCVBUFFORCE);
+        Optional<NlAttribute> noEnobufs = attrs.last(SockProtocol.ATTR_NO_ENOBUFS);
+        if (rcvbuf.isEmpty() && force.isEmpty() && noEnobufs.isEmpty()) return LocalReplies.error(request, Errno.EINVAL.code(), portId);
+        if (force.isPresent() && !privilege.privileged()) return LocalReplies.error(request, Errno.EPERM.code(), portId);
+        if (rcvbuf.isPresent()) socket.setReceiveBuffer((int) rcvbuf.get().u32(), false);
+        if (force.isPresent()) socket.setReceiveBuffer((int) force.get().u32(), true);
+        if (noEnobufs.isPresent()) socket.setNoEnobufs(noEnobufs.get().u32() != 0);
+        return LocalReplies.success(request, portId, List.of());
+    }
+
+    private static List<NetlinkMessage> auth(NetlinkMessage request, AttributeList attrs, int portId, ConnectionPrivilege privilege) {
+        Optional<NlAttribute> token = attrs.last(SockProtocol.ATTR_TOKEN);
+        if (token.isEmpty()) return LocalReplies.error(request, Errno.EINVAL.code(), portId);
+        byte[] presented = token.get().string().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (!privilege.authenticate(presented)) return LocalReplies.error(request, Errno.EPERM.code(), portId);
+        return LocalReplies.success(request, portId, List.of());
+    }
+}
