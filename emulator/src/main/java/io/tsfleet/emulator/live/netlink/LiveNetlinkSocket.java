@@ -48,6 +48,14 @@ public final class LiveNetlinkSocket implements AutoCloseable {
      * port id (the first socket of a process gets the process id, later ones negative values).
      */
     public static LiveNetlinkSocket open() throws NativeErrnoException {
+        return openBound(0);
+    }
+
+    /**
+     * Opens a generic netlink socket bound to this port id ({@code EADDRINUSE} when another socket holds it); 0 lets
+     * the kernel choose. Binding a chosen id is what a process that reuses a dead listener's port id does.
+     */
+    public static LiveNetlinkSocket openBound(int requestedPortId) throws NativeErrnoException {
         int fd = (int) NativeErrnoException.check("socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC)",
                 Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, Libc.NETLINK_GENERIC));
         int wake = -1;
@@ -55,6 +63,7 @@ public final class LiveNetlinkSocket implements AutoCloseable {
             wake = (int) NativeErrnoException.check("eventfd", Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC));
             MemorySegment addr = a.allocate(Libc.SOCKADDR_NL_SIZE, 4);
             addr.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            addr.set(JAVA_INT, 4, requestedPortId);
             NativeErrnoException.check("bind(AF_NETLINK)", Libc.bind(fd, addr, Libc.SOCKADDR_NL_SIZE));
             MemorySegment len = a.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, Libc.SOCKADDR_NL_SIZE);

@@ -1,0 +1,244 @@
+package io.tsfleet.emulator.live;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
+import io.tsfleet.emulator.live.netlink.NetlinkExchange;
+import io.tsfleet.emulator.live.netlink.Received;
+import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.GenlMessage;
+import io.tsfleet.protocol.netlink.MessageBuilder;
+import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkError;
+import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.sock.SockProtocol;
+import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import static io.tsfleet.emulator.live.Conversation.ask;
+import static io.tsfleet.emulator.live.Conversation.awaitExitOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The kernel backend through the broker SPI, against the live kernel (skipped without root/TASKSTATS). */
+class KernelBackendTest {
+    private static final Duration QUIET = Duration.ofMillis(300);
+    private GenlFamily taskstats;
+    private KernelBackend backend;
+
+    @BeforeEach
+    void start() throws IOException {
+        taskstats = LiveKernel.assumeAvailable();
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void stop() {
+        if (backend != null) backend.close();
+    }
+
+    @Test
+    void controllerResolvesTheKernelsTaskstatsAndTheBackendsSockFamilyAndHidesOthers() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            Conversation.Answer ts = ask(c, Requests.getFamily(TaskstatsProtocol.FAMILY_NAME));
+            assertThat(ts.errno()).isZero();
+            assertThat(GenlFamily.decode(ts.replies().getFirst())).isEqualTo(taskstats);
+
+            Conversation.Answer sock = ask(c, Requests.getFamily(SockProtocol.FAMILY_NAME));
+            assertThat(sock.errno()).isZero();
+            GenlFamily sf = GenlFamily.decode(sock.replies().getFirst());
+            assertThat(sf.id()).isEqualTo(KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID).isGreaterThan(KernelBackendSettings.GENL_MAX_ID);
+            assertThat(sf.operations()).extracting(GenlFamily.Operation::cmd)
+                    .containsExactly((long) SockProtocol.CMD_GET, (long) SockProtocol.CMD_SET, (long) SockProtocol.CMD_AUTH);
+            assertThat(sock.replies().getFirst().portId()).isEqualTo(c.portId());
+
+            assertThat(ask(c, Requests.getFamily("nlctrl")).errno()).isZero();
+            assertThat(ask(c, Requests.getFamily("devlink")).errno()).isEqualTo(-2);
+            assertThat(ask(c, Requests.getFamily("NO_SUCH_FAMILY")).errno()).isEqualTo(-2);
+            NetlinkMessage toOtherFamily = MessageBuilder.genl(1, 1).build(1000, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
+            assertThat(ask(c, toOtherFamily).errno()).isEqualTo(-2);
+        }
+    }
+
+    @Test
+    void getFamilyDumpListsExactlyTheTwoServedFamilies() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            c.send(MessageBuilder.genl(Netlink.CTRL_CMD_GETFAMILY, 1).build(Netlink.GENL_ID_CTRL, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, 9, 0));
+            List<NetlinkMessage> dump = c.readUntilQuiet(QUIET);
+            assertThat(dump).hasSize(3);
+            assertThat(GenlFamily.decode(dump.get(0)).name()).isEqualTo(TaskstatsProtocol.FAMILY_NAME);
+            assertThat(GenlFamily.decode(dump.get(1)).name()).isEqualTo(SockProtocol.FAMILY_NAME);
+            assertThat(dump.get(2).type()).isEqualTo(Netlink.NLMSG_DONE);
+            assertThat(dump).allSatisfy(m -> assertThat(m.hasFlag(Netlink.NLM_F_MULTI)).isTrue());
+        }
+    }
+
+    @Test
+    void registrationThroughTheBackendDeliversTheKernelsEventByteForByte() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK);
+             LiveNetlinkSocket direct = LiveNetlinkSocket.open()) {
+            Conversation.Answer reg = ask(c, Requests.register(taskstats.id(), "0"));
+            assertThat(reg.errno()).isZero();
+            assertThat(reg.error().requestSeq()).isNotZero();
+            assertThat(NetlinkExchange.run(direct, Requests.register(taskstats.id(), "0"), Conversation.TIMEOUT, QUIET).errno()).contains(0);
+
+            long pid = PinnedExits.exitOn(0);
+            NetlinkMessage viaBroker = awaitExitOf(c, taskstats.id(), pid, Conversation.TIMEOUT).orElseThrow();
+            NetlinkMessage viaSocket = directExitOf(direct, pid);
+            assertThat(viaBroker.toBytes()).isEqualTo(viaSocket.toBytes());
+            assertThat(viaBroker.length()).isEqualTo(TaskstatsProtocol.EVENT_LENGTH);
+            assertThat(Conversation.event(viaBroker).pid().orElseThrow().stats().comm()).isEqualTo(PinnedExits.COMM);
+
+            assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
+            assertThat(NetlinkExchange.run(direct, Requests.deregister(taskstats.id(), "0"), Conversation.TIMEOUT, QUIET).errno()).contains(0);
+        }
+    }
+
+    @Test
+    void backendAnswersStayInRequestOrderBehindKernelAnswers() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            NetlinkMessage toKernel = Requests.deregister(taskstats.id(), "0");
+            NetlinkMessage toBackend = Requests.sockGet(backend.sockFamilyId());
+            NetlinkMessage toKernelAgain = Requests.deregister(taskstats.id(), "x");
+            c.send(toKernel);
+            c.send(toBackend);
+            c.send(toKernelAgain);
+            List<NetlinkMessage> out = c.readUntilQuiet(QUIET);
+            assertThat(out).extracting(NetlinkMessage::seq)
+                    .containsExactly(toKernel.seq(), toBackend.seq(), toBackend.seq(), toKernelAgain.seq());
+            assertThat(out.get(1).type()).isEqualTo(backend.sockFamilyId());
+            assertThat(NetlinkError.decode(out.get(3)).error()).isEqualTo(-22);
+        }
+    }
+
+    @Test
+    void sockFamilyMapsToRealSocketOptionsAndReportsThePortId() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            int sock = backend.sockFamilyId();
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 16384, false)).errno()).isZero();
+            assertThat(ask(c, Requests.sockSetNoEnobufs(sock, true)).errno()).isZero();
+            AttributeList got = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
+            assertThat(got.require(SockProtocol.ATTR_RCVBUF).u32()).isEqualTo(32768);
+            assertThat(got.require(SockProtocol.ATTR_NO_ENOBUFS).u32()).isEqualTo(1);
+            assertThat(got.require(SockProtocol.ATTR_PORT_ID).u32()).isEqualTo(Integer.toUnsignedLong(c.portId()));
+            assertThat(got.require(SockProtocol.ATTR_AUTHENTICATED).u32()).isEqualTo(1);
+            assertThat(got.require(SockProtocol.ATTR_RMEM).u32()).isZero();
+            assertThat(got.require(SockProtocol.ATTR_DROPS).value()).hasSize(8);
+
+            NetlinkMessage shortValue = MessageBuilder.genl(SockProtocol.CMD_SET, 1).attribute(SockProtocol.ATTR_RCVBUF, new byte[] {1, 0})
+                    .build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
+            assertThat(ask(c, shortValue).errno()).isEqualTo(-34);
+            NetlinkMessage empty = MessageBuilder.genl(SockProtocol.CMD_SET, 1).build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
+            assertThat(ask(c, empty).errno()).isEqualTo(-22);
+            NetlinkMessage unknownCmd = MessageBuilder.genl(77, 1).build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
+            assertThat(ask(c, unknownCmd).errno()).isEqualTo(-95);
+            AttributeList after = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
+            assertThat(after.require(SockProtocol.ATTR_RCVBUF).u32()).isEqualTo(32768);
+        }
+    }
+
+    @Test
+    void aRealEnobufsBecomesTheInBandOverrunAheadOfTheQueuedEvent() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            assertThat(ask(c, Requests.sockSetRcvbuf(backend.sockFamilyId(), 1, false)).errno()).isZero();
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
+            for (int i = 0; i < 3; i++) PinnedExits.exitOn(0);
+
+            NetlinkMessage first = c.next(Conversation.TIMEOUT).orElseThrow();
+            assertThat(NetlinkError.isOverrun(first)).isTrue();
+            assertThat(first.toBytes()).isEqualTo(NetlinkError.overrun().toBytes());
+            NetlinkMessage second = c.next(Conversation.TIMEOUT).orElseThrow();
+            assertThat(second.type()).isEqualTo(taskstats.id());
+            assertThat(c.next(QUIET)).isEmpty();
+
+            AttributeList state = GenlMessage.of(ask(c, Requests.sockGet(backend.sockFamilyId())).replies().getFirst()).attributes(true);
+            assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isGreaterThanOrEqualTo(2);
+            assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
+        }
+    }
+
+    @Test
+    void closingAConnectionDeregistersSoAReusedPortIdInheritsNothing() throws Exception {
+        int portId;
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            portId = c.portId();
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
+        }
+        try (LiveNetlinkSocket reuser = LiveNetlinkSocket.openBound(portId)) {
+            long pid = PinnedExits.exitOn(0);
+            assertThat(receivedExitOf(reuser, pid)).as("events for the closed connection's port id").isFalse();
+        }
+    }
+
+    @Test
+    void withoutTheBackendAKernelSocketClosedWhileRegisteredLeaksItsEventsToAPortIdReuser() throws Exception {
+        int portId;
+        try (LiveNetlinkSocket leaver = LiveNetlinkSocket.open()) {
+            portId = leaver.portId();
+            assertThat(NetlinkExchange.run(leaver, Requests.register(taskstats.id(), "0"), Conversation.TIMEOUT, QUIET).errno()).contains(0);
+        }
+        try (LiveNetlinkSocket reuser = LiveNetlinkSocket.openBound(portId)) {
+            long pid = PinnedExits.exitOn(0);
+            assertThat(receivedExitOf(reuser, pid)).as("the kernel's port-id reuse hazard the backend guards against").isTrue();
+            NetlinkExchange.run(reuser, Requests.deregister(taskstats.id(), "0"), Conversation.TIMEOUT, QUIET);
+        }
+    }
+
+    @Test
+    void withATokenConnectionsAreUnprivilegedUntilTheyAuthenticate() throws Exception {
+        backend.close();
+        backend = KernelBackend.start(KernelBackendSettings.withToken("s3cret"), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        int sock = backend.sockFamilyId();
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.REMOTE)) {
+            Conversation.Answer denied = ask(c, Requests.register(taskstats.id(), "0"));
+            assertThat(denied.errno()).isEqualTo(-1);
+            assertThat(denied.error().echoedPayload()).hasSize(denied.error().requestLength() - Netlink.NLMSG_HDRLEN);
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 1 << 20, true)).errno()).isEqualTo(-1);
+            assertThat(ask(c, Requests.auth(sock, "wrong")).errno()).isEqualTo(-1);
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isEqualTo(-1);
+            assertThat(ask(c, Requests.auth(sock, "s3cret")).errno()).isZero();
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
+            assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
+        }
+    }
+
+    @Test
+    void withoutATokenNonLoopbackClientsAreRefused() {
+        assertThatThrownBy(() -> new SpiClient(backend, RecordingConnection.REMOTE))
+                .isInstanceOf(IOException.class).hasMessageContaining("non-loopback").hasMessageContaining("tsfleet.emulator.broker.token");
+    }
+
+    @Test
+    void sockFamilyIdsTheKernelCouldAllocateAreRejected() {
+        assertThatThrownBy(() -> new KernelBackendSettings(null, 31)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1024..65535");
+    }
+
+    private NetlinkMessage directExitOf(LiveNetlinkSocket s, long pid) throws IOException {
+        long deadline = System.nanoTime() + Conversation.TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!(s.receive(Duration.ofMillis(100)) instanceof Received.Datagram d)) continue;
+            for (NetlinkMessage m : NetlinkExchange.split(d)) {
+                if (m.type() == taskstats.id() && Conversation.event(m).pid().map(a -> a.id() == pid).orElse(false)) return m;
+            }
+        }
+        throw new AssertionError("no direct event for pid " + pid);
+    }
+
+    private boolean receivedExitOf(LiveNetlinkSocket s, long pid) throws IOException {
+        long deadline = System.nanoTime() + QUIET.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!(s.receive(Duration.ofMillis(50)) instanceof Received.Datagram d)) continue;
+            for (NetlinkMessage m : NetlinkExchange.split(d)) {
+                if (m.type() == taskstats.id() && Conversation.event(m).pid().map(a -> a.id() == pid).orElse(false)) return true;
+            }
+        }
+        return false;
+    }
+}
