@@ -1,0 +1,88 @@
+package io.tsfleet.coordinator.domain.plan;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The default assignor: sticky (every CPU starts at its current live owner, as Kafka's {@code Keep} step),
+ * then, in the order of the planner's priorities:
+ * <ol>
+ *   <li>pins ({@link PinApplication}) and hot-CPU isolation ({@link HotCpuIsolation});</li>
+ *   <li>coverage: every CPU without an owner gets one, run by run ({@link CoveragePlacement});</li>
+ *   <li>capacity: no replica above its headroom limit when a move can fix it ({@link CapacityRepair});</li>
+ *   <li>balance with the fewest moves and compact masks ({@link LoadBalancing}).</li>
+ * </ol>
+ * Steps 3 and 4 repeat until neither moves anything. Termination of that outer loop: capacity repair strictly
+ * lowers the total excess, balancing never raises it and strictly lowers {@code sum(load^2)}, so the pair
+ * (total excess, sum of squares) strictly decreases in lexicographic order with every move and no state repeats.
+ * Every stopping condition is a property of the state alone, so planning on the plan's own output with the same
+ * loads moves nothing (a fixed point). No randomness and no hash-order iteration: deterministic.
+ */
+public final class StickyBalancedAssignor implements CpuAssignor {
+    public static final String NAME = "sticky-balanced";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TargetAssignment assign(PlanningInput input) {
+        PlanningState s = new PlanningState(input);
+        if (s.replicasWithRole(ReplicaRole.DRAINING).size() == s.replicaCount()) {
+            // Only draining replicas are left: coverage beats draining, they keep what they have.
+            java.util.Arrays.fill(s.role, ReplicaRole.GENERAL);
+        }
+        input.possibleCpus().forEach(c -> {
+            int o = s.original[c];
+            if (o != PlanningState.NONE && s.role[o] != ReplicaRole.DRAINING) s.assign(c, o);
+        });
+        PinApplication.apply(s, input);
+        CpuSet hot = HotCpuIsolation.hotCpus(s);
+        Map<String, Integer> dedicated = input.mode() == PlanningMode.FULL ? HotCpuIsolation.apply(s, hot) : Map.of();
+        CoveragePlacement.apply(s);
+        if (input.mode() == PlanningMode.FULL) {
+            int cap = 16 * Math.max(1, input.possibleCpus().size()) + 1024;
+            for (int round = 0; round < cap; round++) {
+                boolean changed = CapacityRepair.apply(s, cap);
+                changed |= LoadBalancing.apply(s, cap);
+                if (!changed) break;
+            }
+        }
+        return result(s, hot, dedicated);
+    }
+
+    private static TargetAssignment result(PlanningState s, CpuSet hot, Map<String, Integer> dedicated) {
+        Map<String, CpuSet.Builder> builders = new HashMap<>();
+        for (String id : s.ids) builders.put(id, CpuSet.builder());
+        List<CpuMove> moves = new ArrayList<>();
+        CpuSet.Builder unplaced = CpuSet.builder();
+        double[] trueLoad = new double[s.replicaCount()];
+        s.possible.forEach(c -> {
+            int o = s.owner[c];
+            if (o == PlanningState.NONE) {
+                unplaced.add(c);
+                return;
+            }
+            builders.get(s.ids[o]).add(c);
+            trueLoad[o] += s.load[c];
+            int before = s.original[c];
+            if (before != PlanningState.NONE && before != o) moves.add(new CpuMove(c, s.ids[before], s.ids[o]));
+        });
+        Map<String, CpuSet> masks = new HashMap<>();
+        Map<String, Double> projected = new HashMap<>();
+        Set<String> over = new HashSet<>();
+        for (int r = 0; r < s.replicaCount(); r++) {
+            masks.put(s.ids[r], builders.get(s.ids[r]).build());
+            if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad[r]);
+            if (s.role[r] == ReplicaRole.GENERAL && s.excess(r) > 0) over.add(s.ids[r]);
+        }
+        return new TargetAssignment(masks, moves, hot, dedicated, over, projected, unplaced.build());
+    }
+}
