@@ -1,0 +1,283 @@
+package io.tsfleet.listener.broker;
+
+import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.GenlMessage;
+import io.tsfleet.protocol.netlink.MalformedMessageException;
+import io.tsfleet.protocol.netlink.MessageBuilder;
+import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
+import io.tsfleet.protocol.netlink.NlAttribute;
+import io.tsfleet.protocol.sock.SockProtocol;
+import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One broker connection = one netlink socket. The thread that owns the connection reads; requests may be sent from
+ * any thread. {@link #handshake} does what a netlink client does before it listens: resolves the {@code TSFLEET_SOCK}
+ * and {@code TASKSTATS} families through the controller (dynamic ids), learns its port id, authenticates, and sets
+ * its receive buffer. Answers are matched by (type, sequence number, own port id), never by "the next message".
+ */
+public final class BrokerConnection implements AutoCloseable {
+    private final SocketChannel socket;
+    private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder();
+    private final AtomicInteger nextSeq = new AtomicInteger(1);
+    private final Object writeLock = new Object();
+    private ByteBuffer in;
+
+    private int portId;
+    private int taskstatsFamily = -1;
+    private int sockFamily = -1;
+    private int receiveBuffer;
+    private boolean authenticated;
+
+    /** A frame in the receive buffer: {@code buf} is little-endian, the frame is at {@code offset}. */
+    @FunctionalInterface
+    public interface FrameVisitor {
+        /** Returns false to stop (the frame is consumed; later ones stay in the buffer). */
+        boolean visit(ByteBuffer buf, int offset, int length) throws IOException;
+    }
+
+    private BrokerConnection(SocketChannel socket, int readBufferBytes) {
+        this.socket = socket;
+        this.in = ByteBuffer.allocate(readBufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    public static BrokerConnection connect(BrokerAddress address, Duration timeout, int readBufferBytes) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().connect(address.socketAddress(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            return new BrokerConnection(ch, Math.max(4096, readBufferBytes));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Resolves the families, learns the port id, authenticates (when {@code token} is non-null) and sets the receive
+     * buffer ({@code SO_RCVBUFFORCE} when {@code force}, falling back to {@code SO_RCVBUF} on -EPERM). Events that
+     * arrive meanwhile cannot be attributed (nothing is registered by this connection yet) and go to
+     * {@code unattributed}.
+     */
+    public void handshake(String token, int receiveBufferBytes, boolean force, Runnable unattributed) throws IOException {
+        sockFamily = resolveFamily(SockProtocol.FAMILY_NAME, unattributed);
+        taskstatsFamily = resolveFamily(TaskstatsProtocol.FAMILY_NAME, unattributed);
+        if (token != null && !token.isEmpty()) {
+            MessageBuilder auth = MessageBuilder.genl(SockProtocol.CMD_AUTH, SockProtocol.GENL_VERSION).string(SockProtocol.ATTR_TOKEN, token);
+            int error = ackOf(auth, sockFamily, unattributed);
+            if (error != 0) throw new BrokerRefusedException("authentication (TSFLEET_SOCK AUTH)", error);
+        }
+        if (receiveBufferBytes > 0) {
+            int error = force ? setReceiveBuffer(SockProtocol.ATTR_RCVBUFFORCE, receiveBufferBytes, unattributed) : -1;
+            if (error != 0) error = setReceiveBuffer(SockProtocol.ATTR_RCVBUF, receiveBufferBytes, unattributed);
+            if (error != 0) throw new BrokerRefusedException("SO_RCVBUF " + receiveBufferBytes, error);
+        }
+        readSocketState(unattributed);
+    }
+
+    /**
+     * A sequence number for a request. Reserve it before sending, so that whoever reads the answer already knows
+     * what to match, whichever thread sends.
+     */
+    public int reserveSeq() {
+        int seq = nextSeq.getAndIncrement();
+        return seq != 0 ? seq : nextSeq.getAndIncrement();
+    }
+
+    /** Sends {@code REGISTER_CPUMASK} with {@code NLM_F_ACK} under the reserved sequence number. */
+    public void sendRegister(String cpulist, int seq) throws IOException {
+        sendCpumask(TaskstatsProtocol.CMD_ATTR_REGISTER_CPUMASK, cpulist, seq);
+    }
+
+    /** Sends {@code DEREGISTER_CPUMASK} with {@code NLM_F_ACK} under the reserved sequence number. */
+    public void sendDeregister(String cpulist, int seq) throws IOException {
+        sendCpumask(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK, cpulist, seq);
+    }
+
+    private void sendCpumask(int attr, String cpulist, int seq) throws IOException {
+        requireHandshake();
+        MessageBuilder b = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION).string(attr, cpulist);
+        write(b, taskstatsFamily, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, seq);
+    }
+
+    /**
+     * Reads what is available (blocking until at least one byte, or end of stream) into the receive buffer.
+     * Throws {@link EOFException} at end of stream.
+     */
+    public void read() throws IOException {
+        if (!in.hasRemaining()) grow();
+        if (socket.read(in) < 0) throw new EOFException("broker closed the connection");
+    }
+
+    /**
+     * Hands the complete frames in the receive buffer to the visitor, in order, and keeps any partial frame for the
+     * next read. A malformed frame length ends the stream ({@link BrokerProtocolException}).
+     */
+    public void visitFrames(FrameVisitor visitor) throws IOException {
+        in.flip();
+        try {
+            while (true) {
+                int frame;
+                try {
+                    frame = decoder.frameLength(in);
+                } catch (MalformedMessageException e) {
+                    throw new BrokerProtocolException("malformed frame from the broker: " + e.getMessage());
+                }
+                if (frame < 0) break;
+                int at = in.position();
+                in.position(at + frame);
+                if (!visitor.visit(in, at, frame)) break;
+            }
+        } finally {
+            in.compact();
+        }
+    }
+
+    public int portId() {
+        return portId;
+    }
+
+    public int taskstatsFamily() {
+        return taskstatsFamily;
+    }
+
+    /** The effective receive buffer the broker reported after the handshake ({@code sk_rcvbuf}). */
+    public int receiveBuffer() {
+        return receiveBuffer;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a socket: nothing left to do
+        }
+    }
+
+    private int send(MessageBuilder b, int type, int flags) throws IOException {
+        int seq = reserveSeq();
+        write(b, type, flags, seq);
+        return seq;
+    }
+
+    private void write(MessageBuilder b, int type, int flags, int seq) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(b.build(type, flags, seq, 0).toBytes());
+        synchronized (writeLock) {
+            while (bytes.hasRemaining()) socket.write(bytes);
+        }
+    }
+
+    private int resolveFamily(String name, Runnable unattributed) throws IOException {
+        MessageBuilder req = MessageBuilder.genl(Netlink.CTRL_CMD_GETFAMILY, 1).string(Netlink.CTRL_ATTR_FAMILY_NAME, name);
+        int seq = send(req, Netlink.GENL_ID_CTRL, Netlink.NLM_F_REQUEST);
+        NetlinkMessage reply = awaitAnswer(seq, Netlink.GENL_ID_CTRL, unattributed);
+        if (reply.type() == Netlink.NLMSG_ERROR) {
+            throw new BrokerRefusedException("resolving the generic netlink family " + name, errorOf(reply));
+        }
+        AttributeList attrs = attributes(reply);
+        NlAttribute id = attrs.last(Netlink.CTRL_ATTR_FAMILY_ID)
+                .orElseThrow(() -> new BrokerProtocolException("CTRL_CMD_NEWFAMILY for " + name + " without CTRL_ATTR_FAMILY_ID"));
+        if (id.value().length < 2) throw new BrokerProtocolException("CTRL_ATTR_FAMILY_ID of " + name + " shorter than u16");
+        return Short.toUnsignedInt(id.valueBuffer().getShort(0));
+    }
+
+    private int setReceiveBuffer(int attr, int bytes, Runnable unattributed) throws IOException {
+        return ackOf(MessageBuilder.genl(SockProtocol.CMD_SET, SockProtocol.GENL_VERSION).u32(attr, bytes), sockFamily, unattributed);
+    }
+
+    private void readSocketState(Runnable unattributed) throws IOException {
+        int seq = send(MessageBuilder.genl(SockProtocol.CMD_GET, SockProtocol.GENL_VERSION), sockFamily, Netlink.NLM_F_REQUEST);
+        NetlinkMessage reply = awaitAnswer(seq, sockFamily, unattributed);
+        if (reply.type() == Netlink.NLMSG_ERROR) throw new BrokerRefusedException("TSFLEET_SOCK GET", errorOf(reply));
+        AttributeList attrs = attributes(reply);
+        long reported = attrs.last(SockProtocol.ATTR_PORT_ID).map(NlAttribute::u32)
+                .orElseThrow(() -> new BrokerProtocolException("TSFLEET_SOCK GET reply without ATTR_PORT_ID"));
+        if ((int) reported != portId) {
+            throw new BrokerProtocolException("broker reports port id " + reported + " but answers to " + Integer.toUnsignedString(portId));
+        }
+        receiveBuffer = attrs.last(SockProtocol.ATTR_RCVBUF).map(a -> (int) a.u32()).orElse(0);
+        authenticated = attrs.last(SockProtocol.ATTR_AUTHENTICATED).map(a -> a.u32() != 0).orElse(false);
+    }
+
+    private int ackOf(MessageBuilder request, int family, Runnable unattributed) throws IOException {
+        int seq = send(request, family, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
+        NetlinkMessage answer = awaitAnswer(seq, Netlink.NLMSG_ERROR, unattributed);
+        return errorOf(answer);
+    }
+
+    /**
+     * Reads until the answer to {@code seq} arrives: a message of {@code expectedType} or an NLMSG_ERROR with this
+     * sequence number, addressed to this connection's port id (learned from the very first answer, which is the
+     * only message with a non-zero port id a fresh connection can receive).
+     */
+    private NetlinkMessage awaitAnswer(int seq, int expectedType, Runnable unattributed) throws IOException {
+        NetlinkMessage[] found = new NetlinkMessage[1];
+        while (found[0] == null) {
+            read();
+            visitFrames((buf, at, len) -> {
+                int type = Frames.type(buf, at);
+                int port = Frames.portId(buf, at);
+                boolean addressed = portId == 0 ? port != 0 : port == portId;
+                if (Frames.seq(buf, at) == seq && addressed && (type == expectedType || type == Netlink.NLMSG_ERROR)) {
+                    try {
+                        found[0] = NetlinkMessage.decode(buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).limit(at + len));
+                    } catch (MalformedMessageException e) {
+                        throw new BrokerProtocolException("malformed answer: " + e.getMessage());
+                    }
+                    if (portId == 0) portId = port;
+                    return false;
+                }
+                if (port == 0 && type >= Netlink.NLMSG_MIN_TYPE) unattributed.run();
+                return true;
+            });
+        }
+        return found[0];
+    }
+
+    private static int errorOf(NetlinkMessage m) throws BrokerProtocolException {
+        if (m.type() != Netlink.NLMSG_ERROR || m.payload().length < 4) {
+            throw new BrokerProtocolException("expected an NLMSG_ERROR answer, got type " + m.type());
+        }
+        return m.payloadBuffer().getInt(0);
+    }
+
+    private static AttributeList attributes(NetlinkMessage m) throws BrokerProtocolException {
+        try {
+            return GenlMessage.of(m).attributes(false);
+        } catch (MalformedMessageException e) {
+            throw new BrokerProtocolException("malformed generic netlink answer: " + e.getMessage());
+        }
+    }
+
+    private void requireHandshake() {
+        if (taskstatsFamily < 0) throw new IllegalStateException("handshake first");
+    }
+
+    private void grow() throws BrokerProtocolException {
+        if (in.capacity() >= decoder.maxMessageBytes() * 2) throw new BrokerProtocolException("receive buffer full without a complete frame");
+        ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        in.flip();
+        bigger.put(in);
+        in = bigger;
+    }
+
+}

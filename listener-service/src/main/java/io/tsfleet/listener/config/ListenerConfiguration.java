@@ -1,0 +1,129 @@
+package io.tsfleet.listener.config;
+
+import io.tsfleet.listener.broker.BrokerAddress;
+import io.tsfleet.listener.coordinator.HeartbeatLoop;
+import io.tsfleet.listener.coordinator.HttpCoordinatorClient;
+import io.tsfleet.listener.domain.ReplicaTotals;
+import io.tsfleet.listener.engine.ChannelSettings;
+import io.tsfleet.listener.engine.EngineSettings;
+import io.tsfleet.listener.engine.HandoverObserver;
+import io.tsfleet.listener.engine.RecordObserver;
+import io.tsfleet.listener.engine.ReplicaEngine;
+import io.tsfleet.listener.engine.SinkPipeline;
+import io.tsfleet.listener.metrics.ListenerMetrics;
+import io.tsfleet.listener.metrics.ReplicaMeterBinder;
+import io.tsfleet.listener.sink.RecordSink;
+import io.tsfleet.listener.sink.RecordSinkFactory;
+import io.tsfleet.listener.sink.RecordSinkProvider;
+import io.tsfleet.listener.sink.SinkContext;
+import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.cpu.CpulistParseException;
+import io.tsfleet.protocol.cpu.CpulistParser;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+
+/** Wires the plain-Java replica (engine, channels, sink pipeline, heartbeat loop) from {@link ListenerProperties}. */
+@Configuration(proxyBeanMethods = false)
+public class ListenerConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    ReplicaId replicaId(ListenerProperties props) {
+        return new ReplicaId(ReplicaIdentity.resolve(props.id(), System.getenv()));
+    }
+
+    @Bean
+    ReplicaTotals replicaTotals() {
+        return new ReplicaTotals();
+    }
+
+    @Bean
+    ListenerMetrics listenerMetrics(MeterRegistry registry) {
+        return new ListenerMetrics(registry);
+    }
+
+    @Bean
+    ReplicaMeterBinder replicaMeterBinder(ReplicaEngine engine, SinkPipeline pipeline, ObjectProvider<HeartbeatLoop> heartbeatLoop) {
+        return new ReplicaMeterBinder(engine, pipeline, heartbeatLoop.getIfAvailable());
+    }
+
+    @Bean
+    RecordSinkFactory recordSinkFactory(List<RecordSinkProvider> providers) {
+        return new RecordSinkFactory(providers);
+    }
+
+    @Bean
+    SinkPipeline sinkPipeline(ListenerProperties props, RecordSinkFactory factory, ReplicaId id, ListenerMetrics metrics) throws IOException {
+        RecordSink sink = factory.open(props.sink(), new SinkContext(id.value(), props.sinkOptions()));
+        int batchBytes = (int) props.sinkBatch().toBytes();
+        int batches = (int) Math.max(1, props.sinkQueue().toBytes() / batchBytes);
+        RecordObserver observer = metrics;
+        return new SinkPipeline(sink, batches, batchBytes, observer, System::nanoTime);
+    }
+
+    @Bean
+    ReplicaEngine replicaEngine(ListenerProperties props, SinkPipeline pipeline, ReplicaTotals totals, Clock clock, ListenerMetrics metrics) {
+        ChannelSettings channel = new ChannelSettings(BrokerAddress.parse(props.broker()), blankToNull(props.brokerToken()),
+                (int) props.receiveBuffer().toBytes(), props.receiveBufferForce(), (int) props.readBuffer().toBytes(), props.connectTimeout(),
+                props.backoff().initial(), props.backoff().max(), props.backoff().multiplier(), props.backoff().jitter(),
+                props.holdbackRecords(), props.deregisterTimeout());
+        EngineSettings settings = new EngineSettings(channel, props.handoverTimeout(), props.firstSeqReports(), 0.3,
+                Runtime.getRuntime().availableProcessors());
+        HandoverObserver observer = metrics;
+        return new ReplicaEngine(settings, pipeline, totals, clock, System::nanoTime, observer);
+    }
+
+    @Bean
+    @ConditionalOnExpression("'${tsfleet.listener.coordinator-url:}' != ''")
+    HeartbeatLoop heartbeatLoop(ListenerProperties props, ReplicaEngine engine, ReplicaId id, Clock clock,
+                                ObjectProvider<JsonMapper> jsonMapper) {
+        JsonMapper json = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+        HttpCoordinatorClient client = new HttpCoordinatorClient(props.coordinatorUrl(), id.value(), blankToNull(props.coordinatorToken()),
+                props.requestTimeout(), json);
+        ListenerProperties.Breaker b = props.circuitBreaker();
+        return new HeartbeatLoop(engine, client, id.value(), props.heartbeatInterval(),
+                new HeartbeatLoop.BreakerSettings(b.slidingWindow(), b.minimumCalls(), b.failureRatePercent(), b.openWait()), clock);
+    }
+
+    @Bean
+    ReplicaLifecycle replicaLifecycle(ListenerProperties props, ReplicaEngine engine, SinkPipeline pipeline,
+                                      ObjectProvider<HeartbeatLoop> heartbeatLoop, ReplicaId id) {
+        return new ReplicaLifecycle(props, engine, pipeline, heartbeatLoop.getIfAvailable(), staticMask(props), id);
+    }
+
+    /** The static mask, or null in coordinated mode; a bad cpulist stops the start with a clear message. */
+    static CpuSet staticMask(ListenerProperties props) {
+        if (props.staticMask() == null || props.staticMask().isBlank()) return null;
+        try {
+            return CpulistParser.parse(props.staticMask(), CpulistParser.MAX_NR_CPUS);
+        } catch (CpulistParseException e) {
+            throw new IllegalArgumentException("tsfleet.listener.static-mask '" + props.staticMask() + "' is not a valid cpulist: "
+                    + e.getMessage() + " (" + e.errno() + ")", e);
+        }
+    }
+
+    @Bean
+    ReplicaHealthIndicator replicaHealthIndicator(ReplicaEngine engine) {
+        return new ReplicaHealthIndicator(engine);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The resolved replica id. */
+    public record ReplicaId(String value) {
+    }
+}

@@ -1,0 +1,129 @@
+package io.tsfleet.listener.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code tsfleet.listener.*}: the replica's configuration. Exactly one of {@code coordinator-url} (a replica of a
+ * coordinated fleet) and {@code static-mask} (a replica that runs on a fixed cpulist without a coordinator).
+ *
+ * @param broker              the broker, {@code host:port} (the emulator or the kernel backend)
+ * @param brokerToken         the broker token, presented through {@code TSFLEET_SOCK} AUTH when set
+ * @param coordinatorUrl      the coordinator's base URL
+ * @param coordinatorToken    sent as {@code Authorization: Bearer} to the coordinator
+ * @param id                  the replica id; empty = the pod name ({@code HOSTNAME}) or the host name
+ * @param staticMask          a cpulist to listen on without a coordinator
+ * @param sink                {@code none}, {@code jsonl:<path>}, or {@code <scheme>:<argument>} of a contributed sink
+ * @param sinkOptions         free-form sink options (jsonl: {@code max-file-bytes}, {@code max-files})
+ * @param receiveBuffer       {@code SO_RCVBUF} requested on every CPU connection
+ * @param receiveBufferForce  request it as {@code SO_RCVBUFFORCE} (falls back to {@code SO_RCVBUF} on -EPERM)
+ * @param readBuffer          client-side read buffer per connection
+ * @param sinkQueue           memory for records between the readers and the sink (bounded; then backpressure)
+ * @param sinkBatch           size of one batch of that memory
+ * @param holdbackRecords     records of a leaving CPU held back (per CPU) until its fence
+ * @param heartbeatInterval   heartbeat interval until the coordinator says otherwise
+ * @param statsInterval       rate and capacity window
+ * @param handoverTimeout     how long a fenced CPU waits to see {@code fence - 1} before it is released anyway
+ * @param drainTimeout        on SIGTERM, how long to wait for the coordinator to move the CPUs away
+ * @param deregisterTimeout   how long to wait for DEREGISTER acks at shutdown
+ * @param connectTimeout      broker TCP connect timeout
+ * @param requestTimeout      coordinator HTTP timeout
+ * @param firstSeqReports     how many delivered heartbeats carry an acquired CPU's first sequence number
+ * @param backoff             reconnect backoff
+ * @param circuitBreaker      the breaker around the coordinator client
+ */
+@ConfigurationProperties(prefix = "tsfleet.listener")
+@Validated
+public record ListenerProperties(
+        @DefaultValue("localhost:7411") @NotBlank String broker,
+        String brokerToken,
+        URI coordinatorUrl,
+        String coordinatorToken,
+        @DefaultValue("") String id,
+        String staticMask,
+        @DefaultValue("none") @NotBlank String sink,
+        Map<String, String> sinkOptions,
+        @DefaultValue("4MB") @NotNull DataSize receiveBuffer,
+        @DefaultValue("true") boolean receiveBufferForce,
+        @DefaultValue("32KB") @NotNull DataSize readBuffer,
+        @DefaultValue("32MB") @NotNull DataSize sinkQueue,
+        @DefaultValue("64KB") @NotNull DataSize sinkBatch,
+        @DefaultValue("8192") @Min(0) int holdbackRecords,
+        @DefaultValue("1s") @NotNull Duration heartbeatInterval,
+        @DefaultValue("1s") @NotNull Duration statsInterval,
+        @DefaultValue("60s") @NotNull Duration handoverTimeout,
+        @DefaultValue("30s") @NotNull Duration drainTimeout,
+        @DefaultValue("5s") @NotNull Duration deregisterTimeout,
+        @DefaultValue("3s") @NotNull Duration connectTimeout,
+        @DefaultValue("5s") @NotNull Duration requestTimeout,
+        @DefaultValue("3") @Min(1) int firstSeqReports,
+        @DefaultValue @Valid Backoff backoff,
+        @DefaultValue @Valid Breaker circuitBreaker) {
+
+    public ListenerProperties {
+        sinkOptions = sinkOptions == null ? Map.of() : Map.copyOf(sinkOptions);
+    }
+
+    /** Reconnect backoff: exponential with jitter, from {@code initial} up to {@code max}. */
+    public record Backoff(@DefaultValue("200ms") @NotNull Duration initial,
+                          @DefaultValue("10s") @NotNull Duration max,
+                          @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
+                          @DefaultValue("0.5") @DecimalMin("0.0") @DecimalMax("1.0") double jitter) {
+    }
+
+    /** The circuit breaker around the coordinator client. */
+    public record Breaker(@DefaultValue("10") @Min(1) int slidingWindow,
+                          @DefaultValue("3") @Min(1) int minimumCalls,
+                          @DefaultValue("50") @DecimalMin("1") @DecimalMax("100") float failureRatePercent,
+                          @DefaultValue("5s") @NotNull Duration openWait) {
+    }
+
+    @AssertTrue(message = "set exactly one of tsfleet.listener.coordinator-url and tsfleet.listener.static-mask")
+    public boolean isExactlyOneMode() {
+        boolean hasUrl = coordinatorUrl != null && !coordinatorUrl.toString().isBlank();
+        boolean hasMask = staticMask != null && !staticMask.isBlank();
+        return hasUrl != hasMask;
+    }
+
+    @AssertTrue(message = "tsfleet.listener.coordinator-url must be an absolute http(s) URL")
+    public boolean isCoordinatorUrlValid() {
+        return coordinatorUrl == null || coordinatorUrl.toString().isBlank()
+                || ("http".equals(coordinatorUrl.getScheme()) || "https".equals(coordinatorUrl.getScheme())) && coordinatorUrl.getHost() != null;
+    }
+
+    @AssertTrue(message = "sizes must be positive: receive-buffer >= 0, read-buffer >= 4KB, sink-batch >= 4KB, sink-queue >= sink-batch")
+    public boolean isSizesValid() {
+        return receiveBuffer.toBytes() >= 0 && receiveBuffer.toBytes() <= Integer.MAX_VALUE
+                && readBuffer.toBytes() >= 4096 && readBuffer.toBytes() <= 64L * 1024 * 1024
+                && sinkBatch.toBytes() >= 4096 && sinkBatch.toBytes() <= 64L * 1024 * 1024
+                && sinkQueue.toBytes() >= sinkBatch.toBytes();
+    }
+
+    @AssertTrue(message = "intervals and timeouts must be positive")
+    public boolean isDurationsValid() {
+        return positive(heartbeatInterval) && positive(statsInterval) && positive(handoverTimeout) && !drainTimeout.isNegative()
+                && positive(deregisterTimeout) && positive(connectTimeout) && positive(requestTimeout)
+                && positive(backoff.initial()) && !backoff.max().minus(backoff.initial()).isNegative() && positive(circuitBreaker.openWait());
+    }
+
+    public boolean coordinated() {
+        return coordinatorUrl != null && !coordinatorUrl.toString().isBlank();
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+}

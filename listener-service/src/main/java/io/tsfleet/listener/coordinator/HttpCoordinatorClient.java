@@ -1,0 +1,72 @@
+package io.tsfleet.listener.coordinator;
+
+import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * {@code POST {coordinator-url}/internal/v1/replicas/{id}/heartbeat} with the heartbeat as JSON and
+ * {@code Authorization: Bearer <coordinator-token>}; a 200 answer carries the {@link ReplicaDirective} as JSON, a 204
+ * carries none. Anything else is a {@link CoordinatorException} (with the answer's body, an RFC 9457 problem, in the
+ * message).
+ */
+public final class HttpCoordinatorClient implements CoordinatorClient {
+    private final HttpClient http;
+    private final JsonMapper json;
+    private final URI endpoint;
+    private final String token;
+    private final Duration timeout;
+
+    public HttpCoordinatorClient(URI coordinatorUrl, String replicaId, String token, Duration timeout, JsonMapper json) {
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.json = json;
+        String base = coordinatorUrl.toString().replaceAll("/+$", "");
+        this.endpoint = URI.create(base + "/internal/v1/replicas/" + URLEncoder.encode(replicaId, StandardCharsets.UTF_8).replace("+", "%20") + "/heartbeat");
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public ReplicaDirective heartbeat(ReplicaHeartbeat heartbeat) throws CoordinatorException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, application/problem+json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat)));
+        if (token != null && !token.isEmpty()) req.header("Authorization", "Bearer " + token);
+        HttpResponse<byte[]> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new CoordinatorException("coordinator " + endpoint + " unreachable: " + e, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoordinatorException("interrupted while sending a heartbeat", 0, e);
+        }
+        if (resp.statusCode() == 204) return null;
+        if (resp.statusCode() != 200) {
+            String body = new String(resp.body(), StandardCharsets.UTF_8);
+            if (body.length() > 500) body = body.substring(0, 500) + "...";
+            throw new CoordinatorException("coordinator answered " + resp.statusCode() + ": " + body, resp.statusCode(), null);
+        }
+        try {
+            return json.readValue(resp.body(), ReplicaDirective.class);
+        } catch (JacksonException e) {
+            throw new CoordinatorException("coordinator answered 200 with an unreadable directive: " + e.getOriginalMessage(), 200, e);
+        }
+    }
+}

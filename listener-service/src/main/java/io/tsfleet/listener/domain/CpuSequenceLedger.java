@@ -1,0 +1,349 @@
+package io.tsfleet.listener.domain;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.tsfleet.listener.domain.SerialNumbers.before;
+import static io.tsfleet.listener.domain.SerialNumbers.distance;
+
+/**
+ * The accounting of one CPU of this replica: every record that arrives on the CPU's broker connection passes
+ * through {@link #onRecord} and gets a {@link Verdict}. Not thread-safe: the CPU's reader and the control thread
+ * serialise on the ledger.
+ *
+ * <h2>Definitions</h2>
+ * <ul>
+ *   <li>A <em>run</em> is one registration on one broker connection. Sequence numbers are compared only within a
+ *       run: a reconnect starts a new run (the broker may have restarted and its counters with it).</li>
+ *   <li><em>records</em>: records kept (written to the sink). <em>lost</em>: sequence numbers skipped inside a run
+ *       (u32 serial arithmetic), below the handover fence if there is one. <em>duplicates</em>: a seq that does not
+ *       advance (repeated or backwards), plus records at or past a fence that had already been written when the
+ *       fence arrived. <em>handed over</em>: records at or past the fence, left to the new owner.</li>
+ *   <li>Within a run, up to the fence: {@code last - runFirst + 1 = records + lost + malformed + held}.</li>
+ *   <li>The true exit rate counts every seq step, lost records included ({@link #seqAdvanced()}).</li>
+ * </ul>
+ *
+ * <h2>Handover (the old owner's side)</h2>
+ * When the CPU leaves the replica's target ({@link #leave}), records are held back (bounded) instead of written,
+ * and new gaps are kept pending: until the fence is known, nobody can say whether they are ours. The fence
+ * ({@link #applyFence}) settles them: held records below it are written, those from it on are handed over; pending
+ * gaps below it become lost. The CPU is released once a seq at or after {@code fence - 1} has been seen.
+ */
+public final class CpuSequenceLedger {
+
+    /** What to do with one record. */
+    public enum Verdict {
+        /** Ours: write it. */
+        KEEP,
+        /** The CPU is leaving: hand a copy to {@link #hold} and wait for the fence. */
+        HOLD,
+        /** The holdback is full: write {@link #spillHoldback()} first, then this record. */
+        SPILL_THEN_KEEP,
+        /** Seen before: drop it (counted). */
+        DUPLICATE,
+        /** At or past the handover fence: the new owner keeps it (counted). */
+        HANDED_OVER,
+        /** A valid header around an undecodable payload: drop it (counted). */
+        MALFORMED
+    }
+
+    /** Where the CPU stands in the replica. */
+    public enum Phase { OWNED, LEAVING, RELEASING, RELEASED }
+
+    private final int cpu;
+    private final ReplicaTotals totals;
+    private final int holdbackLimit;
+    private final GapHistory gaps = new GapHistory(64);
+    private final ArrayDeque<HeldRecord> holdback = new ArrayDeque<>();
+    /** Gaps seen while leaving without a fence: start/length pairs, settled at the fence. */
+    private final List<int[]> pendingGaps = new ArrayList<>();
+
+    private Phase phase = Phase.OWNED;
+    private boolean holding;
+    private long runs;
+    private boolean hasSeq;
+    private int last;
+    private int runFirst;
+    private boolean hasWritten;
+    private int writtenHigh;
+    private long firstSeq = -1;
+
+    private boolean fenceKnown;
+    private int fence;
+    private long fenceAppliedAtMillis;
+    private long leavingSinceMillis;
+
+    private long records;
+    private long lost;
+    private long enobufs;
+    private long duplicates;
+    private long handedOver;
+    private long malformed;
+    private long seqAdvanced;
+
+    private long seqAdvancedAtWindow;
+    private double ratePerSecond;
+    private long lostAtReport;
+
+    public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit) {
+        if (cpu < 0) throw new IllegalArgumentException("cpu < 0");
+        if (holdbackLimit < 0) throw new IllegalArgumentException("holdbackLimit < 0");
+        this.cpu = cpu;
+        this.totals = totals;
+        this.holdbackLimit = holdbackLimit;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** A new registration on a new connection: sequence numbers start afresh. */
+    public void startRun() {
+        runs++;
+        hasSeq = false;
+        hasWritten = false;
+        gaps.clear();
+    }
+
+    /** Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. */
+    public Verdict onRecord(int seq, boolean decodable) {
+        boolean first = !hasSeq;
+        int step = first ? 1 : distance(last, seq);
+        if (!first && step <= 0) {
+            duplicates++;
+            totals.duplicates.increment();
+            return Verdict.DUPLICATE;
+        }
+        if (phase == Phase.RELEASED) {
+            advance(seq, step, first);
+            handedOver++;
+            totals.handedOver.increment();
+            return Verdict.HANDED_OVER;
+        }
+        if (fenceKnown && !before(seq, fence)) {
+            if (!first && before(last, fence)) countLost(last + 1, distance(last, fence) - 1);
+            advance(seq, step, first);
+            handedOver++;
+            totals.handedOver.increment();
+            return Verdict.HANDED_OVER;
+        }
+        if (!first && step > 1) {
+            if (phase == Phase.LEAVING) pendingGaps.add(new int[] {last + 1, step - 1});
+            else countLost(last + 1, step - 1);
+        }
+        advance(seq, step, first);
+        if (!decodable) {
+            malformed++;
+            totals.malformed.increment();
+            return Verdict.MALFORMED;
+        }
+        if (holding) {
+            if (holdback.size() < holdbackLimit) return Verdict.HOLD;
+            holding = false;
+            wrote(seq);
+            return Verdict.SPILL_THEN_KEEP;
+        }
+        wrote(seq);
+        return Verdict.KEEP;
+    }
+
+    /** Stores the copy of a record that got {@link Verdict#HOLD}. */
+    public void hold(int seq, byte[] frame) {
+        if (phase != Phase.LEAVING) throw new IllegalStateException("cpu " + cpu + " is not leaving");
+        holdback.addLast(new HeldRecord(seq, frame));
+    }
+
+    /** After {@link Verdict#SPILL_THEN_KEEP}: the held records, to be written before the record at hand. */
+    public List<HeldRecord> spillHoldback() {
+        return drainHoldbackAsKept();
+    }
+
+    /** The in-band ENOBUFS message arrived on this CPU's connection. */
+    public void onOverrun() {
+        enobufs++;
+        totals.enobufs.increment();
+    }
+
+    /**
+     * The CPU left the replica's target: from now on records are held back (up to the limit) and gaps are pending
+     * until the fence arrives. Idempotent.
+     */
+    public void leave(long nowMillis) {
+        if (phase != Phase.OWNED) return;
+        phase = Phase.LEAVING;
+        holding = holdbackLimit > 0;
+        leavingSinceMillis = nowMillis;
+    }
+
+    /** The CPU is back in the target before it was released: everything held is ours. */
+    public List<HeldRecord> rejoin() {
+        if (phase != Phase.LEAVING && phase != Phase.RELEASING) return List.of();
+        List<HeldRecord> out = drainHoldbackAsKept();
+        settlePendingGaps(false, 0);
+        phase = Phase.OWNED;
+        fenceKnown = false;
+        return out;
+    }
+
+    /**
+     * The coordinator's fence for this CPU: the new owner's first seq. Records below it are ours, from it on the
+     * new owner's. Records of ours at or past the fence that were already written are duplicates (a race: the new
+     * owner registered before this replica knew the CPU was leaving).
+     */
+    public FenceOutcome applyFence(int fenceSeq, long nowMillis) {
+        if (phase == Phase.OWNED) throw new IllegalStateException("cpu " + cpu + " is still owned: a fence needs it out of the target");
+        if (phase == Phase.RELEASED) return new FenceOutcome(List.of(), 0, 0, true, true);
+        if (fenceKnown && fence == fenceSeq) return new FenceOutcome(List.of(), 0, 0, true, fenceReached());
+        fenceKnown = true;
+        fence = fenceSeq;
+        fenceAppliedAtMillis = nowMillis;
+        phase = Phase.RELEASING;
+
+        long dups = 0;
+        boolean exact = true;
+        if (hasWritten) {
+            int from = before(runFirst, fenceSeq) ? fenceSeq : runFirst;
+            if (!before(writtenHigh, from)) {
+                GapHistory.Count missed = gaps.missedWithin(from, writtenHigh);
+                dups = (long) distance(from, writtenHigh) + 1 - missed.value();
+                exact = missed.exact();
+            }
+        }
+        duplicates += dups;
+        totals.duplicates.add(dups);
+
+        List<HeldRecord> keep = new ArrayList<>();
+        long discarded = 0;
+        for (HeldRecord h : holdback) {
+            if (before(h.seq(), fenceSeq)) keep.add(h);
+            else discarded++;
+        }
+        holdback.clear();
+        holding = false;
+        for (HeldRecord h : keep) wrote(h.seq());
+        handedOver += discarded;
+        totals.handedOver.add(discarded);
+        settlePendingGaps(true, fenceSeq);
+        return new FenceOutcome(keep, discarded, dups, exact, fenceReached());
+    }
+
+    /** True once a seq at or after {@code fence - 1} has been seen: the CPU may be deregistered. */
+    public boolean fenceReached() {
+        return phase == Phase.RELEASING && hasSeq && !before(last, fence - 1);
+    }
+
+    /** The connection of a leaving CPU broke before its fence: keep what was held, count the abort. */
+    public List<HeldRecord> abortHandover() {
+        List<HeldRecord> out = drainHoldbackAsKept();
+        settlePendingGaps(false, 0);
+        phase = Phase.RELEASED;
+        totals.handoversAborted.increment();
+        return out;
+    }
+
+    /** The handover timeout expired without the fence being reached. */
+    public void forceRelease() {
+        phase = Phase.RELEASED;
+        totals.forcedReleases.increment();
+    }
+
+    /** The deregistration is done (or the connection is gone after the fence). */
+    public void markReleased() {
+        phase = Phase.RELEASED;
+    }
+
+    /** Closes a rate window: the true exit rate (seq steps per second, lost included) since the previous window. */
+    public double closeRateWindow(double elapsedSeconds) {
+        long advanced = seqAdvanced - seqAdvancedAtWindow;
+        seqAdvancedAtWindow = seqAdvanced;
+        ratePerSecond = elapsedSeconds > 0 ? advanced / elapsedSeconds : 0;
+        return ratePerSecond;
+    }
+
+    /** Records lost since the last successful report to the coordinator. */
+    public long lostSinceReport() {
+        return lost - lostAtReport;
+    }
+
+    /** The coordinator received a report that carried {@code lostReported} for this CPU. */
+    public void reported(long lostReported) {
+        lostAtReport += lostReported;
+    }
+
+    public long seqAdvanced() {
+        return seqAdvanced;
+    }
+
+    public boolean hasFence() {
+        return fenceKnown;
+    }
+
+    public long fenceAppliedAtMillis() {
+        return fenceAppliedAtMillis;
+    }
+
+    public long leavingSinceMillis() {
+        return leavingSinceMillis;
+    }
+
+    /** The first seq received since the CPU was acquired (u32), or -1 before any. */
+    public long firstSeq() {
+        return firstSeq;
+    }
+
+    public CpuLedgerSnapshot snapshot() {
+        return new CpuLedgerSnapshot(cpu, phase, runs, records, lost, enobufs, duplicates, handedOver, malformed,
+                holdback.size(), hasSeq ? SerialNumbers.unsigned(last) : -1, firstSeq,
+                fenceKnown ? SerialNumbers.unsigned(fence) : -1, ratePerSecond);
+    }
+
+    private void advance(int seq, int step, boolean first) {
+        seqAdvanced += step;
+        if (first) {
+            runFirst = seq;
+            if (firstSeq < 0) firstSeq = SerialNumbers.unsigned(seq);
+        }
+        hasSeq = true;
+        last = seq;
+    }
+
+    private void wrote(int seq) {
+        records++;
+        totals.records.increment();
+        if (!hasWritten || before(writtenHigh, seq)) writtenHigh = seq;
+        hasWritten = true;
+    }
+
+    private void countLost(int start, int count) {
+        if (count <= 0) return;
+        gaps.record(start, count);
+        lost += count;
+        totals.lost.add(count);
+    }
+
+    private List<HeldRecord> drainHoldbackAsKept() {
+        List<HeldRecord> out = new ArrayList<>(holdback);
+        holdback.clear();
+        holding = false;
+        for (HeldRecord h : out) wrote(h.seq());
+        return out;
+    }
+
+    /** Pending gaps become lost: all of them, or (at a fence) the part below the fence. */
+    private void settlePendingGaps(boolean atFence, int fenceSeq) {
+        for (int[] g : pendingGaps) {
+            int count = g[1];
+            if (atFence) {
+                int belowFence = distance(g[0], fenceSeq);
+                count = Math.max(0, Math.min(count, belowFence));
+            }
+            countLost(g[0], count);
+        }
+        pendingGaps.clear();
+    }
+}

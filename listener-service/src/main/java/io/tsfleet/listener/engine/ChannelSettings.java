@@ -1,0 +1,26 @@
+package io.tsfleet.listener.engine;
+
+import io.tsfleet.listener.broker.BrokerAddress;
+
+import java.time.Duration;
+
+/**
+ * How every CPU's broker connection is made.
+ *
+ * @param broker              where the broker listens
+ * @param token               the broker token (null: no authentication)
+ * @param receiveBufferBytes  the {@code SO_RCVBUF} to request (0: leave the default)
+ * @param receiveBufferForce  request it as {@code SO_RCVBUFFORCE} (no {@code rmem_max} clamp; needs privilege)
+ * @param readBufferBytes     the client-side read buffer of one connection
+ * @param connectTimeout      TCP connect timeout
+ * @param initialBackoff      first reconnect delay (exponential backoff with jitter from there)
+ * @param maxBackoff          longest reconnect delay
+ * @param backoffMultiplier   growth of the delay per failed attempt
+ * @param backoffJitter       randomisation factor of the delay (0..1)
+ * @param holdbackRecords     records of a leaving CPU held back until its fence (0: none)
+ * @param releaseAckTimeout   how long to wait for the broker's ack of a DEREGISTER before closing anyway
+ */
+public record ChannelSettings(BrokerAddress broker, String token, int receiveBufferBytes, boolean receiveBufferForce,
+                              int readBufferBytes, Duration connectTimeout, Duration initialBackoff, Duration maxBackoff,
+                              double backoffMultiplier, double backoffJitter, int holdbackRecords, Duration releaseAckTimeout) {
+}

@@ -1,0 +1,470 @@
+package io.tsfleet.listener.engine;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.core.functions.CheckedRunnable;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.tsfleet.listener.broker.BrokerConnection;
+import io.tsfleet.listener.broker.BrokerRefusedException;
+import io.tsfleet.listener.broker.Frames;
+import io.tsfleet.listener.domain.CpuLedgerSnapshot;
+import io.tsfleet.listener.domain.CpuSequenceLedger;
+import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
+import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
+import io.tsfleet.listener.domain.FenceOutcome;
+import io.tsfleet.listener.domain.HeldRecord;
+import io.tsfleet.listener.domain.ReplicaTotals;
+import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.protocol.netlink.Netlink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * One CPU of the replica: one broker connection registered on this single CPU, so every record and every gap on it
+ * is attributable (DESIGN.md section 4 rule 3). A virtual thread connects (Resilience4j retry, exponential backoff
+ * with jitter), handshakes, registers, and then reads: each frame is decoded in place, accounted by the CPU's
+ * {@link CpuSequenceLedger} and, when kept, copied into a sink batch. After a broker restart the connection fails and
+ * the channel reconnects and registers again (a new run of sequence numbers).
+ *
+ * <p>A CPU that is leaving (handover) is never reconnected: if its connection breaks before the fence, the handover
+ * is aborted and counted. Once the fence is reached, the channel sends DEREGISTER and finishes when the broker acks.
+ */
+public final class CpuChannel {
+    private static final Logger log = LoggerFactory.getLogger(CpuChannel.class);
+
+    /** What the channel is doing. */
+    public enum Status { CONNECTING, REGISTERING, REGISTERED, RETRYING, RELEASING, FINISHED }
+
+    private final int cpu;
+    private final String cpulist;
+    private final ChannelSettings settings;
+    private final CpuSequenceLedger ledger;
+    private final SinkPipeline pipeline;
+    private final ReplicaTotals totals;
+    private final ChannelListener listener;
+    private final LongSupplier nanoTime;
+    private final LongAdder receiveBusyNanos;
+    private final LongAdder unregisteredNanos;
+    private final LongAdder connectFailures;
+    private final ExitRecordView view = new ExitRecordView();
+    private final AtomicBoolean releaseStarted = new AtomicBoolean();
+    private final long createdNanos;
+
+    private volatile BrokerConnection connection;
+    private volatile Status status = Status.CONNECTING;
+    private volatile String lastError;
+    private volatile int portId;
+    private volatile int receiveBuffer;
+    private volatile boolean stopRequested;
+    private volatile boolean registered;
+    private volatile int registerSeq;
+    private volatile int deregisterSeq;
+    private volatile long releaseStartedNanos;
+    private volatile boolean done;
+    private volatile boolean everRegistered;
+    private volatile boolean aborted;
+    private long lostConnectionNanos = -1;
+    private SinkBatch batch;
+    private Thread thread;
+
+    CpuChannel(int cpu, ChannelSettings settings, SinkPipeline pipeline, ReplicaTotals totals, ChannelListener listener,
+               LongSupplier nanoTime, LongAdder receiveBusyNanos, LongAdder unregisteredNanos, LongAdder connectFailures) {
+        this.cpu = cpu;
+        this.cpulist = Integer.toString(cpu);
+        this.settings = settings;
+        this.ledger = new CpuSequenceLedger(cpu, totals, settings.holdbackRecords());
+        this.pipeline = pipeline;
+        this.totals = totals;
+        this.listener = listener;
+        this.nanoTime = nanoTime;
+        this.receiveBusyNanos = receiveBusyNanos;
+        this.unregisteredNanos = unregisteredNanos;
+        this.connectFailures = connectFailures;
+        this.createdNanos = nanoTime.getAsLong();
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("cpu-" + cpu).start(this::run);
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Registered on a live connection (including while releasing). */
+    public boolean isRegistered() {
+        return registered && !done;
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    /** The handover was aborted (the connection broke before the fence). */
+    public boolean aborted() {
+        return aborted;
+    }
+
+    long createdNanos() {
+        return createdNanos;
+    }
+
+    public CpuChannelStatus snapshot() {
+        CpuLedgerSnapshot s;
+        synchronized (ledger) {
+            s = ledger.snapshot();
+        }
+        return new CpuChannelStatus(s, status, isRegistered(), Integer.toUnsignedLong(portId), receiveBuffer, lastError);
+    }
+
+    Phase phase() {
+        synchronized (ledger) {
+            return ledger.phase();
+        }
+    }
+
+    long firstSeq() {
+        synchronized (ledger) {
+            return ledger.firstSeq();
+        }
+    }
+
+    long lostSinceReport() {
+        synchronized (ledger) {
+            return ledger.lostSinceReport();
+        }
+    }
+
+    void reported(long lost) {
+        synchronized (ledger) {
+            ledger.reported(lost);
+        }
+    }
+
+    double closeRateWindow(double seconds) {
+        synchronized (ledger) {
+            return ledger.closeRateWindow(seconds);
+        }
+    }
+
+    long leavingSinceMillis() {
+        synchronized (ledger) {
+            return ledger.leavingSinceMillis();
+        }
+    }
+
+    /** Milliseconds since the fence was applied, or -1 without a fence. */
+    long fenceAgeMillis(long nowMillis) {
+        synchronized (ledger) {
+            return ledger.hasFence() && ledger.phase() == Phase.RELEASING ? nowMillis - ledger.fenceAppliedAtMillis() : -1;
+        }
+    }
+
+    // ---- control (engine thread) ----
+
+    void leave(long nowMillis) {
+        synchronized (ledger) {
+            ledger.leave(nowMillis);
+        }
+    }
+
+    void rejoin() {
+        List<HeldRecord> held;
+        synchronized (ledger) {
+            held = ledger.rejoin();
+        }
+        pipeline.publishHeld(cpu, held);
+    }
+
+    FenceOutcome applyFence(int fence, long nowMillis) {
+        FenceOutcome out;
+        synchronized (ledger) {
+            out = ledger.applyFence(fence, nowMillis);
+        }
+        pipeline.publishHeld(cpu, out.toWrite());
+        if (!out.exact()) log.warn("cpu {}: duplicate count at fence {} is approximate (too many gaps since)", cpu, Integer.toUnsignedString(fence));
+        if (out.fenceReached()) startRelease();
+        return out;
+    }
+
+    /** The fence was not reached in time: release anyway (counted). */
+    void forceRelease() {
+        synchronized (ledger) {
+            ledger.forceRelease();
+        }
+        log.warn("cpu {}: handover fence not reached in time, releasing anyway", cpu);
+        startRelease();
+    }
+
+    /** A DEREGISTER was sent and not acknowledged in time: close the connection. */
+    void closeIfReleaseStuck(Duration timeout) {
+        if (releaseStarted.get() && !done && nanoTime.getAsLong() - releaseStartedNanos > timeout.toNanos()) {
+            log.warn("cpu {}: no ack for DEREGISTER within {}, closing the connection", cpu, timeout);
+            done = true;
+            closeConnection();
+        }
+    }
+
+    /** Shutdown: keep what is held, deregister, wait for the ack (bounded), stop. */
+    void deregisterAndStop(Duration timeout) throws InterruptedException {
+        List<HeldRecord> held;
+        synchronized (ledger) {
+            held = ledger.rejoin();
+        }
+        pipeline.publishHeld(cpu, held);
+        if (registered) {
+            startRelease();
+            long deadline = nanoTime.getAsLong() + timeout.toNanos();
+            while (!done && nanoTime.getAsLong() < deadline) Thread.sleep(5);
+        }
+        stop();
+    }
+
+    /** Stops the channel now (closes the connection) and waits for its thread. */
+    void stop() throws InterruptedException {
+        stopRequested = true;
+        closeConnection();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            t.join(Duration.ofSeconds(5));
+        }
+    }
+
+    void startRelease() {
+        if (!releaseStarted.compareAndSet(false, true)) return;
+        releaseStartedNanos = nanoTime.getAsLong();
+        status = Status.RELEASING;
+        BrokerConnection c = connection;
+        if (c == null || !registered) {
+            markReleased();
+            return;
+        }
+        int seq = c.reserveSeq();
+        deregisterSeq = seq;
+        try {
+            c.sendDeregister(cpulist, seq);
+        } catch (IOException e) {
+            log.warn("cpu {}: sending DEREGISTER failed ({}); the closed connection releases the CPU", cpu, e.toString());
+            markReleased();
+            closeConnection();
+        }
+    }
+
+    // ---- the channel's thread ----
+
+    private void run() {
+        RetryConfig config = RetryConfig.custom()
+                .maxAttempts(Integer.MAX_VALUE)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), settings.backoffMultiplier(),
+                        settings.backoffJitter(), settings.maxBackoff()))
+                .retryOnException(e -> !stopRequested && !done && phase() == Phase.OWNED)
+                .build();
+        Retry retry = Retry.of("broker-cpu-" + cpu, config);
+        retry.getEventPublisher().onRetry(e -> {
+            connectFailures.increment();
+            status = Status.RETRYING;
+            lastError = String.valueOf(e.getLastThrowable());
+            log.info("cpu {}: broker {} not available ({}), retry {} in {} ms", cpu, settings.broker(), e.getLastThrowable(),
+                    e.getNumberOfRetryAttempts(), e.getWaitInterval().toMillis());
+        });
+        CheckedRunnable establish = Retry.decorateCheckedRunnable(retry, this::establish);
+        try {
+            while (!stopRequested && !done) {
+                try {
+                    establish.run();
+                    serve();
+                } catch (Throwable t) {
+                    closeConnection();
+                    publishBatch();
+                    if (stopRequested || done) break;
+                    if (releaseStarted.get()) {
+                        markReleased();
+                        break;
+                    }
+                    if (phase() != Phase.OWNED) {
+                        abortHandover(t);
+                        break;
+                    }
+                    connectionLost(t);
+                    Thread.sleep(settings.initialBackoff());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeConnection();
+            publishBatch();
+            registered = false;
+            status = Status.FINISHED;
+            listener.finished(this);
+        }
+    }
+
+    private void establish() throws IOException {
+        status = Status.CONNECTING;
+        registered = false;
+        BrokerConnection c = BrokerConnection.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes());
+        connection = c;
+        try {
+            if (stopRequested) throw new InterruptedIOException("stopping");
+            c.handshake(settings.token(), settings.receiveBufferBytes(), settings.receiveBufferForce(), totals.unattributed::increment);
+            portId = c.portId();
+            receiveBuffer = c.receiveBuffer();
+            synchronized (ledger) {
+                ledger.startRun();
+            }
+            status = Status.REGISTERING;
+            int seq = c.reserveSeq();
+            registerSeq = seq;
+            c.sendRegister(cpulist, seq);
+            while (!registered) {
+                c.read();
+                processFrames(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
+    private void serve() throws IOException {
+        BrokerConnection c = connection;
+        while (!stopRequested && !done) {
+            c.read();
+            processFrames(c);
+        }
+    }
+
+    private void processFrames(BrokerConnection c) throws IOException {
+        long t0 = nanoTime.getAsLong();
+        c.visitFrames((buf, at, len) -> onFrame(c, buf, at, len));
+        publishBatch();
+        receiveBusyNanos.add(nanoTime.getAsLong() - t0);
+    }
+
+    private boolean onFrame(BrokerConnection c, ByteBuffer buf, int at, int len) throws IOException {
+        int type = Frames.type(buf, at);
+        if (type == c.taskstatsFamily() && Frames.portId(buf, at) == 0) {
+            onEvent(buf, at, len);
+        } else if (type == Netlink.NLMSG_ERROR) {
+            if (Frames.isOverrun(buf, at)) {
+                synchronized (ledger) {
+                    ledger.onOverrun();
+                }
+            } else if (Frames.portId(buf, at) == c.portId()) {
+                onAck(Frames.seq(buf, at), Frames.error(buf, at));
+            }
+        }
+        return !done;
+    }
+
+    private void onEvent(ByteBuffer buf, int at, int len) throws IOException {
+        int seq = Frames.seq(buf, at);
+        boolean decodable = view.wrap(buf, at, cpu);
+        Verdict verdict;
+        List<HeldRecord> spilled = null;
+        boolean releaseDue;
+        synchronized (ledger) {
+            verdict = ledger.onRecord(seq, decodable);
+            if (verdict == Verdict.HOLD) {
+                byte[] copy = new byte[len];
+                buf.get(at, copy);
+                ledger.hold(seq, copy);
+            } else if (verdict == Verdict.SPILL_THEN_KEEP) {
+                spilled = ledger.spillHoldback();
+            }
+            releaseDue = ledger.fenceReached();
+        }
+        if (spilled != null) {
+            publishBatch();
+            pipeline.publishHeld(cpu, spilled);
+        }
+        if (verdict == Verdict.KEEP || verdict == Verdict.SPILL_THEN_KEEP) keep(buf, at, len);
+        if (releaseDue) startRelease();
+    }
+
+    private void onAck(int seq, int error) throws IOException {
+        if (seq == registerSeq && registerSeq != 0) {
+            registerSeq = 0;
+            if (error != 0) throw new BrokerRefusedException("REGISTER_CPUMASK \"" + cpulist + "\"", error);
+            boolean reconnect = everRegistered;
+            if (lostConnectionNanos >= 0) {
+                unregisteredNanos.add(nanoTime.getAsLong() - lostConnectionNanos);
+                lostConnectionNanos = -1;
+            }
+            everRegistered = true;
+            registered = true;
+            lastError = null;
+            if (!releaseStarted.get()) status = Status.REGISTERED;
+            listener.registered(this, reconnect);
+        } else if (seq == deregisterSeq && deregisterSeq != 0) {
+            if (error != 0) log.warn("cpu {}: DEREGISTER answered {}; closing the connection releases it anyway", cpu, error);
+            markReleased();
+        }
+    }
+
+    private void keep(ByteBuffer buf, int at, int len) throws IOException {
+        if (batch == null || !batch.fits(len)) {
+            publishBatch();
+            try {
+                batch = pipeline.acquire(cpu);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the sink");
+            }
+        }
+        batch.add(buf, at, len);
+    }
+
+    private void publishBatch() {
+        if (batch != null) {
+            pipeline.publish(batch);
+            batch = null;
+        }
+    }
+
+    private void markReleased() {
+        synchronized (ledger) {
+            ledger.markReleased();
+        }
+        done = true;
+    }
+
+    private void abortHandover(Throwable cause) {
+        List<HeldRecord> held;
+        synchronized (ledger) {
+            held = ledger.abortHandover();
+        }
+        pipeline.publishHeld(cpu, held);
+        aborted = true;
+        done = true;
+        log.warn("cpu {}: connection lost while handing the CPU over ({}); handover aborted, CPU released", cpu, cause.toString());
+    }
+
+    private void connectionLost(Throwable t) {
+        status = Status.RETRYING;
+        lastError = t.toString();
+        if (registered && lostConnectionNanos < 0) lostConnectionNanos = nanoTime.getAsLong();
+        registered = false;
+        log.warn("cpu {}: broker connection lost ({}); reconnecting", cpu, t.toString());
+    }
+
+    private void closeConnection() {
+        BrokerConnection c = connection;
+        if (c != null) c.close();
+    }
+}

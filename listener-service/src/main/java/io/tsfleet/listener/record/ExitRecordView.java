@@ -1,0 +1,217 @@
+package io.tsfleet.listener.record;
+
+import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.taskstats.Taskstats;
+import io.tsfleet.protocol.taskstats.TaskstatsField;
+import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A reusable, allocation-free view of one exit event ({@code TASKSTATS_CMD_NEW}) in place in a buffer: the
+ * {@code AGGR_PID} nest (pid + struct taskstats) and, for the last thread of a multi-threaded group, the
+ * {@code AGGR_TGID} nest. {@link #wrap} walks the attributes once and remembers where the structs are; the accessors
+ * read fields straight from the buffer with {@link Taskstats#read}. The struct's size comes from {@code nla_len}, so
+ * any version decodes; fields beyond it are absent ({@link #has}).
+ *
+ * <p>A view is only valid until its buffer is reused. It is what sinks receive; a sink that needs the record later
+ * copies what it needs ({@link #copyFrame}).
+ */
+public final class ExitRecordView {
+    private ByteBuffer buf;
+    private int frameOffset;
+    private int frameLength;
+    private int cpu;
+    private long pid;
+    private int pidStats = -1;
+    private int pidStatsLength;
+    private long tgidId;
+    private int tgidStats = -1;
+    private int tgidStatsLength;
+
+    /**
+     * Points the view at the message at {@code offset} ({@code buf} little-endian). Returns false, leaving the view
+     * invalid, when the message is not a well-formed exit event with an {@code AGGR_PID} nest.
+     */
+    public boolean wrap(ByteBuffer buf, int offset, int cpu) {
+        this.buf = buf;
+        this.frameOffset = offset;
+        this.cpu = cpu;
+        this.pidStats = -1;
+        this.tgidStats = -1;
+        if (buf.limit() - offset < Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN) return false;
+        long len = Integer.toUnsignedLong(buf.getInt(offset));
+        if (len < Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN || len > buf.limit() - offset) return false;
+        this.frameLength = (int) len;
+        if (Byte.toUnsignedInt(buf.get(offset + Netlink.NLMSG_HDRLEN)) != TaskstatsProtocol.CMD_NEW) return false;
+        int end = offset + (int) len;
+        int pos = offset + Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN;
+        while (end - pos >= Netlink.NLA_HDRLEN) {
+            int nlaLen = Short.toUnsignedInt(buf.getShort(pos));
+            int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & Netlink.NLA_TYPE_MASK;
+            if (nlaLen < Netlink.NLA_HDRLEN || nlaLen > end - pos) return false;
+            if (type == TaskstatsProtocol.TYPE_AGGR_PID && pidStats < 0) {
+                if (!nest(pos + Netlink.NLA_HDRLEN, pos + nlaLen, TaskstatsProtocol.TYPE_PID, true)) return false;
+            } else if (type == TaskstatsProtocol.TYPE_AGGR_TGID && tgidStats < 0) {
+                if (!nest(pos + Netlink.NLA_HDRLEN, pos + nlaLen, TaskstatsProtocol.TYPE_TGID, false)) return false;
+            }
+            pos += Netlink.align(nlaLen);
+        }
+        return pidStats >= 0;
+    }
+
+    private boolean nest(int pos, int end, int idType, boolean isPid) {
+        long id = -1;
+        int stats = -1;
+        int statsLength = 0;
+        while (end - pos >= Netlink.NLA_HDRLEN) {
+            int nlaLen = Short.toUnsignedInt(buf.getShort(pos));
+            int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & Netlink.NLA_TYPE_MASK;
+            if (nlaLen < Netlink.NLA_HDRLEN || nlaLen > end - pos) return false;
+            if (type == idType) {
+                if (nlaLen < Netlink.NLA_HDRLEN + 4) return false;
+                id = Integer.toUnsignedLong(buf.getInt(pos + Netlink.NLA_HDRLEN));
+            } else if (type == TaskstatsProtocol.TYPE_STATS) {
+                stats = pos + Netlink.NLA_HDRLEN;
+                statsLength = nlaLen - Netlink.NLA_HDRLEN;
+            }
+            pos += Netlink.align(nlaLen);
+        }
+        if (id < 0 || stats < 0 || statsLength < TaskstatsField.VERSION.end()) return false;
+        if (isPid) {
+            pid = id;
+            pidStats = stats;
+            pidStatsLength = statsLength;
+        } else {
+            tgidId = id;
+            tgidStats = stats;
+            tgidStatsLength = statsLength;
+        }
+        return true;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    /** The per-CPU sequence number (u32). */
+    public long seq() {
+        return Integer.toUnsignedLong(buf.getInt(frameOffset + 8));
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * The thread group id: the {@code AGGR_TGID} id when the event carries the group aggregate, otherwise
+     * {@code ac_tgid} (struct version 12 and later); -1 when neither is there.
+     */
+    public long tgid() {
+        if (tgidStats >= 0) return tgidId;
+        return has(TaskstatsField.AC_TGID) ? field(TaskstatsField.AC_TGID) : -1;
+    }
+
+    public long exitCode() {
+        return field(TaskstatsField.AC_EXITCODE);
+    }
+
+    /** The size of the PID record's struct taskstats in bytes (from {@code nla_len}). */
+    public int statsLength() {
+        return pidStatsLength;
+    }
+
+    public boolean has(TaskstatsField field) {
+        return field.end() <= pidStatsLength;
+    }
+
+    /** A numeric field of the PID record, 0 when absent (u64 above 2^63 come back negative: read them unsigned). */
+    public long field(TaskstatsField field) {
+        return has(field) ? Taskstats.read(buf, pidStats, field) : 0;
+    }
+
+    /** The byte of {@code ac_comm}/{@code ac_pad} at index {@code i} of the PID record. */
+    public int fieldByte(TaskstatsField field, int i) {
+        return Byte.toUnsignedInt(buf.get(pidStats + field.offset() + i));
+    }
+
+    /** The length of {@code ac_comm} up to its first NUL. */
+    public int commLength() {
+        return cStringLength(pidStats, pidStatsLength);
+    }
+
+    /** {@code ac_comm} as a String (allocates; the JSON sink writes the bytes instead). */
+    public String comm() {
+        if (!has(TaskstatsField.AC_COMM)) return "";
+        byte[] b = new byte[commLength()];
+        buf.get(pidStats + TaskstatsField.AC_COMM.offset(), b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    public boolean hasTgidAggregate() {
+        return tgidStats >= 0;
+    }
+
+    public int tgidStatsLength() {
+        return tgidStats >= 0 ? tgidStatsLength : 0;
+    }
+
+    public boolean tgidHas(TaskstatsField field) {
+        return tgidStats >= 0 && field.end() <= tgidStatsLength;
+    }
+
+    /** A numeric field of the group aggregate, 0 when absent. */
+    public long tgidField(TaskstatsField field) {
+        return tgidHas(field) ? Taskstats.read(buf, tgidStats, field) : 0;
+    }
+
+    public int tgidFieldByte(TaskstatsField field, int i) {
+        return Byte.toUnsignedInt(buf.get(tgidStats + field.offset() + i));
+    }
+
+    public int tgidCommLength() {
+        return cStringLength(tgidStats, tgidStatsLength);
+    }
+
+    /** The buffer and offset of the PID record's struct, for sinks that copy raw bytes. */
+    public ByteBuffer buffer() {
+        return buf;
+    }
+
+    public int pidStatsOffset() {
+        return pidStats;
+    }
+
+    public int tgidStatsOffset() {
+        return tgidStats;
+    }
+
+    /** A copy of the whole netlink message (for sinks that keep records beyond the call). */
+    public byte[] copyFrame() {
+        byte[] out = new byte[frameLength];
+        buf.get(frameOffset, out);
+        return out;
+    }
+
+    /** The PID record as an owned {@link Taskstats} (allocates). */
+    public Taskstats pidStats() {
+        byte[] raw = new byte[pidStatsLength];
+        buf.get(pidStats, raw);
+        return Taskstats.decode(raw);
+    }
+
+    private int cStringLength(int structOffset, int structLength) {
+        if (TaskstatsField.AC_COMM.end() > structLength) return 0;
+        int at = structOffset + TaskstatsField.AC_COMM.offset();
+        int n = 0;
+        while (n < TaskstatsField.AC_COMM.size() && buf.get(at + n) != 0) n++;
+        return n;
+    }
+
+    /** A little-endian view of a byte array, for wrapping frames. */
+    public static ByteBuffer littleEndian(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}

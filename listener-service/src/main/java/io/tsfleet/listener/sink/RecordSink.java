@@ -1,0 +1,32 @@
+package io.tsfleet.listener.sink;
+
+import io.tsfleet.listener.record.ExitRecordView;
+
+import java.io.IOException;
+
+/**
+ * Where records go. One writer thread calls a sink, never concurrently: {@link #write} for each record kept by the
+ * replica, {@link #flush} when the queue in front of the sink runs empty (and at shutdown), {@link #close} once.
+ *
+ * <p>The {@link ExitRecordView} passed to {@code write} is a flyweight over the receive batch: it is valid only during
+ * the call; copy what you keep. A {@code write} that throws loses that record (the replica counts it as a sink
+ * error) and the writer goes on with the next one. A slow sink is safe: the queue in front of it is bounded, and
+ * when it is full the replica stops reading the broker, so the backlog shows up as broker overflow (ENOBUFS and
+ * sequence gaps), never as unbounded memory.
+ *
+ * <p>To add a sink, implement this interface and a {@link RecordSinkProvider} for its scheme, and make the provider a
+ * Spring bean (or list it in {@code META-INF/services/io.tsfleet.listener.sink.RecordSinkProvider}); then select it
+ * with {@code tsfleet.listener.sink=<scheme>:<argument>}.
+ */
+public interface RecordSink extends AutoCloseable {
+
+    void write(ExitRecordView record) throws IOException;
+
+    void flush() throws IOException;
+
+    @Override
+    void close() throws IOException;
+
+    /** For logs and the API: what the sink writes to. */
+    String describe();
+}

@@ -1,0 +1,56 @@
+package io.tsfleet.listener.web;
+
+import io.tsfleet.listener.config.ListenerConfiguration;
+import io.tsfleet.listener.engine.ReplicaEngine;
+import io.tsfleet.listener.domain.CpuSequenceLedger;
+import io.tsfleet.protocol.cpu.CpulistParser;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+/**
+ * Per-CPU detail of this replica (what must not go into metrics at 8192 CPUs): {@code GET /api/v1/cpus}, optionally
+ * filtered by {@code ?phase=OWNED|LEAVING|RELEASING|RELEASED}, and {@code GET /api/v1/cpus/{cpu}}. Errors are RFC 9457
+ * problem details.
+ */
+@RestController
+@RequestMapping("/api/v1")
+public class CpuController {
+    private final ReplicaEngine engine;
+    private final ListenerConfiguration.ReplicaId id;
+
+    public CpuController(ReplicaEngine engine, ListenerConfiguration.ReplicaId id) {
+        this.engine = engine;
+        this.id = id;
+    }
+
+    @GetMapping("/cpus")
+    public CpusResponse cpus(@RequestParam(required = false) CpuSequenceLedger.Phase phase) {
+        List<CpuView> cpus = engine.cpus().stream().map(CpuView::of).filter(c -> phase == null || c.phase().equals(phase.name())).toList();
+        return new CpusResponse(id.value(), engine.state().name(), engine.generation(),
+                engine.target() == null ? null : engine.target().toCpulist(), engine.owned().toCpulist(), engine.capacityPerSecond(),
+                engine.loadRatio(), engine.pipeline().describeSink(), cpus);
+    }
+
+    @GetMapping("/cpus/{cpu}")
+    public CpuView cpu(@PathVariable int cpu) {
+        if (cpu < 0 || cpu >= CpulistParser.MAX_NR_CPUS) {
+            throw problem(HttpStatus.BAD_REQUEST, "CPU out of range", "cpu " + cpu + " is not in 0.." + (CpulistParser.MAX_NR_CPUS - 1));
+        }
+        return engine.cpu(cpu).map(CpuView::of)
+                .orElseThrow(() -> problem(HttpStatus.NOT_FOUND, "CPU not held", "replica " + id.value() + " holds no registration for cpu " + cpu));
+    }
+
+    private static ErrorResponseException problem(HttpStatus status, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        return new ErrorResponseException(status, p, null);
+    }
+}
