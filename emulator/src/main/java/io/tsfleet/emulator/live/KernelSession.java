@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +35,8 @@ import java.util.logging.Logger;
  *
  * <p>The backend's own answers are queued behind whatever the kernel has already queued (the kernel answers a request
  * inside {@code send}, so its earlier replies are on the socket), keeping the client's view in request order.
+ * {@code RECV_PAUSED} (the broker's TSFLEET_SOCK extension for exact overflow tests over TCP) stops taking datagrams
+ * from the kernel socket, so the kernel's own queue fills and overflows while the client is paused.
  *
  * <p>On close, a socket that may have registered is deregistered from every possible CPU before it is closed, so no
  * stale registration is left for a later socket that the kernel autobinds to the same port id.
@@ -44,18 +47,20 @@ final class KernelSession implements BrokerSession {
 
     private final BrokerConnection connection;
     private final LiveNetlinkSocket socket;
-    private final SocketControl control;
+    private final LiveSocketControl control;
     private final RequestRouter router;
     private final ConnectionPrivilege privilege;
     private final String deregisterCpulist;
     private final KernelBackendMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** The backend's own answers produced while the client has paused reading; released on resume. */
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private NetlinkPoller.Registration readiness;
     private boolean mayHaveRegistrations;
     private boolean closed;
 
-    KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, SocketControl control, RequestRouter router,
+    KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
                   ConnectionPrivilege privilege, String deregisterCpulist, KernelBackendMetrics metrics) {
         this.connection = connection;
         this.socket = socket;
@@ -92,11 +97,7 @@ final class KernelSession implements BrokerSession {
                 }
                 case RequestRouter.Answer a -> {
                     metrics.requestsAnswered.increment();
-                    if (!a.messages().isEmpty()) {
-                        pullKernelOutput();
-                        for (NetlinkMessage m : a.messages()) pending.add(m.toBytes());
-                        answered = true;
-                    }
+                    answered = answer(request, a.messages());
                 }
             }
         } catch (IOException e) {
@@ -108,15 +109,41 @@ final class KernelSession implements BrokerSession {
         else if (answered) connection.outputReady();
     }
 
+    /**
+     * Queues the backend's answer behind the kernel's output (lock held); returns whether output became available.
+     * A change of {@code RECV_PAUSED} releases everything queued so far, answer included, then holds (pause) or
+     * marks the drained point with an {@code NLMSG_NOOP} (resume): the kernel queue was just read to {@code EAGAIN}.
+     * While paused, answers are held without reading the kernel socket, which keeps the kernel's queue accounting
+     * exact; on resume they follow the kernel's output.
+     */
+    private boolean answer(NetlinkMessage request, List<NetlinkMessage> messages) throws IOException {
+        Boolean pause = control.takeRequestedRecvPaused();
+        if (pause != null) {
+            pullKernelOutput();
+            pending.addAll(held);
+            held.clear();
+            for (NetlinkMessage m : messages) pending.add(m.toBytes());
+            if (!pause) pending.add(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, request.seq(), socket.portId(), new byte[0]).toBytes());
+            control.setRecvPaused(pause);
+            return true;
+        }
+        if (messages.isEmpty()) return false;
+        if (control.recvPaused()) {
+            for (NetlinkMessage m : messages) held.add(m.toBytes());
+            return false;
+        }
+        pullKernelOutput();
+        for (NetlinkMessage m : messages) pending.add(m.toBytes());
+        return true;
+    }
+
     private void forward(NetlinkMessage request) throws IOException {
         try {
             socket.send(request);
         } catch (NativeErrnoException e) {
             // send() itself failed (e.g. ENOMEM, EMSGSIZE): the client cannot see a send() error on a byte stream, so
             // it gets the errno as the answer to that request
-            pullKernelOutput();
-            pending.add(NetlinkError.ackFor(request, -e.errno(), socket.portId()).toBytes());
-            connection.outputReady();
+            if (answer(request, List.of(NetlinkError.ackFor(request, -e.errno(), socket.portId())))) connection.outputReady();
         }
     }
 
@@ -190,8 +217,9 @@ final class KernelSession implements BrokerSession {
                     written += chunk.length;
                     continue;
                 }
-                if (closed || !takeOne()) {
-                    if (!closed) readiness.rearm();
+                if (closed || control.recvPaused()) break;
+                if (!takeOne()) {
+                    readiness.rearm();
                     break;
                 }
             }
@@ -220,6 +248,7 @@ final class KernelSession implements BrokerSession {
             if (mayHaveRegistrations) deregisterEverywhere();
             socket.close();
             pending.clear();
+            held.clear();
             metrics.sockets.decrementAndGet();
         } finally {
             lock.unlock();

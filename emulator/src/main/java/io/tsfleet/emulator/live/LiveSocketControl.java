@@ -4,10 +4,12 @@ import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 
 import java.io.IOException;
 
-/** {@link SocketControl} on a real kernel socket. */
+/** {@link SocketControl} on a real kernel socket; the receive pause is the session's state. */
 final class LiveSocketControl implements SocketControl {
     private final LiveNetlinkSocket socket;
     private final ProcNetNetlink proc;
+    private boolean recvPaused;
+    private Boolean requestedRecvPaused;
 
     LiveSocketControl(LiveNetlinkSocket socket, ProcNetNetlink proc) {
         this.socket = socket;
@@ -37,6 +39,27 @@ final class LiveSocketControl implements SocketControl {
     @Override
     public boolean noEnobufs() throws IOException {
         return socket.noEnobufs();
+    }
+
+    @Override
+    public void requestRecvPaused(boolean paused) {
+        requestedRecvPaused = paused;
+    }
+
+    @Override
+    public boolean recvPaused() {
+        return recvPaused;
+    }
+
+    /** The pause change requested by the last request, if any; clears the request. */
+    Boolean takeRequestedRecvPaused() {
+        Boolean r = requestedRecvPaused;
+        requestedRecvPaused = null;
+        return r;
+    }
+
+    void setRecvPaused(boolean paused) {
+        recvPaused = paused;
     }
 
     @Override

@@ -19,6 +19,14 @@ interface SocketControl {
 
     boolean noEnobufs() throws IOException;
 
+    /**
+     * {@code SockExtension.ATTR_RECV_PAUSED}: the client stops (true) or resumes (false) calling {@code recv()}. Takes
+     * effect after the answer to the request that carries it (see {@link KernelSession}).
+     */
+    void requestRecvPaused(boolean paused);
+
+    boolean recvPaused();
+
     /** Bytes charged to the receive queue ({@code sk_rmem_alloc}) and messages dropped ({@code sk_drops}). */
     QueueState queueState() throws IOException;
 

@@ -1,6 +1,7 @@
 package io.tsfleet.emulator.live;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tsfleet.emulator.kernel.SockExtension;
 import io.tsfleet.emulator.live.netlink.GenlFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
@@ -161,6 +162,45 @@ class KernelBackendTest {
             assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isGreaterThanOrEqualTo(2);
             assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
         }
+    }
+
+    @Test
+    void recvPausedLeavesEventsInTheKernelQueueToOverflowThereUntilResumeMarksTheDrainedPoint() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            int sock = backend.sockFamilyId();
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 4000, false)).errno()).isZero();
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
+            assertThat(ask(c, recvPaused(sock, true)).errno()).isZero();
+            for (int i = 0; i < 10; i++) PinnedExits.exitOn(0);
+            assertThat(c.next(QUIET)).as("nothing leaves a paused socket").isEmpty();
+
+            NetlinkMessage resume = recvPaused(sock, false);
+            c.send(resume);
+            List<NetlinkMessage> out = c.readUntilQuiet(QUIET);
+            assertThat(NetlinkError.isOverrun(out.getFirst())).isTrue();
+            // SO_RCVBUF 4000 -> 8000 holds floor(7999 / 1280) = 6 events; congestion keeps the rest out
+            assertThat(out.subList(1, out.size() - 2)).hasSize(SockProtocol.queueCapacity(8000, TaskstatsProtocol.EVENT_TRUESIZE))
+                    .allSatisfy(m -> assertThat(m.type()).isEqualTo(taskstats.id()));
+            NetlinkMessage ack = out.get(out.size() - 2);
+            assertThat(ack.type()).isEqualTo(Netlink.NLMSG_ERROR);
+            assertThat(NetlinkError.decode(ack).error()).isZero();
+            assertThat(ack.seq()).isEqualTo(resume.seq());
+            NetlinkMessage marker = out.getLast();
+            assertThat(marker.type()).isEqualTo(Netlink.NLMSG_NOOP);
+            assertThat(marker.seq()).isEqualTo(resume.seq());
+            assertThat(marker.portId()).isEqualTo(c.portId());
+            assertThat(marker.length()).isEqualTo(Netlink.NLMSG_HDRLEN);
+
+            AttributeList state = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
+            assertThat(state.require(SockExtension.ATTR_RECV_PAUSED).u32()).isZero();
+            assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isGreaterThanOrEqualTo(4);
+            assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
+        }
+    }
+
+    private static NetlinkMessage recvPaused(int sock, boolean paused) {
+        return MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockExtension.ATTR_RECV_PAUSED, paused ? 1 : 0)
+                .build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
     }
 
     @Test
