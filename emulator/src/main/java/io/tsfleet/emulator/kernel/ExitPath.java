@@ -85,6 +85,7 @@ final class ExitPath {
             if (spec.tgid() != null && tasks.inUse(spec.tgid())) throw new IllegalArgumentException("pid " + spec.tgid() + " is in use (a zombie)");
             long taskSeed = nextTaskSeed();
             TaskProfile p = profile(taskSeed, spec.comm(), spec.uid());
+            if (spec.forkNoExec() != null) p = p.withForkNoExec(spec.forkNoExec());
             long lifetimeUs = spec.lifetimeUs() != null ? spec.lifetimeUs() : lifetime(taskSeed, p);
             group = tasks.spawn(spec.tgid() == null ? 0 : spec.tgid(), 1, p,
                     spec.threads() == null ? 1 : spec.threads(), now - lifetimeUs * 1000, taskSeed);
@@ -107,7 +108,7 @@ final class ExitPath {
         int roll = r.nextInt(100);
         Integer exitCode = roll < 94 ? 0 : roll < 98 ? 1 : null;
         Integer signal = exitCode == null ? (roll == 98 ? 9 : 15) : null;
-        ExitSpec spec = new ExitSpec(cpu, null, null, null, exitCode, signal, false, null, null, null, null);
+        ExitSpec spec = new ExitSpec(cpu, null, null, null, exitCode, signal, false, null, null, null, null, null);
         TaskProfile p = profile(taskSeed, null, null);
         long now = nowNanos();
         TaskTable.Group group = tasks.spawn(0, 1, p, 1, now - lifetime(taskSeed, p) * 1000, taskSeed);

@@ -19,10 +19,11 @@ import java.util.Map;
  * @param comm       command name of a new group
  * @param uid        user of a new group (also its gid)
  * @param lifetimeUs how long the new group lived
+ * @param forkNoExec whether the new group's leader was forked without exec ({@code AFORK}); null: by profile
  * @param fields     values that replace the generated ones in every exiting thread's PID record
  */
 public record ExitSpec(int cpu, Integer tgid, Integer pid, Integer threads, Integer exitCode, Integer signal, boolean coreDumped,
-                       String comm, Integer uid, Long lifetimeUs, Map<TaskstatsField, Long> fields) {
+                       String comm, Integer uid, Long lifetimeUs, Boolean forkNoExec, Map<TaskstatsField, Long> fields) {
 
     public ExitSpec {
         fields = fields == null ? Map.of() : Map.copyOf(fields);
@@ -46,11 +47,11 @@ public record ExitSpec(int cpu, Integer tgid, Integer pid, Integer threads, Inte
 
     /** A single-threaded task with generated values. */
     public static ExitSpec simple(int cpu) {
-        return new ExitSpec(cpu, null, null, null, null, null, false, null, null, null, null);
+        return new ExitSpec(cpu, null, null, null, null, null, false, null, null, null, null, null);
     }
 
     /** A new group of {@code threads} threads that exits at once. */
     public static ExitSpec group(int cpu, int threads) {
-        return new ExitSpec(cpu, null, null, threads, null, null, false, null, null, null, null);
+        return new ExitSpec(cpu, null, null, threads, null, null, false, null, null, null, null, null);
     }
 }

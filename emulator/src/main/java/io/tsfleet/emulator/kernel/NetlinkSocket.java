@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
  */
 public final class NetlinkSocket {
     private static final byte[] OVERRUN = NetlinkError.overrun().toBytes();
+    private static final int NOOP_LENGTH = 16;
 
     private final int portId;
     private final Runnable outputSignal;
@@ -32,6 +33,10 @@ public final class NetlinkSocket {
     private long enobufsReported;
     private boolean authenticated;
     private volatile boolean closed;
+    /** {@link SockExtension#ATTR_RECV_PAUSED}: -1 = reading; otherwise how many more messages may still be taken. */
+    private int pausedAllowance = -1;
+    /** Sequence number of the resume request whose drained-marker is due, or null. */
+    private Integer resumeMarkerSeq;
 
     NetlinkSocket(int portId, int rcvbuf, Runnable outputSignal) {
         this.portId = portId;
@@ -86,6 +91,7 @@ public final class NetlinkSocket {
     public int drainTo(ByteBuffer out) {
         synchronized (this) {
             int start = out.position();
+            if (pausedAllowance == 0) return 0;
             if (pendingEnobufs) {
                 if (out.remaining() < OVERRUN.length) return 0;
                 out.put(OVERRUN);
@@ -93,19 +99,27 @@ public final class NetlinkSocket {
                 enobufsReported++;
             }
             byte[] head;
-            while ((head = queue.peekFirst()) != null && head.length <= out.remaining()) {
+            while (pausedAllowance != 0 && (head = queue.peekFirst()) != null && head.length <= out.remaining()) {
                 out.put(head);
                 queue.pollFirst();
                 rmem -= Truesize.of(head.length);
+                if (pausedAllowance > 0) pausedAllowance--;
             }
-            if (queue.isEmpty()) congested = false;
+            if (queue.isEmpty()) {
+                congested = false;
+                if (resumeMarkerSeq != null && out.remaining() >= NOOP_LENGTH) {
+                    out.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(NOOP_LENGTH).putShort((short) io.tsfleet.protocol.netlink.Netlink.NLMSG_NOOP)
+                            .putShort((short) 0).putInt(resumeMarkerSeq).putInt(portId);
+                    resumeMarkerSeq = null;
+                }
+            }
             return out.position() - start;
         }
     }
 
     /** True when a drain would produce something. */
     public synchronized boolean hasOutput() {
-        return pendingEnobufs || !queue.isEmpty();
+        return pausedAllowance != 0 && (pendingEnobufs || !queue.isEmpty() || resumeMarkerSeq != null);
     }
 
     /** {@code setsockopt(SO_RCVBUF / SO_RCVBUFFORCE)}; returns the effective value. */
@@ -126,6 +140,28 @@ public final class NetlinkSocket {
             }
         }
         if (signal) outputSignal.run();
+    }
+
+    /**
+     * {@link SockExtension#ATTR_RECV_PAUSED}: pausing lets the messages queued so far (plus the ack that
+     * follows when {@code ackFollows}) out and then holds the queue; resuming releases it and asks for the
+     * drained marker with {@code seq}.
+     */
+    public void setRecvPaused(boolean paused, boolean ackFollows, int seq) {
+        synchronized (this) {
+            if (paused) {
+                pausedAllowance = queue.size() + (ackFollows ? 1 : 0);
+                resumeMarkerSeq = null;
+            } else {
+                pausedAllowance = -1;
+                resumeMarkerSeq = seq;
+            }
+        }
+        if (!paused) outputSignal.run();
+    }
+
+    public synchronized boolean recvPaused() {
+        return pausedAllowance >= 0;
     }
 
     synchronized void authenticate() {

@@ -56,6 +56,11 @@ public record TaskProfile(String comm, int uid, boolean forkNoExec, double cpuSh
         if (comm == null || comm.isEmpty()) throw new IllegalArgumentException("comm is empty");
     }
 
+    public TaskProfile withForkNoExec(boolean forked) {
+        return new TaskProfile(comm, uid, forked, cpuShare, systemShare, switchesPerSecond, rssKib, vmKib, readPerSecond,
+                writePerSecond, storageShare, meanLifetimeUs);
+    }
+
     /** The same profile with another command name (the control API may name the task). */
     public TaskProfile withComm(String newComm) {
         return new TaskProfile(newComm, uid, forkNoExec, cpuShare, systemShare, switchesPerSecond, rssKib, vmKib, readPerSecond,

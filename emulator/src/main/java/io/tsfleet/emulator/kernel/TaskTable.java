@@ -53,7 +53,7 @@ final class TaskTable {
     private final Map<Integer, Zombie> zombies = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Integer> zombieOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger zombieCount = new AtomicInteger();
-    private final AtomicInteger lastPid = new AtomicInteger(1);
+    private final AtomicInteger lastPid = new AtomicInteger(0);
     private final int zombieLimit;
 
     TaskTable(int zombieLimit) {

@@ -1,0 +1,35 @@
+package io.tsfleet.emulator.broker;
+
+import java.time.Duration;
+
+/**
+ * How the broker's TCP server runs.
+ *
+ * @param bindAddress         address to listen on ({@code 0.0.0.0} for all)
+ * @param port                TCP port (7411; 0 picks a free one, for tests)
+ * @param ioThreads           event loops; each serves many connections
+ * @param maxConnections      connections beyond this are closed right after accept (and counted)
+ * @param maxMessageBytes     largest netlink message a client may send; a longer {@code nlmsg_len} closes the
+ *                            connection (this bounds the bytes a client may have sent that are not yet read)
+ * @param partialFrameTimeout how long a connection may sit on an incomplete message before it is closed
+ *                            (slowloris)
+ */
+public record BrokerSettings(String bindAddress, int port, int ioThreads, int maxConnections, int maxMessageBytes,
+                             Duration partialFrameTimeout) {
+
+    public static final int DEFAULT_PORT = 7411;
+
+    public BrokerSettings {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        if (ioThreads < 1 || ioThreads > 64) throw new IllegalArgumentException("ioThreads must be within 1..64");
+        if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be positive");
+        if (maxMessageBytes < 1024 || maxMessageBytes > BrokerSession.MIN_DRAIN_BUFFER / 2) {
+            throw new IllegalArgumentException("maxMessageBytes must be within 1024.." + BrokerSession.MIN_DRAIN_BUFFER / 2);
+        }
+        if (partialFrameTimeout.isNegative() || partialFrameTimeout.isZero()) throw new IllegalArgumentException("partialFrameTimeout must be positive");
+    }
+
+    public static BrokerSettings defaults(int port) {
+        return new BrokerSettings("0.0.0.0", port, 2, 10_000, 128 * 1024, Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,51 @@
+package io.tsfleet.emulator.emulated;
+
+import io.tsfleet.emulator.broker.BrokerBackend;
+import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.kernel.EmulatedKernel;
+import io.tsfleet.emulator.kernel.NetlinkSocket;
+import io.tsfleet.protocol.netlink.NetlinkMessage;
+
+import java.nio.ByteBuffer;
+
+/** The broker backend served by the emulated kernel: each connection gets one emulated netlink socket. */
+public final class EmulatedBackend implements BrokerBackend {
+    private final EmulatedKernel kernel;
+
+    public EmulatedBackend(EmulatedKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    @Override
+    public String name() {
+        return "emulated";
+    }
+
+    @Override
+    public BrokerSession open(BrokerConnection connection) {
+        return new Session(kernel, kernel.openSocket(connection::outputReady));
+    }
+
+    private record Session(EmulatedKernel kernel, NetlinkSocket socket) implements BrokerSession {
+        @Override
+        public int portId() {
+            return socket.portId();
+        }
+
+        @Override
+        public void onRequest(NetlinkMessage request) {
+            kernel.receive(socket, request);
+        }
+
+        @Override
+        public int drainTo(ByteBuffer out) {
+            return socket.drainTo(out);
+        }
+
+        @Override
+        public void close() {
+            kernel.closeSocket(socket);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.tsfleet.emulator.live;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Reading the machine's CPU facts and the kernel's per-socket counters from sysfs/procfs layouts. */
+class LiveSystemFilesTest {
+
+    @Test
+    void possibleCpusAndNrCpusComeFromSysfs(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("possible"), "0-3,8\n");
+        Files.writeString(dir.resolve("kernel_max"), "8191\n");
+        LiveSystem s = LiveSystem.read(dir);
+        assertThat(s.possibleCpus()).isEqualTo(CpuSet.parse("0-3,8"));
+        assertThat(s.nrCpuIds()).isEqualTo(9);
+        assertThat(s.nrCpus()).isEqualTo(8192);
+        assertThat(s.cpumaskMaxLength()).isEqualTo(100 + 6 * 8192);
+    }
+
+    @Test
+    void garbageInSysfsIsAClearError(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("possible"), "zero\n");
+        Files.writeString(dir.resolve("kernel_max"), "255\n");
+        assertThatThrownBy(() -> LiveSystem.read(dir)).isInstanceOf(IOException.class).hasMessageContaining("not a cpulist");
+        Files.writeString(dir.resolve("possible"), "0-1\n");
+        Files.writeString(dir.resolve("kernel_max"), "lots\n");
+        assertThatThrownBy(() -> LiveSystem.read(dir)).isInstanceOf(IOException.class).hasMessageContaining("kernel_max");
+    }
+
+    @Test
+    void procNetNetlinkRowOfTheGenericSocketWithThePortId() throws IOException {
+        List<String> lines = List.of(
+                "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode",
+                "000000005a9223b0 0   4000000000 00000000 0        0        0     2        0        4",
+                "00000000472fedf8 16  4000000000 00000000 2560     0        0     2        17       1574",
+                "00000000472fedf9 16  11013      00000000 0        0        0     2        0        1575");
+        assertThat(ProcNetNetlink.parse(lines, (int) 4_000_000_000L)).contains(new SocketControl.QueueState(2560, 17));
+        assertThat(ProcNetNetlink.parse(lines, 11013)).contains(new SocketControl.QueueState(0, 0));
+        assertThat(ProcNetNetlink.parse(lines, 5)).isEmpty();
+    }
+}
