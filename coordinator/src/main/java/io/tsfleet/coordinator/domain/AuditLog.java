@@ -1,0 +1,39 @@
+package io.tsfleet.coordinator.domain;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+
+/** A bounded, in-memory audit log (newest last); the oldest entries are dropped and counted. */
+public final class AuditLog {
+    private final int capacity;
+    private final Deque<AuditEvent> events = new ArrayDeque<>();
+    private long sequence;
+    private long dropped;
+
+    public AuditLog(int capacity) {
+        this.capacity = capacity;
+    }
+
+    void record(Instant time, long generation, String type, String replica, int cpu, String message) {
+        events.addLast(new AuditEvent(++sequence, time, generation, type, replica, cpu, message));
+        while (events.size() > capacity) {
+            events.removeFirst();
+            dropped++;
+        }
+    }
+
+    /** The newest {@code limit} entries, newest first. */
+    public List<AuditEvent> recent(int limit) {
+        List<AuditEvent> out = new ArrayList<>(events);
+        Collections.reverse(out);
+        return out.subList(0, Math.min(limit, out.size()));
+    }
+
+    public long dropped() {
+        return dropped;
+    }
+}

@@ -1,0 +1,487 @@
+package io.tsfleet.coordinator.domain;
+
+import io.tsfleet.coordinator.domain.fleet.CpuTable;
+import io.tsfleet.coordinator.domain.fleet.Generations;
+import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
+import io.tsfleet.coordinator.domain.fleet.LoadTracker;
+import io.tsfleet.coordinator.domain.fleet.Member;
+import io.tsfleet.coordinator.domain.fleet.MemberState;
+import io.tsfleet.coordinator.domain.fleet.Membership;
+import io.tsfleet.coordinator.domain.fleet.Reconciler;
+import io.tsfleet.coordinator.domain.fleet.SnapshotCodec;
+import io.tsfleet.coordinator.domain.plan.CpuAssignor;
+import io.tsfleet.coordinator.domain.plan.LoadStats;
+import io.tsfleet.coordinator.domain.plan.PlanningInput;
+import io.tsfleet.coordinator.domain.plan.PlanningMode;
+import io.tsfleet.coordinator.domain.plan.ReplicaSlot;
+import io.tsfleet.coordinator.domain.plan.TargetAssignment;
+import io.tsfleet.coordinator.domain.policy.FleetObservation;
+import io.tsfleet.coordinator.domain.policy.RebalancePolicy;
+import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
+import io.tsfleet.coordinator.domain.policy.ScalingAdvisor;
+import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
+import io.tsfleet.coordinator.domain.state.AssignmentSnapshot;
+import io.tsfleet.coordinator.domain.state.AssignmentStore;
+import io.tsfleet.coordinator.domain.view.AssignmentView;
+import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
+import io.tsfleet.coordinator.domain.view.CpuView;
+import io.tsfleet.coordinator.domain.view.RebalanceResult;
+import io.tsfleet.coordinator.domain.view.ReplicaView;
+import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The coordinator's domain core: membership, planning, policy, reconciliation, scaling advice and persistence,
+ * behind a handful of operations (a heartbeat, a periodic tick, admin calls). Plain Java with an injected clock;
+ * not thread-safe (the service calls it under one lock), never blocks, never sleeps.
+ *
+ * <p>Each operation ends with {@link #commit()}: if any directive changed, the generation was bumped and the
+ * assignment is persisted before the operation returns, so no replica can apply a generation the store does not
+ * know (static stability across restarts and leader changes).
+ */
+public final class Coordinator {
+    private final CoordinatorSettings settings;
+    private final CpuAssignor assignor;
+    private final AssignmentStore store;
+    private final Clock clock;
+    private final Instant startedAt;
+
+    private final CpuTable table;
+    private final Membership membership;
+    private final LoadTracker loads;
+    private final Generations generations;
+    private final Reconciler reconciler;
+    private final RebalancePolicy policy;
+    private final ScalingAdvisor scaling;
+    private final AuditLog audit;
+    private final FleetCounters counters;
+    private final Map<String, CpuSet> pins = new TreeMap<>();
+
+    private TargetAssignment lastPlan;
+    private boolean fullPlanPending;
+    private CoordinatorStatus status;
+
+    public Coordinator(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock) {
+        this.settings = settings;
+        this.assignor = assignor;
+        this.store = store;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        CpuSet possible = settings.possibleCpus();
+        this.table = new CpuTable(possible);
+        this.membership = new Membership();
+        this.loads = new LoadTracker(possible.length(), settings.loadSmoothing());
+        this.audit = new AuditLog(settings.auditCapacity());
+        Optional<AssignmentSnapshot> saved = store.load();
+        this.generations = new Generations(saved.map(AssignmentSnapshot::generation).orElse(0L));
+        this.counters = new FleetCounters(audit, generations, clock);
+        this.reconciler = new Reconciler(table, membership.members(), loads, generations, settings.reconciler(), counters);
+        this.policy = new RebalancePolicy(settings.policy());
+        this.scaling = new ScalingAdvisor(settings.scaling());
+        saved.ifPresentOrElse(this::recover, () -> audit.record(startedAt, 0, "start", null, -1, "no persisted assignment: starting empty"));
+        this.fullPlanPending = true;
+        generations.commit();
+        refreshStatus(startedAt);
+    }
+
+    private void recover(AssignmentSnapshot snapshot) {
+        SnapshotCodec.Restored r = SnapshotCodec.restore(snapshot, table, membership, pins, startedAt);
+        audit.record(startedAt, generations.current(), "recovered", null, -1, "recovered generation " + snapshot.generation() + " with "
+                + r.replicas() + " replicas (presumed alive for one lease), " + r.handovers() + " handovers, " + r.releases()
+                + " releases" + (r.droppedCpus().isEmpty() ? "" : "; CPUs no longer possible dropped: " + r.droppedCpus()));
+    }
+
+    // ------------------------------------------------------------------------------------------ operations
+
+    /** A replica's heartbeat: join, report, handover progress; answers its directive. */
+    public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
+        Instant now = clock.instant();
+        HeartbeatReport hb = HeartbeatParser.parse(pathId, raw, table.possible());
+        boolean membershipChanged = false;
+        Member m = membership.get(hb.replicaId());
+        if (m != null && !m.presumed() && !m.incarnation().equals(hb.incarnation())) {
+            audit.record(now, generations.current(), "restarted", m.id(), -1, "new incarnation " + hb.incarnation() + " replaces " + m.incarnation());
+            removeMember(m.id(), true, now);
+            m = null;
+        }
+        if (m == null) {
+            m = membership.join(hb.replicaId(), hb.incarnation(), now);
+            membershipChanged = true;
+            audit.record(now, generations.current(), "joined", m.id(), -1, "joined with " + describe(hb.owned()) + " registered");
+        } else if (m.presumed()) {
+            membership.confirm(m, hb.incarnation());
+            audit.record(now, generations.current(), "confirmed", m.id(), -1, "recovered replica is alive");
+        }
+        if (hb.generation() < m.appliedGeneration()) {
+            counters.staleHeartbeat();
+            return commitAndAnswer(m.id(), now);
+        }
+        if (hb.generation() > generations.current()) {
+            audit.record(now, generations.current(), "generation-raised", m.id(), -1, "replica applied generation " + hb.generation()
+                    + ", above this coordinator's; raising ours above it");
+            generations.atLeast(hb.generation());
+        }
+        if (hb.draining() && !m.draining()) {
+            startDraining(m, "replica reports DRAINING", now);
+            membershipChanged = true;
+        }
+        membership.update(m, hb, now);
+        for (int i = 0; i < hb.ownedCpus().length; i++) {
+            int c = hb.ownedCpus()[i];
+            String owner = table.owner(c);
+            if (owner == null || owner.equals(m.id()) || !membership.contains(owner)) loads.report(c, hb.rates()[i], hb.lost()[i], now);
+        }
+        reconciler.onHeartbeat(m, hb, now);
+        if (membershipChanged) plan(RebalanceTrigger.MEMBERSHIP, planningMode(now), now);
+        reconciler.startHandovers(now);
+        return commitAndAnswer(m.id(), now);
+    }
+
+    /** The periodic step: leases, timeouts, coverage, the rebalancing policy, handover starts, scaling advice. */
+    public void tick() {
+        Instant now = clock.instant();
+        boolean membershipChanged = false;
+        for (Member m : membership.expired(now, settings.lease())) {
+            audit.record(now, generations.current(), "expired", m.id(), -1, "no heartbeat for " + settings.lease().toMillis()
+                    + " ms; its CPUs are reassigned now");
+            removeMember(m.id(), false, now);
+            membershipChanged = true;
+        }
+        reconciler.checkTimeouts(now);
+        Set<String> overflowing = membership.overflowing(now, settings.policy().overflowSustain(), settings.policy().cooldown());
+        if (membershipChanged || needsCoverage()) {
+            plan(RebalanceTrigger.MEMBERSHIP, planningMode(now), now);
+        } else if (fullPlanPending && loadsWarm(now)) {
+            plan(RebalanceTrigger.MEMBERSHIP, PlanningMode.FULL, now);
+        } else if (loadsWarm(now)) {
+            FleetObservation o = observe(overflowing);
+            Optional<RebalanceTrigger> trigger = policy.evaluate(o, now);
+            if (trigger.isPresent()) {
+                if (trigger.get() == RebalanceTrigger.OVERFLOW) {
+                    for (String id : overflowing) membership.capCapacity(membership.get(id), replicaLoad(id), now);
+                }
+                plan(trigger.get(), PlanningMode.FULL, now);
+                policy.loadRebalanceDone(now);
+            }
+        }
+        reconciler.startHandovers(now);
+        scaling.recommend(activeCount(), cpuLoads(), capacities(), settings.planner().headroom(), now);
+        commit(now);
+    }
+
+    /** Pins {@code cpulist} to the replica: it will own exactly those CPUs, moved to it make before break. */
+    public RebalanceResult setMask(String id, String cpulist) {
+        Instant now = clock.instant();
+        CpuSet cpus = Validation.possibleSubset(cpulist, table.possible());
+        Member m = requireMember(id);
+        if (m.draining()) throw new CoordinatorException.Conflict("replica '" + id + "' is draining; it cannot take CPUs");
+        for (Map.Entry<String, CpuSet> e : new ArrayList<>(pins.entrySet())) {
+            CpuSet rest = e.getValue().minus(cpus);
+            if (rest.isEmpty()) pins.remove(e.getKey());
+            else pins.put(e.getKey(), rest);
+        }
+        pins.put(id, cpus);
+        audit.record(now, generations.current(), "mask-set", id, -1, "pinned " + describe(cpus));
+        return applyAdmin(now);
+    }
+
+    /** Removes the replica's pin; its CPUs become plannable again. */
+    public RebalanceResult clearMask(String id) {
+        Instant now = clock.instant();
+        requireMember(id);
+        if (pins.remove(id) != null) audit.record(now, generations.current(), "mask-cleared", id, -1, "pin removed");
+        return applyAdmin(now);
+    }
+
+    /** Drains a replica: its CPUs move away make before break, then its target is empty. */
+    public RebalanceResult drain(String id) {
+        Instant now = clock.instant();
+        Member m = requireMember(id);
+        if (!m.draining()) startDraining(m, "admin drain", now);
+        return applyAdmin(now);
+    }
+
+    /** Plans now with full planning; a dry run returns the plan and its moves and changes nothing. */
+    public RebalanceResult rebalance(boolean dryRun) {
+        Instant now = clock.instant();
+        if (dryRun) {
+            TargetAssignment plan = assignor.assign(planningInput(PlanningMode.FULL));
+            return Plans.result(plan, false, RebalanceTrigger.ADMIN, PlanningMode.FULL, assignor.name(), generations.current(), currentImbalance(), currentFloor());
+        }
+        RebalanceResult result = plan(RebalanceTrigger.ADMIN, PlanningMode.FULL, now);
+        reconciler.startHandovers(now);
+        commit(now);
+        return Plans.withGeneration(result, generations.current());
+    }
+
+    private RebalanceResult applyAdmin(Instant now) {
+        RebalanceResult result = plan(RebalanceTrigger.ADMIN, planningMode(now), now);
+        reconciler.startHandovers(now);
+        commit(now);
+        return Plans.withGeneration(result, generations.current());
+    }
+
+    // ------------------------------------------------------------------------------------------ reads
+
+    public AssignmentView assignment() {
+        return Views.assignment(table, membership, reconciler, pins, generations.current(), assignor.name());
+    }
+
+    public List<ReplicaView> replicas() {
+        return Views.replicas(table, membership, pins, loads);
+    }
+
+    public ReplicaView replica(String id) {
+        requireMember(id);
+        return replicas().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    public CpuView cpu(int cpu) {
+        if (!table.isPossible(cpu)) {
+            throw new CoordinatorException.InvalidRequest("CPU " + cpu + " is not a possible CPU (possible: " + table.possible().toCpulist() + ")");
+        }
+        return Views.cpu(cpu, table, membership, reconciler, loads, pins, hotLimit());
+    }
+
+    public ScalingRecommendation scaling() {
+        ScalingRecommendation last = scaling.last();
+        return last != null ? last : scaling.recommend(activeCount(), cpuLoads(), capacities(), settings.planner().headroom(), clock.instant());
+    }
+
+    public List<AuditEvent> audit(int limit) {
+        return audit.recent(limit);
+    }
+
+    public CoordinatorStatus status() {
+        return status;
+    }
+
+    public long generation() {
+        return generations.current();
+    }
+
+    public CoordinatorSettings settings() {
+        return settings;
+    }
+
+    /** The directive a replica would get now (for tests and the admin view); no side effects. */
+    public ReplicaDirective directiveFor(String id) {
+        return new ReplicaDirective(generations.current(), table.directiveTarget(id).toCpulist(), table.releaseFences(id),
+                settings.heartbeatInterval().toMillis(), settings.lease().toMillis());
+    }
+
+    // ------------------------------------------------------------------------------------------ internals
+
+    private RebalanceResult plan(RebalanceTrigger trigger, PlanningMode mode, Instant now) {
+        double before = currentImbalance();
+        double floor = currentFloor();
+        TargetAssignment plan = assignor.assign(planningInput(mode));
+        if (mode == PlanningMode.FULL) fullPlanPending = false;
+        Map<String, CpuSet> previousTargets = table.targetMasks();
+        reconciler.applyPlan(plan);
+        lastPlan = plan;
+        boolean changed = !previousTargets.equals(table.targetMasks());
+        if (changed || trigger != RebalanceTrigger.MEMBERSHIP) {
+            counters.rebalance(trigger, plan.moves().size());
+            audit.record(now, generations.current(), "plan", null, -1, trigger.label() + " plan (" + mode.name().toLowerCase()
+                    + "): " + plan.moves().size() + " CPUs to move, imbalance " + round(before) + " -> " + round(plan.imbalanceRatio())
+                    + " (floor " + round(floor) + ")" + (plan.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(plan.hotCpus()))
+                    + (plan.overCapacity().isEmpty() ? "" : ", over capacity: " + plan.overCapacity()));
+        }
+        return Plans.result(plan, true, trigger, mode, assignor.name(), generations.current(), before, floor);
+    }
+
+    private PlanningInput planningInput(PlanningMode mode) {
+        List<ReplicaSlot> slots = new ArrayList<>();
+        for (Member m : membership.all()) slots.add(new ReplicaSlot(m.id(), m.planningCapacity(), m.draining()));
+        Map<String, CpuSet> livePins = new TreeMap<>();
+        pins.forEach((id, cpus) -> {
+            if (membership.contains(id)) livePins.put(id, cpus);
+        });
+        return new PlanningInput(table.possible(), slots, table.headingMasks(), loads.loads(), livePins, settings.planner(), mode);
+    }
+
+    private PlanningMode planningMode(Instant now) {
+        return loadsWarm(now) ? PlanningMode.FULL : PlanningMode.COVERAGE_ONLY;
+    }
+
+    private boolean loadsWarm(Instant now) {
+        return !now.isBefore(startedAt.plus(settings.policy().loadWarmup()));
+    }
+
+    /** A CPU without a live owner whose target is not a live, non-draining member: the plan must give it one. */
+    private boolean needsCoverage() {
+        CpuSet possible = table.possible();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+            String owner = table.owner(c);
+            if (owner != null && membership.contains(owner)) continue;
+            String target = table.target(c);
+            Member t = target == null ? null : membership.get(target);
+            if (t == null || t.draining()) return !membership.all().isEmpty();
+        }
+        return false;
+    }
+
+    private void startDraining(Member m, String reason, Instant now) {
+        membership.drain(m);
+        pins.remove(m.id());
+        audit.record(now, generations.current(), "draining", m.id(), -1, reason + ": moving its CPUs away");
+    }
+
+    private void removeMember(String id, boolean rejoining, Instant now) {
+        membership.remove(id);
+        if (!rejoining) pins.remove(id);
+        reconciler.onMemberGone(id, rejoining, now);
+    }
+
+    private Member requireMember(String id) {
+        Member m = id == null ? null : membership.get(id);
+        if (m == null) throw new CoordinatorException.UnknownReplica(id);
+        return m;
+    }
+
+    private ReplicaDirective commitAndAnswer(String id, Instant now) {
+        commit(now);
+        return directiveFor(id);
+    }
+
+    private void commit(Instant now) {
+        if (generations.commit()) {
+            try {
+                store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins));
+            } catch (RuntimeException e) {
+                counters.persistFailure();
+                audit.record(now, generations.current(), "persist-failed", null, -1, "could not persist generation "
+                        + generations.current() + ": " + e.getMessage());
+            }
+        }
+        refreshStatus(now);
+    }
+
+    private void refreshStatus(Instant now) {
+        Map<String, Integer> byState = new TreeMap<>();
+        for (MemberState s : MemberState.values()) byState.put(s.name().toLowerCase(), 0);
+        byState.put("presumed", 0);
+        for (Member m : membership.all()) {
+            byState.merge(m.presumed() ? "presumed" : m.state().name().toLowerCase(), 1, Integer::sum);
+        }
+        int waiting = 0, total = 0;
+        for (var h : table.handovers()) {
+            total++;
+            if (reconciler.waitingForTraffic(h)) waiting++;
+        }
+        ScalingRecommendation rec = scaling.last();
+        status = new CoordinatorStatus(generations.current(), uncovered().size(), byState, total - waiting, waiting,
+                reconciler.pendingMoves(), currentImbalance(), currentFloor(), rec == null ? activeCount() : rec.desiredReplicas(),
+                hotCpus().size(), counters.rebalances(), counters.cpusMoved(), counters.handoversCompleted(),
+                counters.rollbacks(), counters.staleHeartbeats(), counters.strayFences(), counters.stuckReleases(),
+                counters.persistFailures());
+    }
+
+    /** Possible CPUs that no live replica reports being registered on. */
+    public CpuSet uncovered() {
+        CpuSet covered = CpuSet.EMPTY;
+        for (Member m : membership.all()) covered = covered.union(m.owned());
+        return table.possible().minus(covered);
+    }
+
+    private FleetObservation observe(Set<String> overflowing) {
+        Set<String> over = new HashSet<>();
+        for (Member m : membership.all()) {
+            double cap = m.planningCapacity();
+            if (!m.draining() && cap > 0 && replicaLoad(m.id()) > cap * settings.planner().headroom()) over.add(m.id());
+        }
+        return new FleetObservation(currentImbalance(), currentFloor(), overflowing, over, reconciler.inFlight() > 0);
+    }
+
+    private double replicaLoad(String id) {
+        double[] sum = {0};
+        table.possible().forEach(c -> {
+            if (id.equals(table.owner(c))) sum[0] += loads.load(c);
+        });
+        return sum[0];
+    }
+
+    private Map<String, Double> activeLoads() {
+        Map<String, Double> out = new TreeMap<>();
+        for (Member m : membership.all()) if (!m.draining()) out.put(m.id(), 0.0);
+        table.possible().forEach(c -> {
+            String o = table.owner(c);
+            if (o != null && out.containsKey(o)) out.merge(o, loads.load(c), Double::sum);
+        });
+        return out;
+    }
+
+    private double currentImbalance() {
+        return LoadStats.imbalance(activeLoads().values());
+    }
+
+    private double currentFloor() {
+        double max = 0, total = 0;
+        for (double l : cpuLoads()) {
+            max = Math.max(max, l);
+            total += l;
+        }
+        return LoadStats.floor(max, activeCount(), total);
+    }
+
+    private double[] cpuLoads() {
+        double[] all = loads.loads();
+        double[] out = new double[table.possible().size()];
+        int[] i = {0};
+        table.possible().forEach(c -> out[i[0]++] = all[c]);
+        return out;
+    }
+
+    private double[] capacities() {
+        return membership.all().stream().filter(m -> !m.draining()).mapToDouble(Member::capacityPerSecond).toArray();
+    }
+
+    private int activeCount() {
+        return (int) membership.all().stream().filter(m -> !m.draining()).count();
+    }
+
+    private double hotLimit() {
+        double max = 0;
+        for (Member m : membership.all()) {
+            if (m.draining()) continue;
+            if (m.planningCapacity() <= 0) return Double.POSITIVE_INFINITY;
+            max = Math.max(max, m.planningCapacity() * settings.planner().headroom());
+        }
+        return max == 0 ? Double.POSITIVE_INFINITY : max;
+    }
+
+    private CpuSet hotCpus() {
+        double limit = hotLimit();
+        CpuSet.Builder b = CpuSet.builder();
+        table.possible().forEach(c -> {
+            if (loads.load(c) + settings.planner().cpuBaseWeight() > limit) b.add(c);
+        });
+        return b.build();
+    }
+
+    private static String describe(CpuSet cpus) {
+        String s = cpus.toCpulist();
+        return cpus.isEmpty() ? "no CPUs" : "CPUs " + (s.length() > 80 ? s.substring(0, 77) + "..." : s);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** The last plan made (null before the first). */
+    public TargetAssignment lastPlan() {
+        return lastPlan;
+    }
+}

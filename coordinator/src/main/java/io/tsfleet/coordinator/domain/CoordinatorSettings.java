@@ -1,0 +1,43 @@
+package io.tsfleet.coordinator.domain;
+
+import io.tsfleet.coordinator.domain.fleet.ReconcilerSettings;
+import io.tsfleet.coordinator.domain.plan.PlannerSettings;
+import io.tsfleet.coordinator.domain.policy.PolicySettings;
+import io.tsfleet.coordinator.domain.policy.ScalingSettings;
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the domain needs to know, independent of how it was configured.
+ *
+ * @param possibleCpus      the CPUs to cover
+ * @param heartbeatInterval how often replicas heartbeat (sent in every directive)
+ * @param lease             how long a silent replica keeps its CPUs (sent in every directive); must exceed the
+ *                          heartbeat interval
+ * @param loadSmoothing     time constant of the per-CPU load average
+ * @param auditCapacity     how many audit entries are kept
+ */
+public record CoordinatorSettings(CpuSet possibleCpus, Duration heartbeatInterval, Duration lease, Duration loadSmoothing,
+                                  PlannerSettings planner, PolicySettings policy, ReconcilerSettings reconciler,
+                                  ScalingSettings scaling, int auditCapacity) {
+    public CoordinatorSettings {
+        Objects.requireNonNull(possibleCpus, "possibleCpus");
+        if (possibleCpus.isEmpty()) throw new IllegalArgumentException("the possible CPU set must not be empty");
+        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) throw new IllegalArgumentException("heartbeat interval must be positive");
+        if (lease.compareTo(heartbeatInterval) <= 0) throw new IllegalArgumentException("the lease must be longer than the heartbeat interval");
+        if (loadSmoothing.isNegative()) throw new IllegalArgumentException("load smoothing must not be negative");
+        if (auditCapacity < 1) throw new IllegalArgumentException("audit capacity must be positive");
+        if (policy.imbalanceThreshold() <= planner.balanceTolerance()) {
+            throw new IllegalArgumentException("the imbalance threshold (" + policy.imbalanceThreshold()
+                    + ") must exceed the planner's balance tolerance (" + planner.balanceTolerance() + "), or plans would re-trigger themselves");
+        }
+    }
+
+    public static CoordinatorSettings defaults(CpuSet possibleCpus) {
+        return new CoordinatorSettings(possibleCpus, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                PlannerSettings.DEFAULTS, PolicySettings.DEFAULTS,
+                new ReconcilerSettings(Duration.ofSeconds(30), Duration.ofSeconds(30), 64), ScalingSettings.DEFAULTS, 1000);
+    }
+}

@@ -1,0 +1,88 @@
+package io.tsfleet.coordinator.domain;
+
+import io.tsfleet.coordinator.domain.fleet.CpuTable;
+import io.tsfleet.coordinator.domain.fleet.Handover;
+import io.tsfleet.coordinator.domain.fleet.LoadTracker;
+import io.tsfleet.coordinator.domain.fleet.Member;
+import io.tsfleet.coordinator.domain.fleet.Membership;
+import io.tsfleet.coordinator.domain.fleet.Reconciler;
+import io.tsfleet.coordinator.domain.fleet.Release;
+import io.tsfleet.coordinator.domain.view.AssignmentView;
+import io.tsfleet.coordinator.domain.view.CpuView;
+import io.tsfleet.coordinator.domain.view.HandoverView;
+import io.tsfleet.coordinator.domain.view.ReleaseView;
+import io.tsfleet.coordinator.domain.view.ReplicaView;
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Read models for the admin API. */
+final class Views {
+    private Views() {
+    }
+
+    static AssignmentView assignment(CpuTable table, Membership membership, Reconciler reconciler, Map<String, CpuSet> pins,
+                                     long generation, String assignor) {
+        CpuSet covered = CpuSet.EMPTY;
+        for (Member m : membership.all()) covered = covered.union(m.owned());
+        List<HandoverView> handovers = new ArrayList<>();
+        for (Handover h : table.handovers()) handovers.add(handover(h, reconciler));
+        List<ReleaseView> releases = new ArrayList<>();
+        for (Release r : table.releases()) releases.add(release(r));
+        return new AssignmentView(generation, table.possible().toCpulist(), table.possible().minus(covered).toCpulist(),
+                cpulists(table.ownerMasks()), cpulists(table.targetMasks()), cpulists(pins), handovers, releases,
+                reconciler.pendingMoves(), assignor);
+    }
+
+    static List<ReplicaView> replicas(CpuTable table, Membership membership, Map<String, CpuSet> pins, LoadTracker loads) {
+        Map<String, Double> load = new HashMap<>();
+        table.possible().forEach(c -> {
+            String o = table.owner(c);
+            if (o != null) load.merge(o, loads.load(c), Double::sum);
+        });
+        Map<String, CpuSet> targets = table.targetMasks();
+        List<ReplicaView> out = new ArrayList<>();
+        for (Member m : membership.all()) {
+            CpuSet.Builder releasing = CpuSet.builder();
+            for (Release r : table.releasesBy(m.id())) releasing.add(r.cpu());
+            out.add(new ReplicaView(m.id(), m.incarnation(), m.state().name(), m.presumed(), m.joinedAt(), m.lastHeartbeat(),
+                    m.appliedGeneration(), m.owned().toCpulist(), table.directiveTarget(m.id()).toCpulist(),
+                    targets.getOrDefault(m.id(), CpuSet.EMPTY).toCpulist(), pins.getOrDefault(m.id(), CpuSet.EMPTY).toCpulist(),
+                    releasing.build().toCpulist(), m.capacityPerSecond(), m.planningCapacity(), load.getOrDefault(m.id(), 0.0),
+                    m.recordsTotal(), m.lostTotal(), m.enobufsTotal(), m.duplicatesTotal()));
+        }
+        return out;
+    }
+
+    static CpuView cpu(int cpu, CpuTable table, Membership membership, Reconciler reconciler, LoadTracker loads,
+                       Map<String, CpuSet> pins, double hotLimit) {
+        List<String> registered = new ArrayList<>();
+        for (Member m : membership.all()) if (m.owned().contains(cpu)) registered.add(m.id());
+        List<ReleaseView> releases = new ArrayList<>();
+        for (Release r : table.releasesOf(cpu).values()) releases.add(release(r));
+        Handover h = table.handover(cpu);
+        String pinnedTo = null;
+        for (Map.Entry<String, CpuSet> e : pins.entrySet()) if (e.getValue().contains(cpu)) pinnedTo = e.getKey();
+        return new CpuView(cpu, table.owner(cpu), table.target(cpu), loads.load(cpu), loads.lastRate(cpu), loads.lost(cpu), registered,
+                h == null ? null : handover(h, reconciler), releases, loads.load(cpu) > hotLimit, pinnedTo);
+    }
+
+    private static HandoverView handover(Handover h, Reconciler reconciler) {
+        return new HandoverView(h.cpu(), h.from(), h.to(), h.phase().name(), h.fence(), h.phaseGeneration(), h.startedAt(),
+                h.phaseSince(), reconciler.waitingForTraffic(h));
+    }
+
+    private static ReleaseView release(Release r) {
+        return new ReleaseView(r.cpu(), r.replica(), r.fence(), r.generation(), r.since());
+    }
+
+    private static Map<String, String> cpulists(Map<String, CpuSet> masks) {
+        Map<String, String> out = new TreeMap<>();
+        masks.forEach((k, v) -> out.put(k, v.toCpulist()));
+        return out;
+    }
+}

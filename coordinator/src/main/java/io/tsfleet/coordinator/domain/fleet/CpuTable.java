@@ -1,0 +1,169 @@
+package io.tsfleet.coordinator.domain.fleet;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Per-CPU ownership: the committed owner (the replica whose records count), the planned target, the handover in
+ * flight and the releases being waited for. Arrays indexed by CPU; ids are replica ids.
+ */
+public final class CpuTable {
+    private final CpuSet possible;
+    private final String[] owner;
+    private final String[] target;
+    private final Handover[] handover;
+    private final Instant[] retryAfter;
+    private final TreeMap<Integer, TreeMap<String, Release>> releases = new TreeMap<>();
+
+    public CpuTable(CpuSet possible) {
+        this.possible = possible;
+        int n = possible.length();
+        owner = new String[n];
+        target = new String[n];
+        handover = new Handover[n];
+        retryAfter = new Instant[n];
+    }
+
+    public CpuSet possible() {
+        return possible;
+    }
+
+    public boolean isPossible(int cpu) {
+        return possible.contains(cpu);
+    }
+
+    public String owner(int cpu) {
+        return owner[cpu];
+    }
+
+    void owner(int cpu, String replica) {
+        owner[cpu] = replica;
+    }
+
+    public String target(int cpu) {
+        return target[cpu];
+    }
+
+    void target(int cpu, String replica) {
+        target[cpu] = replica;
+    }
+
+    public Handover handover(int cpu) {
+        return handover[cpu];
+    }
+
+    void handover(int cpu, Handover h) {
+        handover[cpu] = h;
+    }
+
+    Instant retryAfter(int cpu) {
+        return retryAfter[cpu];
+    }
+
+    void retryAfter(int cpu, Instant when) {
+        retryAfter[cpu] = when;
+    }
+
+    public List<Handover> handovers() {
+        List<Handover> out = new ArrayList<>();
+        possible.forEach(c -> {
+            if (handover[c] != null) out.add(handover[c]);
+        });
+        return out;
+    }
+
+    public Map<String, Release> releasesOf(int cpu) {
+        TreeMap<String, Release> m = releases.get(cpu);
+        return m == null ? Map.of() : Collections.unmodifiableMap(m);
+    }
+
+    public List<Release> releases() {
+        List<Release> out = new ArrayList<>();
+        releases.values().forEach(m -> out.addAll(m.values()));
+        return out;
+    }
+
+    public List<Release> releasesBy(String replica) {
+        List<Release> out = new ArrayList<>();
+        releases.values().forEach(m -> {
+            Release r = m.get(replica);
+            if (r != null) out.add(r);
+        });
+        return out;
+    }
+
+    void addRelease(Release r) {
+        releases.computeIfAbsent(r.cpu(), k -> new TreeMap<>()).put(r.replica(), r);
+    }
+
+    void removeRelease(int cpu, String replica) {
+        TreeMap<String, Release> m = releases.get(cpu);
+        if (m == null) return;
+        m.remove(replica);
+        if (m.isEmpty()) releases.remove(cpu);
+    }
+
+    public boolean hasRelease(int cpu, String replica) {
+        TreeMap<String, Release> m = releases.get(cpu);
+        return m != null && m.containsKey(replica);
+    }
+
+    /** What the directive asks {@code replica} to own: its stable CPUs and the CPUs it is acquiring or has acquired. */
+    public CpuSet directiveTarget(String replica) {
+        CpuSet.Builder b = CpuSet.builder();
+        possible.forEach(c -> {
+            Handover h = handover[c];
+            if (h == null) {
+                if (replica.equals(owner[c])) b.add(c);
+            } else if (h.to().equals(replica) && h.phase() != HandoverPhase.PREPARE) {
+                b.add(c);
+            }
+        });
+        return b.build();
+    }
+
+    /** The release fences the directive gives {@code replica}, by CPU. */
+    public Map<Integer, Long> releaseFences(String replica) {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (Release r : releasesBy(replica)) out.put(r.cpu(), r.fence());
+        return out;
+    }
+
+    /** The mask each replica is committed to (owner view, handovers not applied). */
+    public Map<String, CpuSet> ownerMasks() {
+        return masks(owner);
+    }
+
+    /** The planned target masks. */
+    public Map<String, CpuSet> targetMasks() {
+        return masks(target);
+    }
+
+    /**
+     * Where each CPU is heading: the owner, or the new owner of a handover in flight. The planner starts from this,
+     * so that a re-plan does not turn a handover around without a reason.
+     */
+    public Map<String, CpuSet> headingMasks() {
+        String[] heading = owner.clone();
+        possible.forEach(c -> {
+            if (handover[c] != null) heading[c] = handover[c].to();
+        });
+        return masks(heading);
+    }
+
+    private Map<String, CpuSet> masks(String[] byCpu) {
+        Map<String, CpuSet.Builder> b = new TreeMap<>();
+        possible.forEach(c -> {
+            if (byCpu[c] != null) b.computeIfAbsent(byCpu[c], k -> CpuSet.builder()).add(c);
+        });
+        Map<String, CpuSet> out = new TreeMap<>();
+        b.forEach((k, v) -> out.put(k, v.build()));
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package io.tsfleet.coordinator.domain.fleet;
+
+import java.time.Instant;
+
+/** A CPU on its way from one live replica to another. Mutable; owned by the {@link CpuTable}. */
+public final class Handover {
+    private final int cpu;
+    private final String from;
+    private final String to;
+    private final Instant startedAt;
+    private HandoverPhase phase = HandoverPhase.PREPARE;
+    private long phaseGeneration;
+    private Instant phaseSince;
+    private Long fence;
+
+    Handover(int cpu, String from, String to, long generation, Instant now) {
+        this.cpu = cpu;
+        this.from = from;
+        this.to = to;
+        this.startedAt = now;
+        this.phaseGeneration = generation;
+        this.phaseSince = now;
+    }
+
+    static Handover restore(int cpu, String from, String to, HandoverPhase phase, long phaseGeneration, Long fence, Instant now) {
+        Handover h = new Handover(cpu, from, to, phaseGeneration, now);
+        h.phase = phase;
+        h.fence = fence;
+        return h;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    public String from() {
+        return from;
+    }
+
+    public String to() {
+        return to;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public HandoverPhase phase() {
+        return phase;
+    }
+
+    /** The generation of the directive that asked for the current phase; acknowledgements below it are stale. */
+    public long phaseGeneration() {
+        return phaseGeneration;
+    }
+
+    public Instant phaseSince() {
+        return phaseSince;
+    }
+
+    public Long fence() {
+        return fence;
+    }
+
+    void advance(HandoverPhase next, long generation, Instant now) {
+        this.phase = next;
+        this.phaseGeneration = generation;
+        this.phaseSince = now;
+    }
+
+    void fence(long value) {
+        this.fence = value;
+    }
+}

@@ -1,0 +1,117 @@
+package io.tsfleet.coordinator.domain.fleet;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The live members by id (sorted, so that every iteration is deterministic): joins, heartbeats, leases, drains
+ * and the overflow evidence the policy needs.
+ */
+public final class Membership {
+    private final TreeMap<String, Member> members = new TreeMap<>();
+
+    /** The live map itself (shared with the reconciler). */
+    public Map<String, Member> members() {
+        return members;
+    }
+
+    public Member get(String id) {
+        return members.get(id);
+    }
+
+    public boolean contains(String id) {
+        return id != null && members.containsKey(id);
+    }
+
+    public Collection<Member> all() {
+        return members.values();
+    }
+
+    public Member join(String id, String incarnation, Instant now) {
+        Member m = new Member(id, incarnation, now);
+        members.put(id, m);
+        return m;
+    }
+
+    /**
+     * A member recovered from the persisted assignment: presumed alive with its persisted mask for one lease from
+     * now, so that a coordinator restart does not reshuffle replicas that simply have not heartbeated yet.
+     */
+    public Member presume(String id, CpuSet owned, boolean draining, Instant now) {
+        Member m = new Member(id, null, now);
+        m.owned(owned);
+        if (draining) m.state(MemberState.DRAINING);
+        members.put(id, m);
+        return m;
+    }
+
+    public void confirm(Member m, String incarnation) {
+        m.incarnation(incarnation);
+    }
+
+    public void remove(String id) {
+        members.remove(id);
+    }
+
+    public void drain(Member m) {
+        m.state(MemberState.DRAINING);
+    }
+
+    /** Takes in a heartbeat's facts about the member itself. */
+    public void update(Member m, HeartbeatReport hb, Instant now) {
+        boolean losing = hb.lostInThisInterval() > 0 || (m.reported() && hb.enobufsTotal() > m.enobufsTotal());
+        m.lastHeartbeat(now);
+        m.appliedGeneration(hb.generation());
+        m.owned(hb.owned());
+        m.capacityPerSecond(hb.capacityPerSecond());
+        m.totals(hb.recordsTotal(), hb.lostTotal(), hb.enobufsTotal(), hb.duplicatesTotal());
+        m.reported(true);
+        if (losing) {
+            if (m.losingSince() == null) m.losingSince(now);
+            m.lastLossAt(now);
+        } else {
+            m.losingSince(null);
+        }
+    }
+
+    /** Members whose lease ran out (no heartbeat for longer than {@code lease}). */
+    public List<Member> expired(Instant now, Duration lease) {
+        List<Member> out = new ArrayList<>();
+        for (Member m : members.values()) if (m.lastHeartbeat().plus(lease).isBefore(now)) out.add(m);
+        return out;
+    }
+
+    /**
+     * Members that have kept losing records for at least {@code sustain}. A capacity cap set during an overflow is
+     * lifted once the member has not lost anything for {@code cooldown}.
+     */
+    public Set<String> overflowing(Instant now, Duration sustain, Duration cooldown) {
+        Set<String> out = new TreeSet<>();
+        for (Member m : members.values()) {
+            if (m.losingSince() != null && !now.isBefore(m.losingSince().plus(sustain))) out.add(m.id());
+            if (m.capacityCap() != Double.POSITIVE_INFINITY && m.lastLossAt() != null && now.isAfter(m.lastLossAt().plus(cooldown))) {
+                m.capacityCap(Double.POSITIVE_INFINITY);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An overflowing member cannot sustain its current load, whatever capacity it measured: plan it with at most
+     * that load as capacity, so the headroom moves a share of its CPUs away.
+     */
+    public void capCapacity(Member m, double currentLoad, Instant now) {
+        if (m == null) return;
+        m.capacityCap(Math.min(m.capacityCap(), Math.max(1.0, currentLoad)));
+        m.losingSince(null);
+    }
+}

@@ -1,0 +1,253 @@
+package io.tsfleet.coordinator.domain.fleet;
+
+import io.tsfleet.coordinator.domain.plan.TargetAssignment;
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Moves the fleet towards the planned target, one CPU at a time, make before break with the sequence fence (see
+ * {@link HandoverPhase}), and keeps coverage when replicas die. Every change is stamped with a new generation.
+ * Not thread-safe: the coordinator calls it under its lock.
+ */
+public final class Reconciler {
+    private final CpuTable table;
+    private final Map<String, Member> members;
+    private final LoadTracker loads;
+    private final Generations generations;
+    private final ReconcilerSettings settings;
+    private final FleetJournal journal;
+
+    public Reconciler(CpuTable table, Map<String, Member> members, LoadTracker loads, Generations generations,
+                      ReconcilerSettings settings, FleetJournal journal) {
+        this.table = table;
+        this.members = members;
+        this.loads = loads;
+        this.generations = generations;
+        this.settings = settings;
+        this.journal = journal;
+    }
+
+    /** Sets the planned target; handovers that are no longer wanted and have not reached their fence are cancelled. */
+    public void applyPlan(TargetAssignment plan) {
+        CpuSet possible = table.possible();
+        possible.forEach(c -> table.target(c, null));
+        plan.masks().forEach((replica, mask) -> mask.intersect(possible).forEach(c -> table.target(c, replica)));
+        for (Handover h : table.handovers()) {
+            if (h.phase() != HandoverPhase.BREAK && !h.to().equals(table.target(h.cpu()))) {
+                rollBack(h, "superseded by a new plan", null);
+            }
+        }
+    }
+
+    /** Applies what a (non-stale) heartbeat says about handovers in which the member takes part. */
+    public void onHeartbeat(Member m, HeartbeatReport hb, Instant now) {
+        String id = m.id();
+        for (Handover h : table.handovers()) {
+            int c = h.cpu();
+            if (h.phase() == HandoverPhase.PREPARE && h.from().equals(id) && hb.generation() >= h.phaseGeneration()) {
+                h.advance(HandoverPhase.MAKE, generations.stamp(), now);
+            } else if (h.phase() == HandoverPhase.MAKE && h.to().equals(id) && hb.generation() >= h.phaseGeneration()
+                    && hb.owned().contains(c) && hb.firstSeqs().containsKey(c)) {
+                fence(h, hb.firstSeqs().get(c), now);
+            }
+        }
+        for (Release r : table.releasesBy(id)) {
+            boolean gone = hb.released().contains(r.cpu()) || !hb.owned().contains(r.cpu());
+            if (gone && hb.generation() >= r.generation()) completeRelease(r);
+        }
+        fenceStrays(m, hb, now);
+    }
+
+    private void fence(Handover h, long firstSeq, Instant now) {
+        int c = h.cpu();
+        long fence = firstSeq & 0xFFFF_FFFFL;
+        long gen = generations.stamp();
+        h.fence(fence);
+        table.owner(c, h.to());
+        journal.handoverFenced(h, fence);
+        Member from = members.get(h.from());
+        if (from == null) {
+            table.handover(c, null);
+            journal.handoverCompleted(h);
+            return;
+        }
+        h.advance(HandoverPhase.BREAK, gen, now);
+        table.addRelease(new Release(c, h.from(), fence, gen, now));
+    }
+
+    private void completeRelease(Release r) {
+        generations.stamp();
+        table.removeRelease(r.cpu(), r.replica());
+        Handover h = table.handover(r.cpu());
+        if (h != null && h.phase() == HandoverPhase.BREAK && h.from().equals(r.replica())) {
+            table.handover(r.cpu(), null);
+            journal.handoverCompleted(h);
+        }
+    }
+
+    /**
+     * A replica registered on a CPU it is not meant to have (not the owner, not acquiring it, no release pending):
+     * once its first sequence number on that CPU is known, it is told to release with that fence, so it keeps
+     * nothing of the CPU (whatever it held back is the owner's).
+     */
+    private void fenceStrays(Member m, HeartbeatReport hb, Instant now) {
+        for (Map.Entry<Integer, Long> e : hb.firstSeqs().entrySet()) {
+            int c = e.getKey();
+            if (!table.isPossible(c) || !hb.owned().contains(c)) continue;
+            if (m.id().equals(table.owner(c)) || table.hasRelease(c, m.id())) continue;
+            Handover h = table.handover(c);
+            if (h != null && (h.to().equals(m.id()) || h.from().equals(m.id()))) continue;
+            long fence = e.getValue() & 0xFFFF_FFFFL;
+            table.addRelease(new Release(c, m.id(), fence, generations.stamp(), now));
+            journal.strayFenced(c, m.id(), fence);
+        }
+    }
+
+    /**
+     * A member is gone (lease expired, or a new incarnation replaced it). Coverage first: each CPU it owned goes at
+     * once to a live replica that is still registered on it (the new owner of a handover, or the old owner that
+     * was releasing it, whose release is cancelled); otherwise it stays with the same id when that id is
+     * rejoining, or has no owner until the next plan gives it one (no make-before-break from a dead owner).
+     */
+    public void onMemberGone(String id, boolean rejoining, Instant now) {
+        for (Release r : table.releasesBy(id)) {
+            generations.stamp();
+            table.removeRelease(r.cpu(), id);
+            Handover h = table.handover(r.cpu());
+            if (h != null && h.phase() == HandoverPhase.BREAK && h.from().equals(id)) {
+                table.handover(r.cpu(), null);
+                journal.handoverCompleted(h);
+            }
+        }
+        for (Handover h : table.handovers()) {
+            if (h.to().equals(id) && h.phase() != HandoverPhase.BREAK) {
+                rollBack(h, "new owner " + id + " is gone", null);
+            } else if (h.from().equals(id) && h.phase() == HandoverPhase.MAKE && members.containsKey(h.to())) {
+                // The new owner is registered (or registering) and keeps everything: it simply takes the CPU.
+                generations.stamp();
+                table.handover(h.cpu(), null);
+                table.owner(h.cpu(), h.to());
+                journal.ownershipTaken(h.cpu(), h.to(), "previous owner " + id + " is gone during make");
+            } else if (h.from().equals(id) && h.phase() == HandoverPhase.PREPARE) {
+                rollBack(h, "previous owner " + id + " is gone before make", null);
+            }
+        }
+        List<Integer> orphaned = new ArrayList<>();
+        table.possible().forEach(c -> {
+            if (id.equals(table.owner(c))) orphaned.add(c);
+        });
+        for (int c : orphaned) {
+            String heir = registeredHeir(c, id);
+            generations.stamp();
+            if (heir != null) {
+                Handover h = table.handover(c);
+                if (h != null) table.handover(c, null);
+                table.removeRelease(c, heir);
+                table.owner(c, heir);
+                journal.ownershipTaken(c, heir, "owner " + id + " is gone; " + heir + " is still registered");
+            } else if (!rejoining) {
+                table.owner(c, null);
+            }
+        }
+    }
+
+    /** A live replica, other than {@code gone}, that is registered on the CPU (by its last report). */
+    private String registeredHeir(int c, String gone) {
+        for (Release r : table.releasesOf(c).values()) {
+            Member m = members.get(r.replica());
+            if (m != null && !r.replica().equals(gone) && m.owned().contains(c)) return r.replica();
+        }
+        return null;
+    }
+
+    /** Rolls back or closes handovers whose phase took longer than the timeout; never leaves one hanging. */
+    public void checkTimeouts(Instant now) {
+        for (Handover h : table.handovers()) {
+            if (!h.phaseSince().plus(settings.handoverTimeout()).isAfter(now)) {
+                switch (h.phase()) {
+                    case PREPARE -> rollBack(h, "old owner " + h.from() + " did not acknowledge in time", now);
+                    case MAKE -> {
+                        if (!waitingForTraffic(h)) rollBack(h, "new owner " + h.to() + " reported no first sequence in time", now);
+                    }
+                    case BREAK -> {
+                        generations.stamp();
+                        table.handover(h.cpu(), null);
+                        Release r = table.releasesOf(h.cpu()).get(h.from());
+                        if (r != null) journal.releaseStuck(r);
+                        journal.handoverCompleted(h);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A MAKE phase on an idle CPU: the new owner has registered, but no exit happened since, so there is no first
+     * sequence number to fence with. Both replicas are registered and nothing is lost; the handover completes at
+     * the CPU's first exit. It is neither timed out nor counted against the in-flight cap.
+     */
+    public boolean waitingForTraffic(Handover h) {
+        if (h.phase() != HandoverPhase.MAKE) return false;
+        Member to = members.get(h.to());
+        return to != null && to.appliedGeneration() >= h.phaseGeneration() && to.owned().contains(h.cpu())
+                && loads.lastRate(h.cpu()) == 0;
+    }
+
+    private void rollBack(Handover h, String reason, Instant retryAfterFrom) {
+        generations.stamp();
+        table.handover(h.cpu(), null);
+        if (retryAfterFrom != null) table.retryAfter(h.cpu(), retryAfterFrom.plus(settings.retryBackoff()));
+        journal.handoverRolledBack(h, reason);
+    }
+
+    public int inFlight() {
+        int n = 0;
+        for (Handover h : table.handovers()) if (!waitingForTraffic(h)) n++;
+        return n;
+    }
+
+    /** CPUs whose planned target differs from their owner and that may move now. */
+    public int pendingMoves() {
+        int[] n = {0};
+        table.possible().forEach(c -> {
+            String t = table.target(c);
+            if (t != null && !t.equals(table.owner(c)) && table.handover(c) == null) n[0]++;
+        });
+        return n[0];
+    }
+
+    /**
+     * Starts handovers towards the target, ascending by CPU, up to the in-flight cap. A CPU without a live owner
+     * is simply taken by its target (nothing to break). A CPU with releases still pending waits for them.
+     */
+    public void startHandovers(Instant now) {
+        int slots = settings.maxHandoversInFlight() - inFlight();
+        CpuSet possible = table.possible();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+            String t = table.target(c);
+            String o = table.owner(c);
+            if (t == null || t.equals(o) || table.handover(c) != null) continue;
+            Member to = members.get(t);
+            if (to == null || to.draining()) continue;
+            Member from = o == null ? null : members.get(o);
+            if (from == null) {
+                generations.stamp();
+                table.owner(c, t);
+                table.removeRelease(c, t);
+                journal.ownershipTaken(c, t, o == null ? "uncovered" : "owner " + o + " is gone");
+                continue;
+            }
+            if (slots <= 0 || to.presumed() || !table.releasesOf(c).isEmpty()) continue;
+            Instant retry = table.retryAfter(c);
+            if (retry != null && retry.isAfter(now)) continue;
+            Handover h = new Handover(c, o, t, generations.stamp(), now);
+            table.handover(c, h);
+            journal.handoverStarted(h);
+            slots--;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.tsfleet.coordinator.domain.state;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The persisted assignment: enough for a restarted (or newly elected) coordinator to continue where the previous
+ * one stopped, without reshuffling. Written before the directives of a generation are handed out, so no replica
+ * can have applied a generation the store does not know. CPU sets are canonical cpulists.
+ *
+ * @param generation   the last generation handed out
+ * @param possibleCpus the possible CPU set it was planned for
+ * @param owners       committed owner mask per replica
+ * @param targets      planned target mask per replica
+ * @param handovers    handovers in flight
+ * @param releases     releases (fences) still pending
+ * @param pins         operator pins per replica
+ * @param draining     replicas being drained
+ */
+public record AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners,
+                                 Map<String, String> targets, List<HandoverRecord> handovers,
+                                 List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public AssignmentSnapshot {
+        Objects.requireNonNull(possibleCpus, "possibleCpus");
+        owners = Map.copyOf(owners);
+        targets = Map.copyOf(targets);
+        handovers = List.copyOf(handovers);
+        releases = List.copyOf(releases);
+        pins = Map.copyOf(pins);
+        draining = Set.copyOf(draining);
+        if (generation < 0) throw new IllegalArgumentException("negative generation");
+    }
+
+    /** A handover in flight; {@code fence} is null before the new owner reported its first sequence number. */
+    public record HandoverRecord(int cpu, String from, String to, String phase, long phaseGeneration, Long fence) {
+    }
+
+    public record ReleaseRecord(int cpu, String replica, long fence, long generation) {
+    }
+}
