@@ -126,15 +126,19 @@ public final class CpuSequenceLedger {
             return Verdict.HANDED_OVER;
         }
         if (fenceKnown && !before(seq, fence)) {
-            if (!first && before(last, fence)) countLost(last + 1, distance(last, fence) - 1);
+            if (!first && before(last, fence) && distance(last, fence) > 1) {
+                gaps.record(last + 1, distance(last, fence) - 1);
+                countLost(distance(last, fence) - 1);
+            }
             advance(seq, step, first);
             handedOver++;
             totals.handedOver.increment();
             return Verdict.HANDED_OVER;
         }
         if (!first && step > 1) {
+            gaps.record(last + 1, step - 1);
             if (phase == Phase.LEAVING) pendingGaps.add(new int[] {last + 1, step - 1});
-            else countLost(last + 1, step - 1);
+            else countLost(step - 1);
         }
         advance(seq, step, first);
         if (!decodable) {
@@ -319,9 +323,8 @@ public final class CpuSequenceLedger {
         hasWritten = true;
     }
 
-    private void countLost(int start, int count) {
+    private void countLost(int count) {
         if (count <= 0) return;
-        gaps.record(start, count);
         lost += count;
         totals.lost.add(count);
     }
@@ -342,7 +345,7 @@ public final class CpuSequenceLedger {
                 int belowFence = distance(g[0], fenceSeq);
                 count = Math.max(0, Math.min(count, belowFence));
             }
-            countLost(g[0], count);
+            countLost(count);
         }
         pendingGaps.clear();
     }

@@ -1,0 +1,142 @@
+package io.tsfleet.listener.domain;
+
+import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Properties of the per-CPU accounting, including starts right below the u32 wrap. */
+class CpuSequenceLedgerProperties {
+
+    @Provide
+    Arbitrary<Integer> starts() {
+        return Arbitraries.oneOf(Arbitraries.integers(), Arbitraries.integers().between(-200, -1), Arbitraries.of(0, Integer.MAX_VALUE));
+    }
+
+    @Property(tries = 300)
+    void lostEqualsTheNumbersSkipped(@ForAll("starts") int start, @ForAll @Size(max = 300) List<@IntRange(min = 1, max = 6) Integer> steps) {
+        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0);
+        int seq = start;
+        l.onRecord(seq, true);
+        long skipped = 0;
+        for (int step : steps) {
+            seq += step;
+            skipped += step - 1;
+            assertThat(l.onRecord(seq, true)).isEqualTo(Verdict.KEEP);
+        }
+        CpuLedgerSnapshot s = l.snapshot();
+        assertThat(s.lost()).isEqualTo(skipped);
+        assertThat(s.records()).isEqualTo(steps.size() + 1);
+        assertThat(s.records() + s.lost()).isEqualTo(l.seqAdvanced());
+        assertThat(s.lastSeq()).isEqualTo(Integer.toUnsignedLong(seq));
+    }
+
+    @Property(tries = 300)
+    void repeatsAreDuplicatesAndChangeNothingElse(@ForAll("starts") int start, @ForAll @IntRange(min = 1, max = 200) int n,
+                                                  @ForAll long seed) {
+        Random rnd = new Random(seed);
+        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0);
+        long repeats = 0;
+        for (int i = 0; i < n; i++) {
+            int seq = start + i;
+            assertThat(l.onRecord(seq, true)).isEqualTo(Verdict.KEEP);
+            if (rnd.nextInt(4) == 0) {
+                int back = rnd.nextInt(Math.min(i + 1, 50));
+                assertThat(l.onRecord(seq - back, true)).isEqualTo(Verdict.DUPLICATE);
+                repeats++;
+            }
+        }
+        assertThat(l.snapshot().duplicates()).isEqualTo(repeats);
+        assertThat(l.snapshot().lost()).isZero();
+        assertThat(l.snapshot().records()).isEqualTo(n);
+    }
+
+    /**
+     * A CPU moves from A to B. B registers at index j (its first seq is the fence); A learns that the CPU leaves at
+     * index k and gets the fence at index m (j <= m, k <= m). A may miss events (its own overflow); B misses none.
+     * Whatever the order: every event is in A's or B's sink unless A missed it below the fence; the overlap of the
+     * two sinks is exactly A's duplicate count; and in the steady order (A told to leave before B registered, and a
+     * holdback big enough for the wait for the fence) there is no overlap at all and A's loss is exactly what it
+     * missed below the fence.
+     */
+    @Property(tries = 500)
+    void handoverAtTheFenceLosesNothingAndCountsEveryOverlap(@ForAll("handovers") Handover h) {
+        int n = h.n();
+        int[] seq = new int[n];
+        for (int i = 0; i < n; i++) seq[i] = h.start() + i;
+        int fence = seq[h.j()];
+
+        CpuSequenceLedger a = new CpuSequenceLedger(0, new ReplicaTotals(), h.holdback());
+        Set<Integer> sinkA = new HashSet<>();
+        List<Integer> sinkB = new ArrayList<>();
+        boolean aReleased = false;
+        for (int i = 0; i < n; i++) {
+            if (i == h.k()) a.leave(0);
+            if (i == h.m()) {
+                FenceOutcome out = a.applyFence(fence, 0);
+                out.toWrite().forEach(r -> assertThat(sinkA.add(r.seq())).isTrue());
+                if (out.fenceReached()) aReleased = true;
+            }
+            if (i >= h.j()) sinkB.add(seq[i]);
+            if (aReleased || h.aMisses().contains(i)) continue;
+            Verdict v = a.onRecord(seq[i], true);
+            switch (v) {
+                case KEEP -> assertThat(sinkA.add(seq[i])).isTrue();
+                case HOLD -> a.hold(seq[i], new byte[0]);
+                case SPILL_THEN_KEEP -> {
+                    a.spillHoldback().forEach(r -> assertThat(sinkA.add(r.seq())).isTrue());
+                    assertThat(sinkA.add(seq[i])).isTrue();
+                }
+                case HANDED_OVER -> {
+                }
+                default -> throw new AssertionError("unexpected " + v);
+            }
+            if (a.fenceReached()) aReleased = true;
+        }
+        assertThat(aReleased).as("A sees the last event, so it reaches the fence").isTrue();
+
+        Set<Integer> union = new HashSet<>(sinkA);
+        union.addAll(sinkB);
+        long overlap = sinkB.stream().filter(sinkA::contains).count();
+        long aMissedBelowFence = h.aMisses().stream().filter(i -> i < h.j()).count();
+        assertThat(union).hasSize(n - (int) aMissedBelowFence);
+        assertThat(overlap).isEqualTo(a.snapshot().duplicates());
+        assertThat(sinkA.stream().allMatch(s -> SerialNumbers.before(s, fence) || sinkB.contains(s))).isTrue();
+        if (h.k() <= h.j() && h.holdback() >= h.m() - h.k()) {
+            assertThat(overlap).isZero();
+            assertThat(a.snapshot().lost()).isEqualTo(aMissedBelowFence);
+        } else {
+            assertThat(a.snapshot().lost()).isBetween(aMissedBelowFence, (long) h.aMisses().size());
+        }
+    }
+
+    record Handover(int start, int n, int j, int k, int m, int holdback, Set<Integer> aMisses) {
+    }
+
+    @Provide
+    Arbitrary<Handover> handovers() {
+        return Combinators.combine(starts(), Arbitraries.integers().between(2, 120), Arbitraries.longs(), Arbitraries.integers().between(0, 40))
+                .as((start, n, seed, holdback) -> {
+                    Random r = new Random(seed);
+                    int j = r.nextInt(n);          // B's first event
+                    int m = j + r.nextInt(n - j);  // the fence reaches A
+                    int k = r.nextInt(m + 1);      // A learns the CPU leaves
+                    Set<Integer> misses = new HashSet<>();
+                    for (int i = 1; i < n - 1; i++) if (r.nextInt(8) == 0) misses.add(i); // A sees its first and the last event
+                    return new Handover(start, n, j, k, m, holdback, misses);
+                });
+    }
+}
