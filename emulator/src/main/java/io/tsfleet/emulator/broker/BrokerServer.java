@@ -127,6 +127,7 @@ public final class BrokerServer implements AutoCloseable {
             }
         }
         if (acceptor != null) acceptor.interrupt();
+        backend.close();
     }
 
     private static void closeQuietly(java.io.Closeable c) {

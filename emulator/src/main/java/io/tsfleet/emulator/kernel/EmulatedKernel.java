@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -132,6 +133,28 @@ public final class EmulatedKernel {
     /** Listener entries over all CPUs (one per CPU per registration; stale ones until purged). */
     public long listenerEntries() {
         return listeners.entries();
+    }
+
+    /** Distinct port ids with at least one listener entry. */
+    public long listenerSockets() {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (CpuSnapshot c : listeners.snapshot(config.possibleCpus())) for (int p : c.listeners()) ports.add(p);
+        return ports.size();
+    }
+
+    /** For each port id with listener entries, the CPUs it is registered on. */
+    public Map<Integer, CpuSet> registrations() {
+        Map<Integer, CpuSet.Builder> b = new java.util.TreeMap<>(Integer::compareUnsigned);
+        for (CpuSnapshot c : listeners.snapshot(config.possibleCpus())) {
+            for (int p : c.listeners()) b.computeIfAbsent(p, k -> CpuSet.builder()).add(c.cpu());
+        }
+        Map<Integer, CpuSet> out = new java.util.LinkedHashMap<>();
+        b.forEach((p, set) -> out.put(p, set.build()));
+        return out;
+    }
+
+    public Optional<NetlinkSocket.SocketState> socket(int portId) {
+        return Optional.ofNullable(sockets.get(portId)).map(NetlinkSocket::state);
     }
 
     public int liveTasks() {

@@ -106,8 +106,8 @@ final class ExitPath {
         long taskSeed = nextTaskSeed();
         SplittableRandom r = new SplittableRandom(taskSeed ^ 0x5DEECE66DL);
         int roll = r.nextInt(100);
-        Integer exitCode = roll < 94 ? 0 : roll < 98 ? 1 : null;
-        Integer signal = exitCode == null ? (roll == 98 ? 9 : 15) : null;
+        Integer exitCode = roll < 94 ? Integer.valueOf(0) : roll < 98 ? Integer.valueOf(1) : null;
+        Integer signal = exitCode == null ? Integer.valueOf(roll == 98 ? 9 : 15) : null;
         ExitSpec spec = new ExitSpec(cpu, null, null, null, exitCode, signal, false, null, null, null, null, null);
         TaskProfile p = profile(taskSeed, null, null);
         long now = nowNanos();

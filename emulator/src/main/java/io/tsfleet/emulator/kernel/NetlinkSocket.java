@@ -173,7 +173,8 @@ public final class NetlinkSocket {
     }
 
     public synchronized SocketState state() {
-        return new SocketState(portId, rcvbuf, noEnobufs, authenticated, rmem, queue.size(), congested, drops, enobufsReported);
+        return new SocketState(portId, rcvbuf, noEnobufs, authenticated, rmem, queue.size(), congested, drops, enobufsReported,
+                pausedAllowance >= 0);
     }
 
     /** The connection is gone: later deliveries are refused ({@code ECONNREFUSED}); the queue is freed. */
@@ -188,6 +189,6 @@ public final class NetlinkSocket {
 
     /** A snapshot of the socket's state (for {@code TSFLEET_SOCK} GET and the control API). */
     public record SocketState(int portId, int rcvbuf, boolean noEnobufs, boolean authenticated, int rmem, int queuedMessages,
-                              boolean congested, long drops, long enobufsReported) {
+                              boolean congested, long drops, long enobufsReported, boolean recvPaused) {
     }
 }

@@ -42,10 +42,12 @@ public final class KernelBackend implements BrokerBackend {
     private final NetlinkPoller poller;
     private final ProcNetNetlink proc;
     private final KernelBackendMetrics metrics;
+    private final LiveNetlinkSocket portIdAnchor;
 
     private KernelBackend(KernelBackendSettings settings, LiveSystem system, GenlFamily taskstats, NetlinkPoller poller,
-                          MeterRegistry registry) {
+                          LiveNetlinkSocket portIdAnchor, MeterRegistry registry) {
         this.settings = settings;
+        this.portIdAnchor = portIdAnchor;
         this.system = system;
         this.taskstats = taskstats;
         this.router = new RequestRouter(taskstats, settings.sockFamilyId());
@@ -54,23 +56,40 @@ public final class KernelBackend implements BrokerBackend {
         this.metrics = new KernelBackendMetrics(registry);
     }
 
-    /** Probes the live kernel and starts the backend, or fails with what is missing. */
+    /**
+     * Probes the live kernel and starts the backend, or fails with what is missing.
+     *
+     * <p>The probe socket stays open for the backend's lifetime: it holds the port id the kernel autobinds first (the
+     * process id), so every connection's socket gets one of the kernel's random negative port ids instead, and a port
+     * id is practically never handed to a second connection.
+     */
     public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
-        GenlFamily taskstats = probe(settings);
+        LiveNetlinkSocket anchor;
+        try {
+            anchor = LiveNetlinkSocket.open();
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw new KernelBackendUnavailableException("cannot open an AF_NETLINK/NETLINK_GENERIC socket: " + e, e);
+        }
+        GenlFamily taskstats;
         NetlinkPoller poller;
         try {
+            taskstats = probe(anchor, settings);
             poller = new NetlinkPoller("tsfleet-netlink-poller");
         } catch (IOException e) {
+            anchor.close();
             throw new KernelBackendUnavailableException("cannot start the netlink poller (epoll): " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            anchor.close();
+            throw e;
         }
         LOG.info("kernel backend ready: TASKSTATS family id " + taskstats.id() + ", TSFLEET_SOCK served as id "
                 + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
                 + (settings.hasToken() ? ", token required" : ", loopback clients only"));
-        return new KernelBackend(settings, system, taskstats, poller, registry);
+        return new KernelBackend(settings, system, taskstats, poller, anchor, registry);
     }
 
-    private static GenlFamily probe(KernelBackendSettings settings) {
-        try (LiveNetlinkSocket s = LiveNetlinkSocket.open()) {
+    private static GenlFamily probe(LiveNetlinkSocket s, KernelBackendSettings settings) {
+        try {
             GenlFamily taskstats = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, KERNEL_TIMEOUT).orElseThrow(
                     () -> new KernelBackendUnavailableException("the kernel has no TASKSTATS generic netlink family: "
                             + "it was built without CONFIG_TASKSTATS, so the kernel backend cannot run on this node"));
@@ -155,5 +174,6 @@ public final class KernelBackend implements BrokerBackend {
     @Override
     public void close() {
         poller.close();
+        portIdAnchor.close();
     }
 }

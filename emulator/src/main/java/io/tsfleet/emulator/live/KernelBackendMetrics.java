@@ -19,6 +19,7 @@ final class KernelBackendMetrics {
     final Counter messagesForwarded;
     final Counter overruns;
     final Counter truncatedDatagrams;
+    final Counter oversizedMessages;
     final Counter refusedConnections;
 
     KernelBackendMetrics(MeterRegistry registry) {
@@ -36,6 +37,8 @@ final class KernelBackendMetrics {
                 .description("ENOBUFS from recv, forwarded in-band as NLMSG_ERROR -105").register(registry);
         truncatedDatagrams = Counter.builder("tsfleet.broker.kernel.dropped.datagrams").tag("reason", "truncated")
                 .description("kernel datagrams that did not fit the receive buffer and were dropped").register(registry);
+        oversizedMessages = Counter.builder("tsfleet.broker.kernel.dropped.datagrams").tag("reason", "larger_than_drain_buffer")
+                .description("kernel messages larger than the server's drain buffer, dropped").register(registry);
         refusedConnections = Counter.builder("tsfleet.broker.kernel.refused.connections")
                 .description("connections refused (non-loopback without a token, socket errors)").register(registry);
     }

@@ -163,7 +163,7 @@ final class KernelSession implements BrokerSession {
                     metrics.truncatedDatagrams.increment();
                     LOG.warning("dropped a truncated kernel datagram of " + d.datagramLength() + " bytes on port id " + portIdText());
                 } else {
-                    pending.add(streamBytes(d.bytes()));
+                    enqueueDatagram(d.bytes());
                 }
                 return true;
             }
@@ -181,21 +181,23 @@ final class KernelSession implements BrokerSession {
         }
     }
 
-    /** A datagram as stream bytes: padded to the netlink alignment; counts messages and exit events. */
-    private byte[] streamBytes(byte[] datagram) {
+    /**
+     * Queues a datagram's messages one by one (each padded to the netlink alignment, as in the stream), so that a
+     * drain never has to split a datagram; counts messages and exit events.
+     */
+    private void enqueueDatagram(byte[] datagram) {
         ByteBuffer b = ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN);
         int pos = 0;
         while (pos + Netlink.NLMSG_HDRLEN <= datagram.length) {
             int len = b.getInt(pos);
-            if (len < Netlink.NLMSG_HDRLEN) break;
+            if (len < Netlink.NLMSG_HDRLEN || len > datagram.length - pos) break;
             metrics.messagesForwarded.increment();
             boolean event = Short.toUnsignedInt(b.getShort(pos + 4)) == router.taskstatsFamilyId() && b.getInt(pos + 12) == 0
                     && len > Netlink.NLMSG_HDRLEN && Byte.toUnsignedInt(b.get(pos + 16)) == TaskstatsProtocol.CMD_NEW;
             if (event) metrics.eventsForwarded.increment();
+            pending.add(Arrays.copyOfRange(datagram, pos, pos + Netlink.align(len)));
             pos += Netlink.align(len);
         }
-        int padded = Netlink.align(datagram.length);
-        return padded == datagram.length ? datagram : Arrays.copyOf(datagram, padded);
     }
 
     @Override
@@ -208,6 +210,15 @@ final class KernelSession implements BrokerSession {
             while (true) {
                 byte[] chunk = pending.peek();
                 if (chunk != null) {
+                    if (chunk.length > out.remaining() && written == 0) {
+                        // the server offers more than any message the kernel can send; a caller that offers less
+                        // would never take this one, so it is dropped and counted rather than blocking the stream
+                        pending.poll();
+                        metrics.oversizedMessages.increment();
+                        LOG.warning("dropped a message of " + chunk.length + " bytes larger than the " + out.remaining()
+                                + "-byte drain buffer on port id " + portIdText());
+                        continue;
+                    }
                     if (chunk.length > out.remaining()) {
                         more = true;
                         break;

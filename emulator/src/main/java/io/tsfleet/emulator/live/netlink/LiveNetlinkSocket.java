@@ -23,14 +23,18 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * descriptor number is never used again by this object.
  */
 public final class LiveNetlinkSocket implements AutoCloseable {
-    /** Large enough for any generic netlink datagram the kernel sends to a socket (controller dumps included). */
-    public static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Large enough for any datagram the kernel sends a generic netlink socket: controller dumps, and the error answer
+     * that echoes a whole request (a request is at most what the broker accepts, 128 KiB).
+     */
+    public static final int RECEIVE_BUFFER_BYTES = 256 * 1024;
+    /** One receive buffer per thread that receives (the broker's few I/O threads), not per socket. */
+    private static final ThreadLocal<MemorySegment> RECEIVE_BUFFER =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(RECEIVE_BUFFER_BYTES, 8));
 
     private final int fd;
     private final int wakeFd;
     private final int portId;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment receiveBuffer;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -40,7 +44,6 @@ public final class LiveNetlinkSocket implements AutoCloseable {
         this.fd = fd;
         this.wakeFd = wakeFd;
         this.portId = portId;
-        this.receiveBuffer = arena.allocate(RECEIVE_BUFFER_BYTES, 8);
     }
 
     /**
@@ -119,6 +122,7 @@ public final class LiveNetlinkSocket implements AutoCloseable {
         if (!tryEnter()) return Received.CLOSED;
         receiveLock.lock();
         try {
+            MemorySegment receiveBuffer = RECEIVE_BUFFER.get();
             long n = Libc.recv(fd, receiveBuffer, RECEIVE_BUFFER_BYTES, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC);
             if (n == -Libc.EAGAIN) return Received.NOTHING;
             if (n == -Libc.ENOBUFS) return Received.OVERRUN;
@@ -230,7 +234,6 @@ public final class LiveNetlinkSocket implements AutoCloseable {
         try {
             Libc.close(fd);
             Libc.close(wakeFd);
-            arena.close();
         } finally {
             lifecycle.writeLock().unlock();
         }

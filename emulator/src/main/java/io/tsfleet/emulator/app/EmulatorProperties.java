@@ -1,0 +1,85 @@
+package io.tsfleet.emulator.app;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * {@code tsfleet.emulator.*}.
+ *
+ * @param backend {@code emulated} (default) or {@code kernel} (the live kernel, package {@code io.tsfleet.emulator.live})
+ */
+@Validated
+@ConfigurationProperties("tsfleet.emulator")
+public record EmulatorProperties(
+        @DefaultValue("emulated") @Pattern(regexp = "emulated|kernel") String backend,
+        @DefaultValue @Valid Kernel kernel,
+        @DefaultValue @Valid Broker broker,
+        @DefaultValue @Valid Workload workload) {
+
+    /**
+     * The emulated machine.
+     *
+     * @param nrCpus        {@code CONFIG_NR_CPUS} (1..8192)
+     * @param possibleCpus  the possible CPU set, a cpulist
+     * @param rmemDefault   {@code net.core.rmem_default}: a new socket's {@code SO_RCVBUF}
+     * @param rmemMax       {@code net.core.rmem_max}
+     * @param seed          seed of the generated task statistics
+     * @param firstFamilyId id of the TASKSTATS family (TSFLEET_SOCK gets the next one)
+     * @param zombieLimit   exited group leaders kept answerable by CMD_GET
+     */
+    public record Kernel(
+            @DefaultValue("8192") @Min(1) @Max(8192) int nrCpus,
+            @DefaultValue("0-63") @NotBlank String possibleCpus,
+            @DefaultValue("212992") @Min(2304) int rmemDefault,
+            @DefaultValue("212992") @Min(1152) int rmemMax,
+            @DefaultValue("1") long seed,
+            @DefaultValue("31") @Min(0x11) @Max(0xFFF0) int firstFamilyId,
+            @DefaultValue("4096") @Min(0) @Max(1_000_000) int zombieLimit) {
+    }
+
+    /**
+     * The TCP broker.
+     *
+     * @param port                TCP port
+     * @param bindAddress         listen address
+     * @param token               when set, connections must authenticate (TSFLEET_SOCK AUTH) to get CAP_NET_ADMIN
+     * @param ioThreads           event loops
+     * @param maxConnections      connections beyond this are refused
+     * @param maxMessageBytes     largest request frame
+     * @param partialFrameTimeout how long a connection may sit on an incomplete frame
+     */
+    public record Broker(
+            @DefaultValue("7411") @Min(0) @Max(65535) int port,
+            @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
+            String token,
+            @DefaultValue("2") @Min(1) @Max(64) int ioThreads,
+            @DefaultValue("10000") @Min(1) int maxConnections,
+            @DefaultValue("131072") @Min(1024) @Max(131072) int maxMessageBytes,
+            @DefaultValue("10s") Duration partialFrameTimeout) {
+    }
+
+    /**
+     * The synthetic workload.
+     *
+     * @param enabled  false turns the generator off (exits then come only from the control API)
+     * @param baseRate exits per second per CPU
+     * @param seed     seed of its phases
+     * @param tick     how often it runs
+     */
+    public record Workload(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("10") @DecimalMin("0") @DecimalMax("1000000") double baseRate,
+            @DefaultValue("1") long seed,
+            @DefaultValue("10ms") Duration tick) {
+    }
+}

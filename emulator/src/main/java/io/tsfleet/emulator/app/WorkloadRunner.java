@@ -1,0 +1,58 @@
+package io.tsfleet.emulator.app;
+
+import io.tsfleet.emulator.workload.WorkloadGenerator;
+import org.springframework.context.SmartLifecycle;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Ticks the workload generator on its own thread while the application runs (unless disabled). */
+final class WorkloadRunner implements SmartLifecycle {
+    private static final Logger LOG = Logger.getLogger(WorkloadRunner.class.getName());
+
+    private final WorkloadGenerator generator;
+    private final EmulatorProperties.Workload settings;
+    private ScheduledExecutorService executor;
+
+    WorkloadRunner(WorkloadGenerator generator, EmulatorProperties.Workload settings) {
+        this.generator = generator;
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!settings.enabled()) {
+            LOG.info("workload generator disabled (tsfleet.emulator.workload.enabled=false)");
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("workload").daemon().factory());
+        long period = Math.max(1, settings.tick().toMillis());
+        executor.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            generator.tick();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "workload tick failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (executor != null) executor.shutdownNow();
+        executor = null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return executor != null;
+    }
+
+    boolean enabled() {
+        return settings.enabled();
+    }
+}

@@ -1,0 +1,103 @@
+package io.tsfleet.emulator.workload;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * Turns a {@link WorkloadPlan} into exits: each {@link #tick()} computes, for every possible CPU, the exits
+ * due since the previous tick at the CPU's current rate and emits the whole ones (fractions carry over, so
+ * long-run rates are exact). Driven by a scheduler in the application; the clock is injected so tests step
+ * time by hand. At most {@code maxExitsPerTick} exits per tick are emitted; the rest is dropped and
+ * counted ({@link #lagged()}), so an absurd plan cannot stall the caller.
+ */
+public final class WorkloadGenerator {
+    private final int[] cpus;
+    private final IntConsumer exit;
+    private final Clock clock;
+    private final int maxExitsPerTick;
+    private final double[] credit;
+    private WorkloadPlan plan;
+    private Instant appliedAt;
+    private Instant lastTick;
+    private double[] steadyRate;
+    private long emitted;
+    private long lagged;
+
+    public WorkloadGenerator(CpuSet possible, IntConsumer exit, Clock clock, WorkloadPlan initial, int maxExitsPerTick) {
+        this.cpus = possible.toArray();
+        this.exit = exit;
+        this.clock = clock;
+        this.maxExitsPerTick = maxExitsPerTick;
+        this.credit = new double[cpus.length];
+        apply(initial);
+    }
+
+    /** Replaces the plan; its bursts count from now. */
+    public synchronized void apply(WorkloadPlan p) {
+        plan = p;
+        appliedAt = clock.instant();
+        lastTick = appliedAt;
+        steadyRate = new double[cpus.length];
+        SplittableRandom phases = new SplittableRandom(p.seed());
+        for (int i = 0; i < cpus.length; i++) {
+            steadyRate[i] = p.baseRate() * (p.hotCpus().contains(cpus[i]) ? p.hotFactor() : 1);
+            credit[i] = phases.nextDouble();
+        }
+    }
+
+    public synchronized WorkloadPlan plan() {
+        return plan;
+    }
+
+    /** Emits the exits due since the last tick; returns how many. */
+    public synchronized int tick() {
+        Instant now = clock.instant();
+        double dt = Duration.between(lastTick, now).toNanos() / 1e9;
+        lastTick = now;
+        if (dt <= 0) return 0;
+        Duration sinceApply = Duration.between(appliedAt, now);
+        int moveStart = -1;
+        int moveWidth = 0;
+        if (plan.moving() != null) {
+            long period = plan.moving().period().toNanos();
+            moveStart = (int) ((sinceApply.toNanos() % period) * cpus.length / period);
+            moveWidth = Math.min(plan.moving().width(), cpus.length);
+        }
+        int emittedNow = 0;
+        for (int i = 0; i < cpus.length; i++) {
+            double rate = steadyRate[i];
+            if (moveStart >= 0 && Math.floorMod(i - moveStart, cpus.length) < moveWidth) rate *= plan.moving().factor();
+            for (WorkloadPlan.Burst b : plan.bursts()) {
+                if (b.cpus().contains(cpus[i]) && sinceApply.compareTo(b.startAfter()) >= 0
+                        && sinceApply.compareTo(b.startAfter().plus(b.duration())) < 0) {
+                    rate *= b.factor();
+                }
+            }
+            credit[i] += rate * dt;
+            int due = (int) Math.min(Integer.MAX_VALUE, (long) credit[i]);
+            if (due <= 0) continue;
+            credit[i] -= due;
+            int allowed = Math.min(due, maxExitsPerTick - emittedNow);
+            for (int k = 0; k < allowed; k++) exit.accept(cpus[i]);
+            emittedNow += allowed;
+            lagged += due - allowed;
+        }
+        emitted += emittedNow;
+        return emittedNow;
+    }
+
+    /** Exits emitted so far. */
+    public synchronized long emitted() {
+        return emitted;
+    }
+
+    /** Exits that were due but not emitted because a tick hit its limit. */
+    public synchronized long lagged() {
+        return lagged;
+    }
+}
