@@ -7,6 +7,7 @@ import io.tsfleet.emulator.broker.BrokerSession;
 import io.tsfleet.emulator.live.netlink.GenlController;
 import io.tsfleet.emulator.live.netlink.GenlFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
+import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
 import io.tsfleet.emulator.live.netlink.NetlinkPoller;
 import io.tsfleet.protocol.netlink.MessageBuilder;
@@ -34,6 +35,7 @@ public final class KernelBackend implements BrokerBackend {
     private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(2);
     private static final int EPERM = 1;
     private static final int EINVAL = 22;
+    private static final int EADDRINUSE = 98;
 
     private final KernelBackendSettings settings;
     private final LiveSystem system;
@@ -66,7 +68,7 @@ public final class KernelBackend implements BrokerBackend {
     public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
         LiveNetlinkSocket anchor;
         try {
-            anchor = LiveNetlinkSocket.open();
+            anchor = openAnchor();
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new KernelBackendUnavailableException("cannot open an AF_NETLINK/NETLINK_GENERIC socket: " + e, e);
         }
@@ -86,6 +88,16 @@ public final class KernelBackend implements BrokerBackend {
                 + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
                 + (settings.hasToken() ? ", token required" : ", loopback clients only"));
         return new KernelBackend(settings, system, taskstats, poller, anchor, registry);
+    }
+
+    /** A socket on the process id's port id, the one autobind tries first; any socket when another one already holds it. */
+    private static LiveNetlinkSocket openAnchor() throws IOException {
+        try {
+            return LiveNetlinkSocket.openBound((int) ProcessHandle.current().pid());
+        } catch (NativeErrnoException e) {
+            if (e.errno() != EADDRINUSE) throw e;
+            return LiveNetlinkSocket.open();
+        }
     }
 
     private static GenlFamily probe(LiveNetlinkSocket s, KernelBackendSettings settings) {

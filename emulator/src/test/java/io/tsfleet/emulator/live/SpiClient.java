@@ -25,7 +25,7 @@ import java.util.Optional;
 final class SpiClient implements AutoCloseable {
     private final RecordingConnection connection;
     private final BrokerSession session;
-    private final ByteBuffer stream = ByteBuffer.allocate(4 * BrokerSession.MIN_DRAIN_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer stream = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder();
     private final ArrayDeque<NetlinkMessage> decoded = new ArrayDeque<>();
 
@@ -68,8 +68,7 @@ final class SpiClient implements AutoCloseable {
 
     private int drainOnce() throws IOException {
         stream.compact();
-        ByteBuffer window = stream.slice(stream.position(), Math.min(stream.remaining(), BrokerSession.MIN_DRAIN_BUFFER))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer window = stream.slice(stream.position(), stream.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         int n = session.drainTo(window);
         if (n != window.position()) throw new AssertionError("drainTo returned " + n + " but wrote " + window.position() + " bytes");
         stream.position(stream.position() + n);
