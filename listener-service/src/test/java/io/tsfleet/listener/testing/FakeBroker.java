@@ -71,7 +71,20 @@ public final class FakeBroker implements AutoCloseable {
     public synchronized FakeBroker start() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        for (int attempt = 0; ; attempt++) {
+            try {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                break;
+            } catch (java.net.BindException e) {
+                if (attempt > 100) throw e;
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         port = s.getLocalPort();
         server = s;
         int base = familyBase.getAndAdd(2);
@@ -173,9 +186,9 @@ public final class FakeBroker implements AutoCloseable {
                 : TaskstatsEvent.exit(seq, pid, stats);
         byte[] bytes = ev.encode(taskstatsFamily).toBytes();
         AtomicInteger drop = dropNext.get(cpu);
-        boolean dropIt = drop != null && drop.getAndUpdate(v -> v > 0 ? v - 1 : 0) > 0;
+        int before = drop == null ? 0 : drop.getAndUpdate(v -> v > 0 ? v - 1 : 0);
         for (Conn c : ls) {
-            if (dropIt) c.dropEvent();
+            if (before > 0) c.dropOnPurpose(before == 1);
             else c.offerEvent(bytes);
         }
         return Integer.toUnsignedLong(seq);
@@ -231,6 +244,12 @@ public final class FakeBroker implements AutoCloseable {
             out.add(bytes);
         }
 
+        /** A drop of {@link #dropNext}: one ENOBUFS for the whole episode, after its last drop. */
+        synchronized void dropOnPurpose(boolean lastOfEpisode) {
+            dropped.incrementAndGet();
+            if (lastOfEpisode) overrunPending = true;
+        }
+
         synchronized void dropEvent() {
             dropped.incrementAndGet();
             if (!congested) overrunPending = true;
@@ -253,6 +272,9 @@ public final class FakeBroker implements AutoCloseable {
                             overrunPending = false;
                         }
                         os.write(NetlinkError.overrun().toBytes());
+                        synchronized (this) {
+                            if (queuedEvents.get() == 0) congested = false; // the reader drained the queue
+                        }
                     }
                     byte[] b = out.poll(20, TimeUnit.MILLISECONDS);
                     if (b == null) continue;

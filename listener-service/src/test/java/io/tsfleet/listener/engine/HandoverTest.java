@@ -1,0 +1,185 @@
+package io.tsfleet.listener.engine;
+
+import io.tsfleet.listener.testing.CollectingSink.Rec;
+import io.tsfleet.listener.testing.FakeBroker;
+import io.tsfleet.listener.testing.TestReplica;
+import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two replica engines in one process move CPU 2 between them over a real broker connection while exits keep
+ * coming on every CPU, following the directive contract: make before break with the sequence fence.
+ */
+class HandoverTest {
+    private static final String TOKEN = "t";
+    private FakeBroker broker;
+    private TestReplica a;
+    private TestReplica b;
+    private final Set<String> emitted = ConcurrentHashMap.newKeySet();
+    private volatile boolean generating;
+    private Thread generator;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new FakeBroker(TOKEN, 4).start();
+        a = TestReplica.on(broker, TOKEN);
+        b = TestReplica.on(broker, TOKEN);
+        a.engine.apply(directive(1, "0-3", Map.of()));
+        b.engine.apply(directive(1, "", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.engine.ready() && b.engine.ready());
+        generating = true;
+        generator = Thread.ofVirtual().start(() -> {
+            long pid = 1;
+            while (generating) {
+                for (int cpu = 0; cpu < 4; cpu++) {
+                    long seq = broker.exit(cpu, pid++, "g", pid % 17 == 0);
+                    if (seq >= 0) emitted.add(cpu + ":" + seq);
+                }
+                LockSupport.parkNanos(300_000);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.sink.size() > 200);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        generating = false;
+        if (generator != null) generator.join();
+        a.close();
+        b.close();
+        broker.close();
+    }
+
+    private static ReplicaDirective directive(long generation, String target, Map<Integer, Long> fences) {
+        return new ReplicaDirective(generation, target, fences, 100, 5000);
+    }
+
+    private static ReplicaHeartbeat heartbeat(TestReplica r) {
+        return r.engine.heartbeat("r", "i");
+    }
+
+    private void stopGeneratingAndSettle() throws InterruptedException {
+        generating = false;
+        generator.join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Set<String> seen = new HashSet<>(keys(a.sink.records()));
+            seen.addAll(keys(b.sink.records()));
+            return seen.containsAll(emitted);
+        });
+    }
+
+    private static List<String> keys(List<Rec> records) {
+        return records.stream().map(r -> r.cpu() + ":" + r.seq()).toList();
+    }
+
+    private static Set<Long> seqsOn(TestReplica r, int cpu) {
+        return r.sink.records().stream().filter(x -> x.cpu() == cpu).map(Rec::seq).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aPlannedMoveLosesNothingAndDuplicatesNothing() throws Exception {
+        // generation 2: CPU 2 moves from A to B. A hears first (the CPU leaves its target: it holds back records),
+        // then B registers and reports its first sequence number on CPU 2.
+        a.engine.apply(directive(2, "0-1,3", Map.of()));
+        b.engine.apply(directive(2, "2", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(b).firstSeqs().containsKey(2));
+        assertThat(heartbeat(b).ownedCpus()).isEqualTo("2");
+        assertThat(heartbeat(a).ownedCpus()).as("A still holds CPU 2 until its fence").isEqualTo("0-3");
+        assertThat(broker.listenerCount(2)).isEqualTo(2);
+        long fence = heartbeat(b).firstSeqs().get(2);
+
+        // the coordinator hands the fence to A: A keeps < fence, leaves >= fence to B, deregisters after fence-1
+        a.engine.apply(directive(2, "0-1,3", Map.of(2, fence)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
+        assertThat(heartbeat(a).ownedCpus()).isEqualTo("0-1,3");
+        assertThat(broker.listenerCount(2)).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seqsOn(b, 2).size() > 50);
+        stopGeneratingAndSettle();
+
+        Set<Long> onA = seqsOn(a, 2);
+        Set<Long> onB = seqsOn(b, 2);
+        Set<Long> both = new HashSet<>(onA);
+        both.retainAll(onB);
+        assertThat(both).as("duplicates between the replicas").isEmpty();
+        assertThat(onA).allMatch(s -> s < fence);
+        assertThat(onB).allMatch(s -> s >= fence);
+        Set<Long> all = new HashSet<>(onA);
+        all.addAll(onB);
+        Set<Long> emittedOn2 = emitted.stream().filter(k -> k.startsWith("2:")).map(k -> Long.parseLong(k.substring(2))).collect(Collectors.toSet());
+        assertThat(all).isEqualTo(emittedOn2);
+        for (TestReplica r : List.of(a, b)) {
+            assertThat(r.totals.lost.sum()).isZero();
+            assertThat(r.totals.duplicates.sum()).isZero();
+        }
+        assertThat(a.totals.handedOver.sum()).isPositive();
+        // every record of every CPU arrived exactly once in the fleet
+        List<String> fleet = new java.util.ArrayList<>(keys(a.sink.records()));
+        fleet.addAll(keys(b.sink.records()));
+        assertThat(fleet).hasSize(emitted.size()).doesNotHaveDuplicates();
+
+        // the next directive no longer lists the fence: A stops reporting the release
+        a.engine.apply(directive(3, "0-1,3", Map.of()));
+        assertThat(heartbeat(a).released()).isEmpty();
+    }
+
+    @Test
+    void whenTheNewOwnerRegistersBeforeTheOldOneKnowsTheOverlapIsCountedExactly() throws Exception {
+        b.engine.apply(directive(2, "2", Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(b).firstSeqs().containsKey(2));
+        long fence = heartbeat(b).firstSeqs().get(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> seqsOn(b, 2).size() > 20);
+        // A hears about the move and the fence only now (a race the coordinator can cause)
+        a.engine.apply(directive(2, "0-1,3", Map.of(2, fence)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
+        stopGeneratingAndSettle();
+
+        Set<Long> onA = seqsOn(a, 2);
+        Set<Long> onB = seqsOn(b, 2);
+        Set<Long> both = new HashSet<>(onA);
+        both.retainAll(onB);
+        assertThat(both).isNotEmpty();
+        assertThat(a.totals.duplicates.sum()).as("every record in both sinks is counted").isEqualTo(both.size());
+        Set<Long> all = new HashSet<>(onA);
+        all.addAll(onB);
+        assertThat(all).hasSize((int) emitted.stream().filter(k -> k.startsWith("2:")).count());
+        assertThat(a.totals.lost.sum() + b.totals.lost.sum()).isZero();
+    }
+
+    @Test
+    void aStaleDirectiveIsRefusedAndChangesNothing() {
+        a.engine.apply(directive(5, "0-3", Map.of()));
+        var plan = a.engine.apply(directive(4, "", Map.of()));
+        assertThat(plan.accepted()).isFalse();
+        assertThat(a.engine.generation()).isEqualTo(5);
+        assertThat(a.engine.target().toCpulist()).isEqualTo("0-3");
+        assertThat(a.engine.refusedDirectives()).isEqualTo(1);
+        assertThat(heartbeat(a).ownedCpus()).isEqualTo("0-3");
+    }
+
+    @Test
+    void aCpuMovedBackBeforeItsFenceKeepsEverythingItHeld() throws Exception {
+        a.engine.apply(directive(2, "0-1,3", Map.of()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.engine.cpu(2).orElseThrow().ledger().held() > 5);
+        a.engine.apply(directive(3, "0-3", Map.of()));
+        assertThat(a.engine.cpu(2).orElseThrow().ledger().held()).isZero();
+        stopGeneratingAndSettle();
+        assertThat(keys(a.sink.records())).hasSize(emitted.size()).doesNotHaveDuplicates();
+        assertThat(a.totals.lost.sum()).isZero();
+    }
+}
