@@ -110,7 +110,7 @@ public class ListenerConfiguration {
             return CpulistParser.parse(props.staticMask(), CpulistParser.MAX_NR_CPUS);
         } catch (CpulistParseException e) {
             throw new IllegalArgumentException("tsfleet.listener.static-mask '" + props.staticMask() + "' is not a valid cpulist: "
-                    + e.getMessage() + " (" + e.errno() + ")", e);
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,54 @@
+package io.tsfleet.listener.config;
+
+import io.tsfleet.listener.ListenerApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Bad configuration stops the start with a message that says what is wrong. */
+class ListenerPropertiesValidationTest {
+
+    private static void start(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "--server.port=0";
+        System.arraycopy(args, 0, all, 1, args.length);
+        new SpringApplicationBuilder(ListenerApplication.class).run(all).close();
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) sb.append(c.getMessage()).append('\n');
+        return sb.toString();
+    }
+
+    @Test
+    void neitherCoordinatorNorStaticMaskIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.broker=localhost:1"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("exactly one of"));
+    }
+
+    @Test
+    void bothModesAreRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.coordinator-url=http://c:8080"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("exactly one of"));
+    }
+
+    @Test
+    void aBadCpulistIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=3-1"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("static-mask '3-1' is not a valid cpulist"));
+    }
+
+    @Test
+    void aBadBrokerAddressIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.broker=nohostport"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("is not host:port"));
+    }
+
+    @Test
+    void anUnknownSinkIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.sink=kafka:x"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("unknown sink scheme 'kafka'"));
+    }
+}
