@@ -106,14 +106,32 @@ final class ExitPath {
         long taskSeed = nextTaskSeed();
         SplittableRandom r = new SplittableRandom(taskSeed ^ 0x5DEECE66DL);
         int roll = r.nextInt(100);
-        Integer exitCode = roll < 94 ? Integer.valueOf(0) : roll < 98 ? Integer.valueOf(1) : null;
-        Integer signal = exitCode == null ? Integer.valueOf(roll == 98 ? 9 : 15) : null;
-        ExitSpec spec = new ExitSpec(cpu, null, null, null, exitCode, signal, false, null, null, null, null, null);
         TaskProfile p = profile(taskSeed, null, null);
         long now = nowNanos();
-        TaskTable.Group group = tasks.spawn(0, 1, p, 1, now - lifetime(taskSeed, p) * 1000, taskSeed);
-        return exitThread(group, group.threads.getFirst(), spec, now).seq();
+        long lifetimeUs = lifetime(taskSeed, p);
+        // born and gone within this call: nobody can observe it alive, so it never enters the live table
+        int pid = tasks.allocatePid();
+        long startNanos = now - lifetimeUs * 1000;
+        StatsVector record = StatsGenerator.generate(taskSeed * 31 + pid, p,
+                new StatsGenerator.Identity(pid, pid, 1, true, startNanos / NANOS_PER_SECOND, lifetimeUs), lifetimeUs);
+        long flags = record.get(TaskstatsField.AC_FLAG) | TaskstatsProtocol.AGROUP;
+        if (roll < 94) {
+            record.set(TaskstatsField.AC_EXITCODE, 0);
+        } else if (roll < 98) {
+            record.set(TaskstatsField.AC_EXITCODE, 1 << 8);
+        } else {
+            record.set(TaskstatsField.AC_EXITCODE, roll == 98 ? 9 : 15);
+            flags |= TaskstatsProtocol.AXSIG;
+        }
+        record.set(TaskstatsField.AC_FLAG, flags);
+        tasks.addZombie(new TaskTable.Zombie(pid, record, NO_GROUP_STATS));
+        byte[] event = EventEncoder.exitEvent(familyId.getAsInt(), pid, record, pid, null);
+        counters.exit();
+        return listeners.cpu(cpu).exit(s -> EventEncoder.setSeq(event, s), counters);
     }
+
+    /** The TGID answer for a zombie that never had a second thread: zeros and the version. */
+    private static final StatsVector NO_GROUP_STATS = new StatsVector();
 
     private ExitResult.ThreadExit exitThread(TaskTable.Group group, TaskTable.LiveThread thread, ExitSpec spec, long now) {
         StatsVector record;
@@ -128,13 +146,14 @@ final class ExitPath {
             if (threadGroup) group.deadThreads.accumulate(record);
             group.threads.remove(thread);
             groupDead = group.threads.isEmpty();
+            if (groupDead) record.set(TaskstatsField.AC_FLAG, record.get(TaskstatsField.AC_FLAG) | TaskstatsProtocol.AGROUP);
             if (groupDead) {
                 group.dead = true;
                 if (threadGroup) tgidRecord = group.deadThreads.copy().set(TaskstatsField.VERSION, TaskstatsProtocol.STRUCT_VERSION);
             }
             if (groupDead) {
                 StatsVector zombieTgid = group.deadThreads != null ? group.deadThreads.copy() : new StatsVector();
-                StatsVector leaderRecord = thread.tid() == group.tgid ? record.copy() : group.leaderFinal;
+                StatsVector leaderRecord = thread.tid() == group.tgid ? record : group.leaderFinal;
                 if (leaderRecord != null) tasks.addZombie(new TaskTable.Zombie(group.tgid, leaderRecord, zombieTgid));
                 tasks.forgetThread(thread.tid());
                 tasks.forgetThread(group.tgid);
@@ -144,7 +163,6 @@ final class ExitPath {
                 tasks.forgetThread(thread.tid());
             }
         }
-        if (groupDead) record.set(TaskstatsField.AC_FLAG, record.get(TaskstatsField.AC_FLAG) | TaskstatsProtocol.AGROUP);
         byte[] event = EventEncoder.exitEvent(familyId.getAsInt(), thread.tid(), record, group.tgid, tgidRecord);
         counters.exit();
         long seq = listeners.cpu(spec.cpu()).exit(s -> EventEncoder.setSeq(event, s), counters);
@@ -162,10 +180,16 @@ final class ExitPath {
                 for (TaskTable.LiveThread t : group.threads) {
                     if (t.tid() == id) return Optional.of(threadStats(group, t, nowNanos()));
                 }
-                if (id == group.tgid && group.leaderFinal != null) return Optional.of(group.leaderFinal.copy());
+                if (id == group.tgid && group.leaderFinal != null) return Optional.of(withoutGroupFlag(group.leaderFinal));
             }
         }
-        return tasks.zombie(id).map(z -> z.pidRecord().copy());
+        // a query fills the record from the task's flags: AGROUP belongs to the exit event only
+        return tasks.zombie(id).map(z -> withoutGroupFlag(z.pidRecord()));
+    }
+
+    private static StatsVector withoutGroupFlag(StatsVector v) {
+        StatsVector c = v.copy();
+        return c.set(TaskstatsField.AC_FLAG, c.get(TaskstatsField.AC_FLAG) & ~TaskstatsProtocol.AGROUP);
     }
 
     /** {@code fill_stats_for_tgid}: dead threads' aggregate plus every live thread; identity fields stay 0. */

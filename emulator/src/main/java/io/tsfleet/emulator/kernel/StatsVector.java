@@ -41,6 +41,7 @@ public final class StatsVector {
 
     private final long[] values = new long[FIELDS.length];
     private String comm = "";
+    private byte[] commBytes = new byte[0];
 
     public StatsVector() {
         values[TaskstatsField.VERSION.ordinal()] = TaskstatsProtocol.STRUCT_VERSION;
@@ -61,6 +62,8 @@ public final class StatsVector {
 
     public StatsVector comm(String c) {
         comm = c == null ? "" : c;
+        byte[] b = comm.getBytes(StandardCharsets.UTF_8);
+        commBytes = b.length > 15 ? java.util.Arrays.copyOf(b, 15) : b; // TASK_COMM_LEN 16 with its NUL
         return this;
     }
 
@@ -68,6 +71,7 @@ public final class StatsVector {
         StatsVector v = new StatsVector();
         System.arraycopy(values, 0, v.values, 0, values.length);
         v.comm = comm;
+        v.commBytes = commBytes;
         return v;
     }
 
@@ -82,6 +86,7 @@ public final class StatsVector {
 
     /** Writes the 560-byte struct at {@code offset} of {@code buf} (zeroes included). */
     public void writeTo(byte[] buf, int offset) {
+        // callers write into fresh (zeroed) arrays; clear anyway for reuse
         java.util.Arrays.fill(buf, offset, offset + TaskstatsProtocol.STRUCT_SIZE, (byte) 0);
         for (int i = 0; i < FIELDS.length; i++) {
             TaskstatsField f = FIELDS[i];
@@ -96,8 +101,6 @@ public final class StatsVector {
                 default -> { } // ac_comm, ac_pad
             }
         }
-        byte[] c = comm.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(c.length, 15); // TASK_COMM_LEN 16 with its NUL
-        System.arraycopy(c, 0, buf, offset + TaskstatsField.AC_COMM.offset(), n);
+        System.arraycopy(commBytes, 0, buf, offset + TaskstatsField.AC_COMM.offset(), commBytes.length);
     }
 }
