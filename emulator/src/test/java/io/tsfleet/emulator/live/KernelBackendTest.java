@@ -156,9 +156,12 @@ class KernelBackendTest {
             assertThat(NetlinkError.isOverrun(first)).isTrue();
             assertThat(first.toBytes()).isEqualTo(NetlinkError.overrun().toBytes());
             List<NetlinkMessage> rest = c.readUntilQuiet(QUIET);
-            assertThat(rest).isNotEmpty().allSatisfy(m -> assertThat(m.type()).isEqualTo(taskstats.id()));
-            // the queue held one event; the other exits were dropped (foreign exits may arrive after the drain)
-            assertThat(rest.stream().filter(m -> own.contains(Conversation.event(m).pid().orElseThrow().id()))).hasSizeLessThanOrEqualTo(1);
+            assertThat(rest.getFirst().type()).as("the queued event follows the report").isEqualTo(taskstats.id());
+            // the queue held one event and the other exits were dropped; on a busy machine foreign exits keep coming
+            // after the drain and may overflow the one-event queue again
+            assertThat(rest).allSatisfy(m -> assertThat(m.type() == taskstats.id() || NetlinkError.isOverrun(m)).isTrue());
+            assertThat(rest.stream().filter(m -> m.type() == taskstats.id())
+                    .filter(m -> own.contains(Conversation.event(m).pid().orElseThrow().id()))).hasSizeLessThanOrEqualTo(1);
 
             AttributeList state = GenlMessage.of(ask(c, Requests.sockGet(backend.sockFamilyId())).replies().getFirst()).attributes(true);
             assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isGreaterThanOrEqualTo(2);
@@ -178,7 +181,12 @@ class KernelBackendTest {
 
             NetlinkMessage resume = recvPaused(sock, false);
             c.send(resume);
-            List<NetlinkMessage> out = c.readUntilQuiet(QUIET);
+            List<NetlinkMessage> all = c.readUntilQuiet(QUIET);
+            // foreign exits that arrive after the drain follow the marker
+            int markerAt = 0;
+            while (markerAt < all.size() && !(all.get(markerAt).type() == Netlink.NLMSG_NOOP && all.get(markerAt).seq() == resume.seq())) markerAt++;
+            assertThat(markerAt).as("NOOP marker in %s", all).isLessThan(all.size());
+            List<NetlinkMessage> out = all.subList(0, markerAt + 1);
             assertThat(NetlinkError.isOverrun(out.getFirst())).isTrue();
             // SO_RCVBUF 4000 -> 8000 holds floor(7999 / 1280) = 6 events; congestion keeps the rest out
             assertThat(out.subList(1, out.size() - 2)).hasSize(SockProtocol.queueCapacity(8000, TaskstatsProtocol.EVENT_TRUESIZE))
