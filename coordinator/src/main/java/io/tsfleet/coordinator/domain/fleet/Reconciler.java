@@ -31,13 +31,17 @@ public final class Reconciler {
         this.journal = journal;
     }
 
-    /** Sets the planned target; handovers that are no longer wanted and have not reached their fence are cancelled. */
+    /**
+     * Sets the planned target. Handovers in PREPARE that are no longer wanted are cancelled (the new owner was never
+     * told, the old one keeps what it held back); a handover in MAKE or BREAK runs to its end, because the new owner
+     * may already have kept records, and the next plan starts from where it ends.
+     */
     public void applyPlan(TargetAssignment plan) {
         CpuSet possible = table.possible();
         possible.forEach(c -> table.target(c, null));
         plan.masks().forEach((replica, mask) -> mask.intersect(possible).forEach(c -> table.target(c, replica)));
         for (Handover h : table.handovers()) {
-            if (h.phase() != HandoverPhase.BREAK && !h.to().equals(table.target(h.cpu()))) {
+            if (h.phase() == HandoverPhase.PREPARE && !h.to().equals(table.target(h.cpu()))) {
                 rollBack(h, "superseded by a new plan", null);
             }
         }
@@ -171,7 +175,15 @@ public final class Reconciler {
                 switch (h.phase()) {
                     case PREPARE -> rollBack(h, "old owner " + h.from() + " did not acknowledge in time", now);
                     case MAKE -> {
-                        if (!waitingForTraffic(h)) rollBack(h, "new owner " + h.to() + " reported no first sequence in time", now);
+                        if (waitingForTraffic(h)) break;
+                        if (!newOwnerMayHaveKept(h)) {
+                            rollBack(h, "new owner " + h.to() + " did not register in time", now);
+                        } else if (!h.phaseSince().plus(settings.handoverTimeout().multipliedBy(3)).isAfter(now)) {
+                            // The new owner is registered and keeps records but never reported its first sequence:
+                            // rolling back now may duplicate what it kept (counted), but nothing hangs forever.
+                            rollBack(h, "new owner " + h.to() + " is registered but reported no first sequence in "
+                                    + settings.handoverTimeout().multipliedBy(3).toMillis() + " ms (records may be duplicated)", now);
+                        }
                     }
                     case BREAK -> {
                         generations.stamp();
@@ -195,6 +207,16 @@ public final class Reconciler {
         Member to = members.get(h.to());
         return to != null && to.appliedGeneration() >= h.phaseGeneration() && to.owned().contains(h.cpu())
                 && loads.lastRate(h.cpu()) == 0;
+    }
+
+    /**
+     * Whether the new owner of a MAKE phase may have kept records of the CPU: it reported the MAKE generation as
+     * applied and the CPU as registered. Rolling such a handover back would hand the old owner records the new one
+     * kept too, so the reconciler waits longer for the first sequence number instead.
+     */
+    private boolean newOwnerMayHaveKept(Handover h) {
+        Member to = members.get(h.to());
+        return to != null && to.appliedGeneration() >= h.phaseGeneration() && to.owned().contains(h.cpu());
     }
 
     private void rollBack(Handover h, String reason, Instant retryAfterFrom) {
@@ -241,7 +263,9 @@ public final class Reconciler {
                 journal.ownershipTaken(c, t, o == null ? "uncovered" : "owner " + o + " is gone");
                 continue;
             }
-            if (slots <= 0 || to.presumed() || !table.releasesOf(c).isEmpty()) continue;
+            // Wait while releases of the CPU are pending, and while the new owner is registered on it as a stray
+            // (it holds records back; it must be fenced off and release first, or it would keep them).
+            if (slots <= 0 || to.presumed() || !table.releasesOf(c).isEmpty() || to.owned().contains(c)) continue;
             Instant retry = table.retryAfter(c);
             if (retry != null && retry.isAfter(now)) continue;
             Handover h = new Handover(c, o, t, generations.stamp(), now);
