@@ -56,7 +56,7 @@ public record ListenerProperties(
         String staticMask,
         @DefaultValue("none") @NotBlank String sink,
         Map<String, String> sinkOptions,
-        @DefaultValue("4MB") @NotNull DataSize receiveBuffer,
+        @DefaultValue("2MB") @NotNull DataSize receiveBuffer,
         @DefaultValue("true") boolean receiveBufferForce,
         @DefaultValue("32KB") @NotNull DataSize readBuffer,
         @DefaultValue("32MB") @NotNull DataSize sinkQueue,
