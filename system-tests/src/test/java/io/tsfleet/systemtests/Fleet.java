@@ -1,0 +1,220 @@
+package io.tsfleet.systemtests;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.Slf4jLogConsumer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import tools.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * A whole fleet in containers on one Docker network: the emulator (alias {@code emulator}), the coordinator
+ * ({@code coordinator}) and listener replicas ({@code replica-N}), each from its production image. Containers that
+ * are stopped or killed stay until {@link #close()}, so their sinks can still be read.
+ */
+final class Fleet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+    static final String ADMIN_TOKEN = "it-admin-token";
+    static final String REPLICA_TOKEN = "it-replica-token";
+    static final String BROKER_TOKEN = "it-broker-token";
+    static final String SINK = "/tmp/records.jsonl";
+
+    private final Network network = Network.newNetwork();
+    private final DockerClient docker = DockerClientFactory.instance().client();
+    private final Settings settings;
+    private final GenericContainer<?> emulator;
+    private final GenericContainer<?> coordinator;
+    private final Map<String, GenericContainer<?>> replicas = new LinkedHashMap<>();
+
+    /** What the fleet looks like: the emulated machine, its workload, and the fleet's timing. */
+    record Settings(int cpus, double baseRate, Duration lease, Map<String, String> replicaExtra) {
+        String possible() {
+            return "0-" + (cpus - 1);
+        }
+    }
+
+    Fleet(Settings settings) {
+        this.settings = settings;
+        this.emulator = new GenericContainer<>(FleetImages.image("emulator"))
+                .withNetwork(network).withNetworkAliases("emulator")
+                .withExposedPorts(8081, 7411)
+                .withCommand(
+                        "--tsfleet.emulator.kernel.possible-cpus=" + settings.possible(),
+                        "--tsfleet.emulator.broker.token=" + BROKER_TOKEN,
+                        "--tsfleet.emulator.workload.enabled=true",
+                        "--tsfleet.emulator.workload.base-rate=" + settings.baseRate())
+                .waitingFor(Wait.forHttp("/actuator/health").forPort(8081).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
+        this.coordinator = new GenericContainer<>(FleetImages.image("coordinator"))
+                .withNetwork(network).withNetworkAliases("coordinator")
+                .withExposedPorts(8080)
+                .withCommand(
+                        "--tsfleet.coordinator.possible-cpus=" + settings.possible(),
+                        "--tsfleet.coordinator.security.admin-tokens=" + ADMIN_TOKEN,
+                        "--tsfleet.coordinator.security.replica-tokens=" + REPLICA_TOKEN,
+                        "--tsfleet.coordinator.state-file=/tmp/coordinator-state.json",
+                        "--tsfleet.coordinator.lease=" + settings.lease().toMillis() + "ms")
+                .waitingFor(Wait.forHttp("/actuator/health").forPort(8080).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
+    }
+
+    /** Starts the emulator and the coordinator (in parallel), then the replicas. */
+    Fleet start(int replicaCount) {
+        log(emulator, "emulator");
+        log(coordinator, "coordinator");
+        java.util.stream.Stream.of(emulator, coordinator).parallel().forEach(GenericContainer::start);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= replicaCount; i++) ids.add("replica-" + i);
+        startReplicas(ids);
+        return this;
+    }
+
+    void startReplicas(List<String> ids) {
+        List<GenericContainer<?>> created = new ArrayList<>();
+        for (String id : ids) {
+            List<String> args = new ArrayList<>(List.of(
+                    "--tsfleet.listener.id=" + id,
+                    "--tsfleet.listener.broker=emulator:7411",
+                    "--tsfleet.listener.broker-token=" + BROKER_TOKEN,
+                    "--tsfleet.listener.coordinator-url=http://coordinator:8080",
+                    "--tsfleet.listener.coordinator-token=" + REPLICA_TOKEN,
+                    "--tsfleet.listener.sink=jsonl:" + SINK,
+                    "--tsfleet.listener.sink-options.max-file-bytes=4294967296"));
+            settings.replicaExtra().forEach((k, v) -> args.add("--" + k + "=" + v));
+            GenericContainer<?> c = new GenericContainer<>(FleetImages.image("listener-service"))
+                    .withNetwork(network).withNetworkAliases(id)
+                    .withExposedPorts(8082)
+                    .withCommand(args.toArray(String[]::new))
+                    .waitingFor(Wait.forHttp("/actuator/health/liveness").forPort(8082).forStatusCode(200)
+                            .withStartupTimeout(Duration.ofSeconds(120)));
+            log(c, id);
+            replicas.put(id, c);
+            created.add(c);
+        }
+        created.parallelStream().forEach(GenericContainer::start);
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    String emulatorUrl() {
+        return "http://" + emulator.getHost() + ":" + emulator.getMappedPort(8081);
+    }
+
+    /** The coordinator's URL, looked up again each time: a restarted container gets a new host port. */
+    String coordinatorUrl() {
+        return "http://localhost:" + hostPort(coordinator, 8080);
+    }
+
+    String replicaUrl(String id) {
+        return "http://localhost:" + hostPort(replicas.get(id), 8082);
+    }
+
+    List<String> replicaIds() {
+        return List.copyOf(replicas.keySet());
+    }
+
+    private int hostPort(GenericContainer<?> c, int port) {
+        Ports.Binding[] b = docker.inspectContainerCmd(c.getContainerId()).exec().getNetworkSettings().getPorts()
+                .getBindings().get(ExposedPort.tcp(port));
+        if (b == null || b.length == 0) throw new IllegalStateException("port " + port + " of " + c.getContainerId() + " is not published");
+        return Integer.parseInt(b[0].getHostPortSpec());
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** SIGTERM and wait (up to {@code grace}) for the replica to exit on its own. */
+    void stopGracefully(String id, Duration grace) {
+        docker.stopContainerCmd(replicas.get(id).getContainerId()).withTimeout((int) grace.toSeconds()).exec();
+    }
+
+    void kill(String id) {
+        docker.killContainerCmd(replicas.get(id).getContainerId()).withSignal("KILL").exec();
+    }
+
+    void killCoordinator() {
+        docker.killContainerCmd(coordinator.getContainerId()).withSignal("KILL").exec();
+    }
+
+    void startCoordinatorAgain() {
+        docker.startContainerCmd(coordinator.getContainerId()).exec();
+    }
+
+    void killEmulator() {
+        docker.killContainerCmd(emulator.getContainerId()).withSignal("KILL").exec();
+    }
+
+    void startEmulatorAgain() {
+        docker.startContainerCmd(emulator.getContainerId()).exec();
+    }
+
+    String emulatorUrlNow() {
+        return "http://localhost:" + hostPort(emulator, 8081);
+    }
+
+    // ------------------------------------------------------------------ the emulator's ledger
+
+    /** Per possible CPU, the next sequence number the emulator will assign ({@code GET /api/v1/cpus}). */
+    Map<Integer, Long> nextSeqs(String emulatorUrl) {
+        Map<Integer, Long> out = new TreeMap<>();
+        JsonNode page = Http.ok(Http.get(emulatorUrl + "/api/v1/cpus?size=8192", null));
+        for (JsonNode c : page.get("items")) out.put(c.get("cpu").asInt(), c.get("nextSeq").asLong());
+        return out;
+    }
+
+    void workload(String emulatorUrl, Map<String, Object> body) {
+        Http.ok(Http.put(emulatorUrl + "/api/v1/workload", null, body));
+    }
+
+    // ------------------------------------------------------------------ the replicas' sinks
+
+    /** Feeds every record line of every replica's sink (running, stopped or killed) to {@code lines}. */
+    void readSinks(Consumer<String> lines) {
+        for (Map.Entry<String, GenericContainer<?>> e : replicas.entrySet()) {
+            String id = e.getValue().getContainerId();
+            try (InputStream tar = docker.copyArchiveFromContainerCmd(id, SINK).exec()) {
+                SinkArchive.lines(tar, lines);
+            } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
+                LOG.info("{} has no sink file yet", e.getKey());
+            } catch (IOException ex) {
+                throw new IllegalStateException("cannot read the sink of " + e.getKey(), ex);
+            }
+        }
+    }
+
+    String logsOf(String id) {
+        return replicas.get(id).getLogs();
+    }
+
+    private static void log(GenericContainer<?> c, String name) {
+        c.withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("fleet." + name)).withSeparateOutputStreams());
+    }
+
+    @Override
+    public void close() {
+        replicas.values().forEach(GenericContainer::stop);
+        coordinator.stop();
+        emulator.stop();
+        network.close();
+    }
+
+    static String drain(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
