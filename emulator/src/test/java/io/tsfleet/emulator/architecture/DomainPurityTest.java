@@ -1,0 +1,37 @@
+package io.tsfleet.emulator.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The emulated kernel (and the workload generator) are plain Java: JDK and the protocol module only. */
+class DomainPurityTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.tsfleet.emulator");
+
+    @Test
+    void emulatedKernelDependsOnlyOnTheJdkAndTheProtocol() {
+        classes().that().resideInAPackage("io.tsfleet.emulator.kernel..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.kernel..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void workloadGeneratorDependsOnlyOnTheJdkAndTheProtocol() {
+        classes().that().resideInAPackage("io.tsfleet.emulator.workload..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.workload..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theBrokerServerKnowsNoBackendAndNoFramework() {
+        noClasses().that().resideInAPackage("io.tsfleet.emulator.broker..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tsfleet.emulator.kernel..", "io.tsfleet.emulator.live..",
+                        "io.tsfleet.emulator.emulated..", "org.springframework..")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,103 @@
+package io.tsfleet.emulator.workload;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkloadGeneratorTest {
+
+    /** A clock the test moves. */
+    static final class StepClock extends Clock {
+        Instant now = Instant.parse("2026-11-26T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    private final StepClock clock = new StepClock();
+    private final int[] perCpu = new int[8];
+
+    private WorkloadGenerator generator(WorkloadPlan plan) {
+        return new WorkloadGenerator(CpuSet.range(0, 7), cpu -> perCpu[cpu]++, clock, plan, 1_000_000);
+    }
+
+    private void run(WorkloadGenerator g, int ticks) {
+        for (int i = 0; i < ticks; i++) {
+            clock.advance(Duration.ofMillis(10));
+            g.tick();
+        }
+    }
+
+    @Test
+    void baseRateAndHotSpotsAreExactOverTime() {
+        WorkloadGenerator g = generator(new WorkloadPlan(100, CpuSet.of(3), 5, List.of(), null, 1));
+        run(g, 1000); // 10 s
+        assertThat(perCpu[0]).isBetween(999, 1001);
+        assertThat(perCpu[3]).isBetween(4999, 5001);
+    }
+
+    @Test
+    void burstsLastTheirDurationAndMovingLoadVisitsEveryCpu() {
+        WorkloadGenerator g = generator(new WorkloadPlan(10, CpuSet.EMPTY, 1,
+                List.of(new WorkloadPlan.Burst(CpuSet.of(1), 100, Duration.ofSeconds(3), Duration.ofSeconds(1))),
+                new WorkloadPlan.MovingLoad(1, 50, Duration.ofSeconds(8)), 7));
+        run(g, 800); // 8 s: the window spends 1 s on each CPU
+        assertThat(perCpu[1]).as("6 s at 10/s, 1 s of moving load (500/s), 1 s of burst (1000/s)").isBetween(1555, 1565);
+        for (int cpu : new int[] {0, 2, 3, 4, 5, 6, 7}) assertThat(perCpu[cpu]).isBetween(70 + 490, 80 + 510);
+    }
+
+    @Test
+    void sameSeedSameExits() {
+        int[] a = new int[8];
+        int[] b = new int[8];
+        for (int[] target : new int[][] {a, b}) {
+            StepClock c = new StepClock();
+            WorkloadGenerator g = new WorkloadGenerator(CpuSet.range(0, 7), cpu -> target[cpu]++, c, WorkloadPlan.steady(3.3, 99), 1_000);
+            for (int i = 0; i < 137; i++) {
+                c.advance(Duration.ofMillis(7));
+                g.tick();
+            }
+        }
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void aTickNeverEmitsMoreThanItsLimitAndCountsTheRest() {
+        WorkloadGenerator g = new WorkloadGenerator(CpuSet.range(0, 7), cpu -> perCpu[cpu]++, clock, WorkloadPlan.steady(1_000_000, 1), 100);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(g.tick()).isEqualTo(100);
+        assertThat(g.lagged()).isGreaterThan(7_000_000);
+    }
+
+    @Test
+    void badPlansAreRefused() {
+        assertThatThrownBy(() -> WorkloadPlan.steady(-1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WorkloadPlan(1, CpuSet.EMPTY, 0.5, List.of(), null, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WorkloadPlan.MovingLoad(1, 2, Duration.ofMillis(5))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
