@@ -26,6 +26,12 @@ public final class LiveKernel {
     private LiveKernel() {
     }
 
+    /** For {@code @EnabledIf}: whether the live interface is usable (see {@link #assumeAvailable()} for the reason when not). */
+    public static synchronized boolean available() {
+        if (taskstats == null && unavailableReason == null) probe();
+        return unavailableReason == null;
+    }
+
     /** The TASKSTATS family as the kernel reports it; skips the calling test when the live interface is unavailable. */
     public static synchronized GenlFamily assumeAvailable() {
         if (taskstats == null && unavailableReason == null) probe();

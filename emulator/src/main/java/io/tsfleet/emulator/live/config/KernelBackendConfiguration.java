@@ -1,0 +1,68 @@
+package io.tsfleet.emulator.live.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tsfleet.emulator.app.EmulatorProperties;
+import io.tsfleet.emulator.live.KernelBackend;
+import io.tsfleet.emulator.live.KernelBackendSettings;
+import io.tsfleet.emulator.live.KernelBackendUnavailableException;
+import io.tsfleet.emulator.live.LiveSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+
+/**
+ * The live-kernel backend ({@code tsfleet.emulator.backend=kernel}): the broker's {@code BrokerBackend} bean is a
+ * {@link KernelBackend}, probed at start — the application fails to start, with the reason, when this process lacks
+ * CAP_NET_ADMIN, runs outside the init namespaces, or the kernel has no TASKSTATS.
+ *
+ * <p>The broker then listens on {@code 127.0.0.1} unless {@code tsfleet.emulator.broker.bind-address} is set: the
+ * backend serves the node's task data with root's privilege. Non-loopback clients are refused unless
+ * {@code tsfleet.emulator.broker.token} is set, and then they must authenticate before any TASKSTATS command.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "tsfleet.emulator.backend", havingValue = "kernel")
+public class KernelBackendConfiguration {
+    static final String BIND_ADDRESS = "tsfleet.emulator.broker.bind-address";
+    private static final Logger LOG = LoggerFactory.getLogger(KernelBackendConfiguration.class);
+
+    /** Loopback as the broker's default listen address, below every configured source (an explicit setting wins). */
+    @Bean
+    static BeanFactoryPostProcessor kernelBackendLoopbackDefault(ConfigurableEnvironment environment) {
+        return beanFactory -> environment.getPropertySources()
+                .addLast(new MapPropertySource("kernelBackendDefaults", Map.of(BIND_ADDRESS, "127.0.0.1")));
+    }
+
+    @Bean
+    KernelBackend kernelBackend(EmulatorProperties props, MeterRegistry registry) {
+        LiveSystem system;
+        try {
+            system = LiveSystem.read(LiveSystem.SYSFS_CPU);
+        } catch (IOException e) {
+            throw new KernelBackendUnavailableException("cannot read the CPU topology from " + LiveSystem.SYSFS_CPU + ": " + e.getMessage(), e);
+        }
+        KernelBackendSettings settings = KernelBackendSettings.withToken(props.broker().token());
+        if (!settings.hasToken() && !isLoopback(props.broker().bindAddress())) {
+            LOG.warn("kernel backend listens on {} without tsfleet.emulator.broker.token: every non-loopback client will be refused",
+                    props.broker().bindAddress());
+        }
+        return KernelBackend.start(settings, system, registry);
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}
