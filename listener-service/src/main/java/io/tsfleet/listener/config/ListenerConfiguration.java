@@ -80,7 +80,7 @@ public class ListenerConfiguration {
                 props.backoff().initial(), props.backoff().max(), props.backoff().multiplier(), props.backoff().jitter(),
                 props.holdbackRecords(), props.deregisterTimeout());
         EngineSettings settings = new EngineSettings(channel, props.handoverTimeout(), props.firstSeqReports(), 0.3,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), props.holdbackTotalRecords());
         HandoverObserver observer = metrics;
         return new ReplicaEngine(settings, pipeline, totals, clock, System::nanoTime, observer);
     }

@@ -34,6 +34,7 @@ import java.util.Map;
  * @param sinkQueue           memory for records between the readers and the sink (bounded; then backpressure)
  * @param sinkBatch           size of one batch of that memory
  * @param holdbackRecords     records of a leaving CPU held back (per CPU) until its fence
+ * @param holdbackTotalRecords records held back by all leaving CPUs together
  * @param heartbeatInterval   heartbeat interval until the coordinator says otherwise
  * @param statsInterval       rate and capacity window
  * @param handoverTimeout     how long a fenced CPU waits to see {@code fence - 1} before it is released anyway
@@ -62,6 +63,7 @@ public record ListenerProperties(
         @DefaultValue("32MB") @NotNull DataSize sinkQueue,
         @DefaultValue("64KB") @NotNull DataSize sinkBatch,
         @DefaultValue("8192") @Min(0) int holdbackRecords,
+        @DefaultValue("65536") @Min(0) long holdbackTotalRecords,
         @DefaultValue("1s") @NotNull Duration heartbeatInterval,
         @DefaultValue("1s") @NotNull Duration statsInterval,
         @DefaultValue("60s") @NotNull Duration handoverTimeout,

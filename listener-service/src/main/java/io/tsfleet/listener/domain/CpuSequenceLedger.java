@@ -54,6 +54,7 @@ public final class CpuSequenceLedger {
     private final int cpu;
     private final ReplicaTotals totals;
     private final int holdbackLimit;
+    private final HoldbackBudget budget;
     private final GapHistory gaps = new GapHistory(64);
     private final ArrayDeque<HeldRecord> holdback = new ArrayDeque<>();
     /** Gaps seen while leaving without a fence: start/length pairs, settled at the fence. */
@@ -87,11 +88,17 @@ public final class CpuSequenceLedger {
     private long lostAtReport;
 
     public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit) {
+        this(cpu, totals, holdbackLimit, HoldbackBudget.unlimited());
+    }
+
+    /** {@code holdbackLimit} bounds this CPU's holdback, {@code budget} all holdbacks of the replica together. */
+    public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit, HoldbackBudget budget) {
         if (cpu < 0) throw new IllegalArgumentException("cpu < 0");
         if (holdbackLimit < 0) throw new IllegalArgumentException("holdbackLimit < 0");
         this.cpu = cpu;
         this.totals = totals;
         this.holdbackLimit = holdbackLimit;
+        this.budget = budget;
     }
 
     public int cpu() {
@@ -147,7 +154,7 @@ public final class CpuSequenceLedger {
             return Verdict.MALFORMED;
         }
         if (holding) {
-            if (holdback.size() < holdbackLimit) return Verdict.HOLD;
+            if (holdback.size() < holdbackLimit && budget.tryTake()) return Verdict.HOLD;
             holding = false;
             wrote(seq);
             return Verdict.SPILL_THEN_KEEP;
@@ -227,6 +234,7 @@ public final class CpuSequenceLedger {
             if (before(h.seq(), fenceSeq)) keep.add(h);
             else discarded++;
         }
+        budget.give(holdback.size());
         holdback.clear();
         holding = false;
         for (HeldRecord h : keep) wrote(h.seq());
@@ -331,6 +339,7 @@ public final class CpuSequenceLedger {
 
     private List<HeldRecord> drainHoldbackAsKept() {
         List<HeldRecord> out = new ArrayList<>(holdback);
+        budget.give(holdback.size());
         holdback.clear();
         holding = false;
         for (HeldRecord h : out) wrote(h.seq());

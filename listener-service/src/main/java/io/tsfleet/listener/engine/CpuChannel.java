@@ -13,6 +13,7 @@ import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
 import io.tsfleet.listener.domain.FenceOutcome;
 import io.tsfleet.listener.domain.HeldRecord;
+import io.tsfleet.listener.domain.HoldbackBudget;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.record.ExitRecordView;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -77,11 +78,12 @@ public final class CpuChannel {
     private Thread thread;
 
     CpuChannel(int cpu, ChannelSettings settings, SinkPipeline pipeline, ReplicaTotals totals, ChannelListener listener,
-               LongSupplier nanoTime, LongAdder receiveBusyNanos, LongAdder unregisteredNanos, LongAdder connectFailures) {
+               LongSupplier nanoTime, LongAdder receiveBusyNanos, LongAdder unregisteredNanos, LongAdder connectFailures,
+               HoldbackBudget holdbackBudget) {
         this.cpu = cpu;
         this.cpulist = Integer.toString(cpu);
         this.settings = settings;
-        this.ledger = new CpuSequenceLedger(cpu, totals, settings.holdbackRecords());
+        this.ledger = new CpuSequenceLedger(cpu, totals, settings.holdbackRecords(), holdbackBudget);
         this.pipeline = pipeline;
         this.totals = totals;
         this.listener = listener;

@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param firstSeqReports    how many delivered heartbeats carry a newly acquired CPU's first sequence number
  * @param capacitySmoothing  EWMA weight of a new capacity sample (0..1]
  * @param parallelism        processors available to the readers (for the capacity estimate)
+ * @param holdbackTotalRecords records held back by all leaving CPUs together (memory bound of a mass move)
  */
 public record EngineSettings(ChannelSettings channel, Duration handoverTimeout, int firstSeqReports, double capacitySmoothing,
-                             int parallelism) {
+                             int parallelism, long holdbackTotalRecords) {
 }

@@ -4,6 +4,7 @@ import io.tsfleet.listener.domain.CapacityEstimator;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
 import io.tsfleet.listener.domain.DirectivePlan;
 import io.tsfleet.listener.domain.DirectiveReconciler;
+import io.tsfleet.listener.domain.HoldbackBudget;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
@@ -51,6 +52,7 @@ public final class ReplicaEngine implements ChannelListener {
     private final LongAdder unregisteredNanos = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder refusedDirectives = new LongAdder();
+    private final HoldbackBudget holdbackBudget;
 
     private volatile State state = State.ACTIVE;
     private volatile CpuSet target;
@@ -70,6 +72,7 @@ public final class ReplicaEngine implements ChannelListener {
         this.nanoTime = nanoTime;
         this.handovers = handovers;
         this.capacity = new CapacityEstimator(settings.capacitySmoothing(), settings.parallelism());
+        this.holdbackBudget = new HoldbackBudget(settings.holdbackTotalRecords());
         this.lastTickNanos = nanoTime.getAsLong();
     }
 
@@ -100,8 +103,14 @@ public final class ReplicaEngine implements ChannelListener {
         }
         generation = plan.generation();
         target = plan.target();
-        plan.rejoin().forEach(cpu -> channels.get(cpu).rejoin());
-        plan.leave().forEach(cpu -> channels.get(cpu).leave(now));
+        plan.rejoin().forEach(cpu -> {
+            CpuChannel ch = channels.get(cpu);
+            if (ch != null) ch.rejoin();
+        });
+        plan.leave().forEach(cpu -> {
+            CpuChannel ch = channels.get(cpu);
+            if (ch != null) ch.leave(now);
+        });
         plan.acquire().forEach(cpu -> {
             acquire(cpu);
             firstSeqReports.put(cpu, settings.firstSeqReports());
@@ -128,7 +137,8 @@ public final class ReplicaEngine implements ChannelListener {
     private void acquire(int cpu) {
         CpuChannel existing = channels.get(cpu);
         if (existing != null && !existing.isDone()) return;
-        CpuChannel ch = new CpuChannel(cpu, settings.channel(), pipeline, totals, this, nanoTime, receiveBusyNanos, unregisteredNanos, connectFailures);
+        CpuChannel ch = new CpuChannel(cpu, settings.channel(), pipeline, totals, this, nanoTime, receiveBusyNanos, unregisteredNanos,
+                connectFailures, holdbackBudget);
         channels.put(cpu, ch);
         ch.start();
     }
@@ -355,6 +365,11 @@ public final class ReplicaEngine implements ChannelListener {
 
     public double unregisteredSeconds() {
         return unregisteredNanos.sum() / 1e9;
+    }
+
+    /** Records held back by leaving CPUs, replica-wide. */
+    public long heldRecords() {
+        return holdbackBudget.inUse();
     }
 
     public int handoversInFlight() {

@@ -59,6 +59,7 @@ public final class ReplicaMeterBinder implements MeterBinder {
         gauge(r, "tsfleet.listener.capacity.records.per.second", "Estimated records per second sustainable without loss", ReplicaEngine::capacityPerSecond, null);
         gauge(r, "tsfleet.listener.generation", "Plan generation applied", e -> e.generation(), null);
         gauge(r, "tsfleet.listener.handovers.in.flight", "CPUs leaving or releasing", ReplicaEngine::handoversInFlight, null);
+        gauge(r, "tsfleet.listener.records.held", "Records held back by leaving CPUs until their fences", ReplicaEngine::heldRecords, null);
         gauge(r, "tsfleet.listener.ready", "1 when the mask is registered and receiving", e -> e.ready() ? 1 : 0, null);
         Gauge.builder("tsfleet.listener.sink.lag", pipeline, SinkPipeline::lagSeconds).baseUnit("seconds")
                 .description("Age of the oldest batch waiting for the sink").register(r);

@@ -205,6 +205,29 @@ class CpuSequenceLedgerTest {
     }
 
     @Test
+    void theReplicaWideBudgetBoundsAllHoldbacksTogether() {
+        HoldbackBudget budget = new HoldbackBudget(3);
+        CpuSequenceLedger x = new CpuSequenceLedger(1, totals, 100, budget);
+        CpuSequenceLedger y = new CpuSequenceLedger(2, totals, 100, budget);
+        x.onRecord(0, true);
+        y.onRecord(0, true);
+        x.leave(0);
+        y.leave(0);
+        for (int s = 1; s <= 2; s++) {
+            assertThat(x.onRecord(s, true)).isEqualTo(Verdict.HOLD);
+            x.hold(s, new byte[1]);
+        }
+        assertThat(y.onRecord(1, true)).isEqualTo(Verdict.HOLD);
+        y.hold(1, new byte[1]);
+        assertThat(budget.inUse()).isEqualTo(3);
+        assertThat(y.onRecord(2, true)).isEqualTo(Verdict.SPILL_THEN_KEEP);
+        assertThat(y.spillHoldback()).hasSize(1);
+        assertThat(budget.inUse()).isEqualTo(2);
+        x.applyFence(2, 0);
+        assertThat(budget.inUse()).isZero();
+    }
+
+    @Test
     void rejoiningKeepsEverythingHeldAndCountsPendingGaps() {
         ledger.onRecord(0, true);
         ledger.leave(0);

@@ -24,7 +24,7 @@ public final class TestReplica implements AutoCloseable {
         pipeline.start();
         ChannelSettings channel = new ChannelSettings(BrokerAddress.parse(broker), token, receiveBufferBytes, true, 8192,
                 Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 0.5, holdback, Duration.ofSeconds(2));
-        engine = new ReplicaEngine(new EngineSettings(channel, Duration.ofSeconds(30), 3, 0.5, 2), pipeline, totals, Clock.systemUTC(),
+        engine = new ReplicaEngine(new EngineSettings(channel, Duration.ofSeconds(30), 3, 0.5, 2, 1_000_000), pipeline, totals, Clock.systemUTC(),
                 System::nanoTime, HandoverObserver.NONE);
     }
 
