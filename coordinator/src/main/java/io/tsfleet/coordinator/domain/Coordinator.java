@@ -480,6 +480,11 @@ public final class Coordinator {
         return Math.round(v * 1000) / 1000.0;
     }
 
+    /** Records an event of an adapter (e.g. a scaling action) in the audit log. */
+    public void note(String type, String message) {
+        audit.record(clock.instant(), generations.current(), type, null, -1, message);
+    }
+
     /** The last plan made (null before the first). */
     public TargetAssignment lastPlan() {
         return lastPlan;

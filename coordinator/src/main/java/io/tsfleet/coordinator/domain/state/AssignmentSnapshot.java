@@ -1,9 +1,12 @@
 package io.tsfleet.coordinator.domain.state;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The persisted assignment: enough for a restarted (or newly elected) coordinator to continue where the previous
@@ -27,12 +30,12 @@ public record AssignmentSnapshot(long generation, String possibleCpus, Map<Strin
 
     public AssignmentSnapshot {
         Objects.requireNonNull(possibleCpus, "possibleCpus");
-        owners = Map.copyOf(owners);
-        targets = Map.copyOf(targets);
+        owners = Collections.unmodifiableMap(new TreeMap<>(owners));
+        targets = Collections.unmodifiableMap(new TreeMap<>(targets));
         handovers = List.copyOf(handovers);
         releases = List.copyOf(releases);
-        pins = Map.copyOf(pins);
-        draining = Set.copyOf(draining);
+        pins = Collections.unmodifiableMap(new TreeMap<>(pins));
+        draining = Collections.unmodifiableSet(new TreeSet<>(draining));
         if (generation < 0) throw new IllegalArgumentException("negative generation");
     }
 

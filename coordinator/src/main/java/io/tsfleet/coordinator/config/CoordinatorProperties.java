@@ -1,0 +1,107 @@
+package io.tsfleet.coordinator.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code tsfleet.coordinator.*}. Durations take Spring's formats ({@code 30s}, {@code 2m}, {@code PT1S}); token
+ * lists are comma separated.
+ *
+ * @param possibleCpus the CPUs to cover, as a cpulist (required)
+ * @param store        where the assignment is persisted: {@code file} (default), {@code configmap} (Kubernetes),
+ *                     {@code memory} (nothing survives a restart)
+ * @param stateFile    the file of the {@code file} store
+ * @param tickInterval how often the coordinator runs leases, timeouts, the policy and handover starts
+ */
+@ConfigurationProperties("tsfleet.coordinator")
+@Validated
+public record CoordinatorProperties(
+        @NotBlank String possibleCpus,
+        @NotNull @DefaultValue("file") StoreKind store,
+        @NotBlank @DefaultValue("tsfleet-coordinator-state.json") String stateFile,
+        @NotNull @DefaultValue("2s") Duration heartbeatInterval,
+        @NotNull @DefaultValue("10s") Duration lease,
+        @NotNull @DefaultValue("1s") Duration tickInterval,
+        @NotNull @DefaultValue("30s") Duration loadSmoothing,
+        @Min(1) @DefaultValue("1000") int auditCapacity,
+        @Valid @NotNull @DefaultValue Planner planner,
+        @Valid @NotNull @DefaultValue Policy policy,
+        @Valid @NotNull @DefaultValue Handover handover,
+        @Valid @NotNull @DefaultValue Scaling scaling,
+        @Valid @NotNull @DefaultValue Kubernetes kubernetes,
+        @Valid @NotNull @DefaultValue Security security) {
+
+    public enum StoreKind { FILE, CONFIGMAP, MEMORY }
+
+    /**
+     * @param headroom          share of a replica's measured capacity that may be planned
+     * @param balanceTolerance  balancing stops within this factor of the physical lower bound
+     * @param cpuBaseWeight     fixed cost per CPU in exits/s
+     */
+    public record Planner(@DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") @DefaultValue("0.7") double headroom,
+                          @DecimalMin("1.0") @DecimalMax("10.0") @DefaultValue("1.05") double balanceTolerance,
+                          @DecimalMin(value = "0.0", inclusive = false) @DefaultValue("1.0") double cpuBaseWeight) {
+    }
+
+    public record Policy(@DecimalMin(value = "1.0", inclusive = false) @DefaultValue("1.10") double imbalanceThreshold,
+                         @NotNull @DefaultValue("60s") Duration imbalanceSustain,
+                         @NotNull @DefaultValue("10s") Duration overflowSustain,
+                         @NotNull @DefaultValue("120s") Duration cooldown,
+                         @NotNull @DefaultValue("15s") Duration loadWarmup) {
+    }
+
+    public record Handover(@NotNull @DefaultValue("30s") Duration timeout,
+                           @NotNull @DefaultValue("30s") Duration retryBackoff,
+                           @Min(1) @DefaultValue("64") int maxInFlight) {
+    }
+
+    /**
+     * @param apply      scale the listener Deployment through the Kubernetes scale subresource (off by default)
+     * @param deployment the listener Deployment's name
+     */
+    public record Scaling(@Min(1) @DefaultValue("1") int minReplicas,
+                          @Min(1) @DefaultValue("256") int maxReplicas,
+                          @DecimalMin("0.0") @DecimalMax("0.99") @DefaultValue("0.1") double tolerance,
+                          @NotNull @DefaultValue("300s") Duration scaleDownStabilization,
+                          @DefaultValue("false") boolean apply,
+                          @DefaultValue("tsfleet-listener") String deployment,
+                          @NotNull @DefaultValue("60s") Duration applyInterval) {
+    }
+
+    /**
+     * @param enabled         use the Kubernetes API (Lease leader election; required by the configmap store and
+     *                        scaling)
+     * @param namespace       namespace of the Lease, ConfigMap and Deployment (empty: the client's namespace)
+     * @param configMap       name of the ConfigMap of the {@code configmap} store
+     * @param leaseName       name of the coordination.k8s.io Lease
+     * @param identity        this instance's identity in the election (empty: the HOSTNAME, i.e. the pod name)
+     */
+    public record Kubernetes(@DefaultValue("false") boolean enabled,
+                             @DefaultValue("") String namespace,
+                             @DefaultValue("tsfleet-coordinator-state") String configMap,
+                             @DefaultValue("tsfleet-coordinator-leader") String leaseName,
+                             @DefaultValue("") String identity,
+                             @NotNull @DefaultValue("15s") Duration leaseDuration,
+                             @NotNull @DefaultValue("10s") Duration renewDeadline,
+                             @NotNull @DefaultValue("2s") Duration retryPeriod) {
+    }
+
+    /**
+     * Bearer tokens. Reads need a read or admin token, writes an admin token, heartbeats an admin or replica token.
+     */
+    public record Security(@DefaultValue("") List<String> adminTokens,
+                           @DefaultValue("") List<String> readTokens,
+                           @DefaultValue("") List<String> replicaTokens) {
+    }
+}
