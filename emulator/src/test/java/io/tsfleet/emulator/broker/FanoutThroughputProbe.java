@@ -1,0 +1,90 @@
+package io.tsfleet.emulator.broker;
+
+import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A manual measurement, not a test: events per second delivered over loopback TCP by the broker's fan-out.
+ * {@code java -cp <test classpath> io.tsfleet.emulator.broker.FanoutThroughputProbe [listeners] [seconds]}.
+ * One producer thread runs the emulated exit path on 64 CPUs; every listener is registered on all of them
+ * and reads with a plain blocking socket, counting frames.
+ */
+public final class FanoutThroughputProbe {
+    public static void main(String[] args) throws Exception {
+        int listeners = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        try (BrokerFixture f = new BrokerFixture(CpuSet.range(0, 63), Duration.ofSeconds(10))) {
+            LongAdder frames = new LongAdder();
+            AtomicBoolean run = new AtomicBoolean(true);
+            List<Thread> readers = new ArrayList<>();
+            for (int i = 0; i < listeners; i++) {
+                BrokerClient c = f.listener("0-63", true);
+                Socket s = socketOf(c);
+                readers.add(Thread.ofPlatform().daemon().start(() -> countFrames(s, frames, run)));
+            }
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Thread producer = Thread.ofPlatform().start(() -> {
+                int cpu = 0;
+                while (producing.get()) {
+                    for (int k = 0; k < 1024; k++) f.kernel.exitGenerated(cpu++ & 63);
+                }
+            });
+            Thread.sleep(1_000); // warm-up
+            long e0 = f.kernel.counters().exits();
+            long d0 = frames.sum();
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1_000L);
+            long t1 = System.nanoTime();
+            long delivered = frames.sum() - d0;
+            long exits = f.kernel.counters().exits() - e0;
+            producing.set(false);
+            producer.join();
+            double secs = (t1 - t0) / 1e9;
+            System.out.printf("listeners=%d exits/s=%.0f events delivered over TCP/s=%.0f (%.1f MB/s) dropped=%d%n", listeners, exits / secs,
+                    delivered / secs, delivered * 596 / secs / 1e6,
+                    f.kernel.counters().droppedRcvbufFull() + f.kernel.counters().droppedCongested());
+            run.set(false);
+        }
+        System.exit(0);
+    }
+
+    private static void countFrames(Socket s, LongAdder frames, AtomicBoolean run) {
+        try (InputStream in = s.getInputStream()) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            while (run.get()) {
+                int n = in.read(buf.array(), buf.position(), buf.remaining());
+                if (n < 0) return;
+                buf.position(buf.position() + n);
+                buf.flip();
+                int count = 0;
+                while (buf.remaining() >= 4) {
+                    int len = (buf.getInt(buf.position()) + 3) & ~3;
+                    if (buf.remaining() < len) break;
+                    buf.position(buf.position() + len);
+                    count++;
+                }
+                frames.add(count);
+                buf.compact();
+            }
+        } catch (Exception e) {
+            // the probe ends by closing the broker
+        }
+    }
+
+    private static Socket socketOf(BrokerClient c) throws Exception {
+        Field f = BrokerClient.class.getDeclaredField("socket");
+        f.setAccessible(true);
+        return (Socket) f.get(c);
+    }
+}
