@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  *
  * <p>{@link #start} checks, before the broker accepts anyone, that this process can serve it: an {@code AF_NETLINK}
  * socket opens, the controller knows {@code TASKSTATS} ({@code CONFIG_TASKSTATS}), the kernel accepts a (no-op)
- * deregistration from this process — which needs CAP_NET_ADMIN and the init user and pid namespaces — and the id
- * chosen for {@code TSFLEET_SOCK} is not a kernel family. Any failure is a {@link KernelBackendUnavailableException}
+ * deregistration from this process — which needs CAP_NET_ADMIN and the init user and pid namespaces — the process is in
+ * the initial network namespace (where the kernel delivers events), and the id chosen for {@code TSFLEET_SOCK} is not a
+ * kernel family. Any failure is a {@link KernelBackendUnavailableException}
  * that says what is missing.
  */
 public final class KernelBackend implements BrokerBackend {
@@ -66,6 +67,9 @@ public final class KernelBackend implements BrokerBackend {
      * id is practically never handed to a second connection.
      */
     public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
+        InitNetworkNamespace.problem(InitNetworkNamespace.PROC).ifPresent(p -> {
+            throw new KernelBackendUnavailableException(p);
+        });
         LiveNetlinkSocket anchor;
         try {
             anchor = openAnchor();

@@ -37,6 +37,19 @@ class LiveSystemFilesTest {
     }
 
     @Test
+    void aProcessOutsideTheInitialNetworkNamespaceIsToldWhyItWouldReceiveNothing(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("self/ns"));
+        Files.createDirectories(proc.resolve("1/ns"));
+        Files.createSymbolicLink(proc.resolve("1/ns/net"), Path.of("net:[4026531840]"));
+        Files.createSymbolicLink(proc.resolve("self/ns/net"), Path.of("net:[4026531840]"));
+        assertThat(InitNetworkNamespace.problem(proc)).isEmpty();
+        Files.delete(proc.resolve("self/ns/net"));
+        Files.createSymbolicLink(proc.resolve("self/ns/net"), Path.of("net:[4026532999]"));
+        assertThat(InitNetworkNamespace.problem(proc)).hasValueSatisfying(p -> assertThat(p).contains("hostNetwork").contains("4026532999"));
+        assertThat(InitNetworkNamespace.problem(proc.resolve("missing"))).as("cannot tell: no verdict").isEmpty();
+    }
+
+    @Test
     void procNetNetlinkRowOfTheGenericSocketWithThePortId() throws IOException {
         List<String> lines = List.of(
                 "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode",
