@@ -9,9 +9,11 @@ import java.util.TreeMap;
 
 /**
  * Resolves {@code tsfleet.listener.sink} ({@code none}, {@code jsonl:<path>}, or {@code <scheme>:<argument>} of a
- * contributed provider) to a sink.
+ * contributed provider) to a sink, rate-limited when the option {@value #MAX_RECORDS_PER_SECOND} is set.
  */
 public final class RecordSinkFactory {
+    /** A sink option that applies to every sink: cap its record rate (see {@link RateLimitedSink}). */
+    public static final String MAX_RECORDS_PER_SECOND = "max-records-per-second";
     private final Map<String, RecordSinkProvider> providers = new TreeMap<>();
 
     public RecordSinkFactory(List<RecordSinkProvider> contributed) {
@@ -34,6 +36,8 @@ public final class RecordSinkFactory {
         if (p == null) {
             throw new IllegalArgumentException("unknown sink scheme '" + scheme + "' in '" + spec + "'; known: " + providers.keySet());
         }
-        return p.open(argument, context);
+        RecordSink sink = p.open(argument, context);
+        long cap = context.longOption(MAX_RECORDS_PER_SECOND, 0, 0);
+        return cap > 0 ? new RateLimitedSink(sink, cap) : sink;
     }
 }
