@@ -1,0 +1,40 @@
+package io.tsfleet.coordinator;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The domain core stays plain Java: it depends on nothing but the JDK and the protocol module. */
+class ArchitectureTest {
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.tsfleet.coordinator");
+
+    @Test
+    void theDomainDependsOnlyOnTheJdkAndTheProtocol() {
+        classes().that().resideInAPackage("io.tsfleet.coordinator.domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.coordinator.domain..")
+                .check(classes);
+    }
+
+    @Test
+    void theDomainDoesNotKnowTheAdapters() {
+        noClasses().that().resideInAPackage("io.tsfleet.coordinator.domain..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tsfleet.coordinator.web..", "io.tsfleet.coordinator.service..",
+                        "io.tsfleet.coordinator.persistence..", "io.tsfleet.coordinator.kubernetes..", "io.tsfleet.coordinator.config..",
+                        "io.tsfleet.coordinator.metrics..", "io.tsfleet.coordinator.security..")
+                .check(classes);
+    }
+
+    @Test
+    void kubernetesStaysBehindItsInterfaces() {
+        noClasses().that().resideOutsideOfPackages("io.tsfleet.coordinator.kubernetes..", "io.tsfleet.coordinator.persistence..",
+                        "io.tsfleet.coordinator.config..")
+                .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+                .check(classes);
+    }
+}

@@ -1,0 +1,42 @@
+package io.tsfleet.coordinator.domain;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.cpu.CpulistParseException;
+import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** Builds heartbeats for tests. */
+public final class Heartbeats {
+    private Heartbeats() {
+    }
+
+    public static ReplicaHeartbeat of(String id, String incarnation, long generation, String owned, double ratePerCpu,
+                                      Map<Integer, Long> firstSeqs, String released) {
+        return of(id, incarnation, generation, ReplicaHeartbeat.ACTIVE, owned, 0, ratePerCpu, firstSeqs, released);
+    }
+
+    public static ReplicaHeartbeat of(String id, String incarnation, long generation, String state, String owned, double capacity,
+                                      double ratePerCpu, Map<Integer, Long> firstSeqs, String released) {
+        int n;
+        try {
+            n = CpuSet.parse(owned).size();
+        } catch (CpulistParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+        List<Double> rates = new ArrayList<>(Collections.nCopies(n, ratePerCpu));
+        List<Long> lost = new ArrayList<>(Collections.nCopies(n, 0L));
+        return new ReplicaHeartbeat(id, incarnation, generation, state, owned, capacity, rates, lost, 0, 0, 0, 0, firstSeqs, released);
+    }
+
+    public static ReplicaHeartbeat of(String id, String incarnation, String state, long generation, CpuSet owned, CpuSet released) {
+        return of(id, incarnation, generation, state, owned.toCpulist(), 0, 10, Map.of(), released.toCpulist());
+    }
+
+    public static ReplicaHeartbeat empty(String id, String incarnation, long generation) {
+        return of(id, incarnation, generation, "", 0, Map.of(), "");
+    }
+}
