@@ -1,0 +1,315 @@
+package io.tsfleet.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tsfleet.helm.support.Dashboards;
+import io.tsfleet.helm.support.HelmChart;
+import io.tsfleet.helm.support.Manifests;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.tsfleet.helm.support.Manifests.podSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What each value set must produce: the fleet's wiring, scaling, privileges and monitoring. */
+class ChartBehaviourTest {
+    private static final String PREFIX = HelmChart.RELEASE + "-taskstats-fleet-";
+
+    @Nested
+    class Defaults {
+        private final Manifests m = ValueSets.render("defaults");
+
+        @Test
+        void aDemoFleetWithoutMonitoringObjects() {
+            Set<String> kinds = m.stream().map(o -> o.path("kind").asText()).collect(Collectors.toSet());
+            assertThat(kinds).containsExactlyInAnyOrder("ConfigMap", "Secret", "Service", "ServiceAccount", "Deployment",
+                    "PodDisruptionBudget", "Role", "RoleBinding", "NetworkPolicy");
+            assertThat(m.ofKind("Deployment")).extracting(Manifests::name)
+                    .containsExactlyInAnyOrder(PREFIX + "coordinator", PREFIX + "listener", PREFIX + "emulator");
+        }
+
+        @Test
+        void twoCoordinatorsWithADisruptionBudgetThatKeepsOneRunning() {
+            JsonNode coordinator = m.component("Deployment", "coordinator");
+            assertThat(coordinator.at("/spec/replicas").asInt()).isEqualTo(2);
+            assertThat(coordinator.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+            assertThat(m.component("PodDisruptionBudget", "coordinator").at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+            assertThat(podSpec(coordinator).path("automountServiceAccountToken").asBoolean()).isTrue();
+        }
+
+        @Test
+        void theCoordinatorMayTouchItsOwnLeaseAndStateConfigMapOnly() {
+            JsonNode kubernetes = m.applicationConfig("coordinator").at("/tsfleet/coordinator/kubernetes");
+            JsonNode rules = m.component("Role", "coordinator").path("rules");
+
+            assertThat(rules).allSatisfy(rule -> {
+                String verbs = rule.path("verbs").toString();
+                if (!verbs.equals("[\"create\"]")) {
+                    assertThat(rule.path("resourceNames").size()).as("rule %s is narrowed by name", rule).isPositive();
+                }
+                assertThat(verbs).doesNotContain("delete", "\"list\"", "*");
+            });
+            assertThat(rules.toString())
+                    .contains("\"" + kubernetes.path("lease-name").asText() + "\"")
+                    .contains("\"" + kubernetes.path("state-config-map").asText() + "\"")
+                    .doesNotContain("deployments/scale");
+            JsonNode binding = m.component("RoleBinding", "coordinator");
+            assertThat(binding.at("/subjects/0/name").asText())
+                    .isEqualTo(podSpec(m.component("Deployment", "coordinator")).path("serviceAccountName").asText());
+        }
+
+        @Test
+        void theReplicasTalkToTheEmulatorAndTheCoordinatorWithTokensFromTheSecret() {
+            JsonNode listener = m.applicationConfig("listener").at("/tsfleet/listener");
+            assertThat(listener.path("broker").asText()).isEqualTo(PREFIX + "emulator:7411");
+            assertThat(listener.path("coordinator-url").asText()).isEqualTo("http://" + PREFIX + "coordinator:8080");
+            assertThat(listener.path("broker-token").asText()).isEqualTo("${TOKEN_BROKER}");
+            assertThat(listener.path("coordinator-token").asText()).isEqualTo("${TOKEN_REPLICA}");
+            assertThat(listener.path("id").asText()).isEqualTo("${POD_NAME}");
+            assertThat(m.applicationConfig("emulator").at("/tsfleet/emulator/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/possible-cpus").asText())
+                    .isEqualTo(m.applicationConfig("emulator").at("/tsfleet/emulator/kernel/possible-cpus").asText())
+                    .isEqualTo("0-63");
+
+            String secret = Manifests.name(m.ofKind("Secret").getFirst());
+            JsonNode env = podSpec(m.component("Deployment", "listener")).at("/containers/0/env");
+            Map<String, String> tokens = secretRefs(env);
+            assertThat(tokens).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token",
+                    "TOKEN_REPLICA", secret + "/replica-token"));
+        }
+
+        @Test
+        void theSecretHoldsFourDistinctGeneratedTokens() {
+            JsonNode data = m.ofKind("Secret").getFirst().path("data");
+            List<String> tokens = List.of("admin-token", "read-token", "broker-token", "replica-token").stream()
+                    .map(k -> new String(Base64.getDecoder().decode(data.path(k).asText()))).toList();
+            assertThat(tokens).allSatisfy(t -> assertThat(t).hasSize(40).matches("[A-Za-z0-9]+"));
+            assertThat(Set.copyOf(tokens)).hasSize(4);
+        }
+
+        @Test
+        void aReplicaGetsTimeToHandItsCpusOverBeforeItIsKilled() {
+            JsonNode listener = m.component("Deployment", "listener");
+            int grace = podSpec(listener).path("terminationGracePeriodSeconds").asInt();
+            String drain = m.applicationConfig("listener").at("/tsfleet/listener/drain-timeout").asText();
+            assertThat(grace).isGreaterThan(Integer.parseInt(drain.replace("s", "")) + 30);
+            assertThat(listener.at("/spec/replicas").asInt()).isEqualTo(3);
+            assertThat(listener.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+            assertThat(m.ofKind("HorizontalPodAutoscaler")).isEmpty();
+        }
+
+        @Test
+        void networkPoliciesLetOnlyTheReplicasReachTheBroker() {
+            JsonNode emulator = m.component("NetworkPolicy", "emulator");
+            JsonNode brokerRule = emulator.at("/spec/ingress/0");
+            assertThat(brokerRule.at("/ports/0/port").asText()).isEqualTo("broker");
+            assertThat(brokerRule.path("from")).hasSize(1);
+            assertThat(brokerRule.at("/from/0/podSelector/matchLabels/app.kubernetes.io~1name").asText()).isEqualTo("listener-service");
+            assertThat(m.ofKind("NetworkPolicy")).hasSize(3)
+                    .allSatisfy(p -> assertThat(p.at("/spec/policyTypes").toString()).isEqualTo("[\"Ingress\"]"));
+        }
+
+        @Test
+        void configChangesRollThePods() {
+            String before = m.component("Deployment", "listener").at("/spec/template/metadata/annotations/checksum~1config").asText();
+            String after = HelmChart.project().render().set("listener.drainTimeout", "45s").manifests()
+                    .component("Deployment", "listener").at("/spec/template/metadata/annotations/checksum~1config").asText();
+            assertThat(before).isNotBlank().isNotEqualTo(after);
+        }
+    }
+
+    @Nested
+    class MonitoringAndHpa {
+        private final Manifests m = ValueSets.render("monitoring-hpa");
+
+        @Test
+        void theHpaFollowsTheCoordinatorsAdviceOneForOne() {
+            JsonNode hpa = m.component("HorizontalPodAutoscaler", "listener");
+            assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).isEqualTo(PREFIX + "listener");
+            assertThat(hpa.at("/spec/minReplicas").asInt()).isEqualTo(3);
+            assertThat(hpa.at("/spec/maxReplicas").asInt()).isEqualTo(24);
+            JsonNode metric = hpa.at("/spec/metrics/0");
+            assertThat(metric.path("type").asText()).isEqualTo("External");
+            assertThat(metric.at("/external/metric/name").asText()).isEqualTo("tsfleet_coordinator_desired_replicas");
+            assertThat(metric.at("/external/target/type").asText()).isEqualTo("AverageValue");
+            assertThat(metric.at("/external/target/averageValue").asText()).isEqualTo("1");
+            assertThat(hpa.at("/spec/behavior/scaleDown/stabilizationWindowSeconds").asInt()).isEqualTo(300);
+            // no lookup offline: the Deployment starts at the minimum, and an upgrade keeps the HPA's count
+            assertThat(m.component("Deployment", "listener").at("/spec/replicas").asInt()).isEqualTo(3);
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/scaling/max-replicas").asInt()).isEqualTo(24);
+        }
+
+        @Test
+        void serviceMonitorsScrapeEveryComponentsActuator() {
+            assertThat(m.ofKind("ServiceMonitor")).hasSize(3).allSatisfy(sm -> {
+                assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+                assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/actuator/prometheus");
+                assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+            });
+        }
+
+        @Test
+        void thePrometheusRuleCarriesTheChartsRulesWithRunbooks() {
+            JsonNode rule = m.ofKind("PrometheusRule").getFirst();
+            List<JsonNode> alerts = rule.at("/spec/groups").findParents("alert");
+            assertThat(alerts).hasSizeGreaterThanOrEqualTo(12).allSatisfy(a -> assertThat(a.at("/annotations/runbook_url").asText())
+                    .isEqualTo("https://runbooks.example.org/taskstats-fleet#" + a.path("alert").asText().toLowerCase()));
+            assertThat(rule.toString()).contains("absent(tsfleet_coordinator_leader{namespace=\\\"" + HelmChart.NAMESPACE + "\\\"})");
+            assertThat(rule.toString()).contains("namespace:tsfleet_coordinator_desired_replicas:leader > 24");
+        }
+
+        @Test
+        void dashboardsAreConfigMapsForTheGrafanaSidecarHoldingTheFilesUnchanged() {
+            List<JsonNode> maps = m.ofKind("ConfigMap").stream().filter(c -> Manifests.name(c).contains("-dashboard-")).toList();
+            assertThat(maps).hasSameSizeAs(Dashboards.files()).allSatisfy(c -> {
+                assertThat(c.at("/metadata/namespace").asText()).isEqualTo("monitoring");
+                assertThat(c.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+                assertThat(c.at("/metadata/annotations/grafana_folder").asText()).isEqualTo("taskstats-fleet");
+            });
+            for (Path file : Dashboards.files()) {
+                JsonNode map = maps.stream().filter(c -> c.path("data").has(file.getFileName().toString())).findFirst().orElseThrow();
+                assertThat(Dashboards.read(file)).isEqualTo(Manifests.readYaml(map.path("data").path(file.getFileName().toString()).asText()));
+            }
+        }
+
+        @Test
+        void aFileSinkGetsAVolumeAndPrometheusGetsThrough() {
+            JsonNode pod = podSpec(m.component("Deployment", "listener"));
+            assertThat(pod.at("/containers/0/volumeMounts").findValuesAsText("mountPath")).contains("/data");
+            assertThat(pod.path("volumes").toString()).contains("\"sizeLimit\":\"4Gi\"");
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/sink").asText()).isEqualTo("jsonl:/data/records.jsonl");
+            assertThat(m.component("NetworkPolicy", "listener").at("/spec/ingress/0/from").toString())
+                    .contains("\"kubernetes.io/metadata.name\":\"monitoring\"");
+        }
+    }
+
+    @Nested
+    class KernelNode {
+        private final Manifests m = ValueSets.render("kernel-node");
+
+        @Test
+        void theKernelBackendGetsNetAdminTheHostNetworkAndPidsAndNothingElse() {
+            JsonNode daemonSet = m.component("DaemonSet", "kernel-backend");
+            JsonNode pod = podSpec(daemonSet);
+            assertThat(pod.path("hostNetwork").asBoolean()).isTrue();
+            assertThat(pod.path("hostPID").asBoolean()).isTrue();
+            assertThat(pod.path("hostIPC").asBoolean(false)).isFalse();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean()).isFalse();
+            assertThat(pod.at("/nodeSelector/kubernetes.io~1hostname").asText()).isEqualTo("worker-7");
+            JsonNode security = pod.at("/containers/0/securityContext");
+            assertThat(security.at("/capabilities/add").toString()).isEqualTo("[\"NET_ADMIN\"]");
+            assertThat(security.at("/capabilities/drop").toString()).isEqualTo("[\"ALL\"]");
+            assertThat(security.path("privileged").asBoolean()).isFalse();
+            assertThat(security.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+            assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(pod.path("volumes").findValues("hostPath")).isEmpty();
+            JsonNode config = m.applicationConfig("kernel-backend").at("/tsfleet/emulator");
+            assertThat(config.path("backend").asText()).isEqualTo("kernel");
+            assertThat(config.at("/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
+            assertThat(config.at("/broker/bind-address").asText()).isEqualTo("${HOST_IP}");
+        }
+
+        @Test
+        void theReplicasRunOnThatNodeAndConnectToItsAddress() {
+            JsonNode pod = podSpec(m.component("Deployment", "listener"));
+            assertThat(pod.at("/nodeSelector/kubernetes.io~1hostname").asText()).isEqualTo("worker-7");
+            assertThat(pod.at("/containers/0/env").toString()).contains("\"name\":\"HOST_IP\"").contains("status.hostIP");
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/broker").asText()).isEqualTo("${HOST_IP}:7411");
+            assertThat(m.ids()).noneMatch(id -> id.contains("emulator"));
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/possible-cpus").asText()).isEqualTo("0-255");
+        }
+
+        @Test
+        void theCoordinatorScalesTheListenersThroughTheScaleSubresourceOnly() {
+            JsonNode rules = m.component("Role", "coordinator").path("rules");
+            JsonNode scale = rules.findParents("resources").stream()
+                    .filter(r -> r.path("resources").toString().contains("deployments/scale")).findFirst().orElseThrow();
+            assertThat(scale.path("resourceNames").toString()).isEqualTo("[\"" + PREFIX + "listener\"]");
+            assertThat(rules.toString()).doesNotContain("\"deployments\"");
+            assertThat(m.ofKind("HorizontalPodAutoscaler")).isEmpty();
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/scaling/mode").asText()).isEqualTo("coordinator");
+            assertThat(m.component("PodMonitor", "kernel-backend").at("/spec/podMetricsEndpoints/0/path").asText())
+                    .isEqualTo("/actuator/prometheus");
+        }
+    }
+
+    @Nested
+    class ExternalBroker {
+        private final Manifests m = ValueSets.render("external-broker");
+
+        @Test
+        void anExistingSecretIsUsedAndNoneIsCreated() {
+            assertThat(m.ofKind("Secret")).isEmpty();
+            JsonNode env = podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env");
+            assertThat(secretRefs(env).values()).containsExactlyInAnyOrder("fleet-tokens/admin-token", "fleet-tokens/read-token",
+                    "fleet-tokens/replica-token");
+        }
+
+        @Test
+        void theListenersUseTheExternalBrokerAndExtraConfigIsMergedIn() {
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/broker").asText()).isEqualTo("broker.tsfleet-system.svc:7411");
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/receive-buffer").asText()).isEqualTo("16MB");
+            JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
+            assertThat(coordinator.path("audit-capacity").asInt()).isEqualTo(5000);
+            assertThat(coordinator.path("possible-cpus").asText()).isEqualTo("0-8191");
+            assertThat(m.ofKind("NetworkPolicy")).isEmpty();
+            assertThat(m.ofKind("PodDisruptionBudget")).isEmpty();
+        }
+
+        @Test
+        void namesComeFromTheOverrideAndImagesFromTheRegistryTagAndDigest() {
+            assertThat(m.objects()).allSatisfy(o -> assertThat(Manifests.name(o)).startsWith("tsfleet-with-a-rather-long-name-for-each-"));
+            assertThat(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/image").asText())
+                    .isEqualTo("registry.example.org/tsfleet/coordinator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+            assertThat(podSpec(m.component("Deployment", "listener")).at("/containers/0/image").asText())
+                    .isEqualTo("registry.example.org/tsfleet/listener-service:0.1.0-rc1");
+        }
+    }
+
+    @Nested
+    class RefusedCombinations {
+        private final HelmChart chart = HelmChart.project();
+
+        @Test
+        void theEmulatorAndTheKernelBackendTogether() {
+            assertThatThrownBy(() -> chart.render().set("kernelBackend.enabled", true).set("kernelBackend.node", "n1").yaml())
+                    .hasMessageContaining("emulator.enabled and kernelBackend.enabled are exclusive");
+        }
+
+        @Test
+        void noBrokerAtAll() {
+            assertThatThrownBy(() -> chart.render().set("emulator.enabled", false).set("coordinator.possibleCpus", "0-7").yaml())
+                    .hasMessageContaining("set broker.address");
+        }
+
+        @Test
+        void noPossibleCpusWithoutTheEmulator() {
+            assertThatThrownBy(() -> chart.render().set("emulator.enabled", false).set("broker.address", "b:7411").yaml())
+                    .hasMessageContaining("set coordinator.possibleCpus");
+        }
+
+        @Test
+        void givenTokensAreUsedAsGiven() {
+            JsonNode data = chart.render().set("auth.adminToken", "s3cret-admin").manifests().ofKind("Secret").getFirst().path("data");
+            assertThat(new String(Base64.getDecoder().decode(data.path("admin-token").asText()))).isEqualTo("s3cret-admin");
+        }
+    }
+
+    private static Map<String, String> secretRefs(JsonNode env) {
+        Map<String, String> refs = new java.util.TreeMap<>();
+        for (JsonNode e : env) {
+            JsonNode ref = e.at("/valueFrom/secretKeyRef");
+            if (!ref.isMissingNode()) {
+                refs.put(e.path("name").asText(), ref.path("name").asText() + "/" + ref.path("key").asText());
+            }
+        }
+        return refs;
+    }
+}

@@ -1,0 +1,139 @@
+package io.tsfleet.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tsfleet.helm.support.Dashboards;
+import io.tsfleet.helm.support.MetricCatalog;
+import io.tsfleet.helm.support.PromqlMetricNames;
+import io.tsfleet.helm.support.Promtool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Grafana dashboards: structure, PromQL that parses, and only metrics the services export. */
+class DashboardsTest {
+
+    @Test
+    void theThreeViewsExist() {
+        assertThat(Dashboards.files()).extracting(f -> Dashboards.read(f).path("uid").asText())
+                .containsExactlyInAnyOrder("tsfleet-overview", "tsfleet-replicas", "tsfleet-delays");
+    }
+
+    @Test
+    void everyDashboardIsWellFormedForGrafana() {
+        for (Path file : Dashboards.files()) {
+            JsonNode d = Dashboards.read(file);
+            String name = file.getFileName().toString();
+            assertThat(d.path("title").asText()).as(name).startsWith("taskstats-fleet / ");
+            assertThat(d.path("schemaVersion").asInt()).as(name).isGreaterThanOrEqualTo(36);
+            assertThat(d.at("/templating/list").findValuesAsText("name")).as(name).contains("datasource", "namespace");
+            List<JsonNode> panels = Dashboards.panels(d);
+            assertThat(panels.stream().map(p -> p.path("id").asInt()).collect(Collectors.toSet())).as("%s panel ids", name).hasSameSizeAs(panels);
+            for (JsonNode panel : panels) {
+                String where = name + " '" + panel.path("title").asText() + "'";
+                JsonNode grid = panel.path("gridPos");
+                assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as(where).isLessThanOrEqualTo(24);
+                assertThat(grid.path("h").asInt()).as(where).isPositive();
+                if (panel.path("type").asText().equals("row")) {
+                    continue;
+                }
+                assertThat(panel.at("/datasource/uid").asText()).as(where).isEqualTo("${datasource}");
+                assertThat(panel.path("targets")).as(where).isNotEmpty()
+                        .allSatisfy(t -> assertThat(t.path("expr").asText()).as(where).isNotBlank());
+            }
+        }
+    }
+
+    @Test
+    void everyExpressionParses(@TempDir Path dir) throws IOException {
+        // promtool parses each expression as the expression of a recording rule
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboards\n    rules:\n");
+        List<Dashboards.Query> queries = Dashboards.queries();
+        for (int i = 0; i < queries.size(); i++) {
+            rules.append("      - record: dashboard:query_").append(i).append(":check\n")
+                    .append("        expr: ").append(yamlQuoted(queries.get(i).resolved())).append('\n');
+        }
+        Path file = dir.resolve("dashboard-queries.yaml");
+        Files.writeString(file, rules);
+
+        Promtool.Result check = Promtool.checkRules(file);
+        assertThat(check.ok()).as(check.output()).isTrue();
+        assertThat(check.output()).contains("SUCCESS: " + queries.size() + " rules found");
+        assertThat(queries).hasSizeGreaterThan(30);
+    }
+
+    @Test
+    void promtoolCatchesABrokenExpression(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "groups:\n  - name: d\n    rules:\n      - record: a:b:c\n        expr: "
+                + yamlQuoted("sum(rate(tsfleet_listener_records_total[1m])") + "\n");
+        assertThat(Promtool.checkRules(file).ok()).isFalse();
+    }
+
+    @Test
+    void expressionsNameOnlyCatalogueMetricsAndNeverACpuLabel() {
+        Map<String, Set<String>> unknown = new LinkedHashMap<>();
+        for (Dashboards.Query q : Dashboards.queries()) {
+            Set<String> names = new HashSet<>(PromqlMetricNames.of(q.resolved()));
+            names.removeAll(MetricCatalog.seriesNames());
+            if (!names.isEmpty()) {
+                unknown.put(q.dashboard() + " " + q.where(), names);
+            }
+            assertThat(q.expr()).as(q.where()).doesNotContainPattern("\\bcpu\\s*(=|!=|=~|!~)").doesNotContainPattern("by \\([^)]*\\bcpu\\b");
+        }
+        assertThat(unknown).isEmpty();
+    }
+
+    @Test
+    void theOverviewShowsWhatTheFleetIsJudgedBy() {
+        Set<String> shown = metricsOf("fleet-overview.json");
+        assertThat(shown).contains(
+                "tsfleet_coordinator_uncovered_cpus",              // coverage
+                "tsfleet_listener_records_total",                  // throughput
+                "tsfleet_listener_records_lost_total",             // loss
+                "tsfleet_listener_enobufs_total",                  // ENOBUFS
+                "tsfleet_coordinator_replicas",                    // replicas
+                "tsfleet_coordinator_desired_replicas",            // desired replicas
+                "tsfleet_coordinator_imbalance_ratio", "tsfleet_coordinator_imbalance_floor_ratio",
+                "tsfleet_coordinator_rebalances_total",            // rebalances
+                "tsfleet_coordinator_handovers_in_flight");        // handovers
+        assertThat(metricsOf("replicas.json")).contains("tsfleet_listener_owned_cpus", "tsfleet_listener_load_ratio",
+                "tsfleet_listener_records_lost_total", "tsfleet_listener_enobufs_total", "tsfleet_listener_duplicates_total");
+    }
+
+    @Test
+    void theDelayViewHasAHeatmapAndQuantilesOfTheDelayHistograms() {
+        JsonNode delays = Dashboards.read(Dashboards.files().stream()
+                .filter(f -> f.getFileName().toString().equals("task-delays.json")).findFirst().orElseThrow());
+        List<JsonNode> panels = Dashboards.panels(delays);
+        JsonNode heatmap = panels.stream().filter(p -> p.path("type").asText().equals("heatmap")).findFirst().orElseThrow();
+        assertThat(heatmap.at("/targets/0/format").asText()).isEqualTo("heatmap");
+        assertThat(heatmap.at("/targets/0/expr").asText()).contains("tsfleet_listener_task_delay_seconds_bucket").contains("by (le)");
+        assertThat(panels.stream().flatMap(p -> p.path("targets").findValuesAsText("expr").stream()))
+                .anySatisfy(e -> assertThat(e).startsWith("histogram_quantile(0.99"));
+    }
+
+    private static Set<String> metricsOf(String file) {
+        Set<String> names = new HashSet<>();
+        Dashboards.queries().stream().filter(q -> q.dashboard().equals(file)).forEach(q -> names.addAll(PromqlMetricNames.of(q.resolved())));
+        List<String> bases = new ArrayList<>(names);
+        bases.forEach(n -> names.add(n.replaceAll("_(bucket|sum|count)$", "")));
+        return names;
+    }
+
+    /** A YAML double-quoted scalar. */
+    private static String yamlQuoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+}

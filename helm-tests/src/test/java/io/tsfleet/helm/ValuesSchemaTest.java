@@ -1,0 +1,58 @@
+package io.tsfleet.helm;
+
+import io.tsfleet.helm.support.HelmChart;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** values.schema.json turns bad values away before anything renders, naming the value. */
+class ValuesSchemaTest {
+    private final HelmChart chart = HelmChart.project();
+
+    @ParameterizedTest(name = "{0}={1} is rejected")
+    @CsvSource(delimiter = '|', textBlock = """
+            listener.scaling.mode                              | elastic
+            listener.scaling.maxReplicas                       | 0
+            listener.sink                                      | records.jsonl
+            listener.receiveBuffer                             | 4 megabytes
+            listener.drainTimeout                              | 30 seconds
+            coordinator.replicas                               | 0
+            coordinator.possibleCpus                           | 0-3,x
+            coordinator.heartbeatInterval                      | 2
+            coordinator.service.type                           | ExternalName
+            emulator.nrCpus                                    | 8193
+            emulator.possibleCpus                              | cpus 0 to 7
+            emulator.workload.baseRate                         | -1
+            image.pullPolicy                                   | Sometimes
+            image.registry                                     | registry.example.org
+            metrics.prometheusRule.thresholds.lossRatio        | 2
+            metrics.prometheusRule.thresholds.rebalancesPer15m | 0
+            metrics.prometheusRule.runbookUrl                  | wiki/runbooks
+            metrics.serviceMonitor.interval                    | 15
+            broker.address                                     | broker-without-port
+            listner.replicas                                   | 3
+            coordinator.replicaCount                           | 2
+            kernelBackend.enabled                              | true
+            """)
+    void rejects(String key, String value) {
+        assertThatThrownBy(() -> chart.render().set(key, value).yaml())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    @ParameterizedTest(name = "{0}={1} is accepted")
+    @CsvSource(delimiter = '|', textBlock = """
+            listener.scaling.mode      | hpa
+            listener.sink              | jsonl:/data/records.jsonl
+            coordinator.possibleCpus   | 0-3,8,16-31:2/4
+            emulator.possibleCpus      | 0-N
+            emulator.nrCpus            | 8192
+            listener.receiveBuffer     | 16MB
+            metrics.prometheusRule.thresholds.rebalancesPer15m | 12
+            """)
+    void accepts(String key, String value) {
+        assertThat(chart.render().set(key, value).manifests().objects()).isNotEmpty();
+    }
+}

@@ -1,0 +1,49 @@
+package io.tsfleet.helm.support;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The metric names that rules and dashboards may use, in their Prometheus form: the fixed names of the design
+ * (DESIGN section 3, "core metric names"), copied verbatim, and the names the services added and
+ * docs/operations.md lists. Whether the services really export them is checked against running services by
+ * {@code FleetUnderPrometheusIT}.
+ */
+public final class MetricCatalog {
+    /** DESIGN section 3. */
+    public static final Set<String> DESIGN = Set.of(
+            "tsfleet_broker_exits_total", "tsfleet_broker_events_sent_total", "tsfleet_broker_events_dropped_total",
+            "tsfleet_broker_connections", "tsfleet_broker_listeners",
+            "tsfleet_listener_records_total", "tsfleet_listener_records_lost_total", "tsfleet_listener_enobufs_total",
+            "tsfleet_listener_duplicates_total", "tsfleet_listener_owned_cpus", "tsfleet_listener_load_ratio",
+            "tsfleet_coordinator_uncovered_cpus", "tsfleet_coordinator_generation", "tsfleet_coordinator_replicas",
+            "tsfleet_coordinator_rebalances_total", "tsfleet_coordinator_cpus_moved_total",
+            "tsfleet_coordinator_handovers_in_flight", "tsfleet_coordinator_imbalance_ratio",
+            "tsfleet_coordinator_imbalance_floor_ratio", "tsfleet_coordinator_desired_replicas", "tsfleet_coordinator_leader");
+
+    /** Gauges and counters the services added beyond the design. */
+    public static final Set<String> ADDED = Set.of(
+            "tsfleet_coordinator_hot_cpus", "tsfleet_listener_generation", "tsfleet_listener_handovers_in_flight");
+
+    /** Histograms the services added (exported as _bucket, _sum and _count). */
+    public static final Set<String> HISTOGRAMS = Set.of(
+            "tsfleet_listener_task_delay_seconds", "tsfleet_listener_handover_duration_seconds");
+
+    private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_sum", "_count");
+
+    private MetricCatalog() {
+    }
+
+    /** Every series name the catalogue allows. */
+    public static Set<String> seriesNames() {
+        return Stream.concat(Stream.concat(DESIGN.stream(), ADDED.stream()),
+                        HISTOGRAMS.stream().flatMap(h -> HISTOGRAM_SUFFIXES.stream().map(suffix -> h + suffix)))
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    public static boolean isRecordingRule(String name) {
+        return name.contains(":");
+    }
+}
