@@ -34,7 +34,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +72,15 @@ public abstract class ConformanceSuite {
     /** The broker's token, or null when it has none (then the privilege case is aborted). */
     protected String token() {
         return null;
+    }
+
+    /**
+     * Whether tasks other than the producer's can exit on the machine (a live kernel: yes). Their events
+     * take sequence numbers and queue room, and when dropped they are invisible, so the overflow
+     * invariants are checked as bounds instead of equalities.
+     */
+    protected boolean foreignExitsPossible() {
+        return true;
     }
 
     /** Whether CGROUPSTATS cases with this file descriptor path can be replayed (the fd must mean the same). */
@@ -535,13 +543,14 @@ public abstract class ConformanceSuite {
             if (pause != 0) throw new TestAbortedException("the broker does not support TSFLEET_SOCK RECV_PAUSED (errno " + pause + ")");
 
             Phase first = phase(b, cpus, o.get("exits_generated").asInt(), capacity, noEnobufs);
-            assertThat(first.ownReceived).as("events received = queue capacity").isEqualTo(capacity - first.foreign);
-            if (sameShape) assertThat(first.perCpu).isEqualTo(counts(o.get("events_received_per_cpu")));
+            if (!foreignExitsPossible()) assertThat(first.ownReceived).as("events received = queue capacity").isEqualTo(capacity);
+            else assertThat(first.ownReceived + first.foreign).as("events received <= queue capacity").isBetween(1, capacity);
+            if (sameShape && !foreignExitsPossible()) assertThat(first.perCpu).isEqualTo(counts(o.get("events_received_per_cpu")));
 
             assertThat(b.pauseReading()).isZero();
             Phase second = phase(b, cpus, o.get("after_drain").get("exits_generated").asInt(), capacity, noEnobufs);
             JsonNode after = o.get("after_drain");
-            if (sameShape) {
+            if (sameShape && !foreignExitsPossible()) {
                 assertThat(second.ownReceived).isEqualTo(after.get("events_received").asInt());
                 assertThat(second.enobufs > 0).isEqualTo(after.get("first_recv_raised").asBoolean());
             }
@@ -551,8 +560,8 @@ public abstract class ConformanceSuite {
                 if (lastBefore == null || firstAfter == null) continue;
                 long skipped = ((firstAfter - lastBefore) & 0xFFFF_FFFFL) - 1;
                 long dropped = first.ownDroppedPerCpu.getOrDefault(cpu, 0L);
-                if (first.foreign == 0 && second.foreign == 0) assertThat(skipped).as("seq jump on CPU %d = drops", cpu).isEqualTo(dropped);
-                else assertThat(skipped).isGreaterThanOrEqualTo(dropped);
+                if (!foreignExitsPossible()) assertThat(skipped).as("seq jump on CPU %d = drops", cpu).isEqualTo(dropped);
+                else assertThat(skipped).as("seq jump on CPU %d >= own drops", cpu).isGreaterThanOrEqualTo(dropped);
             }
         }
 
@@ -595,7 +604,9 @@ public abstract class ConformanceSuite {
             for (int i = 0; i < ownIndexes.size(); i++) assertThat(ownIndexes.get(i)).as("received events are a prefix of the exits").isEqualTo(i);
             for (int i = ownIndexes.size(); i < tasks.size(); i++) p.ownDroppedPerCpu.merge(order[i % order.length], 1L, Long::sum);
             boolean overflowed = exitCount + p.foreign > capacity;
-            assertThat(p.enobufs).as("ENOBUFS once per episode").isEqualTo(overflowed && !noEnobufs ? 1 : 0);
+            if (noEnobufs) assertThat(p.enobufs).as("NETLINK_NO_ENOBUFS: no error").isZero();
+            else if (!foreignExitsPossible()) assertThat(p.enobufs).as("ENOBUFS once per episode").isEqualTo(overflowed ? 1 : 0);
+            else assertThat(p.enobufs).as("ENOBUFS at most once per episode, and once if we overflowed").isBetween(overflowed ? 1 : 0, 1);
             assertThat(p.ownReceived + p.foreign).isLessThanOrEqualTo(capacity);
             return p;
         }
@@ -690,8 +701,4 @@ public abstract class ConformanceSuite {
         }
         return out;
     }
-
-    @SuppressWarnings("unused")
-    private static final Set<String> DOCUMENTED_GROUPS = Set.of("family", "cpumask-parse", "policy", "cmd-get", "combined-attributes",
-            "listener", "event-layout", "sequence", "privilege", "namespace", "overflow");
 }

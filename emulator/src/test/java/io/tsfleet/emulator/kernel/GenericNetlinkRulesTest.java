@@ -4,7 +4,6 @@ import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.sock.SockProtocol;
-import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -167,7 +166,4 @@ class GenericNetlinkRulesTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
-
-    @SuppressWarnings("unused")
-    private static final int UNUSED = TaskstatsProtocol.CMD_GET;
 }
