@@ -56,6 +56,8 @@ final class KernelSession implements BrokerSession {
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     /** The backend's own answers produced while the client has paused reading; released on resume. */
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    /** The sequence number of a resume whose {@code NLMSG_NOOP} marker is due when the kernel queue is next empty. */
+    private Integer resumeMarkerSeq;
     private NetlinkPoller.Registration readiness;
     private boolean mayHaveRegistrations;
     private boolean closed;
@@ -111,10 +113,10 @@ final class KernelSession implements BrokerSession {
 
     /**
      * Queues the backend's answer behind the kernel's output (lock held); returns whether output became available.
-     * A change of {@code RECV_PAUSED} releases everything queued so far, answer included, then holds (pause) or
-     * marks the drained point with an {@code NLMSG_NOOP} (resume): the kernel queue was just read to {@code EAGAIN}.
-     * While paused, answers are held without reading the kernel socket, which keeps the kernel's queue accounting
-     * exact; on resume they follow the kernel's output.
+     * A change of {@code RECV_PAUSED} releases everything queued so far, answer included, then holds (pause) or asks
+     * for the {@code NLMSG_NOOP} marker that {@link #drainTo} emits when {@code recv} next finds the kernel queue empty
+     * (resume). While paused, answers are held without reading the kernel socket, which keeps the kernel's queue
+     * accounting exact; on resume they follow the kernel's output.
      */
     private boolean answer(NetlinkMessage request, List<NetlinkMessage> messages) throws IOException {
         Boolean pause = control.takeRequestedRecvPaused();
@@ -123,7 +125,7 @@ final class KernelSession implements BrokerSession {
             pending.addAll(held);
             held.clear();
             for (NetlinkMessage m : messages) pending.add(m.toBytes());
-            if (!pause) pending.add(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, request.seq(), socket.portId(), new byte[0]).toBytes());
+            resumeMarkerSeq = pause ? null : request.seq();
             control.setRecvPaused(pause);
             return true;
         }
@@ -147,10 +149,15 @@ final class KernelSession implements BrokerSession {
         }
     }
 
-    /** Moves everything the kernel has queued into {@link #pending}, in order (lock held). */
+    /**
+     * Moves what the kernel has queued into {@link #pending}, in order (lock held): until {@code EAGAIN}, or at most as
+     * many datagrams as the receive buffer can have held when this was called (no datagram is charged less than 256
+     * bytes), so that an exit storm arriving meanwhile cannot keep the caller reading forever.
+     */
     private void pullKernelOutput() throws IOException {
-        while (true) {
-            if (!takeOne()) return;
+        int limit = socket.receiveBuffer() / 256 + 16;
+        for (int i = 0; i < limit && takeOne(); i++) {
+            // taken
         }
     }
 
@@ -230,6 +237,11 @@ final class KernelSession implements BrokerSession {
                 }
                 if (closed || control.recvPaused()) break;
                 if (!takeOne()) {
+                    if (resumeMarkerSeq != null) {
+                        pending.add(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, resumeMarkerSeq, socket.portId(), new byte[0]).toBytes());
+                        resumeMarkerSeq = null;
+                        continue;
+                    }
                     readiness.rearm();
                     break;
                 }
