@@ -42,6 +42,11 @@ class ChartBehaviourTest {
             assertThat(coordinator.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
             assertThat(m.component("PodDisruptionBudget", "coordinator").at("/spec/maxUnavailable").asInt()).isEqualTo(1);
             assertThat(podSpec(coordinator).path("automountServiceAccountToken").asBoolean()).isTrue();
+            JsonNode config = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
+            assertThat(config.path("store").asText()).isEqualTo("configmap");
+            assertThat(config.at("/kubernetes/enabled").asBoolean()).isTrue();
+            assertThat(config.at("/kubernetes/identity").asText()).isEqualTo("${POD_NAME}");
+            assertThat(config.at("/scaling/apply").asBoolean()).isFalse();
         }
 
         @Test
@@ -58,7 +63,7 @@ class ChartBehaviourTest {
             });
             assertThat(rules.toString())
                     .contains("\"" + kubernetes.path("lease-name").asText() + "\"")
-                    .contains("\"" + kubernetes.path("state-config-map").asText() + "\"")
+                    .contains("\"" + kubernetes.path("config-map").asText() + "\"")
                     .doesNotContain("deployments/scale");
             JsonNode binding = m.component("RoleBinding", "coordinator");
             assertThat(binding.at("/subjects/0/name").asText())
@@ -234,7 +239,7 @@ class ChartBehaviourTest {
             assertThat(scale.path("resourceNames").toString()).isEqualTo("[\"" + PREFIX + "listener\"]");
             assertThat(rules.toString()).doesNotContain("\"deployments\"");
             assertThat(m.ofKind("HorizontalPodAutoscaler")).isEmpty();
-            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/scaling/mode").asText()).isEqualTo("coordinator");
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/scaling/apply").asBoolean()).isTrue();
             assertThat(m.component("PodMonitor", "kernel-backend").at("/spec/podMetricsEndpoints/0/path").asText())
                     .isEqualTo("/actuator/prometheus");
         }

@@ -1,0 +1,132 @@
+package io.tsfleet.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tsfleet.helm.support.Dashboards;
+import io.tsfleet.helm.support.LocalFleet;
+import io.tsfleet.helm.support.Manifests;
+import io.tsfleet.helm.support.MetricCatalog;
+import io.tsfleet.helm.support.ProjectPaths;
+import io.tsfleet.helm.support.PrometheusServer;
+import io.tsfleet.helm.support.PromqlMetricNames;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real Prometheus scrapes a running fleet (emulator, coordinator, two replicas as processes) with the project's
+ * rules loaded. Every dashboard query and every rule evaluates without error, and every metric they name is one the
+ * services export: renaming a metric without updating rules and dashboards fails here.
+ */
+class FleetUnderPrometheusIT {
+    private static final Path RULES = ProjectPaths.deployPrometheus().resolve("rules.yaml");
+    private static LocalFleet fleet;
+    private static PrometheusServer prometheus;
+
+    @BeforeAll
+    static void startFleetAndPrometheus() throws Exception {
+        Path dir = Files.createDirectories(ProjectPaths.root().resolve("helm-tests/target/fleet-under-prometheus"));
+        fleet = LocalFleet.start(dir, 8, 2);
+        Map<String, List<String>> jobs = new LinkedHashMap<>();
+        jobs.put("tsfleet-emulator", List.of("127.0.0.1:" + fleet.emulatorPort));
+        jobs.put("tsfleet-coordinator", List.of("127.0.0.1:" + fleet.coordinatorPort));
+        jobs.put("tsfleet-listener", fleet.listenerTargets());
+        prometheus = PrometheusServer.start(dir.resolve("prometheus"), jobs, RULES);
+        // scraped (the first sample comes after the discovery throttle), records flowing, rules evaluated
+        prometheus.await("all 4 targets up", Duration.ofSeconds(60), () -> prometheus.vector("up == 1").size() == 4);
+        prometheus.await("records received", Duration.ofSeconds(90),
+                () -> !prometheus.vector("sum(rate(tsfleet_listener_records_total[30s])) > 0").isEmpty());
+        prometheus.await("recording rules evaluated", Duration.ofSeconds(30),
+                () -> !prometheus.vector("namespace:tsfleet_listener_records:rate5m").isEmpty());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void everyDashboardQueryEvaluates() {
+        List<String> errors = new ArrayList<>();
+        List<Dashboards.Query> queries = Dashboards.queries();
+        for (Dashboards.Query q : queries) {
+            JsonNode answer = prometheus.query(q.resolved());
+            if (!"success".equals(answer.path("status").asText())) {
+                errors.add(q.dashboard() + " " + q.where() + ": " + answer.path("error").asText());
+            }
+        }
+        assertThat(errors).isEmpty();
+        assertThat(queries).hasSizeGreaterThan(30);
+    }
+
+    @Test
+    void everyRuleEvaluatesWithoutError() {
+        List<String> problems = new ArrayList<>();
+        int count = 0;
+        for (JsonNode group : prometheus.rules().at("/data/groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                count++;
+                String name = rule.path("name").asText();
+                if (!"ok".equals(rule.path("health").asText())) {
+                    problems.add(name + ": " + rule.path("health").asText() + " " + rule.path("lastError").asText());
+                }
+                JsonNode answer = prometheus.query(rule.path("query").asText());
+                if (!"success".equals(answer.path("status").asText())) {
+                    problems.add(name + ": " + answer.path("error").asText());
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(count).isEqualTo(ruleCount());
+    }
+
+    @Test
+    void everyMetricThatRulesAndDashboardsNameIsExportedByTheServices() {
+        Set<String> exported = prometheus.metricNames();
+        Set<String> named = new TreeSet<>();
+        Dashboards.queries().forEach(q -> named.addAll(PromqlMetricNames.of(q.resolved())));
+        for (JsonNode group : Manifests.readYaml(RULES).path("groups")) {
+            group.path("rules").forEach(r -> named.addAll(PromqlMetricNames.of(r.path("expr").asText())));
+        }
+        named.removeIf(MetricCatalog::isRecordingRule);
+
+        assertThat(named).isNotEmpty();
+        assertThat(named).as("metrics named by rules and dashboards but exported by none of the services\n%s", fleet.logs())
+                .allSatisfy(n -> assertThat(exported).contains(n));
+        assertThat(exported).as("the design's core metrics").containsAll(MetricCatalog.DESIGN);
+    }
+
+    @Test
+    void theLeaderRulesSeeTheOneCoordinatorAndTheFleetCoversItsCpus() {
+        prometheus.await("the coordinator reporting no uncovered CPU", Duration.ofSeconds(90),
+                () -> prometheus.vector("namespace:tsfleet_coordinator_uncovered_cpus:leader == 0").size() == 1);
+        assertThat(prometheus.vector("namespace:tsfleet_coordinator_leaders:sum")).singleElement()
+                .satisfies(s -> assertThat(s.at("/value/1").asText()).isEqualTo("1"));
+        assertThat(prometheus.vector("absent(tsfleet_coordinator_leader)")).isEmpty();
+        assertThat(prometheus.vector("sum(tsfleet_listener_owned_cpus) >= 8")).hasSize(1);
+    }
+
+    private static int ruleCount() {
+        int count = 0;
+        for (JsonNode group : Manifests.readYaml(RULES).path("groups")) {
+            count += group.path("rules").size();
+        }
+        return count;
+    }
+}
