@@ -113,19 +113,21 @@ final class KernelSession implements BrokerSession {
 
     /**
      * Queues the backend's answer behind the kernel's output (lock held); returns whether output became available.
-     * A change of {@code RECV_PAUSED} releases everything queued so far, answer included, then holds (pause) or asks
-     * for the {@code NLMSG_NOOP} marker that {@link #drainTo} emits when {@code recv} next finds the kernel queue empty
-     * (resume). While paused, answers are held without reading the kernel socket, which keeps the kernel's queue
+     * A change of {@code RECV_PAUSED} releases everything queued so far, answer included, then holds (pause) or marks
+     * with an {@code NLMSG_NOOP} the point where {@code recv} found the kernel queue empty (resume; when the bounded
+     * read stopped before that, {@link #drainTo} emits the marker at the next {@code EAGAIN}). While paused, answers are held without reading the kernel socket, which keeps the kernel's queue
      * accounting exact; on resume they follow the kernel's output.
      */
     private boolean answer(NetlinkMessage request, List<NetlinkMessage> messages) throws IOException {
         Boolean pause = control.takeRequestedRecvPaused();
         if (pause != null) {
-            pullKernelOutput();
+            boolean emptied = pullKernelOutput();
             pending.addAll(held);
             held.clear();
             for (NetlinkMessage m : messages) pending.add(m.toBytes());
-            resumeMarkerSeq = pause ? null : request.seq();
+            resumeMarkerSeq = null;
+            if (!pause && emptied) pending.add(marker(request.seq()));
+            else if (!pause) resumeMarkerSeq = request.seq();
             control.setRecvPaused(pause);
             return true;
         }
@@ -152,13 +154,20 @@ final class KernelSession implements BrokerSession {
     /**
      * Moves what the kernel has queued into {@link #pending}, in order (lock held): until {@code EAGAIN}, or at most as
      * many datagrams as the receive buffer can have held when this was called (no datagram is charged less than 256
-     * bytes), so that an exit storm arriving meanwhile cannot keep the caller reading forever.
+     * bytes), so that an exit storm arriving meanwhile cannot keep the caller reading forever. Returns whether the
+     * queue was found empty.
      */
-    private void pullKernelOutput() throws IOException {
+    private boolean pullKernelOutput() throws IOException {
         int limit = socket.receiveBuffer() / 256 + 16;
-        for (int i = 0; i < limit && takeOne(); i++) {
-            // taken
+        for (int i = 0; i < limit; i++) {
+            if (!takeOne()) return true;
         }
+        return false;
+    }
+
+    /** The resume marker: {@code NLMSG_NOOP}, 16 bytes, the resume request's seq and the socket's port id. */
+    private byte[] marker(int seq) {
+        return new NetlinkMessage(Netlink.NLMSG_NOOP, 0, seq, socket.portId(), new byte[0]).toBytes();
     }
 
     /** Receives one datagram (or overrun) into {@link #pending}; false when the socket is empty (lock held). */
@@ -238,7 +247,7 @@ final class KernelSession implements BrokerSession {
                 if (closed || control.recvPaused()) break;
                 if (!takeOne()) {
                     if (resumeMarkerSeq != null) {
-                        pending.add(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, resumeMarkerSeq, socket.portId(), new byte[0]).toBytes());
+                        pending.add(marker(resumeMarkerSeq));
                         resumeMarkerSeq = null;
                         continue;
                     }
