@@ -33,7 +33,7 @@ public final class NetlinkSocket {
     private long enobufsReported;
     private boolean authenticated;
     private volatile boolean closed;
-    /** {@link SockExtension#ATTR_RECV_PAUSED}: -1 = reading; otherwise how many more messages may still be taken. */
+    /** {@link SockProtocol#ATTR_RECV_PAUSED}: -1 = reading; otherwise how many more messages may still be taken. */
     private int pausedAllowance = -1;
     /** Sequence number of the resume request whose drained-marker is due, or null. */
     private Integer resumeMarkerSeq;
@@ -143,7 +143,7 @@ public final class NetlinkSocket {
     }
 
     /**
-     * {@link SockExtension#ATTR_RECV_PAUSED}: pausing lets the messages queued so far (plus the ack that
+     * {@link SockProtocol#ATTR_RECV_PAUSED}: pausing lets the messages queued so far (plus the ack that
      * follows when {@code ackFollows}) out and then holds the queue; resuming releases it and asks for the
      * drained marker with {@code seq}.
      */

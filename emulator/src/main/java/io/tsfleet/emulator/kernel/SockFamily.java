@@ -44,7 +44,7 @@ final class SockFamily extends GenlFamily {
         p.put(SockProtocol.ATTR_RMEM, AttrPolicy.u32());
         p.put(SockProtocol.ATTR_DROPS, AttrPolicy.u64());
         p.put(SockProtocol.ATTR_RCVBUFFORCE, AttrPolicy.u32());
-        p.put(SockExtension.ATTR_RECV_PAUSED, AttrPolicy.u32());
+        p.put(SockProtocol.ATTR_RECV_PAUSED, AttrPolicy.u32());
         return Map.copyOf(p);
     }
 
@@ -68,7 +68,7 @@ final class SockFamily extends GenlFamily {
                 .u32(SockProtocol.ATTR_AUTHENTICATED, privileged.test(r.socket()) ? 1 : 0)
                 .u32(SockProtocol.ATTR_RMEM, s.rmem())
                 .attribute(SockProtocol.ATTR_DROPS, drops)
-                .u32(SockExtension.ATTR_RECV_PAUSED, r.socket().recvPaused() ? 1 : 0)
+                .u32(SockProtocol.ATTR_RECV_PAUSED, r.socket().recvPaused() ? 1 : 0)
                 .build(id(), 0, r.seq(), r.socket().portId()));
     }
 
@@ -76,7 +76,7 @@ final class SockFamily extends GenlFamily {
         NlAttribute rcvbuf = r.attr(SockProtocol.ATTR_RCVBUF);
         NlAttribute force = r.attr(SockProtocol.ATTR_RCVBUFFORCE);
         NlAttribute noEnobufs = r.attr(SockProtocol.ATTR_NO_ENOBUFS);
-        NlAttribute paused = r.attr(SockExtension.ATTR_RECV_PAUSED);
+        NlAttribute paused = r.attr(SockProtocol.ATTR_RECV_PAUSED);
         if (rcvbuf == null && force == null && noEnobufs == null && paused == null) return Errno.EINVAL.negative();
         if (force != null && !privileged.test(r.socket())) return Errno.EPERM.negative();
         // setsockopt takes an int: values above INT_MAX are negative there and clamp to the minimum

@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.live;
 
+import io.tsfleet.protocol.sock.SockProtocol;
 import java.io.IOException;
 
 /** The socket-level operations behind {@code TSFLEET_SOCK}: on the live backend, real syscalls on the connection's socket. */
@@ -20,7 +21,7 @@ interface SocketControl {
     boolean noEnobufs() throws IOException;
 
     /**
-     * {@code SockExtension.ATTR_RECV_PAUSED}: the client stops (true) or resumes (false) calling {@code recv()}. Takes
+     * {@code SockProtocol.ATTR_RECV_PAUSED}: the client stops (true) or resumes (false) calling {@code recv()}. Takes
      * effect after the answer to the request that carries it (see {@link KernelSession}).
      */
     void requestRecvPaused(boolean paused);

@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.kernel.SockExtension;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.Errno;
@@ -22,7 +21,7 @@ import java.util.Set;
  * Serves the {@code TSFLEET_SOCK} family for one connection of the live backend: the in-band socket options map to
  * real {@code setsockopt}/{@code getsockopt}/{@code getsockname} calls on the connection's kernel socket, and
  * {@code CMD_AUTH} to the connection's {@link ConnectionPrivilege}. The broker's extension
- * {@link SockExtension#ATTR_RECV_PAUSED} (pause/resume reading, for exact overflow over TCP) is served too.
+ * {@link SockProtocol#ATTR_RECV_PAUSED} (pause/resume reading, for exact overflow over TCP) is served too.
  *
  * <p>Checks run in generic netlink's order, with its errnos, as the emulated kernel's {@code SockFamily} does: a
  * message without a full genl header {@code -EINVAL}; an unknown command or a dump {@code -EOPNOTSUPP}; the
@@ -35,7 +34,7 @@ final class TsfleetSockHandler {
     private static final int MAX_TOKEN_LENGTH = 255;
     private static final Set<Integer> U32_ATTRIBUTES = Set.of(SockProtocol.ATTR_RCVBUF, SockProtocol.ATTR_NO_ENOBUFS,
             SockProtocol.ATTR_PORT_ID, SockProtocol.ATTR_AUTHENTICATED, SockProtocol.ATTR_RMEM, SockProtocol.ATTR_RCVBUFFORCE,
-            SockExtension.ATTR_RECV_PAUSED);
+            SockProtocol.ATTR_RECV_PAUSED);
 
     private final int familyId;
 
@@ -101,7 +100,7 @@ final class TsfleetSockHandler {
                 .u32(SockProtocol.ATTR_AUTHENTICATED, privilege.privileged() ? 1 : 0)
                 .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), 0xFFFF_FFFFL))
                 .attribute(SockProtocol.ATTR_DROPS, drops)
-                .u32(SockExtension.ATTR_RECV_PAUSED, socket.recvPaused() ? 1 : 0)
+                .u32(SockProtocol.ATTR_RECV_PAUSED, socket.recvPaused() ? 1 : 0)
                 .build(familyId, 0, request.seq(), socket.portId());
     }
 
@@ -111,7 +110,7 @@ final class TsfleetSockHandler {
         Optional<NlAttribute> rcvbuf = attrs.last(SockProtocol.ATTR_RCVBUF);
         Optional<NlAttribute> force = attrs.last(SockProtocol.ATTR_RCVBUFFORCE);
         Optional<NlAttribute> noEnobufs = attrs.last(SockProtocol.ATTR_NO_ENOBUFS);
-        Optional<NlAttribute> paused = attrs.last(SockExtension.ATTR_RECV_PAUSED);
+        Optional<NlAttribute> paused = attrs.last(SockProtocol.ATTR_RECV_PAUSED);
         if (rcvbuf.isEmpty() && force.isEmpty() && noEnobufs.isEmpty() && paused.isEmpty()) return LocalReplies.error(request, Errno.EINVAL.code(), portId);
         if (force.isPresent() && !privilege.privileged()) return LocalReplies.error(request, Errno.EPERM.code(), portId);
         if (rcvbuf.isPresent()) socket.setReceiveBuffer((int) rcvbuf.get().u32(), false);

@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.conformance;
 
-import io.tsfleet.emulator.kernel.SockExtension;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MalformedMessageException;
@@ -116,9 +115,9 @@ public final class BrokerClient implements AutoCloseable {
                 .build(sockId, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 0, 0)).errno();
     }
 
-    /** Stops reading (see {@link SockExtension}); returns the errno of the ack. */
+    /** Stops reading (see {@link SockProtocol#ATTR_RECV_PAUSED}); returns the errno of the ack. */
     public int pauseReading() throws IOException {
-        return setOption(SockExtension.ATTR_RECV_PAUSED, 1);
+        return setOption(SockProtocol.ATTR_RECV_PAUSED, 1);
     }
 
     /**
@@ -127,7 +126,7 @@ public final class BrokerClient implements AutoCloseable {
      */
     public List<NetlinkMessage> resumeAndReadAll() throws IOException {
         int seq = nextSeq();
-        send(MessageBuilder.genl(SockProtocol.CMD_SET, SockProtocol.GENL_VERSION).u32(SockExtension.ATTR_RECV_PAUSED, 0)
+        send(MessageBuilder.genl(SockProtocol.CMD_SET, SockProtocol.GENL_VERSION).u32(SockProtocol.ATTR_RECV_PAUSED, 0)
                 .build(sockId, Netlink.NLM_F_REQUEST, seq, 0));
         List<NetlinkMessage> got = new ArrayList<>(unclaimed);
         unclaimed.clear();

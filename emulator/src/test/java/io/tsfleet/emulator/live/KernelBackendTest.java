@@ -1,7 +1,6 @@
 package io.tsfleet.emulator.live;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tsfleet.emulator.kernel.SockExtension;
 import io.tsfleet.emulator.live.netlink.GenlFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
@@ -203,14 +202,14 @@ class KernelBackendTest {
             assertThat(marker.length()).isEqualTo(Netlink.NLMSG_HDRLEN);
 
             AttributeList state = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
-            assertThat(state.require(SockExtension.ATTR_RECV_PAUSED).u32()).isZero();
+            assertThat(state.require(SockProtocol.ATTR_RECV_PAUSED).u32()).isZero();
             assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isGreaterThanOrEqualTo(4);
             assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
         }
     }
 
     private static NetlinkMessage recvPaused(int sock, boolean paused) {
-        return MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockExtension.ATTR_RECV_PAUSED, paused ? 1 : 0)
+        return MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RECV_PAUSED, paused ? 1 : 0)
                 .build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
     }
 

@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.kernel.SockExtension;
 import io.tsfleet.emulator.live.netlink.GenlFamily;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.GenlMessage;
@@ -122,7 +121,7 @@ class RequestRouterTest {
         assertThat(a.require(SockProtocol.ATTR_PORT_ID).u32()).isEqualTo(PORT);
         assertThat(a.require(SockProtocol.ATTR_RMEM).u32()).isEqualTo(1280);
         assertThat(a.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isEqualTo(3);
-        assertThat(a.require(SockExtension.ATTR_RECV_PAUSED).u32()).isZero();
+        assertThat(a.require(SockProtocol.ATTR_RECV_PAUSED).u32()).isZero();
         NetlinkMessage dump = MessageBuilder.genl(SockProtocol.CMD_GET, 1).build(SOCK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, 13, 0);
         assertThat(errno(router.route(dump, socket, loopback))).isEqualTo(-95);
         NetlinkMessage headerless = new NetlinkMessage(SOCK, Requests.REQUEST_ACK, 14, 0, new byte[2]);
@@ -131,14 +130,14 @@ class RequestRouterTest {
 
     @Test
     void recvPausedIsRequestedFromTheSessionOnlyWhenTheSetSucceeds() throws Exception {
-        NetlinkMessage pause = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockExtension.ATTR_RECV_PAUSED, 1)
+        NetlinkMessage pause = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RECV_PAUSED, 1)
                 .build(SOCK, Requests.REQUEST_ACK, 15, 0);
         assertThat(errno(router.route(pause, socket, loopback))).isZero();
         assertThat(socket.requestedPause).isTrue();
         socket.requestedPause = null;
         socket.failSetsockoptWith = 1;
         NetlinkMessage failing = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
-                .u32(SockExtension.ATTR_RECV_PAUSED, 1).build(SOCK, Requests.REQUEST_ACK, 16, 0);
+                .u32(SockProtocol.ATTR_RECV_PAUSED, 1).build(SOCK, Requests.REQUEST_ACK, 16, 0);
         assertThat(errno(router.route(failing, socket, loopback))).isEqualTo(-1);
         assertThat(socket.requestedPause).isNull();
     }

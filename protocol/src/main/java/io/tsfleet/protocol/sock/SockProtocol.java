@@ -14,6 +14,13 @@ package io.tsfleet.protocol.sock;
  *       {@link #ATTR_RCVBUF}, {@link #ATTR_NO_ENOBUFS}, {@link #ATTR_PORT_ID} ({@code getsockname}),
  *       {@link #ATTR_AUTHENTICATED}, {@link #ATTR_RMEM} (bytes queued) and {@link #ATTR_DROPS}
  *       ({@code sk_drops}, u64).</li>
+ *   <li>{@link #ATTR_RECV_PAUSED} (u32, in {@code CMD_SET}; reported by {@code CMD_GET}): 1 = the client stops calling
+ *       {@code recv()}: once everything queued up to and including this request's ack has been taken, nothing more
+ *       leaves the receive queue (events keep being queued; overflow and congestion happen as in the kernel); 0 = it
+ *       reads again, and when the queue has then been emptied one {@code NLMSG_NOOP} with the request's sequence number
+ *       and the socket's port id marks the point (the equivalent of {@code recv()} returning {@code EAGAIN}; not
+ *       charged to the receive buffer). Over TCP, bytes in flight would otherwise count as read, so exact overflow
+ *       tests need it.</li>
  *   <li>{@link #CMD_AUTH}: {@link #ATTR_TOKEN} (string). A wrong token is {@code -EPERM} and changes nothing;
  *       without a successful AUTH a broker with a configured token treats the connection as a process without
  *       {@code CAP_NET_ADMIN}.</li>
@@ -39,6 +46,7 @@ public final class SockProtocol {
     public static final int ATTR_RMEM = 6;
     public static final int ATTR_DROPS = 7;
     public static final int ATTR_RCVBUFFORCE = 8;
+    public static final int ATTR_RECV_PAUSED = 9;
 
     /** {@code SOCK_MIN_RCVBUF} on x86_64. */
     public static final int MIN_RCVBUF = 2304;
