@@ -40,7 +40,10 @@ class ChartBehaviourTest {
             JsonNode coordinator = m.component("Deployment", "coordinator");
             assertThat(coordinator.at("/spec/replicas").asInt()).isEqualTo(2);
             assertThat(coordinator.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
-            assertThat(m.component("PodDisruptionBudget", "coordinator").at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+            JsonNode pdb = m.component("PodDisruptionBudget", "coordinator");
+            assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+            // the standby is not ready by design (readiness = leadership): it must stay evictable
+            assertThat(pdb.at("/spec/unhealthyPodEvictionPolicy").asText()).isEqualTo("AlwaysAllow");
             assertThat(podSpec(coordinator).path("automountServiceAccountToken").asBoolean()).isTrue();
             JsonNode config = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
             assertThat(config.path("store").asText()).isEqualTo("configmap");
