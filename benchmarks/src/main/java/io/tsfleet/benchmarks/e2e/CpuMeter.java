@@ -1,0 +1,60 @@
+package io.tsfleet.benchmarks.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * CPU time from procfs: per process ({@code /proc/<pid>/stat} utime + stime, threads included) and for the whole
+ * machine ({@code /proc/stat}: busy = all but idle and iowait). Differences of two readings over a window give the
+ * cores each part of the fleet used, which shows where the time goes and when the machine is saturated.
+ */
+public final class CpuMeter {
+    /** USER_HZ: procfs reports CPU time in these ticks (100 on every mainstream Linux configuration). */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private CpuMeter() {
+    }
+
+    /** Cumulative CPU seconds of the process; 0 when it is gone or procfs is unavailable. */
+    public static double processSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) may contain spaces and parentheses: fields count from the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    public static double processSeconds(List<Long> pids) {
+        double s = 0;
+        for (long p : pids) s += processSeconds(p);
+        return s;
+    }
+
+    /** Cumulative busy CPU seconds of the whole machine, all cores; NaN when procfs is unavailable. */
+    public static double machineBusySeconds() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+            long[] v = Arrays.stream(first.substring(3).trim().split("\\s+")).limit(8).mapToLong(Long::parseLong).toArray();
+            long total = 0;
+            for (long x : v) total += x;
+            return (total - v[3] - v[4]) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The 1-minute load average, NaN when unavailable. */
+    public static double loadAverage1() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.tsfleet.benchmarks.e2e;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Finds the highest loss-free delivered rate of a fleet: ramps the offered rate up geometrically until a trial loses
+ * records or falls behind, then bisects (geometrically) between the last good and the first bad rate. Stops early when
+ * the source saturates (the emulator cannot generate more, however much is asked: higher offers would only measure the
+ * generator). If the starting rate already fails, it halves the rate until a trial passes or the floor is reached.
+ */
+public final class LossFreeSearch {
+    /** Runs one trial at an offered rate. */
+    @FunctionalInterface
+    public interface RateProbe {
+        RateTrial run(double offeredPerSecond) throws IOException, InterruptedException;
+    }
+
+    /** What stopped the search. */
+    public enum Limit {
+        /** Records were lost, or the replicas fell behind, above the best rate. */
+        FLEET,
+        /** The emulator could not generate more (its generator or the machine's cores were saturated). */
+        SOURCE,
+        /** The configured maximum rate passed. */
+        MAX_RATE,
+        /** Not even the lowest rate tried was loss-free. */
+        NONE_LOSS_FREE
+    }
+
+    /** The outcome: the best loss-free trial (null when none), why the search stopped, and every trial in order. */
+    public record Result(RateTrial best, Limit limit, List<RateTrial> trials) {
+        public double lossFreePerSecond() {
+            return best == null ? 0 : best.deliveredPerSecond();
+        }
+    }
+
+    private final double start;
+    private final double max;
+    private final double floor;
+    private final double growth;
+    private final int refineSteps;
+
+    /**
+     * @param start       first offered rate
+     * @param max         highest offered rate tried
+     * @param floor       lowest offered rate tried when the start fails
+     * @param growth      factor of the ramp (&gt; 1)
+     * @param refineSteps bisection steps between the last good and the first bad rate
+     */
+    public LossFreeSearch(double start, double max, double floor, double growth, int refineSteps) {
+        if (!(start > 0 && max >= start && floor > 0 && floor <= start)) throw new IllegalArgumentException("need 0 < floor <= start <= max");
+        if (!(growth > 1)) throw new IllegalArgumentException("growth must be > 1");
+        if (refineSteps < 0) throw new IllegalArgumentException("refineSteps must be >= 0");
+        this.start = start;
+        this.max = max;
+        this.floor = floor;
+        this.growth = growth;
+        this.refineSteps = refineSteps;
+    }
+
+    public Result run(RateProbe probe, Consumer<RateTrial> progress) throws IOException, InterruptedException {
+        List<RateTrial> trials = new ArrayList<>();
+        RateTrial best = null;
+        double good = Double.NaN;
+        double bad = Double.NaN;
+        double rate = start;
+        Limit limit = null;
+        while (true) {
+            RateTrial t = probe.run(rate);
+            trials.add(t);
+            progress.accept(t);
+            if (t.lossFree()) {
+                best = better(best, t);
+                good = rate;
+                if (t.verdict() == RateTrial.Verdict.SOURCE_LIMITED) {
+                    limit = Limit.SOURCE;
+                    break;
+                }
+                if (!Double.isNaN(bad)) break;          // we came down from a failing start
+                if (rate >= max) {
+                    limit = Limit.MAX_RATE;
+                    break;
+                }
+                rate = Math.min(max, rate * growth);
+            } else {
+                bad = rate;
+                if (!Double.isNaN(good)) break;
+                if (rate / 2 < floor) {
+                    limit = Limit.NONE_LOSS_FREE;
+                    break;
+                }
+                rate = rate / 2;
+            }
+        }
+        if (limit == null) {
+            limit = Limit.FLEET;
+            for (int i = 0; i < refineSteps && bad / good > 1.05; i++) {
+                double mid = Math.sqrt(good * bad);
+                RateTrial t = probe.run(mid);
+                trials.add(t);
+                progress.accept(t);
+                if (t.lossFree()) {
+                    best = better(best, t);
+                    good = mid;
+                    if (t.verdict() == RateTrial.Verdict.SOURCE_LIMITED) {
+                        limit = Limit.SOURCE;
+                        break;
+                    }
+                } else {
+                    bad = mid;
+                }
+            }
+        }
+        return new Result(best, limit, List.copyOf(trials));
+    }
+
+    private static RateTrial better(RateTrial a, RateTrial b) {
+        return a == null || b.deliveredPerSecond() > a.deliveredPerSecond() ? b : a;
+    }
+}

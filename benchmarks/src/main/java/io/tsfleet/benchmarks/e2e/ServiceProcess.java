@@ -1,0 +1,126 @@
+package io.tsfleet.benchmarks.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A service under test started as its own process ({@code java -jar …} or any command), its output in a log file of
+ * the run folder. {@link #close()} stops it (SIGTERM, then SIGKILL after a grace period) and its descendants; a JVM
+ * shutdown hook stops whatever is still running when the harness ends or is interrupted, so no process outlives it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private static final Set<ServiceProcess> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (ServiceProcess p : List.copyOf(RUNNING)) p.close();
+        }, "stop-services"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final Duration grace;
+
+    private ServiceProcess(String name, Process process, Path log, Duration grace) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.grace = grace;
+    }
+
+    /** Starts {@code java [jvmArgs] -jar jar [appArgs]} with the harness's own Java. */
+    public static ServiceProcess startJar(String name, Path jar, List<String> jvmArgs, List<String> appArgs, Path runDir) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(jar + " is missing: build it first (./mvnw -B -q -o -pl <module> -am package -DskipTests)");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(appArgs);
+        return start(name, cmd, runDir, Duration.ofSeconds(20));
+    }
+
+    /** Starts any command; stdout and stderr go to {@code <runDir>/<name>.log}. */
+    public static ServiceProcess start(String name, List<String> command, Path runDir, Duration grace) throws IOException {
+        Files.createDirectories(runDir);
+        Path log = runDir.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServiceProcess s = new ServiceProcess(name, p, log, grace);
+        RUNNING.add(s);
+        return s;
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Waits until GET {@code health} answers 2xx; fails early when the process dies. */
+    public void awaitHealthy(Http http, URI health, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IOException(name + " exited with " + process.exitValue() + " during start-up; see " + log);
+            if (http.isUp(health)) return;
+            Thread.sleep(500);
+        }
+        throw new IOException(name + " not healthy at " + health + " after " + timeout + "; see " + log);
+    }
+
+    /** Waits for the process to end by itself. */
+    public int waitFor(Duration timeout) throws InterruptedException, IOException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException(name + " did not finish within " + timeout);
+        RUNNING.remove(this);
+        return process.exitValue();
+    }
+
+    /** SIGTERM to the process (a graceful stop), without waiting. */
+    public void terminate() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+    }
+
+    @Override
+    public void close() {
+        if (!RUNNING.remove(this) && !process.isAlive()) return;
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        children.forEach(ProcessHandle::destroy);
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+}

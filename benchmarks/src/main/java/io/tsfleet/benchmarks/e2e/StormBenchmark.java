@@ -1,0 +1,195 @@
+package io.tsfleet.benchmarks.e2e;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The live kernel under an exit storm ({@code storm.c}: pinned workers that fork and reap children as fast as they
+ * can), received by a single plain listener ({@code pylisten.py}: one netlink socket on all CPUs) and by the fleet (the
+ * emulator with {@code tsfleet.emulator.backend=kernel}, one or two listener-service replicas, one connection per CPU),
+ * each with its default receive buffer and with a small one. Needs root and a kernel with TASKSTATS.
+ *
+ * <p>Loss is measured as each listener can: the plain listener cannot see its own gaps (a socket on several CPUs
+ * cannot attribute sequence numbers), so its loss is {@code 1 - storm events received / storm exits} (the storm's
+ * children, workers and main process; foreign exits are not counted). The fleet's loss is exact: its sequence gaps
+ * over everything the CPUs saw, {@code lost / (records + lost)}.
+ *
+ * <p>Result lines: {@code storm.plain.<buffer>.loss}, {@code storm.fleet.k<K>.<buffer>.loss} (percent, median of the
+ * repetitions with their range), and {@code storm.exits_per_s}.
+ */
+public final class StormBenchmark {
+    private final EmulatorService.Settings settings;
+    private final Path repo;
+    private final Duration seconds;
+    private final int workers;
+    private final int repeat;
+    private final int smallBuffer;
+    private final List<Integer> replicaCounts;
+    private final PrintStream out;
+
+    private StormBenchmark(Options o, PrintStream out) {
+        this.settings = CommonOptions.read(o);
+        this.repo = settings.emulatorJar().getParent().getParent().getParent();
+        this.seconds = o.duration("storm-seconds", "3s", "length of one storm");
+        this.workers = o.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 64, "storm workers (pinned to CPU w % ncpu)");
+        this.repeat = o.integer("repeat", 3, 1, 20, "storms per listener and buffer");
+        this.smallBuffer = o.integer("small-buffer", 16384, 1152, 1 << 30, "the small SO_RCVBUF request in bytes (the kernel doubles it)");
+        this.replicaCounts = o.integers("replicas", "1,2", 1, 8192, "fleet sizes (each replica gets a contiguous share of the CPUs)");
+        this.out = out;
+    }
+
+    public static StormBenchmark fromOptions(Options o, PrintStream out) {
+        return new StormBenchmark(o, out);
+    }
+
+    /** One buffer setting: a label, the plain listener's argument (null = system default), the replicas' arguments. */
+    private record Buffer(String label, Integer plainBytes, List<String> replicaArgs) {
+    }
+
+    public void run() throws IOException, InterruptedException {
+        Path storm = StormTool.build(repo, out);
+        Path pylisten = repo.resolve("testdata/shared/tools/pylisten.py");
+        if (!Files.isRegularFile(pylisten)) throw new IOException(pylisten + " is missing");
+        String possibleText = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+        CpuSet possible;
+        try {
+            possible = CpuSet.parse(possibleText);
+        } catch (io.tsfleet.protocol.cpu.CpulistParseException e) {
+            throw new IOException("cannot parse /sys/devices/system/cpu/possible '" + possibleText + "': " + e.getMessage(), e);
+        }
+        String all = possible.toCpulist();
+        out.printf(Locale.ROOT, "# possible CPUs %s; storm %s x %d workers, %d repetitions; rmem_default %s, rmem_max %s%n", all, seconds, workers, repeat,
+                sysctl("net/core/rmem_default"), sysctl("net/core/rmem_max"));
+        List<Buffer> buffers = List.of(
+                new Buffer("rcvbuf_default", null, List.of()),
+                new Buffer("rcvbuf_small", smallBuffer, List.of("--tsfleet.listener.receive-buffer=" + smallBuffer + "B",
+                        "--tsfleet.listener.receive-buffer-force=false")));
+        Map<String, List<Double>> loss = new LinkedHashMap<>();
+        Map<String, List<Double>> stormRates = new LinkedHashMap<>();
+        try (EmulatorService broker = EmulatorService.startKernel(settings, List.of())) {
+            for (Buffer buf : buffers) {
+                for (int rep = 0; rep < repeat; rep++) {
+                    plain(storm, pylisten, all, buf, loss, stormRates);
+                    for (int k : replicaCounts) fleet(storm, broker, possible, k, buf, loss, stormRates);
+                }
+            }
+        }
+        for (Map.Entry<String, List<Double>> e : loss.entrySet()) {
+            Spread s = new Spread(e.getValue());
+            out.println(new SummaryLine(e.getKey() + ".loss", s.median(), "%", Double.NaN)
+                    .with("range", String.format(Locale.ROOT, "%.2f..%.2f", s.min(), s.max())).with("runs", s.values().size()).format());
+        }
+        List<Double> rates = stormRates.values().stream().flatMap(List::stream).toList();
+        if (!rates.isEmpty()) {
+            Spread r = new Spread(rates);
+            out.println(new SummaryLine("storm.exits_per_s", r.median(), "exits/s", Double.NaN).with("range", r.range()).format());
+        }
+    }
+
+    private void plain(Path storm, Path pylisten, String cpus, Buffer buf, Map<String, List<Double>> loss, Map<String, List<Double>> rates)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("python3", pylisten.toString(), cpus));
+        if (buf.plainBytes() != null) cmd.add(Integer.toString(buf.plainBytes()));
+        String name = "pylisten-" + buf.label();
+        ServiceProcess listener = ServiceProcess.start(name, cmd, settings.runDir(), Duration.ofSeconds(5));
+        try {
+            awaitNetlinkSocket(listener.pid());
+            StormTool.Result r = StormTool.run(storm, seconds, workers, settings.runDir());
+            Thread.sleep(500);                                   // let the last events arrive
+            listener.terminate();
+            listener.waitFor(Duration.ofSeconds(10));
+            String json = lastLine(listener.log());
+            long received = JsonFields.longField(json, "storm_events");
+            long expected = r.expectedEvents();
+            double pct = 100.0 * Math.max(0, expected - received) / expected;
+            out.printf(Locale.ROOT, "#   plain  %-15s storm %,d exits (%,.0f/s): received %,d of %,d storm events, ENOBUFS %d, SO_RCVBUF %d -> loss %.2f%%%n",
+                    buf.label(), r.exits(), r.ratePerSecond(), received, expected, JsonFields.longField(json, "enobufs"),
+                    JsonFields.longField(json, "so_rcvbuf"), pct);
+            loss.computeIfAbsent("storm.plain." + buf.label(), x -> new ArrayList<>()).add(pct);
+            rates.computeIfAbsent("plain", x -> new ArrayList<>()).add(r.ratePerSecond());
+        } finally {
+            listener.close();
+        }
+    }
+
+    private void fleet(Path storm, EmulatorService broker, CpuSet possible, int k, Buffer buf, Map<String, List<Double>> loss,
+                       Map<String, List<Double>> rates) throws IOException, InterruptedException {
+        int[] cpus = possible.toArray();
+        if (k > cpus.length) {
+            out.printf(Locale.ROOT, "# skipping K=%d: only %d possible CPUs%n", k, cpus.length);
+            return;
+        }
+        List<String> masks = new ArrayList<>();
+        for (String range : Masks.contiguous(cpus.length, k)) masks.add(mapRange(range, cpus));
+        List<ListenerReplica> fleet = new ArrayList<>();
+        try {
+            for (int i = 0; i < k; i++) {
+                fleet.add(ListenerReplica.startStatic(settings, "storm-k" + k + "-" + buf.label() + "-r" + i, broker.broker(), masks.get(i), buf.replicaArgs()));
+            }
+            for (ListenerReplica r : fleet) r.awaitReady(settings);
+            List<java.net.URI> endpoints = fleet.stream().map(ListenerReplica::prometheus).toList();
+            ReplicaTotals before = ReplicaTotals.read(settings.http(), endpoints);
+            StormTool.Result r = StormTool.run(storm, seconds, workers, settings.runDir());
+            Thread.sleep(1000);          // let queued events arrive; foreign exits never stop, so there is no "quiet" to wait for
+            ReplicaTotals after = ReplicaTotals.read(settings.http(), endpoints);
+            ReplicaTotals d = after.minus(before);
+            double pct = d.records() + d.lost() == 0 ? 0 : 100.0 * d.lost() / (d.records() + d.lost());
+            out.printf(Locale.ROOT, "#   fleet k=%d %-15s storm %,d exits (%,.0f/s): records %,.0f, lost %,.0f, ENOBUFS episodes %,.0f (all exits on the CPUs, %,d expected from the storm) -> loss %.2f%%%n",
+                    k, buf.label(), r.exits(), r.ratePerSecond(), d.records(), d.lost(), d.enobufs(), r.expectedEvents(), pct);
+            loss.computeIfAbsent("storm.fleet.k" + k + "." + buf.label(), x -> new ArrayList<>()).add(pct);
+            rates.computeIfAbsent("fleet", x -> new ArrayList<>()).add(r.ratePerSecond());
+        } finally {
+            for (ListenerReplica r : fleet) r.close();
+        }
+    }
+
+    /** Maps an index range {@code a-b} of the possible CPU array to the CPUs themselves, as a cpulist. */
+    private static String mapRange(String range, int[] cpus) {
+        String[] p = range.split("-");
+        int from = Integer.parseInt(p[0]);
+        int to = p.length == 1 ? from : Integer.parseInt(p[1]);
+        CpuSet.Builder b = CpuSet.builder();
+        for (int i = from; i <= to; i++) b.add(cpus[i]);
+        return b.build().toCpulist();
+    }
+
+    /** Waits until the process has a NETLINK_GENERIC socket (pylisten registers right after binding it). */
+    private static void awaitNetlinkSocket(long pid) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(Path.of("/proc/net/netlink"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].equals("16") && f[2].equals(Long.toString(pid))) {
+                    Thread.sleep(300);                       // the family lookup and REGISTER follow within microseconds
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("the plain listener (pid " + pid + ") opened no netlink socket within 20 s");
+    }
+
+    private static String lastLine(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        for (int i = lines.size() - 1; i >= 0; i--) if (lines.get(i).startsWith("{")) return lines.get(i);
+        throw new IOException("no JSON result in " + log + ": " + lines);
+    }
+
+    private static String sysctl(String key) {
+        try {
+            return Files.readString(Path.of("/proc/sys", key)).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.tsfleet.benchmarks.e2e;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class HarnessPiecesTest {
+
+    @Test
+    void prometheusTextIsSummedOverLabelSetsAndAMissingMetricIsAnError() {
+        PrometheusSamples s = PrometheusSamples.parse("""
+                # HELP tsfleet_broker_events_dropped_total dropped
+                # TYPE tsfleet_broker_events_dropped_total counter
+                tsfleet_broker_events_dropped_total{application="emulator",reason="congested"} 12.0
+                tsfleet_broker_events_dropped_total{application="emulator",reason="rcvbuf_full"} 3.0
+                tsfleet_broker_events_dropped_total{application="emulator",reason="connection_refused"} 100.0
+                tsfleet_broker_exits_total 1.5E7
+                jvm_gc_pause_seconds_max{action="end of minor GC"} NaN
+                """);
+        assertThat(s.sum("tsfleet_broker_events_dropped_total")).isEqualTo(115);
+        assertThat(s.sum("tsfleet_broker_events_dropped_total", "reason=\"congested\"")).isEqualTo(12);
+        assertThat(s.sum("tsfleet_broker_exits_total")).isEqualTo(15_000_000);
+        assertThat(s.has("jvm_gc_pause_seconds_max")).isTrue();
+        assertThatThrownBy(() -> s.sum("tsfleet_listener_records_total")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> PrometheusSamples.parse("metric_without_value")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PrometheusSamples.parse("m{a=\"b\" 1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void masksSplitTheMachineIntoContiguousNearlyEqualRanges() {
+        assertThat(Masks.contiguous(64, 4)).containsExactly("0-15", "16-31", "32-47", "48-63");
+        assertThat(Masks.contiguous(5, 2)).containsExactly("0-2", "3-4");
+        assertThat(Masks.contiguous(2, 2)).containsExactly("0", "1");
+        assertThatThrownBy(() -> Masks.contiguous(2, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void optionsAreTypedAndUnknownOrMalformedOnesAreRejected() {
+        Options o = Options.parse(List.of("--cpus", "64,4096", "--window=3s", "--jfr"), Set.of("jfr"));
+        assertThat(o.integers("cpus", "1", 1, 8192, "")).containsExactly(64, 4096);
+        assertThat(o.duration("window", "4s", "")).isEqualTo(Duration.ofSeconds(3));
+        assertThat(o.duration("settle", "500ms", "")).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.flag("jfr", "")).isTrue();
+        o.rejectUnknown();
+
+        Options unknown = Options.parse(List.of("--cpu", "64"), Set.of());
+        unknown.integers("cpus", "1", 1, 8192, "");
+        assertThatThrownBy(unknown::rejectUnknown).hasMessageContaining("unknown option --cpu");
+        assertThatThrownBy(() -> Options.parse(List.of("--cpus"), Set.of())).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Options.parse(List.of("--a", "1", "--a", "2"), Set.of())).hasMessageContaining("twice");
+        assertThatThrownBy(() -> Options.parse(List.of("--cpus", "0"), Set.of()).integers("cpus", "1", 1, 8192, ""))
+                .hasMessageContaining("not within");
+        assertThatThrownBy(() -> Options.parse(List.of("--window", "3"), Set.of()).duration("window", "1s", "")).hasMessageContaining("duration");
+    }
+
+    @Test
+    void spreadGivesMedianAndRange() {
+        Spread s = new Spread(List.of(3.0, 1.0, 2.0, 10.0));
+        assertThat(s.median()).isEqualTo(2.5);
+        assertThat(s.range()).isEqualTo("1..10");
+        assertThatThrownBy(() -> new Spread(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void procfsGivesCpuTimeOfThisProcessAndTheMachine() {
+        assumeTrue(Files.isReadable(Path.of("/proc/stat")), "needs Linux procfs");
+        assertThat(CpuMeter.processSeconds(ProcessHandle.current().pid())).isGreaterThan(0);
+        assertThat(CpuMeter.machineBusySeconds()).isGreaterThan(0);
+        assertThat(CpuMeter.processSeconds(Long.MAX_VALUE)).isZero();
+    }
+}

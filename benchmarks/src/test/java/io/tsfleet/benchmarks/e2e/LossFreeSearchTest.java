@@ -1,0 +1,84 @@
+package io.tsfleet.benchmarks.e2e;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LossFreeSearchTest {
+
+    /** A model fleet: the source generates at most {@code sourceMax}, the replicas keep at most {@code capacity}. */
+    private static LossFreeSearch.RateProbe model(double sourceMax, double capacity, List<Double> offered) {
+        return rate -> {
+            offered.add(rate);
+            double generated = Math.min(rate, sourceMax);
+            double kept = Math.min(generated, capacity);
+            double lost = generated - kept;
+            return new RateTrial(rate, 1, generated, kept, lost, lost, generated < rate ? 1 : 0, 0, null);
+        };
+    }
+
+    @Test
+    void rampsThenBisectsBelowTheFleetsCapacity() throws Exception {
+        List<Double> offered = new ArrayList<>();
+        LossFreeSearch.Result r = new LossFreeSearch(100, 1e9, 10, 2, 3).run(model(1e9, 1000, offered), t -> { });
+        assertThat(offered).startsWith(100.0, 200.0, 400.0, 800.0, 1600.0);
+        assertThat(offered).hasSize(8);                                  // 5 ramp + 3 bisection steps
+        assertThat(r.limit()).isEqualTo(LossFreeSearch.Limit.FLEET);
+        assertThat(r.lossFreePerSecond()).isBetween(900.0, 1000.0);
+        assertThat(r.trials().stream().filter(t -> !t.lossFree())).allMatch(t -> t.offeredPerSecond() > 1000);
+    }
+
+    @Test
+    void stopsWhenTheSourceSaturatesAndKeepsTheLossFreeRateItDelivered() throws Exception {
+        List<Double> offered = new ArrayList<>();
+        LossFreeSearch.Result r = new LossFreeSearch(100, 1e9, 10, 2, 3).run(model(500, 1e9, offered), t -> { });
+        assertThat(r.limit()).isEqualTo(LossFreeSearch.Limit.SOURCE);
+        assertThat(offered).containsExactly(100.0, 200.0, 400.0, 800.0);
+        assertThat(r.lossFreePerSecond()).isEqualTo(500);
+    }
+
+    @Test
+    void walksDownWhenTheStartAlreadyLoses() throws Exception {
+        List<Double> offered = new ArrayList<>();
+        LossFreeSearch.Result r = new LossFreeSearch(1000, 1e9, 10, 2, 0).run(model(1e9, 300, offered), t -> { });
+        assertThat(offered).containsExactly(1000.0, 500.0, 250.0);
+        assertThat(r.lossFreePerSecond()).isEqualTo(250);
+        assertThat(r.limit()).isEqualTo(LossFreeSearch.Limit.FLEET);
+    }
+
+    @Test
+    void reportsWhenNothingIsLossFreeAndWhenTheMaximumPasses() throws Exception {
+        LossFreeSearch.Result none = new LossFreeSearch(100, 1e9, 20, 2, 2).run(model(1e9, 1, new ArrayList<>()), t -> { });
+        assertThat(none.limit()).isEqualTo(LossFreeSearch.Limit.NONE_LOSS_FREE);
+        assertThat(none.best()).isNull();
+        assertThat(none.lossFreePerSecond()).isZero();
+
+        LossFreeSearch.Result max = new LossFreeSearch(100, 300, 10, 2, 2).run(model(1e9, 1e9, new ArrayList<>()), t -> { });
+        assertThat(max.limit()).isEqualTo(LossFreeSearch.Limit.MAX_RATE);
+        assertThat(max.lossFreePerSecond()).isEqualTo(300);
+    }
+
+    @Test
+    void rejectsNonsenseSettings() {
+        assertThatThrownBy(() -> new LossFreeSearch(0, 10, 1, 2, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LossFreeSearch(10, 5, 1, 2, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LossFreeSearch(10, 50, 1, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LossFreeSearch(10, 50, 1, 2, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void verdictsSeparateLossBacklogAndASaturatedSource() {
+        FleetCounters t0 = new FleetCounters(0, 0, 0, 0, 0, 0);
+        assertThat(RateTrial.between(1000, t0, new FleetCounters(1_000_000_000L, 1000, 0, 0, 1000, 0)).verdict()).isEqualTo(RateTrial.Verdict.OK);
+        assertThat(RateTrial.between(1000, t0, new FleetCounters(1_000_000_000L, 1000, 0, 0, 999, 1)).verdict()).isEqualTo(RateTrial.Verdict.LOSS);
+        assertThat(RateTrial.between(1000, t0, new FleetCounters(1_000_000_000L, 1000, 3, 0, 1000, 0)).verdict()).isEqualTo(RateTrial.Verdict.LOSS);
+        assertThat(RateTrial.between(100_000, t0, new FleetCounters(1_000_000_000L, 100_000, 0, 0, 80_000, 0)).verdict()).isEqualTo(RateTrial.Verdict.BACKLOG);
+        assertThat(RateTrial.between(100_000, t0, new FleetCounters(1_000_000_000L, 80_000, 0, 0, 80_000, 0)).verdict()).isEqualTo(RateTrial.Verdict.SOURCE_LIMITED);
+        assertThat(RateTrial.between(1000, t0, new FleetCounters(1_000_000_000L, 1000, 0, 5, 1000, 0)).verdict()).isEqualTo(RateTrial.Verdict.SOURCE_LIMITED);
+        assertThatThrownBy(() -> RateTrial.between(1, t0, t0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
