@@ -36,6 +36,14 @@ public final class Heartbeats {
         return of(id, incarnation, generation, state, owned.toCpulist(), 0, 10, Map.of(), released.toCpulist());
     }
 
+    public static CpuSet cpus(String cpulist) {
+        try {
+            return CpuSet.parse(cpulist);
+        } catch (CpulistParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     public static ReplicaHeartbeat empty(String id, String incarnation, long generation) {
         return of(id, incarnation, generation, "", 0, Map.of(), "");
     }
