@@ -49,6 +49,8 @@ class FleetUnderPrometheusIT {
                 () -> !prometheus.vector("sum(rate(tsfleet_listener_records_total[30s])) > 0").isEmpty());
         prometheus.await("recording rules evaluated", Duration.ofSeconds(30),
                 () -> !prometheus.vector("namespace:tsfleet_listener_records:rate5m").isEmpty());
+        prometheus.await("every rule evaluated at least once", Duration.ofSeconds(30),
+                () -> prometheus.rules().at("/data/groups").findValuesAsText("health").stream().noneMatch("unknown"::equals));
     }
 
     @AfterAll
