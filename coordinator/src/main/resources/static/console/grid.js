@@ -10,7 +10,7 @@
 //   dot in the lower-left corner        pinned (PUT /replicas/{id}/mask)
 import { NO_OWNER, UNCOVERED, inkOn } from "./palette.js";
 
-const MAX_CELL = 44;
+const MAX_CELL = 56;
 const MIN_CELL = 3;
 
 /** Columns: a power of two giving a grid about twice as wide as high (16 for 64 CPUs, 128 for 8192). */

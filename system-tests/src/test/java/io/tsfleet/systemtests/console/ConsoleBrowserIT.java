@@ -1,0 +1,195 @@
+package io.tsfleet.systemtests.console;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The web console in a real browser (Debian's headless Chromium) against a real fleet of processes: emulator,
+ * coordinator and three listener replicas on 64 CPUs. The page must show every CPU with the owner the admin API
+ * reports (in its model and in the pixels it draws), refuse what the token does not allow, and move CPUs through
+ * the same admin API, with the move visible in the API and in the page.
+ *
+ * <p>Needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} ({@code scripts/install-browser.sh}) and
+ * the three service jars. The screenshot goes to {@code system-tests/target/console-it/console.png}, or where
+ * {@code -Dtsfleet.console.screenshot=<path>} says (the docs use {@code docs/console.png}).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+    private static final int CPUS = 64;
+    private static final Duration SETTLE = Duration.ofSeconds(180);
+    private static final Duration PAGE = Duration.ofSeconds(60);
+
+    private static Path projectDir;
+    private static Path workDir;
+    private static LocalFleet fleet;
+    private static CoordinatorApi api;
+    private static HeadlessChromium browser;
+    private static ConsolePage page;
+
+    @BeforeAll
+    static void startFleetAndBrowser() throws Exception {
+        assumeTrue(HeadlessChromium.installed(), "skipped: the console's browser test needs Debian's chromium and chromedriver at "
+                + HeadlessChromium.CHROMIUM + " and " + HeadlessChromium.CHROMEDRIVER + " (run scripts/install-browser.sh)");
+        projectDir = Path.of(System.getProperty("tsfleet.project.dir", "..")).toAbsolutePath().normalize();
+        workDir = projectDir.resolve("system-tests/target/console-it");
+        fleet = LocalFleet.start(projectDir, workDir, CPUS, 20, 3);
+        api = new CoordinatorApi(fleet.coordinatorUrl(), LocalFleet.READ_TOKEN);
+        awaitSettled(fleet.replicaIds().size());
+        browser = new HeadlessChromium(1440, 1200, workDir);
+        page = new ConsolePage(browser.driver(), fleet.coordinatorUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) browser.close();
+        } finally {
+            if (fleet != null) fleet.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void asksForATokenAndShowsWhyAnUnknownOneIsRefused() {
+        page.openSignedOut();
+        assertThat(page.visible("app")).as("the fleet is hidden until a token is given").isFalse();
+
+        page.connect("not-a-token");
+
+        await().atMost(PAGE).until(() -> page.visible("token-error"));
+        assertThat(page.text("token-error")).contains("unknown bearer token");
+        assertThat(page.visible("app")).isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void withAReadTokenTheGridShowsEveryCpuWithTheOwnerOfTheApi() {
+        page.openSignedOut();
+        page.connect(LocalFleet.READ_TOKEN);
+        page.awaitReady(PAGE);
+
+        assertGridMatchesTheApi();
+        assertThat(page.replicaRows()).containsExactlyElementsOf(fleet.replicaIds());
+
+        // hover: the card shows the CPU, its owner, and the per-CPU numbers fetched from GET /cpus/{cpu}
+        Map<Integer, String> owners = CoordinatorApi.ownersByCpu(api.get("/assignment"));
+        int cpu = 37;
+        String tip = page.hover(cpu);
+        assertThat(tip).contains("CPU " + cpu, "owner", owners.get(cpu), "exit rate", "lost", "registered");
+
+        // a read token may not write: the page shows the coordinator's 403 and nothing changes
+        long generation = api.get("/assignment").get("generation").asLong();
+        page.typeMoveCpus("0-1");
+        page.submitMove(fleet.replicaIds().getLast(), true);
+        assertThat(page.awaitActionOutcome()).contains("refused", "admin token");
+        assertThat(api.get("/assignment").get("generation").asLong()).isEqualTo(generation);
+    }
+
+    @Test
+    @Order(3)
+    void anAdminMovesCpusThroughThePageAndTheFleetFollows() throws Exception {
+        page.openSignedOut();
+        page.connect(LocalFleet.ADMIN_TOKEN);
+        page.awaitReady(PAGE);
+        assertGridMatchesTheApi();
+
+        // four consecutive CPUs that the target replica does not own, selected with the mouse in the grid
+        JsonNode before = api.get("/assignment");
+        Map<Integer, String> owners = CoordinatorApi.ownersByCpu(before);
+        String target = fleet.replicaIds().getFirst();
+        int first = firstRunNotOwnedBy(owners, target, 4);
+        CpuSet moved = CpuSet.range(first, first + 3);
+        page.selectRangeWithMouse(first, first + 3);
+        assertThat(page.moveCpusField()).isEqualTo(moved.toCpulist());
+        assertThat(page.movePreview()).contains(target + " will own exactly");
+
+        CpuSet expectedMask = CoordinatorApi.cpus(before.get("targets").get(target).asString()).union(moved);
+        page.submitMove(target, false);
+        assertThat(page.awaitActionOutcome()).contains("done");
+
+        // the API: the replica is pinned to its CPUs plus the moved ones, and owns them once the handovers are done
+        await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode now = api.get("/assignment");
+            assertThat(now.get("pins").get(target).asString()).isEqualTo(expectedMask.toCpulist());
+            assertThat(CoordinatorApi.settled(now)).as("settled: %s", now).isTrue();
+            assertThat(CoordinatorApi.cpus(now.get("owners").get(target).asString())).isEqualTo(expectedMask);
+        });
+        // the page: the same owners, drawn in the target's colour
+        Map<Integer, String> cells = assertGridMatchesTheApi();
+        moved.forEach(c -> assertThat(cells.get(c)).as("CPU %d in the grid", c).isEqualTo(target));
+
+        String tip = page.hover(first);
+        assertThat(tip).contains("CPU " + first, target, "pinned to " + target);
+        saveScreenshot(page.screenshot());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Waits until the page shows the generation the API has, with every CPU's owner equal; answers the cells. */
+    private static Map<Integer, String> assertGridMatchesTheApi() {
+        AtomicReference<Map<Integer, String>> cells = new AtomicReference<>();
+        await().atMost(PAGE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode assignment = api.get("/assignment");
+            page.refreshNow();
+            Map<Integer, String> shown = page.cells();
+            assertThat(page.generation()).isEqualTo(assignment.get("generation").asLong());
+            Map<Integer, String> owners = CoordinatorApi.ownersByCpu(assignment);
+            assertThat(shown).as("CPU -> owner in the grid").hasSize(CPUS).isEqualTo(owners);
+            cells.set(shown);
+        });
+        assertThat(page.colourMismatches()).as("cells whose drawn colour is not their owner's").isEmpty();
+        List<String> distinct = cells.get().values().stream().filter(Objects::nonNull).distinct().map(page::colourOf).distinct().toList();
+        assertThat(distinct).as("one colour per owning replica").hasSize((int) cells.get().values().stream().filter(Objects::nonNull).distinct().count());
+        return cells.get();
+    }
+
+    private static void awaitSettled(int replicas) {
+        try {
+            await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                JsonNode assignment = api.get("/assignment");
+                List<String> active = new ArrayList<>();
+                for (JsonNode r : api.get("/replicas")) if ("ACTIVE".equals(r.get("state").asString())) active.add(r.get("id").asString());
+                assertThat(active).hasSize(replicas);
+                assertThat(CoordinatorApi.settled(assignment)).as("settled: %s", assignment).isTrue();
+                assertThat(assignment.get("owners").size()).isEqualTo(replicas);
+            });
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("the fleet did not settle: " + e.getMessage() + "\n" + fleet.logTails(30), e);
+        }
+    }
+
+    private static int firstRunNotOwnedBy(Map<Integer, String> owners, String replica, int length) {
+        for (int start = 0; start + length <= CPUS; start++) {
+            boolean free = true;
+            for (int c = start; c < start + length && free; c++) free = !replica.equals(owners.get(c));
+            if (free) return start;
+        }
+        throw new AssertionError(replica + " owns no run of " + length + " CPUs less than the others: " + owners);
+    }
+
+    private static void saveScreenshot(byte[] png) throws Exception {
+        Path target = Path.of(System.getProperty("tsfleet.console.screenshot", workDir.resolve("console.png").toString()));
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Files.write(target, png);
+        System.out.println("console screenshot: " + target.toAbsolutePath());
+    }
+}

@@ -1,0 +1,189 @@
+package io.tsfleet.systemtests.console;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The console as a person uses it (typing, clicking, hovering) plus what its {@code window.tsfleetConsole} object
+ * says the grid draws.
+ */
+final class ConsolePage {
+    private final ChromeDriver driver;
+    private final String url;
+
+    ConsolePage(ChromeDriver driver, String coordinatorUrl) {
+        this.driver = driver;
+        this.url = coordinatorUrl + "/";
+    }
+
+    /** Opens the console in a fresh state: no token in this tab's session storage. */
+    ConsolePage openSignedOut() {
+        driver.get(url);
+        js("sessionStorage.clear();");
+        driver.navigate().refresh();
+        waitUntil(Duration.ofSeconds(20), d -> visible("welcome"));
+        return this;
+    }
+
+    /** Types the token into the page's form and connects. */
+    void connect(String token) {
+        WebElement field = driver.findElement(By.id("token"));
+        field.clear();
+        field.sendKeys(token, Keys.ENTER);
+    }
+
+    boolean visible(String id) {
+        List<WebElement> found = driver.findElements(By.id(id));
+        return !found.isEmpty() && found.getFirst().isDisplayed();
+    }
+
+    String text(String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    /** Waits until the page has drawn the grid from at least one successful refresh. */
+    void awaitReady(Duration timeout) {
+        waitUntil(timeout, d -> Boolean.TRUE.equals(js("return !!(window.tsfleetConsole && window.tsfleetConsole.ready);")));
+    }
+
+    long generation() {
+        return ((Number) js("return window.tsfleetConsole.generation;")).longValue();
+    }
+
+    /** Asks the page to refresh now and waits for it. */
+    void refreshNow() {
+        ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; window.tsfleetConsole.refresh().then(() => done(true), () => done(false));");
+    }
+
+    /** CPU -> owner (null for none) of every cell the grid draws. */
+    Map<Integer, String> cells() {
+        Map<Integer, String> out = new TreeMap<>();
+        for (Object cell : (List<?>) js("return window.tsfleetConsole.cells();")) {
+            List<?> pair = (List<?>) cell;
+            out.put(((Number) pair.get(0)).intValue(), (String) pair.get(1));
+        }
+        return out;
+    }
+
+    /** Cells whose drawn centre pixel is not the colour of the owner the page says they have ("cpu: drawn != expected"). */
+    List<String> colourMismatches() {
+        List<?> found = (List<?>) js("""
+                const c = window.tsfleetConsole, out = [];
+                for (const [cpu, owner] of c.cells()) {
+                  const drawn = c.drawnColourOf(cpu), expected = c.colourOf(owner);
+                  if (drawn !== expected) out.push(cpu + ': drawn ' + drawn + ' != ' + expected + ' of ' + owner);
+                }
+                return out;""");
+        return found.stream().map(String::valueOf).toList();
+    }
+
+    /** The colour the grid gives a replica. */
+    String colourOf(String replica) {
+        return (String) js("return window.tsfleetConsole.colourOf(arguments[0]);", replica);
+    }
+
+    /** The replica ids of the rows of the replicas table. */
+    List<String> replicaRows() {
+        List<String> ids = new ArrayList<>();
+        for (WebElement row : driver.findElements(By.cssSelector("#replicas-body tr[data-replica]"))) ids.add(row.getAttribute("data-replica"));
+        return ids;
+    }
+
+    /** Moves the mouse over a CPU's cell and answers the hover card's text once it shows the per-CPU numbers. */
+    String hover(int cpu) {
+        new Actions(driver).moveToElement(grid(), cellOffsetX(cpu), cellOffsetY(cpu)).perform();
+        waitUntil(Duration.ofSeconds(15), d -> visible("tip") && text("tip").contains("CPU " + cpu) && text("tip").contains("exit rate"));
+        return text("tip");
+    }
+
+    /** Clicks the first CPU's cell and shift+clicks the last one: the grid's range selection. */
+    void selectRangeWithMouse(int firstCpu, int lastCpu) {
+        new Actions(driver).moveToElement(grid(), cellOffsetX(firstCpu), cellOffsetY(firstCpu)).click().perform();
+        new Actions(driver).keyDown(Keys.SHIFT).moveToElement(grid(), cellOffsetX(lastCpu), cellOffsetY(lastCpu)).click()
+                .keyUp(Keys.SHIFT).perform();
+    }
+
+    String moveCpusField() {
+        return driver.findElement(By.id("move-cpus")).getDomProperty("value");
+    }
+
+    String movePreview() {
+        return text("move-preview");
+    }
+
+    /** Chooses the replica and the mode of the move form and submits it (the CPUs come from the field as it is). */
+    void submitMove(String replica, boolean exactly) {
+        new Select(driver.findElement(By.id("move-replica"))).selectByValue(replica);
+        driver.findElement(By.cssSelector("input[name=move-mode][value=" + (exactly ? "exact" : "add") + "]")).click();
+        driver.findElement(By.id("move-submit")).click();
+    }
+
+    void typeMoveCpus(String cpulist) {
+        WebElement field = driver.findElement(By.id("move-cpus"));
+        field.clear();
+        field.sendKeys(cpulist);
+    }
+
+    /** Waits for the admin action's outcome ("... done ..." or "... refused: ...") and answers it. */
+    String awaitActionOutcome() {
+        waitUntil(Duration.ofSeconds(30), d -> {
+            String cls = driver.findElement(By.id("action-status")).getAttribute("class");
+            return cls != null && (cls.contains("good") || cls.contains("bad"));
+        });
+        return text("action-status");
+    }
+
+    byte[] screenshot() {
+        js("window.scrollTo(0, 0);");
+        return driver.getScreenshotAs(OutputType.BYTES);
+    }
+
+    void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    private WebElement grid() {
+        return driver.findElement(By.id("grid"));
+    }
+
+    // Selenium's pointer offsets are relative to the element's centre; the page gives cell rectangles from its top-left
+    private int cellOffsetX(int cpu) {
+        Map<?, ?> r = cellRect(cpu);
+        return (int) Math.round(((Number) r.get("x")).doubleValue() + ((Number) r.get("size")).doubleValue() / 2 - grid().getRect().getWidth() / 2.0);
+    }
+
+    private int cellOffsetY(int cpu) {
+        Map<?, ?> r = cellRect(cpu);
+        return (int) Math.round(((Number) r.get("y")).doubleValue() + ((Number) r.get("size")).doubleValue() / 2 - grid().getRect().getHeight() / 2.0);
+    }
+
+    private Map<?, ?> cellRect(int cpu) {
+        Object r = js("return window.tsfleetConsole.cellRect(arguments[0]);", cpu);
+        if (!(r instanceof Map<?, ?> m)) throw new AssertionError("the grid has no cell for CPU " + cpu);
+        return m;
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private void waitUntil(Duration timeout, java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(driver, timeout, Duration.ofMillis(200)).until(condition::apply);
+    }
+}

@@ -1,0 +1,70 @@
+package io.tsfleet.systemtests.console;
+
+import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.cpu.CpulistParseException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The coordinator's admin API as the test reads it, independently of the page. */
+final class CoordinatorApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String baseUrl;
+    private final String token;
+
+    CoordinatorApi(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    JsonNode get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1" + path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token).GET().build();
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new AssertionError("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The assignment's committed owner of every possible CPU (null for none), from {@code GET /assignment}. */
+    static Map<Integer, String> ownersByCpu(JsonNode assignment) {
+        Map<Integer, String> owners = new TreeMap<>();
+        cpus(assignment.get("possibleCpus").asString()).forEach(c -> owners.put(c, null));
+        for (Map.Entry<String, JsonNode> e : assignment.get("owners").properties()) {
+            String replica = e.getKey();
+            cpus(e.getValue().asString()).forEach(c -> owners.put(c, replica));
+        }
+        return owners;
+    }
+
+    /** Settled: no uncovered CPU, no handover, no pending move, no release, every owner's target equal to its owned mask. */
+    static boolean settled(JsonNode assignment) {
+        return assignment.get("uncoveredCpus").asString().isEmpty() && assignment.get("handovers").isEmpty()
+                && assignment.get("pendingMoves").asInt() == 0 && assignment.get("releases").isEmpty()
+                && assignment.get("owners").equals(assignment.get("targets"));
+    }
+
+    static CpuSet cpus(String cpulist) {
+        try {
+            return CpuSet.parse(cpulist);
+        } catch (CpulistParseException e) {
+            throw new AssertionError("the coordinator answered a bad cpulist '" + cpulist + "': " + e.getMessage(), e);
+        }
+    }
+}
