@@ -21,7 +21,7 @@ public final class CpuMeter {
     /** Cumulative CPU seconds of the process; 0 when it is gone or procfs is unavailable. */
     public static double processSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = String.join(" ", Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")));
             // the command name (field 2) may contain spaces and parentheses: fields count from the last ')'
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
@@ -52,7 +52,7 @@ public final class CpuMeter {
     /** The 1-minute load average, NaN when unavailable. */
     public static double loadAverage1() {
         try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            return Double.parseDouble(Files.readAllLines(Path.of("/proc/loadavg")).getFirst().trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -1,17 +1,20 @@
 package io.tsfleet.benchmarks.e2e;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Reads top-level numeric fields from the one-line JSON that the storm and pylisten tools print. */
+/** Reads top-level numeric fields of the one-line JSON objects that the storm and pylisten tools print. */
 final class JsonFields {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
     private JsonFields() {
     }
 
     static double doubleField(String json, String field) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*(-?[0-9.eE+-]+)").matcher(json);
-        if (!m.find()) throw new IllegalArgumentException("no numeric field \"" + field + "\" in " + json);
-        return Double.parseDouble(m.group(1));
+        JsonNode v = JSON.readTree(json).get(field);
+        if (v == null || !v.isNumber()) throw new IllegalArgumentException("no top-level numeric field \"" + field + "\" in " + json);
+        return v.asDouble();
     }
 
     static long longField(String json, String field) {

@@ -37,16 +37,14 @@ public final class ServiceProcess implements AutoCloseable {
         this.grace = grace;
     }
 
-    /** Starts {@code java [jvmArgs] -jar jar [appArgs]} with the harness's own Java. */
+    /** Starts {@code java [jvmArgs] -jar jar [appArgs]} with the harness's own Java, from the run's copy of the jar. */
     public static ServiceProcess startJar(String name, Path jar, List<String> jvmArgs, List<String> appArgs, Path runDir) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            throw new IOException(jar + " is missing: build it first (./mvnw -B -q -o -pl <module> -am package -DskipTests)");
-        }
+        Path snapshot = JarSnapshots.of(jar, runDir);
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.add(snapshot.toString());
         cmd.addAll(appArgs);
         return start(name, cmd, runDir, Duration.ofSeconds(20));
     }

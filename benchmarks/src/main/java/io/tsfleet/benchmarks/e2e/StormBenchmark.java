@@ -25,7 +25,8 @@ import java.util.Map;
  * over everything the CPUs saw, {@code lost / (records + lost)}.
  *
  * <p>Result lines: {@code storm.plain.<buffer>.loss}, {@code storm.fleet.k<K>.<buffer>.loss} (percent, median of the
- * repetitions with their range), and {@code storm.exits_per_s}.
+ * repetitions with their range, and the storm's exit rate while that listener ran: the listeners compete with the
+ * storm for the same cores).
  */
 public final class StormBenchmark {
     private final EmulatorService.Settings settings;
@@ -60,7 +61,7 @@ public final class StormBenchmark {
         Path storm = StormTool.build(repo, out);
         Path pylisten = repo.resolve("testdata/shared/tools/pylisten.py");
         if (!Files.isRegularFile(pylisten)) throw new IOException(pylisten + " is missing");
-        String possibleText = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+        String possibleText = String.join(",", Files.readAllLines(Path.of("/sys/devices/system/cpu/possible"))).trim();
         CpuSet possible;
         try {
             possible = CpuSet.parse(possibleText);
@@ -86,13 +87,10 @@ public final class StormBenchmark {
         }
         for (Map.Entry<String, List<Double>> e : loss.entrySet()) {
             Spread s = new Spread(e.getValue());
+            Spread rate = new Spread(stormRates.get(e.getKey()));
             out.println(new SummaryLine(e.getKey() + ".loss", s.median(), "%", Double.NaN)
-                    .with("range", String.format(Locale.ROOT, "%.2f..%.2f", s.min(), s.max())).with("runs", s.values().size()).format());
-        }
-        List<Double> rates = stormRates.values().stream().flatMap(List::stream).toList();
-        if (!rates.isEmpty()) {
-            Spread r = new Spread(rates);
-            out.println(new SummaryLine("storm.exits_per_s", r.median(), "exits/s", Double.NaN).with("range", r.range()).format());
+                    .with("range", String.format(Locale.ROOT, "%.2f..%.2f", s.min(), s.max())).with("runs", s.values().size())
+                    .with("storm_exits_per_s", String.format(Locale.ROOT, "%.0f", rate.median())).with("storm_range", rate.range()).format());
         }
     }
 
@@ -115,8 +113,9 @@ public final class StormBenchmark {
             out.printf(Locale.ROOT, "#   plain  %-15s storm %,d exits (%,.0f/s): received %,d of %,d storm events, ENOBUFS %d, SO_RCVBUF %d -> loss %.2f%%%n",
                     buf.label(), r.exits(), r.ratePerSecond(), received, expected, JsonFields.longField(json, "enobufs"),
                     JsonFields.longField(json, "so_rcvbuf"), pct);
-            loss.computeIfAbsent("storm.plain." + buf.label(), x -> new ArrayList<>()).add(pct);
-            rates.computeIfAbsent("plain", x -> new ArrayList<>()).add(r.ratePerSecond());
+            String key = "storm.plain." + buf.label();
+            loss.computeIfAbsent(key, x -> new ArrayList<>()).add(pct);
+            rates.computeIfAbsent(key, x -> new ArrayList<>()).add(r.ratePerSecond());
         } finally {
             listener.close();
         }
@@ -146,8 +145,9 @@ public final class StormBenchmark {
             double pct = d.records() + d.lost() == 0 ? 0 : 100.0 * d.lost() / (d.records() + d.lost());
             out.printf(Locale.ROOT, "#   fleet k=%d %-15s storm %,d exits (%,.0f/s): records %,.0f, lost %,.0f, ENOBUFS episodes %,.0f (all exits on the CPUs, %,d expected from the storm) -> loss %.2f%%%n",
                     k, buf.label(), r.exits(), r.ratePerSecond(), d.records(), d.lost(), d.enobufs(), r.expectedEvents(), pct);
-            loss.computeIfAbsent("storm.fleet.k" + k + "." + buf.label(), x -> new ArrayList<>()).add(pct);
-            rates.computeIfAbsent("fleet", x -> new ArrayList<>()).add(r.ratePerSecond());
+            String key = "storm.fleet.k" + k + "." + buf.label();
+            loss.computeIfAbsent(key, x -> new ArrayList<>()).add(pct);
+            rates.computeIfAbsent(key, x -> new ArrayList<>()).add(r.ratePerSecond());
         } finally {
             for (ListenerReplica r : fleet) r.close();
         }
@@ -187,7 +187,7 @@ public final class StormBenchmark {
 
     private static String sysctl(String key) {
         try {
-            return Files.readString(Path.of("/proc/sys", key)).trim();
+            return String.join(" ", Files.readAllLines(Path.of("/proc/sys", key))).trim();   // readString sees a short read on /proc/sys
         } catch (IOException e) {
             return "?";
         }

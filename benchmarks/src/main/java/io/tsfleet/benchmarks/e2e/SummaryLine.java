@@ -48,11 +48,16 @@ public record SummaryLine(String name, double value, String unit, double baselin
     }
 
     public String format() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "RESULT name=%s value=%.1f unit=%s baseline=%s ratio=%s", name, value, unit,
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "RESULT name=%s value=%s unit=%s baseline=%s ratio=%s", name, number(value), unit,
                 Double.isNaN(baseline) ? "-" : String.format(Locale.ROOT, "%.1f", baseline),
                 Double.isNaN(ratio()) ? "-" : String.format(Locale.ROOT, "%.3f", ratio())));
         tags.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
         return b.toString();
+    }
+
+    /** One decimal for large values, three for small ones (a loss of 0.07 % must not print as 0.1). */
+    private static String number(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.3f", v);
     }
 
     /** Parses a line written by {@link #format()}. */

@@ -76,4 +76,12 @@ class HarnessPiecesTest {
         assertThat(CpuMeter.machineBusySeconds()).isGreaterThan(0);
         assertThat(CpuMeter.processSeconds(Long.MAX_VALUE)).isZero();
     }
+
+    @Test
+    void toolJsonIsReadAtTheTopLevelOnly() {
+        String storm = "{\"seconds\": 1.000, \"workers\": 2, \"per_worker\": [{\"pid\": 1, \"cpu\": 0, \"exits\": 3392}, {\"pid\": 2, \"cpu\": 1, \"exits\": 3328}], \"exits\": 6720, \"rate_per_s\": 6583}";
+        assertThat(JsonFields.longField(storm, "exits")).isEqualTo(6720);
+        assertThat(JsonFields.doubleField(storm, "rate_per_s")).isEqualTo(6583);
+        assertThatThrownBy(() -> JsonFields.longField(storm, "pid")).hasMessageContaining("pid");
+    }
 }

@@ -50,6 +50,7 @@ class HarnessSmokeTest {
         assertThat(back.tags()).containsEntry("limit", "SOURCE").containsEntry("range", "1..2");
         assertThat(l.format()).startsWith("RESULT name=e2e.n64.k2.lossfree value=1234567.8 unit=records/s baseline=2000000.0 ratio=0.617 ");
         assertThat(SummaryLine.parse(SummaryLine.of("codec", 5, "ops/s").format()).ratio()).isNaN();
+        assertThat(SummaryLine.of("storm.plain.loss", 0.07, "%").format()).contains(" value=0.070 ");
         assertThatThrownBy(() -> SummaryLine.parse("RESULT name=x unit=y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SummaryLine.parse("RESULT name=x value=abc unit=y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SummaryLine.of("has space", 1, "x")).isInstanceOf(IllegalArgumentException.class);
