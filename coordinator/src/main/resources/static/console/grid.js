@@ -147,8 +147,15 @@ export class CpuGrid {
       }
     }
 
-    // marks
+    // marks, batched into one path per kind (and per target colour): a drain of 8192 CPUs stays a few draw calls
     const markW = Math.max(1, Math.floor(inner / 8));
+    const uncoveredW = markW + 1;
+    const triangles = new Map();
+    const uncoveredPath = new Path2D();
+    const handoverPath = new Path2D();
+    const pinPaths = new Map();
+    const t = Math.max(3, Math.floor(inner * 0.42));
+    const d = Math.max(2, Math.floor(inner / 7));
     for (let i = 0; i < n; i++) {
       const owner = m.owner[i];
       const target = m.target[i];
@@ -157,30 +164,40 @@ export class CpuGrid {
       if (target === owner && !uncovered && !handover && !m.pinned[i]) continue;
       const r = this.rectOf(i);
       if (target && target !== owner && inner >= 5) {
-        const t = Math.max(3, Math.floor(inner * 0.42));
-        ctx.fillStyle = this.palette.colourOf(target);
-        ctx.beginPath();
-        ctx.moveTo(r.x + inner - t, r.y);
-        ctx.lineTo(r.x + inner, r.y);
-        ctx.lineTo(r.x + inner, r.y + t);
-        ctx.closePath();
-        ctx.fill();
+        const colour = this.palette.colourOf(target);
+        let path = triangles.get(colour);
+        if (!path) triangles.set(colour, (path = new Path2D()));
+        path.moveTo(r.x + inner - t, r.y);
+        path.lineTo(r.x + inner, r.y);
+        path.lineTo(r.x + inner, r.y + t);
+        path.closePath();
       }
-      if (uncovered || handover) {
-        ctx.strokeStyle = uncovered ? UNCOVERED : ink;
-        const w = uncovered ? Math.max(1, markW + 1) : markW;
-        ctx.lineWidth = w;
-        ctx.setLineDash(handover && !uncovered && inner >= 10 ? [3, 2] : []);
-        ctx.strokeRect(r.x + w / 2, r.y + w / 2, inner - w, inner - w);
-        ctx.setLineDash([]);
-      }
+      if (uncovered) uncoveredPath.rect(r.x + uncoveredW / 2, r.y + uncoveredW / 2, inner - uncoveredW, inner - uncoveredW);
+      else if (handover) handoverPath.rect(r.x + markW / 2, r.y + markW / 2, inner - markW, inner - markW);
       if (m.pinned[i] && inner >= 10) {
-        const d = Math.max(2, Math.floor(inner / 7));
-        ctx.fillStyle = inkOn(owner ? this.palette.colourOf(owner) : NO_OWNER);
-        ctx.beginPath();
-        ctx.arc(r.x + d + 1, r.y + inner - d - 1, d / 1.4, 0, Math.PI * 2);
-        ctx.fill();
+        const ink = inkOn(owner ? this.palette.colourOf(owner) : NO_OWNER);
+        let path = pinPaths.get(ink);
+        if (!path) pinPaths.set(ink, (path = new Path2D()));
+        const cx = r.x + d + 1, cy = r.y + inner - d - 1;
+        path.moveTo(cx + d / 1.4, cy);
+        path.arc(cx, cy, d / 1.4, 0, Math.PI * 2);
       }
+    }
+    for (const [colour, path] of triangles) {
+      ctx.fillStyle = colour;
+      ctx.fill(path);
+    }
+    ctx.lineWidth = markW;
+    ctx.strokeStyle = ink;
+    ctx.setLineDash(inner >= 10 ? [3, 2] : []);
+    ctx.stroke(handoverPath);
+    ctx.setLineDash([]);
+    ctx.lineWidth = uncoveredW;
+    ctx.strokeStyle = UNCOVERED;
+    ctx.stroke(uncoveredPath);
+    for (const [colour, path] of pinPaths) {
+      ctx.fillStyle = colour;
+      ctx.fill(path);
     }
 
     // CPU numbers inside big cells

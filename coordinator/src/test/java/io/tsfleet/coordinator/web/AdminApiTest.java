@@ -13,7 +13,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.MediaType;
-import org.springframework.test.annotation.DirtiesContext;
+import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -43,7 +43,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
         "tsfleet.coordinator.security.read-tokens=reader",
         "tsfleet.coordinator.security.replica-tokens=replica"})
 @AutoConfigureMockMvc
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class AdminApiTest {
     static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
 
@@ -53,6 +52,12 @@ class AdminApiTest {
         @Primary
         MutableClock testClock() {
             return new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        }
+
+        @Bean
+        @Primary
+        InMemoryAssignmentStore testStore() {
+            return new InMemoryAssignmentStore();
         }
     }
 
@@ -64,6 +69,8 @@ class AdminApiTest {
     MutableClock clock;
     @Autowired
     CoordinatorService service;
+    @Autowired
+    InMemoryAssignmentStore store;
 
     private static MockHttpServletRequestBuilder as(String token, MockHttpServletRequestBuilder request) {
         return request.header("Authorization", "Bearer " + token);
@@ -85,6 +92,10 @@ class AdminApiTest {
     /** Two replicas: a owns 0-15 and has applied it; b joined with nothing. */
     @BeforeEach
     void twoReplicas() throws Exception {
+        // a fresh, empty coordinator for every test (one application context for the class)
+        service.stop();
+        store.clear();
+        service.start();
         JsonNode a = heartbeat(Heartbeats.empty("a", "ia", 0));
         aApplied = a.get("generation").asLong();
         heartbeat(Heartbeats.of("a", "ia", aApplied, "0-15", 10, Map.of(), ""));

@@ -19,6 +19,11 @@ public final class InMemoryAssignmentStore implements AssignmentStore {
         saves++;
     }
 
+    /** Forgets the saved snapshot. */
+    public void clear() {
+        saved.set(null);
+    }
+
     public int saves() {
         return saves;
     }

@@ -46,7 +46,7 @@ class PlannerPropertiesTest {
         });
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void everyPossibleCpuHasExactlyOneOwner(@ForAll("problems") PlanningInput input) {
         TargetAssignment plan = assignor.assign(input);
 
@@ -56,7 +56,7 @@ class PlannerPropertiesTest {
         assertThat(plan.masks().keySet()).containsExactlyInAnyOrderElementsOf(input.replicas().stream().map(ReplicaSlot::id).toList());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void drainingReplicasEndUpEmptyWhenAnotherReplicaIsActive(@ForAll("problems") PlanningInput input) {
         Assume.that(input.replicas().stream().anyMatch(r -> !r.draining()));
         TargetAssignment plan = assignor.assign(input);
@@ -66,7 +66,7 @@ class PlannerPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void sameInputGivesTheSameOutputWhateverTheOrderOfReplicas(@ForAll("problems") PlanningInput input, @ForAll long shuffleSeed) {
         List<ReplicaSlot> shuffled = new ArrayList<>(input.replicas());
         Collections.shuffle(shuffled, new Random(shuffleSeed));
@@ -77,7 +77,7 @@ class PlannerPropertiesTest {
         assertThat(second).isEqualTo(first);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void planningThePlansOwnOutputWithUnchangedLoadsIsAFixedPoint(@ForAll("problems") PlanningInput input) {
         TargetAssignment plan = assignor.assign(input);
         TargetAssignment again = assignor.assign(input.withCurrent(plan.masks()));
@@ -86,7 +86,7 @@ class PlannerPropertiesTest {
         assertThat(again.masks()).isEqualTo(plan.masks());
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void noReplicaIsPlannedAboveItsHeadroomWhenAPlanWithSlackExists(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int replicaCount,
                                                                    @ForAll @IntRange(min = 1, max = 400) int nrCpus) {
         Random rnd = new Random(seed);
@@ -126,7 +126,7 @@ class PlannerPropertiesTest {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void aBalancedFleetWithUnchangedLoadsPlansNoMove(@ForAll @IntRange(min = 1, max = 1024) int nrCpus,
                                                      @ForAll @IntRange(min = 1, max = 32) int replicaCount) {
         // Contiguous equal shares with equal loads: balanced by construction.
@@ -145,7 +145,7 @@ class PlannerPropertiesTest {
         assertThat(plan.moves()).isEmpty();
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void addingAReplicaToAUniformFleetMovesOnlyCpusToTheNewcomer(@ForAll @IntRange(min = 2, max = 2048) int nrCpus,
                                                                  @ForAll @IntRange(min = 1, max = 31) int replicaCount) {
         CpuSet possible = CpuSet.range(0, nrCpus - 1);
@@ -166,7 +166,7 @@ class PlannerPropertiesTest {
         assertThat(plan.maskOf(newcomer).size()).isGreaterThanOrEqualTo((int) Math.floor(share / 1.05) - 1);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void aCpuHotterThanAnyReplicaGetsAReplicaOfItsOwnAndStaysThere(@ForAll long seed, @ForAll @IntRange(min = 2, max = 8) int replicaCount,
                                                                   @ForAll @IntRange(min = 4, max = 200) int nrCpus) {
         Random rnd = new Random(seed);
@@ -192,7 +192,7 @@ class PlannerPropertiesTest {
         assertThat(later.moves()).noneMatch(m -> m.cpu() == hot);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void coverageOnlyModeMovesNothingThatHasALiveOwner(@ForAll("problems") PlanningInput input) {
         TargetAssignment plan = assignor.assign(input.withMode(PlanningMode.COVERAGE_ONLY));
 
