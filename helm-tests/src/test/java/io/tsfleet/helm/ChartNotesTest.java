@@ -1,0 +1,54 @@
+package io.tsfleet.helm;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import io.tsfleet.helm.support.HelmChart;
+import io.tsfleet.helm.support.ProjectPaths;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** NOTES.txt, as `helm install` prints it (a client-only dry run: no cluster is contacted). */
+class ChartNotesTest {
+
+    private static String notes(String valueSet) {
+        InstallCommand install = new Helm(ProjectPaths.chart()).install().withName(HelmChart.RELEASE)
+                .withNamespace(HelmChart.NAMESPACE).withKubeVersion(HelmChart.KUBE_VERSION).clientOnly().dryRun();
+        if (valueSet != null) {
+            install = install.withValuesFile(ProjectPaths.valueSet(valueSet));
+        }
+        return install.call().getOutput();
+    }
+
+    @Test
+    void aDemoInstallSaysWhereTheAdminApiIsAndHowToGetAToken() {
+        String notes = notes(null);
+
+        assertThat(notes).contains("release fleet in namespace tsfleet")
+                .contains("the emulator (0-63 possible CPUs, 10 exits/s per CPU)")
+                .contains("Listener replicas: 3 (fixed)")
+                .contains("port-forward svc/fleet-taskstats-fleet-coordinator 8080:8080")
+                .contains("get secret fleet-taskstats-fleet-tokens -o jsonpath='{.data.read-token}'")
+                .doesNotContain("WARNING");
+    }
+
+    @Test
+    void theKernelNodeInstallNamesTheNodeAndTheScaler() {
+        String notes = notes("kernel-node");
+
+        assertThat(notes).contains("the live kernel of node worker-7")
+                .contains("Listener replicas: 2..16, scaled by the coordinator")
+                .contains("PrometheusRule fleet-taskstats-fleet")
+                // monitoring on, NetworkPolicies on, no peer for Prometheus
+                .contains("WARNING: NetworkPolicies admit only the release's own traffic");
+    }
+
+    @Test
+    void anHpaInstallSaysWhatTheHpaNeeds() {
+        String notes = notes("monitoring-hpa");
+
+        assertThat(notes).contains("scaled by an HPA on the external metric tsfleet_coordinator_desired_replicas")
+                .contains("prometheus-adapter")
+                .doesNotContain("WARNING");
+    }
+}
