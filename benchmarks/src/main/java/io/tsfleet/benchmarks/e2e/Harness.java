@@ -83,6 +83,10 @@ public final class Harness {
                 StormBenchmark b = StormBenchmark.fromOptions(o, out);
                 yield unchecked(b::run);
             }
+            case "rebalance" -> {
+                RebalanceBenchmark b = RebalanceBenchmark.fromOptions(o, out);
+                yield unchecked(b::run);
+            }
             default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance)");
         };
     }

@@ -8,10 +8,15 @@ import java.util.function.Consumer;
 /**
  * Finds the highest loss-free delivered rate of a fleet: ramps the offered rate up geometrically until a trial loses
  * records or falls behind, then bisects (geometrically) between the last good and the first bad rate. Stops early when
- * the source saturates (the emulator cannot generate more, however much is asked: higher offers would only measure the
- * generator). If the starting rate already fails, it halves the rate until a trial passes or the floor is reached.
+ * the source saturates: the emulator generated less than offered and no more than {@value #SATURATION_GAIN}x what it
+ * generated in the previous trial (asking more produces nothing more: higher offers would only measure the
+ * generator, or the machine's cores). A source that falls short but still grows (a busy machine) is ramped on. If the
+ * starting rate already fails, it halves the rate until a trial passes or the floor is reached.
  */
 public final class LossFreeSearch {
+    /** A source-limited trial must generate at least this much more than the previous one to keep the ramp going. */
+    public static final double SATURATION_GAIN = 1.1;
+
     /** Runs one trial at an offered rate. */
     @FunctionalInterface
     public interface RateProbe {
@@ -67,6 +72,7 @@ public final class LossFreeSearch {
         double good = Double.NaN;
         double bad = Double.NaN;
         double rate = start;
+        double previousGenerated = 0;
         Limit limit = null;
         while (true) {
             RateTrial t = probe.run(rate);
@@ -75,7 +81,10 @@ public final class LossFreeSearch {
             if (t.lossFree()) {
                 best = better(best, t);
                 good = rate;
-                if (t.verdict() == RateTrial.Verdict.SOURCE_LIMITED) {
+                boolean saturated = t.verdict() == RateTrial.Verdict.SOURCE_LIMITED
+                        && t.generatedPerSecond() < SATURATION_GAIN * previousGenerated;
+                previousGenerated = t.generatedPerSecond();
+                if (saturated) {
                     limit = Limit.SOURCE;
                     break;
                 }
@@ -105,10 +114,6 @@ public final class LossFreeSearch {
                 if (t.lossFree()) {
                     best = better(best, t);
                     good = mid;
-                    if (t.verdict() == RateTrial.Verdict.SOURCE_LIMITED) {
-                        limit = Limit.SOURCE;
-                        break;
-                    }
                 } else {
                     bad = mid;
                 }

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Set<ServiceProcess> RUNNING = ConcurrentHashMap.newKeySet();
+    private static volatile boolean shuttingDown;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;                              // the main thread may still try to start the next service
             for (ServiceProcess p : List.copyOf(RUNNING)) p.close();
         }, "stop-services"));
     }
@@ -53,10 +55,14 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess start(String name, List<String> command, Path runDir, Duration grace) throws IOException {
         Files.createDirectories(runDir);
         Path log = runDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServiceProcess s = new ServiceProcess(name, p, log, grace);
-        RUNNING.add(s);
-        return s;
+        synchronized (RUNNING) {
+            if (shuttingDown) throw new IOException("the harness is shutting down; not starting " + name);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ServiceProcess s = new ServiceProcess(name, p, log, grace);
+            RUNNING.add(s);
+            if (shuttingDown) s.close();                   // lost the race with the hook: stop it ourselves
+            return s;
+        }
     }
 
     static String javaBinary() {

@@ -31,7 +31,7 @@ class HarnessSmokeTest {
             LossFreeSearch.Result r = new LossFreeSearch(10_000, 1_000_000, 1_000, 2, 2).run(probe, t -> { });
 
             assertThat(r.limit()).isEqualTo(LossFreeSearch.Limit.FLEET);
-            assertThat(r.lossFreePerSecond()).isBetween(0.6 * capacity, 1.05 * capacity);
+            assertThat(r.lossFreePerSecond()).isBetween(0.6 * capacity, 1.15 * capacity);   // short windows: scrape timing skew
             RateTrial over = r.trials().stream().filter(t -> t.offeredPerSecond() > 1.2 * capacity).findFirst().orElseThrow();
             assertThat(over.verdict()).isEqualTo(RateTrial.Verdict.LOSS);
             assertThat(over.lost()).isGreaterThan(0);

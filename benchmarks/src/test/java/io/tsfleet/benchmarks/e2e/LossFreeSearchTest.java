@@ -37,7 +37,8 @@ class LossFreeSearchTest {
         List<Double> offered = new ArrayList<>();
         LossFreeSearch.Result r = new LossFreeSearch(100, 1e9, 10, 2, 3).run(model(500, 1e9, offered), t -> { });
         assertThat(r.limit()).isEqualTo(LossFreeSearch.Limit.SOURCE);
-        assertThat(offered).containsExactly(100.0, 200.0, 400.0, 800.0);
+        // 800 generates 500 (short of the offer, but more than the 400 before: ramp on); 1600 generates no more: saturated
+        assertThat(offered).containsExactly(100.0, 200.0, 400.0, 800.0, 1600.0);
         assertThat(r.lossFreePerSecond()).isEqualTo(500);
     }
 
