@@ -7,6 +7,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.Keys;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Files;
@@ -70,6 +71,13 @@ class ConsoleBrowserIT {
     @Test
     @Order(1)
     void asksForATokenAndShowsWhyAnUnknownOneIsRefused() {
+        // the page and its files need no token; the API behind them does
+        String base = fleet.coordinatorUrl();
+        assertThat(CoordinatorApi.statusOf(base + "/", null)).isEqualTo(200);
+        assertThat(CoordinatorApi.statusOf(base + "/console/app.js", null)).isEqualTo(200);
+        assertThat(CoordinatorApi.statusOf(base + "/api/v1/status", null)).isEqualTo(401);
+        assertThat(CoordinatorApi.statusOf(base + "/api/v1/status", LocalFleet.READ_TOKEN)).isEqualTo(200);
+
         page.openSignedOut();
         assertThat(page.visible("app")).as("the fleet is hidden until a token is given").isFalse();
 
@@ -89,12 +97,21 @@ class ConsoleBrowserIT {
 
         assertGridMatchesTheApi();
         assertThat(page.replicaRows()).containsExactlyElementsOf(fleet.replicaIds());
+        // the imbalance card shows the floor of GET /status (the fleet is settled: the floor moves with the loads only)
+        await().atMost(PAGE).untilAsserted(() -> assertThat(page.statText("imbalance"))
+                .contains(String.format(java.util.Locale.ROOT, "floor %.2f", api.get("/status").get("imbalanceFloorRatio").asDouble())));
 
         // hover: the card shows the CPU, its owner, and the per-CPU numbers fetched from GET /cpus/{cpu}
         Map<Integer, String> owners = CoordinatorApi.ownersByCpu(api.get("/assignment"));
         int cpu = 37;
         String tip = page.hover(cpu);
         assertThat(tip).contains("CPU " + cpu, "owner", owners.get(cpu), "exit rate", "lost", "registered");
+
+        // the keyboard: the cursor starts on the first CPU; Enter selects, shift+arrows extend the selection
+        page.typeIntoGrid(Keys.ARROW_RIGHT, Keys.ENTER);
+        assertThat(page.moveCpusField()).isEqualTo("1");
+        page.typeIntoGrid(Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT), Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT));
+        assertThat(page.moveCpusField()).isEqualTo("1-3");
 
         // a read token may not write: the page shows the coordinator's 403 and nothing changes
         long generation = api.get("/assignment").get("generation").asLong();

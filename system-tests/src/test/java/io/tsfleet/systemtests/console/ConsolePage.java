@@ -98,6 +98,11 @@ final class ConsolePage {
         return (String) js("return window.tsfleetConsole.colourOf(arguments[0]);", replica);
     }
 
+    /** The text of a summary card ({@code data-stat}: generation, cpus, replicas, imbalance, handovers, load). */
+    String statText(String stat) {
+        return driver.findElement(By.cssSelector("#stats [data-stat=" + stat + "]")).getText();
+    }
+
     /** The replica ids of the rows of the replicas table. */
     List<String> replicaRows() {
         List<String> ids = new ArrayList<>();
@@ -149,13 +154,20 @@ final class ConsolePage {
         return text("action-status");
     }
 
+    /** A screenshot of the whole page: the window is made as tall as the page first. */
     byte[] screenshot() {
+        long pageHeight = ((Number) js("return document.documentElement.scrollHeight;")).longValue();
+        long chrome = ((Number) js("return window.outerHeight - window.innerHeight;")).longValue();
+        Dimension size = driver.manage().window().getSize();
+        driver.manage().window().setSize(new Dimension(size.getWidth(), (int) (pageHeight + chrome)));
         js("window.scrollTo(0, 0);");
         return driver.getScreenshotAs(OutputType.BYTES);
     }
 
-    void resize(int width, int height) {
-        driver.manage().window().setSize(new Dimension(width, height));
+    /** Focuses the grid and types keys to it, as a keyboard user does. */
+    void typeIntoGrid(CharSequence... keys) {
+        js("document.getElementById('grid').focus();");
+        new Actions(driver).sendKeys(keys).perform();
     }
 
     private WebElement grid() {

@@ -42,6 +42,20 @@ final class CoordinatorApi {
         }
     }
 
+    /** The HTTP status of a GET of any path of the coordinator, with the given token (none when null). */
+    static int statusOf(String url, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The assignment's committed owner of every possible CPU (null for none), from {@code GET /assignment}. */
     static Map<Integer, String> ownersByCpu(JsonNode assignment) {
         Map<Integer, String> owners = new TreeMap<>();
