@@ -30,7 +30,6 @@ import io.tsfleet.protocol.cpu.CpulistParseException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -110,15 +109,14 @@ public class CoordinatorConfiguration {
 
     @Bean
     CoordinatorService coordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
-                                          Leadership leadership, CoordinatorProperties p, ObjectProvider<KubernetesClient> kubernetes,
-                                          ApplicationEventPublisher events) {
+                                          Leadership leadership, CoordinatorProperties p, ObjectProvider<KubernetesClient> kubernetes) {
         Optional<ReplicaScaler> scaler = Optional.empty();
         if (p.scaling().apply()) {
             KubernetesClient client = kubernetes.getIfAvailable();
             if (client == null) throw new IllegalStateException("tsfleet.coordinator.scaling.apply=true needs tsfleet.coordinator.kubernetes.enabled=true");
             scaler = Optional.of(new KubernetesDeploymentScaler(client, namespace(p, client), p.scaling().deployment()));
         }
-        return new CoordinatorService(settings, assignor, store, clock, leadership, scaler, p.scaling().applyInterval(), events);
+        return new CoordinatorService(settings, assignor, store, clock, leadership, scaler, p.scaling().applyInterval());
     }
 
     @Bean

@@ -9,9 +9,6 @@ import io.tsfleet.coordinator.kubernetes.Leadership;
 import io.tsfleet.coordinator.kubernetes.ReplicaScaler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -41,7 +38,6 @@ public class CoordinatorService implements SmartLifecycle {
     private final Leadership leadership;
     private final Optional<ReplicaScaler> scaler;
     private final Duration scaleInterval;
-    private final ApplicationEventPublisher events;
     private final ReentrantLock lock = new ReentrantLock();
 
     private volatile Coordinator coordinator;
@@ -51,8 +47,7 @@ public class CoordinatorService implements SmartLifecycle {
     private Instant lastScaleAttempt = Instant.EPOCH;
 
     public CoordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
-                              Leadership leadership, Optional<ReplicaScaler> scaler, Duration scaleInterval,
-                              ApplicationEventPublisher events) {
+                              Leadership leadership, Optional<ReplicaScaler> scaler, Duration scaleInterval) {
         this.settings = settings;
         this.assignor = assignor;
         this.store = store;
@@ -60,7 +55,6 @@ public class CoordinatorService implements SmartLifecycle {
         this.leadership = leadership;
         this.scaler = scaler;
         this.scaleInterval = scaleInterval;
-        this.events = events;
     }
 
     // ------------------------------------------------------------------------------------------ lifecycle
@@ -93,7 +87,6 @@ public class CoordinatorService implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
     }
 
     private void stopLeading() {
@@ -105,7 +98,6 @@ public class CoordinatorService implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
     }
 
     // ------------------------------------------------------------------------------------------ operations

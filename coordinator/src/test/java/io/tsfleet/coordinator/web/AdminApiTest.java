@@ -241,5 +241,11 @@ class AdminApiTest {
                 "tsfleet_coordinator_desired_replicas", "tsfleet_coordinator_leader", "tsfleet_coordinator_hot_cpus");
         assertThat(metrics).doesNotContain("cpu=\"");
         assertThat(metrics).containsPattern("tsfleet_coordinator_leader\\{[^}]*\\} 1\\.0");
+        mvc.perform(get("/actuator/health/readiness")).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("UP"));
+        service.stop(); // no longer the leader: not ready, and the API answers 503 problem+json
+        mvc.perform(get("/actuator/health/readiness")).andExpect(status().isServiceUnavailable());
+        mvc.perform(as("reader", get("/api/v1/assignment"))).andExpect(status().isServiceUnavailable())
+                .andExpect(content().contentTypeCompatibleWith(PROBLEM)).andExpect(header().exists("Retry-After"));
+        service.start();
     }
 }
