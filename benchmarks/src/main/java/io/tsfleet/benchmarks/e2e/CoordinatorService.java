@@ -79,6 +79,23 @@ public final class CoordinatorService implements AutoCloseable {
                 a.get("pendingMoves").asInt());
     }
 
+    /** Audit entries (plans, membership changes, anomalies) since {@code since}, oldest first, one line each. */
+    public List<String> auditSince(java.time.Instant since) throws IOException, InterruptedException {
+        List<JsonNode> entries = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(http.get(base.resolve("/api/v1/audit?limit=200")))) {
+            if (!java.time.Instant.parse(e.get("time").asString()).isBefore(since)) entries.add(e);
+        }
+        entries.sort(java.util.Comparator.comparingLong(e -> e.get("sequence").asLong()));
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : entries) {
+            java.time.Instant t = java.time.Instant.parse(e.get("time").asString());
+            out.add(String.format(java.util.Locale.ROOT, "+%.1fs gen %d %s%s: %s", Duration.between(since, t).toMillis() / 1000.0,
+                    e.get("generation").asLong(), e.get("type").asString(),
+                    e.get("replica").isNull() ? "" : " " + e.get("replica").asString(), e.get("message").asString()));
+        }
+        return out;
+    }
+
     /**
      * The coordinator's view of the assignment.
      *

@@ -128,6 +128,7 @@ public final class RebalanceBenchmark {
                 double movedBefore = PrometheusSamples.parse(settings.http().get(coordinator.prometheus())).sum("tsfleet_coordinator_cpus_moved_total");
                 double lost0 = lost(replicaMetrics);
                 long onset = System.nanoTime();
+                java.time.Instant onsetInstant = java.time.Instant.now();
                 emulator.workload(String.format(Locale.ROOT, "{\"baseRate\":%.3f,\"hotCpus\":\"%s\",\"hotFactor\":%.3f}", baseRate, hot.toCpulist(), hotFactor));
                 double lastLost = lost0;
                 long lastLossAt = onset;
@@ -159,6 +160,7 @@ public final class RebalanceBenchmark {
                 int moved = movedCpus(masks, parseMasks(now.owners()));
                 Episode e = new Episode((lastLossAt - onset) / 1e9, lastLost - lost0, moved, c.sum("tsfleet_coordinator_cpus_moved_total") - movedBefore,
                         minCap, minHeadroom, c.sum("tsfleet_coordinator_imbalance_ratio"), c.sum("tsfleet_coordinator_imbalance_floor_ratio"), converged);
+                for (String a : coordinator.auditSince(onsetInstant.minusSeconds(1))) out.println("#     audit " + a);
                 out.printf(Locale.ROOT, "#   %s: last loss %.1fs after the onset, %,.0f records lost, %d CPUs moved (coordinator counter %+.0f; minimum %d / %d), "
                                 + "imbalance %.3f (floor %.3f); owners %s%n", converged ? "converged" : "NOT converged", e.convergeSeconds(), e.lost(), e.moved(),
                         e.counterMoved(), minCap, minHeadroom, e.imbalance(), e.floor(), now.owners());
