@@ -110,14 +110,14 @@ class ConsoleBrowserIT {
         // the keyboard: the cursor starts on the first CPU; Enter selects, shift+arrows extend the selection
         page.typeIntoGrid(Keys.ARROW_RIGHT, Keys.ENTER);
         assertThat(page.moveCpusField()).isEqualTo("1");
-        page.typeIntoGrid(Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT), Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT));
+        page.typeIntoGridWithShift(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT);
         assertThat(page.moveCpusField()).isEqualTo("1-3");
 
         // a read token may not write: the page shows the coordinator's 403 and nothing changes
         long generation = api.get("/assignment").get("generation").asLong();
         page.typeMoveCpus("0-1");
         page.submitMove(fleet.replicaIds().getLast(), true);
-        assertThat(page.awaitActionOutcome()).contains("refused", "admin token");
+        assertThat(page.awaitActionOutcome("Move")).contains("refused", "admin token");
         assertThat(api.get("/assignment").get("generation").asLong()).isEqualTo(generation);
     }
 
@@ -141,7 +141,7 @@ class ConsoleBrowserIT {
 
         CpuSet expectedMask = CoordinatorApi.cpus(before.get("targets").get(target).asString()).union(moved);
         page.submitMove(target, false);
-        assertThat(page.awaitActionOutcome()).contains("done");
+        assertThat(page.awaitActionOutcome("Move")).contains("done");
 
         // the API: the replica is pinned to its CPUs plus the moved ones, and owns them once the handovers are done
         await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -157,6 +157,35 @@ class ConsoleBrowserIT {
         String tip = page.hover(first);
         assertThat(tip).contains("CPU " + first, target, "pinned to " + target);
         saveScreenshot(page.screenshot());
+    }
+
+    @Test
+    @Order(4)
+    void anAdminPreviewsARebalanceAndDrainsAReplicaThroughThePage() {
+        page.openSignedOut();
+        page.connect(LocalFleet.ADMIN_TOKEN);
+        page.awaitReady(PAGE);
+
+        // the preview is a dry run: a plan is shown, nothing changes
+        long generation = api.get("/assignment").get("generation").asLong();
+        page.click("rebalance-preview");
+        assertThat(page.awaitActionOutcome("Rebalance preview")).contains("Rebalance preview: done");
+        assertThat(page.text("plan-result")).contains("Dry run: nothing changed", "imbalance", "floor");
+        assertThat(api.get("/assignment").get("generation").asLong()).isEqualTo(generation);
+
+        // drain, confirmed in the dialog: the replica's CPUs move to the others and the grid follows
+        String drained = fleet.replicaIds().getLast();
+        page.clickRowButton(drained, "Drain");
+        assertThat(page.confirmDialog()).contains("Drain " + drained);
+        assertThat(page.awaitActionOutcome("Drain " + drained)).contains("Drain " + drained + ": done");
+        await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode now = api.get("/assignment");
+            assertThat(CoordinatorApi.settled(now)).as("settled: %s", now).isTrue();
+            assertThat(CoordinatorApi.ownersByCpu(now)).doesNotContainValue(drained).doesNotContainValue(null);
+        });
+        Map<Integer, String> cells = assertGridMatchesTheApi();
+        assertThat(cells).doesNotContainValue(drained);
+        await().atMost(PAGE).untilAsserted(() -> assertThat(page.text("replicas-body")).contains("DRAINING"));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -145,11 +145,32 @@ final class ConsolePage {
         field.sendKeys(cpulist);
     }
 
-    /** Waits for the admin action's outcome ("... done ..." or "... refused: ...") and answers it. */
-    String awaitActionOutcome() {
+    /** Clicks a replica row's button ("Drain" or "Unpin"). */
+    void clickRowButton(String replica, String label) {
+        driver.findElement(By.cssSelector("#replicas-body tr[data-replica='" + replica + "'] button[aria-label='" + label + " " + replica + "']")).click();
+    }
+
+    /** Answers the open confirmation dialog's text and presses its confirm button. */
+    String confirmDialog() {
+        waitUntil(Duration.ofSeconds(10), d -> Boolean.TRUE.equals(js("return document.getElementById('confirm').open;")));
+        String text = text("confirm-text");
+        driver.findElement(By.cssSelector("#confirm button[value=confirm]")).click();
+        return text;
+    }
+
+    void click(String id) {
+        driver.findElement(By.id(id)).click();
+    }
+
+    /**
+     * Waits for the outcome of the admin action whose status starts with {@code what} ("Move", "Drain replica-3",
+     * "Rebalance preview"...): "... done ..." or "... refused: ...", and answers it.
+     */
+    String awaitActionOutcome(String what) {
         waitUntil(Duration.ofSeconds(30), d -> {
+            String status = text("action-status");
             String cls = driver.findElement(By.id("action-status")).getAttribute("class");
-            return cls != null && (cls.contains("good") || cls.contains("bad"));
+            return status.startsWith(what) && cls != null && (cls.contains("good") || cls.contains("bad"));
         });
         return text("action-status");
     }
@@ -168,6 +189,12 @@ final class ConsolePage {
     void typeIntoGrid(CharSequence... keys) {
         js("document.getElementById('grid').focus();");
         new Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** The same with shift held down. */
+    void typeIntoGridWithShift(CharSequence... keys) {
+        js("document.getElementById('grid').focus();");
+        new Actions(driver).keyDown(Keys.SHIFT).sendKeys(keys).keyUp(Keys.SHIFT).perform();
     }
 
     private WebElement grid() {
