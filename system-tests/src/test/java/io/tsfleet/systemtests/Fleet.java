@@ -12,10 +12,8 @@ import org.testcontainers.containers.output.Slf4jLogConsumer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import tools.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +67,11 @@ final class Fleet implements AutoCloseable {
                         "--tsfleet.coordinator.security.admin-tokens=" + ADMIN_TOKEN,
                         "--tsfleet.coordinator.security.replica-tokens=" + REPLICA_TOKEN,
                         "--tsfleet.coordinator.state-file=/tmp/coordinator-state.json",
-                        "--tsfleet.coordinator.lease=" + settings.lease().toMillis() + "ms")
+                        "--tsfleet.coordinator.lease=" + settings.lease().toMillis() + "ms",
+                        "--tsfleet.coordinator.heartbeat-interval=1s",
+                        "--tsfleet.coordinator.policy.overflow-sustain=1s",
+                        "--tsfleet.coordinator.policy.cooldown=15s",
+                        "--tsfleet.coordinator.policy.load-warmup=5s")
                 .waitingFor(Wait.forHttp("/actuator/health").forPort(8080).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
     }
 
@@ -82,6 +84,10 @@ final class Fleet implements AutoCloseable {
         for (int i = 1; i <= replicaCount; i++) ids.add("replica-" + i);
         startReplicas(ids);
         return this;
+    }
+
+    void startReplica(String id) {
+        startReplicas(List.of(id));
     }
 
     void startReplicas(List<String> ids) {
@@ -182,22 +188,38 @@ final class Fleet implements AutoCloseable {
 
     // ------------------------------------------------------------------ the replicas' sinks
 
-    /** Feeds every record line of every replica's sink (running, stopped or killed) to {@code lines}. */
-    void readSinks(Consumer<String> lines) {
+    /**
+     * Feeds the record lines of every replica's sink (running, stopped or killed) to {@code lines}, skipping the first
+     * {@code skip.get(replica)} lines of each; returns how many lines each sink holds.
+     */
+    Map<String, Long> readSinks(Map<String, Long> skip, Consumer<String> lines) {
+        Map<String, Long> counts = new TreeMap<>();
         for (Map.Entry<String, GenericContainer<?>> e : replicas.entrySet()) {
             String id = e.getValue().getContainerId();
+            long[] n = {0};
+            long from = skip.getOrDefault(e.getKey(), 0L);
             try (InputStream tar = docker.copyArchiveFromContainerCmd(id, SINK).exec()) {
-                SinkArchive.lines(tar, lines);
+                SinkArchive.lines(tar, line -> {
+                    if (n[0]++ >= from) lines.accept(line);
+                });
             } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
                 LOG.info("{} has no sink file yet", e.getKey());
             } catch (IOException ex) {
                 throw new IllegalStateException("cannot read the sink of " + e.getKey(), ex);
             }
+            counts.put(e.getKey(), n[0]);
         }
+        return counts;
     }
 
-    String logsOf(String id) {
-        return replicas.get(id).getLogs();
+    /** The sum of a counter or gauge over all its series in a Prometheus text exposition. */
+    static double metric(String baseUrl, String name) {
+        String text = Http.get(baseUrl + "/actuator/prometheus", null).body();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return sum;
     }
 
     private static void log(GenericContainer<?> c, String name) {
@@ -210,11 +232,5 @@ final class Fleet implements AutoCloseable {
         coordinator.stop();
         emulator.stop();
         network.close();
-    }
-
-    static String drain(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -38,6 +38,10 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body))).build());
     }
 
+    static Response delete(String url, String token) {
+        return send(request(url, token).DELETE().build());
+    }
+
     /** The body of a 2xx answer as JSON; anything else is an assertion failure with the answer in the message. */
     static JsonNode ok(Response r) {
         if (r.status() / 100 != 2) throw new AssertionError("HTTP " + r.status() + ": " + r.body());
