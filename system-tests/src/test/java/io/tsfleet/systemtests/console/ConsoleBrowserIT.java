@@ -2,7 +2,9 @@ package io.tsfleet.systemtests.console;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -48,8 +50,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startFleetAndBrowser() throws Exception {
-        assumeTrue(HeadlessChromium.installed(), "skipped: the console's browser test needs Debian's chromium and chromedriver at "
-                + HeadlessChromium.CHROMIUM + " and " + HeadlessChromium.CHROMEDRIVER + " (run scripts/install-browser.sh)");
+        if (!HeadlessChromium.installed()) return; // every test is skipped, with the reason (see needsTheBrowser)
         projectDir = Path.of(System.getProperty("tsfleet.project.dir", "..")).toAbsolutePath().normalize();
         workDir = projectDir.resolve("system-tests/target/console-it");
         fleet = LocalFleet.start(projectDir, workDir, CPUS, 20, 3);
@@ -57,6 +58,18 @@ class ConsoleBrowserIT {
         awaitSettled(fleet.replicaIds().size());
         browser = new HeadlessChromium(1440, 1200, workDir);
         page = new ConsolePage(browser.driver(), fleet.coordinatorUrl());
+    }
+
+    /** Per test rather than per class, so that each skipped test is reported with the reason. */
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(HeadlessChromium.installed(), "skipped: the console's browser test needs Debian's chromium and chromedriver at "
+                + HeadlessChromium.CHROMIUM + " and " + HeadlessChromium.CHROMEDRIVER + " (run scripts/install-browser.sh)");
+    }
+
+    @AfterEach
+    void thePageLoggedNoError() {
+        if (page != null) assertThat(page.javascriptErrors()).as("errors in the page's console").isEmpty();
     }
 
     @AfterAll

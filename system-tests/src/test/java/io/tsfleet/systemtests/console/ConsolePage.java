@@ -9,6 +9,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Level;
 
 /**
  * The console as a person uses it (typing, clicking, hovering) plus what its {@code window.tsfleetConsole} object
@@ -143,6 +146,19 @@ final class ConsolePage {
         WebElement field = driver.findElement(By.id("move-cpus"));
         field.clear();
         field.sendKeys(cpulist);
+    }
+
+    /**
+     * Errors the page logged since the last call: uncaught exceptions, failed module loads, CSP violations. The
+     * browser's own "Failed to load resource" lines for HTTP 401 and 403 are left out: tests provoke those on purpose,
+     * and the page shows them as refusals.
+     */
+    List<String> javascriptErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(m -> !(m.contains("Failed to load resource") && (m.contains("status of 401") || m.contains("status of 403"))))
+                .toList();
     }
 
     /** Clicks a replica row's button ("Drain" or "Unpin"). */

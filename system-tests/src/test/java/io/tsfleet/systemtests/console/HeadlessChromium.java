@@ -38,6 +38,8 @@ final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+        // the page's console messages (uncaught errors included) become readable through the browser log
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         try {
             this.driver = new ChromeDriver(service, options);
         } catch (RuntimeException e) {
