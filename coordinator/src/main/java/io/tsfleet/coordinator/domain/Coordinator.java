@@ -171,7 +171,7 @@ public final class Coordinator {
                 if (trigger.get() == RebalanceTrigger.OVERFLOW) {
                     for (String id : overflowing) membership.capCapacity(membership.get(id), replicaLoad(id), now);
                 }
-                plan(trigger.get(), PlanningMode.FULL, now);
+                planIfItHelps(trigger.get(), now);
                 policy.loadRebalanceDone(now);
             }
         }
@@ -300,6 +300,38 @@ public final class Coordinator {
                     + (plan.overCapacity().isEmpty() ? "" : ", over capacity: " + plan.overCapacity()));
         }
         return Plans.result(plan, true, trigger, mode, assignor.name(), generations.current(), before, floor);
+    }
+
+    /**
+     * A load-driven plan is applied only if it clearly improves what triggered it: the total overload above the
+     * headroom limits drops by at least 10 % (overflow, capacity), or the imbalance by at least 2 % (imbalance).
+     * Otherwise moving CPUs cannot help (the fleet is too small, or the load is at its floor): nothing moves, the
+     * skip is audited, and the scaling recommendation is the remedy. This keeps an overloaded fleet from shuffling
+     * CPUs back and forth as overflow caps come and go.
+     */
+    private void planIfItHelps(RebalanceTrigger trigger, Instant now) {
+        PlanningInput input = planningInput(PlanningMode.FULL);
+        TargetAssignment plan = assignor.assign(input);
+        boolean helps;
+        String measure;
+        if (trigger == RebalanceTrigger.IMBALANCE) {
+            double before = LoadStats.imbalance(input.current(), input), after = LoadStats.imbalance(plan.masks(), input);
+            helps = after < before / 1.02;
+            measure = "imbalance " + round(before) + " -> " + round(after);
+        } else {
+            double before = LoadStats.excess(input.current(), input), after = LoadStats.excess(plan.masks(), input);
+            helps = before > 0 && after < before * 0.9;
+            measure = "load above the headroom limits " + round(before) + " -> " + round(after) + " exits/s";
+        }
+        if (plan.moves().isEmpty() || !helps) {
+            counters.skippedRebalance();
+            audit.record(now, generations.current(), "rebalance-skipped", null, -1, trigger.label() + " rebalance skipped: "
+                    + (plan.moves().isEmpty() ? "the plan moves nothing" : "the plan would not help enough (" + measure + ")")
+                    + "; desired replicas " + scaling().desiredReplicas()
+                    + (plan.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(plan.hotCpus())));
+            return;
+        }
+        plan(trigger, PlanningMode.FULL, now);
     }
 
     private PlanningInput planningInput(PlanningMode mode) {

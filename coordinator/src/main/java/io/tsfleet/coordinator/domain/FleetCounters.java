@@ -18,7 +18,7 @@ final class FleetCounters implements FleetJournal {
     private final Clock clock;
     private final EnumMap<RebalanceTrigger, Long> rebalances = new EnumMap<>(RebalanceTrigger.class);
     private long cpusMoved, handoversStarted, handoversCompleted, rollbacks, staleHeartbeats, strayFences, stuckReleases,
-            persistFailures, ownershipTaken;
+            persistFailures, ownershipTaken, skippedRebalances;
 
     FleetCounters(AuditLog audit, Generations generations, Clock clock) {
         this.audit = audit;
@@ -61,7 +61,7 @@ final class FleetCounters implements FleetJournal {
     public void strayFenced(int cpu, String replica, long fence) {
         strayFences++;
         audit.record(clock.instant(), generations.current(), "stray-fenced", replica, cpu,
-                replica + " is registered on CPU " + cpu + " without owning it; told to release at its first sequence " + fence);
+                replica + " is registered on CPU " + cpu + " without owning it; told to release it after fence " + fence);
     }
 
     @Override
@@ -73,6 +73,14 @@ final class FleetCounters implements FleetJournal {
 
     void rebalance(RebalanceTrigger trigger, int moves) {
         rebalances.merge(trigger, 1L, Long::sum);
+    }
+
+    void skippedRebalance() {
+        skippedRebalances++;
+    }
+
+    long skippedRebalances() {
+        return skippedRebalances;
     }
 
     void staleHeartbeat() {

@@ -120,8 +120,20 @@ final class FleetSimulation {
     // ----------------------------------------------------------------------------------------- actors
 
     private void kernelTick() {
-        for (SimReplica r : replicas.values()) if (r.alive) r.refill(TICK_MS / 1000.0);
-        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+        for (SimReplica r : replicas.values()) {
+            if (r.alive) {
+                r.refill(TICK_MS / 1000.0);
+                r.forceStaleReleases((int) now);
+            }
+        }
+        // CPUs in a random order each tick, so that an overflowing replica does not always starve the same CPUs
+        int[] cpus = possible.toArray();
+        for (int i = cpus.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1), t = cpus[i];
+            cpus[i] = cpus[j];
+            cpus[j] = t;
+        }
+        for (int c : cpus) {
             double expected = rate[c] * TICK_MS / 1000.0;
             int n = (int) expected + (rnd.nextDouble() < expected - (int) expected ? 1 : 0);
             for (int k = 0; k < n; k++) {

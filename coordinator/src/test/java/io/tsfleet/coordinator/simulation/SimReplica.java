@@ -23,10 +23,11 @@ import java.util.TreeSet;
  *       it re-enters the target (all kept) or a fence arrives (below the fence kept, the rest discarded);</li>
  *   <li>after a fence it keeps records below the fence, discards the rest, deregisters once it has seen
  *       {@code seq >= fence - 1}, and reports the CPU in {@code released};</li>
- *   <li>it reports the first sequence number of each acquired CPU for one lease after acquiring it, and of every
+ *   <li>it reports the first sequence number of each acquired CPU for one lease after receiving it, and of every
  *       registered CPU that is not in its target (so that a stray registration can be fenced off).</li>
  * </ul>
- * Capacity: a token bucket; records beyond it are dropped (lost, counted per CPU, and an ENOBUFS episode).
+ * Capacity: a token bucket; records beyond it are dropped (lost, counted per CPU, and an ENOBUFS episode). A
+ * fenced CPU that never sees {@code fence - 1} is released after a timeout, as the listener does.
  */
 final class SimReplica {
     final String id;
@@ -51,8 +52,10 @@ final class SimReplica {
 
     private static final class CpuState {
         Long firstSeq;
+        long firstSeqAtMillis;
         long acquiredAtMillis;
         Long fence;
+        long fencedAtMillis;
         Long lastSeq;
         long seqAtHeartbeat = -1;
         long lostInInterval;
@@ -102,7 +105,10 @@ final class SimReplica {
         congested = false;
         tokens -= 1;
         recordsTotal++;
-        if (st.firstSeq == null) st.firstSeq = seq;
+        if (st.firstSeq == null) {
+            st.firstSeq = seq;
+            st.firstSeqAtMillis = nowMillis;
+        }
         if (st.fence != null) {
             if (Serial.less(seq, st.fence)) ledger.kept(cpu, seq, id, nowMillis);
             if (!Serial.less(seq, Serial.minusOne(st.fence))) deregister(cpu);
@@ -148,11 +154,26 @@ final class SimReplica {
             if (st == null || target.contains(c) || st.fence != null) continue;
             long fence = e.getValue();
             st.fence = fence;
+            st.fencedAtMillis = nowMillis;
             for (long seq : st.held) if (Serial.less(seq, fence)) ledger.kept(c, seq, id, nowMillis);
             st.held.clear();
             if (st.lastSeq != null && !Serial.less(st.lastSeq, Serial.minusOne(fence))) deregister(c);
         }
     }
+
+    /**
+     * A fenced CPU whose {@code fence - 1} never arrives (all its records are dropped by overflow) is released
+     * anyway after the handover timeout, as the listener does ({@code tsfleet_listener_releases_forced_total}).
+     */
+    void forceStaleReleases(int nowMillis) {
+        List<Integer> stale = new ArrayList<>();
+        registered.forEach((c, st) -> {
+            if (st.fence != null && nowMillis - st.fencedAtMillis > FORCED_RELEASE_MS) stale.add(c);
+        });
+        stale.forEach(this::deregister);
+    }
+
+    static final long FORCED_RELEASE_MS = 10_000;
 
     ReplicaHeartbeat heartbeat(int nowMillis) {
         double seconds = Math.max(0.001, (nowMillis - lastHeartbeatMillis) / 1000.0);
@@ -172,7 +193,7 @@ final class SimReplica {
             rates.add(delta / seconds);
             lost.add(st.lostInInterval);
             st.lostInInterval = 0;
-            boolean recentlyAcquired = nowMillis - st.acquiredAtMillis <= leaseMillis;
+            boolean recentlyAcquired = st.firstSeq != null && nowMillis - st.firstSeqAtMillis <= leaseMillis;
             boolean leavingOrStray = !target.contains(e.getKey());
             if (st.firstSeq != null && (recentlyAcquired || leavingOrStray)) firstSeqs.put(e.getKey(), st.firstSeq);
         }

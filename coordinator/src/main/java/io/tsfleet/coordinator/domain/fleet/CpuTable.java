@@ -19,6 +19,10 @@ public final class CpuTable {
     private final String[] target;
     private final Handover[] handover;
     private final Instant[] retryAfter;
+    private final int[] rollbacks;            // consecutive rolled-back handovers of the CPU (for the backoff)
+    private final Instant[] ownerSince;       // when the owner took the CPU (null: before this coordinator, or long registered)
+    private final Long[] ownerFirstSeq;       // the owner's first sequence number on the CPU, when known
+    private final long[] ownerGeneration;     // the generation that gave the owner the CPU
     private final TreeMap<Integer, TreeMap<String, Release>> releases = new TreeMap<>();
 
     public CpuTable(CpuSet possible) {
@@ -28,6 +32,10 @@ public final class CpuTable {
         target = new String[n];
         handover = new Handover[n];
         retryAfter = new Instant[n];
+        rollbacks = new int[n];
+        ownerSince = new Instant[n];
+        ownerFirstSeq = new Long[n];
+        ownerGeneration = new long[n];
     }
 
     public CpuSet possible() {
@@ -42,8 +50,40 @@ public final class CpuTable {
         return owner[cpu];
     }
 
+    /** Sets the owner without ownership facts (restore, uncovered). */
     void owner(int cpu, String replica) {
         owner[cpu] = replica;
+        ownerSince[cpu] = null;
+        ownerFirstSeq[cpu] = null;
+        ownerGeneration[cpu] = 0;
+    }
+
+    /**
+     * A replica takes the CPU now, under {@code generation}: at a fence ({@code firstSeq} = the fence), or without
+     * make-before-break ({@code firstSeq} learned later from its heartbeats). {@code since} null means the replica
+     * has been registered on the CPU for long (e.g. an old owner whose release was cancelled).
+     */
+    void takeOwnership(int cpu, String replica, Instant since, Long firstSeq, long generation) {
+        owner[cpu] = replica;
+        ownerSince[cpu] = since;
+        ownerFirstSeq[cpu] = firstSeq;
+        ownerGeneration[cpu] = generation;
+    }
+
+    public Instant ownerSince(int cpu) {
+        return ownerSince[cpu];
+    }
+
+    public Long ownerFirstSeq(int cpu) {
+        return ownerFirstSeq[cpu];
+    }
+
+    long ownerGeneration(int cpu) {
+        return ownerGeneration[cpu];
+    }
+
+    void ownerFirstSeq(int cpu, long seq) {
+        ownerFirstSeq[cpu] = seq;
     }
 
     public String target(int cpu) {
@@ -68,6 +108,15 @@ public final class CpuTable {
 
     void retryAfter(int cpu, Instant when) {
         retryAfter[cpu] = when;
+    }
+
+    /** Counts a rolled-back handover of the CPU; returns how many happened in a row. */
+    int rolledBack(int cpu) {
+        return ++rollbacks[cpu];
+    }
+
+    void movedSuccessfully(int cpu) {
+        rollbacks[cpu] = 0;
     }
 
     public List<Handover> handovers() {
@@ -121,7 +170,7 @@ public final class CpuTable {
             Handover h = handover[c];
             if (h == null) {
                 if (replica.equals(owner[c])) b.add(c);
-            } else if (h.to().equals(replica) && h.phase() != HandoverPhase.PREPARE) {
+            } else if (h.to().equals(replica) && h.newOwnerTargeted()) {
                 b.add(c);
             }
         });

@@ -12,6 +12,7 @@ public final class Handover {
     private long phaseGeneration;
     private Instant phaseSince;
     private Long fence;
+    private long makeGeneration;
 
     Handover(int cpu, String from, String to, long generation, Instant now) {
         this.cpu = cpu;
@@ -22,10 +23,12 @@ public final class Handover {
         this.phaseSince = now;
     }
 
-    static Handover restore(int cpu, String from, String to, HandoverPhase phase, long phaseGeneration, Long fence, Instant now) {
+    static Handover restore(int cpu, String from, String to, HandoverPhase phase, long phaseGeneration, Long fence,
+                            long makeGeneration, Instant now) {
         Handover h = new Handover(cpu, from, to, phaseGeneration, now);
         h.phase = phase;
         h.fence = fence;
+        h.makeGeneration = makeGeneration;
         return h;
     }
 
@@ -62,7 +65,18 @@ public final class Handover {
         return fence;
     }
 
+    /** The generation that asked the new owner to register (0 before MAKE). */
+    public long makeGeneration() {
+        return makeGeneration;
+    }
+
+    /** Whether the new owner's directive includes the CPU in this phase. */
+    public boolean newOwnerTargeted() {
+        return phase == HandoverPhase.MAKE || phase == HandoverPhase.BREAK;
+    }
+
     void advance(HandoverPhase next, long generation, Instant now) {
+        if (next == HandoverPhase.MAKE) makeGeneration = generation;
         this.phase = next;
         this.phaseGeneration = generation;
         this.phaseSince = now;

@@ -33,8 +33,8 @@ public final class Reconciler {
 
     /**
      * Sets the planned target. Handovers in PREPARE that are no longer wanted are cancelled (the new owner was never
-     * told, the old one keeps what it held back); a handover in MAKE or BREAK runs to its end, because the new owner
-     * may already have kept records, and the next plan starts from where it ends.
+     * told, the old one keeps what it held back); a handover in MAKE, BREAK or ABORT runs to its end, because the new
+     * owner may already have kept records, and the next plan starts from where it ends.
      */
     public void applyPlan(TargetAssignment plan) {
         CpuSet possible = table.possible();
@@ -54,16 +54,32 @@ public final class Reconciler {
             int c = h.cpu();
             if (h.phase() == HandoverPhase.PREPARE && h.from().equals(id) && hb.generation() >= h.phaseGeneration()) {
                 h.advance(HandoverPhase.MAKE, generations.stamp(), now);
-            } else if (h.phase() == HandoverPhase.MAKE && h.to().equals(id) && hb.generation() >= h.phaseGeneration()
-                    && hb.owned().contains(c) && hb.firstSeqs().containsKey(c)) {
+            } else if ((h.phase() == HandoverPhase.MAKE || h.phase() == HandoverPhase.ABORT) && h.to().equals(id)
+                    && hb.generation() >= h.makeGeneration() && hb.owned().contains(c) && hb.firstSeqs().containsKey(c)) {
+                // also during ABORT: the new owner did register and receive; the move completes after all
                 fence(h, hb.firstSeqs().get(c), now);
+            } else if (h.phase() == HandoverPhase.ABORT && h.to().equals(id) && hb.generation() >= h.phaseGeneration()) {
+                // the new owner holds the CPU now and reports no first sequence: it received nothing, nothing to keep
+                rollBack(h, "new owner " + id + " received nothing on CPU " + c + " in time", now);
             }
         }
         for (Release r : table.releasesBy(id)) {
             boolean gone = hb.released().contains(r.cpu()) || !hb.owned().contains(r.cpu());
             if (gone && hb.generation() >= r.generation()) completeRelease(r);
         }
+        learnOwnerFirstSeqs(m, hb);
         fenceStrays(m, hb, now);
+    }
+
+    /** The first sequence number of a replica that took a CPU without a fence, from its heartbeats. */
+    private void learnOwnerFirstSeqs(Member m, HeartbeatReport hb) {
+        for (Map.Entry<Integer, Long> e : hb.firstSeqs().entrySet()) {
+            int c = e.getKey();
+            if (m.id().equals(table.owner(c)) && table.ownerSince(c) != null && table.ownerFirstSeq(c) == null
+                    && hb.generation() >= table.ownerGeneration(c) && hb.owned().contains(c)) {
+                table.ownerFirstSeq(c, e.getValue() & 0xFFFF_FFFFL);
+            }
+        }
     }
 
     private void fence(Handover h, long firstSeq, Instant now) {
@@ -71,7 +87,8 @@ public final class Reconciler {
         long fence = firstSeq & 0xFFFF_FFFFL;
         long gen = generations.stamp();
         h.fence(fence);
-        table.owner(c, h.to());
+        table.takeOwnership(c, h.to(), now, fence, gen);
+        table.movedSuccessfully(c);
         journal.handoverFenced(h, fence);
         Member from = members.get(h.from());
         if (from == null) {
@@ -94,18 +111,25 @@ public final class Reconciler {
     }
 
     /**
-     * A replica registered on a CPU it is not meant to have (not the owner, not acquiring it, no release pending):
-     * once its first sequence number on that CPU is known, it is told to release with that fence, so it keeps
-     * nothing of the CPU (whatever it held back is the owner's).
+     * A replica registered on a CPU it is not meant to have (not the owner, not in a handover of it, no release
+     * pending) is told to release it after a fence: the owner's first sequence number on the CPU when the owner took
+     * it recently (the stray may be a previous owner whose lease ran out while it kept working: it keeps what came
+     * before the new owner), else the stray's own first sequence number (the owner has everything; the stray keeps
+     * nothing). While a recent owner's first sequence is not known yet, the stray keeps holding and waits.
      */
     private void fenceStrays(Member m, HeartbeatReport hb, Instant now) {
-        for (Map.Entry<Integer, Long> e : hb.firstSeqs().entrySet()) {
-            int c = e.getKey();
-            if (!table.isPossible(c) || !hb.owned().contains(c)) continue;
+        for (int c : hb.ownedCpus()) {
             if (m.id().equals(table.owner(c)) || table.hasRelease(c, m.id())) continue;
             Handover h = table.handover(c);
             if (h != null && (h.to().equals(m.id()) || h.from().equals(m.id()))) continue;
-            long fence = e.getValue() & 0xFFFF_FFFFL;
+            Long fence = table.ownerFirstSeq(c);
+            if (fence == null) {
+                Instant since = table.ownerSince(c);
+                boolean recentOwner = table.owner(c) != null && since != null
+                        && since.plus(settings.handoverTimeout().multipliedBy(2)).isAfter(now);
+                if (recentOwner || !hb.firstSeqs().containsKey(c)) continue;
+                fence = hb.firstSeqs().get(c) & 0xFFFF_FFFFL;
+            }
             table.addRelease(new Release(c, m.id(), fence, generations.stamp(), now));
             journal.strayFenced(c, m.id(), fence);
         }
@@ -130,11 +154,11 @@ public final class Reconciler {
         for (Handover h : table.handovers()) {
             if (h.to().equals(id) && h.phase() != HandoverPhase.BREAK) {
                 rollBack(h, "new owner " + id + " is gone", null);
-            } else if (h.from().equals(id) && h.phase() == HandoverPhase.MAKE && members.containsKey(h.to())) {
+            } else if (h.from().equals(id) && (h.phase() == HandoverPhase.MAKE || h.phase() == HandoverPhase.ABORT) && members.containsKey(h.to())) {
                 // The new owner is registered (or registering) and keeps everything: it simply takes the CPU.
-                generations.stamp();
+                long gen = generations.stamp();
                 table.handover(h.cpu(), null);
-                table.owner(h.cpu(), h.to());
+                table.takeOwnership(h.cpu(), h.to(), now, null, gen);
                 journal.ownershipTaken(h.cpu(), h.to(), "previous owner " + id + " is gone during make");
             } else if (h.from().equals(id) && h.phase() == HandoverPhase.PREPARE) {
                 rollBack(h, "previous owner " + id + " is gone before make", null);
@@ -146,12 +170,12 @@ public final class Reconciler {
         });
         for (int c : orphaned) {
             String heir = registeredHeir(c, id);
-            generations.stamp();
+            long gen = generations.stamp();
             if (heir != null) {
                 Handover h = table.handover(c);
                 if (h != null) table.handover(c, null);
                 table.removeRelease(c, heir);
-                table.owner(c, heir);
+                table.takeOwnership(c, heir, null, null, gen); // registered all along
                 journal.ownershipTaken(c, heir, "owner " + id + " is gone; " + heir + " is still registered");
             } else if (!rejoining) {
                 table.owner(c, null);
@@ -175,16 +199,10 @@ public final class Reconciler {
                 switch (h.phase()) {
                     case PREPARE -> rollBack(h, "old owner " + h.from() + " did not acknowledge in time", now);
                     case MAKE -> {
-                        if (waitingForTraffic(h)) break;
-                        if (!newOwnerMayHaveKept(h)) {
-                            rollBack(h, "new owner " + h.to() + " did not register in time", now);
-                        } else if (!h.phaseSince().plus(settings.handoverTimeout().multipliedBy(3)).isAfter(now)) {
-                            // The new owner is registered and keeps records but never reported its first sequence:
-                            // rolling back now may duplicate what it kept (counted), but nothing hangs forever.
-                            rollBack(h, "new owner " + h.to() + " is registered but reported no first sequence in "
-                                    + settings.handoverTimeout().multipliedBy(3).toMillis() + " ms (records may be duplicated)", now);
-                        }
+                        // The new owner may already keep records: take the CPU out of its target first (ABORT).
+                        if (!waitingForTraffic(h)) h.advance(HandoverPhase.ABORT, generations.stamp(), now);
                     }
+                    case ABORT -> rollBack(h, "new owner " + h.to() + " did not confirm the abort in time (records it kept may be duplicated)", now);
                     case BREAK -> {
                         generations.stamp();
                         table.handover(h.cpu(), null);
@@ -210,19 +228,17 @@ public final class Reconciler {
     }
 
     /**
-     * Whether the new owner of a MAKE phase may have kept records of the CPU: it reported the MAKE generation as
-     * applied and the CPU as registered. Rolling such a handover back would hand the old owner records the new one
-     * kept too, so the reconciler waits longer for the first sequence number instead.
+     * Cancels a handover; the CPU stays with (or returns to) its owner. A CPU whose handovers keep failing waits
+     * exponentially longer before the next attempt: {@code retry-backoff x 2^(n-1)} after the n-th rollback in a
+     * row, at most 64 x, so a replica that cannot take a CPU does not make it bounce forever.
      */
-    private boolean newOwnerMayHaveKept(Handover h) {
-        Member to = members.get(h.to());
-        return to != null && to.appliedGeneration() >= h.phaseGeneration() && to.owned().contains(h.cpu());
-    }
-
     private void rollBack(Handover h, String reason, Instant retryAfterFrom) {
         generations.stamp();
         table.handover(h.cpu(), null);
-        if (retryAfterFrom != null) table.retryAfter(h.cpu(), retryAfterFrom.plus(settings.retryBackoff()));
+        if (retryAfterFrom != null) {
+            int n = table.rolledBack(h.cpu());
+            table.retryAfter(h.cpu(), retryAfterFrom.plus(settings.retryBackoff().multipliedBy(1L << Math.min(n - 1, 6))));
+        }
         journal.handoverRolledBack(h, reason);
     }
 
@@ -257,8 +273,8 @@ public final class Reconciler {
             if (to == null || to.draining()) continue;
             Member from = o == null ? null : members.get(o);
             if (from == null) {
-                generations.stamp();
-                table.owner(c, t);
+                long gen = generations.stamp();
+                table.takeOwnership(c, t, now, null, gen);
                 table.removeRelease(c, t);
                 journal.ownershipTaken(c, t, o == null ? "uncovered" : "owner " + o + " is gone");
                 continue;

@@ -27,7 +27,7 @@ public final class SnapshotCodec {
         Map<String, String> targets = cpulists(table.targetMasks());
         List<HandoverRecord> handovers = new ArrayList<>();
         for (Handover h : table.handovers()) {
-            handovers.add(new HandoverRecord(h.cpu(), h.from(), h.to(), h.phase().name(), h.phaseGeneration(), h.fence()));
+            handovers.add(new HandoverRecord(h.cpu(), h.from(), h.to(), h.phase().name(), h.phaseGeneration(), h.fence(), h.makeGeneration()));
         }
         List<ReleaseRecord> releases = new ArrayList<>();
         for (Release r : table.releases()) releases.add(new ReleaseRecord(r.cpu(), r.replica(), r.fence(), r.generation()));
@@ -64,7 +64,8 @@ public final class SnapshotCodec {
         for (HandoverRecord h : s.handovers()) {
             if (!possible.contains(h.cpu())) continue;
             HandoverPhase phase = HandoverPhase.valueOf(h.phase());
-            table.handover(h.cpu(), Handover.restore(h.cpu(), h.from(), h.to(), phase, h.phaseGeneration(), h.fence(), now));
+            long make = h.makeGeneration() != null ? h.makeGeneration() : h.phaseGeneration();
+            table.handover(h.cpu(), Handover.restore(h.cpu(), h.from(), h.to(), phase, h.phaseGeneration(), h.fence(), make, now));
             handovers++;
         }
         int releases = 0;

@@ -39,8 +39,11 @@ public record AssignmentSnapshot(long generation, String possibleCpus, Map<Strin
         if (generation < 0) throw new IllegalArgumentException("negative generation");
     }
 
-    /** A handover in flight; {@code fence} is null before the new owner reported its first sequence number. */
-    public record HandoverRecord(int cpu, String from, String to, String phase, long phaseGeneration, Long fence) {
+    /**
+     * A handover in flight; {@code fence} is null before the new owner reported its first sequence number,
+     * {@code makeGeneration} (the generation that asked the new owner to register) is null before MAKE.
+     */
+    public record HandoverRecord(int cpu, String from, String to, String phase, long phaseGeneration, Long fence, Long makeGeneration) {
     }
 
     public record ReleaseRecord(int cpu, String replica, long fence, long generation) {
