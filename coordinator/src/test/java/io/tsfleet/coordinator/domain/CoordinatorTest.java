@@ -73,6 +73,72 @@ class CoordinatorTest {
         assertThat(coordinator.status().cpusMoved()).isEqualTo(4);
     }
 
+    /** Drives the move of 0-3 to b into MAKE; returns the MAKE generation. */
+    private long intoMake() {
+        long prepare = twoReplicasWithAMovePlanned();
+        coordinator.heartbeat("a", Heartbeats.of("a", "ia", prepare, "0-7", 10, Map.of(), ""));
+        return coordinator.generation();
+    }
+
+    @Test
+    void aMakeThatTimesOutIsAbortedAndStillCompletesWhenTheNewOwnerHadReceivedRecords() {
+        long make = intoMake();
+        clock.advance(settings.reconciler().handoverTimeout().plusSeconds(1));
+        coordinator.heartbeat("a", Heartbeats.of("a", "ia", make, "0-7", 10, Map.of(), ""));
+        coordinator.heartbeat("b", Heartbeats.of("b", "ib", make, "0-3", 10, Map.of(), "")); // registered, no first seq yet
+        coordinator.tick();
+        assertThat(coordinator.assignment().handovers()).extracting(HandoverView::phase).containsOnly("ABORT");
+        assertThat(coordinator.directiveFor("b").targetCpus()).isEmpty();      // b holds now
+        assertThat(coordinator.directiveFor("a").targetCpus()).isEqualTo("4-7"); // a still holds
+
+        // b's first sequence numbers arrive after all: the move completes with them as fences
+        long abort = coordinator.generation();
+        coordinator.heartbeat("b", Heartbeats.of("b", "ib", abort, "0-3", 10, Map.of(0, 50L, 1, 51L, 2, 52L, 3, 53L), ""));
+
+        assertThat(coordinator.assignment().handovers()).extracting(HandoverView::phase).containsOnly("BREAK");
+        assertThat(coordinator.directiveFor("b").targetCpus()).isEqualTo("0-3");
+        assertThat(coordinator.directiveFor("a").releaseFences()).containsEntry(2, 52L);
+    }
+
+    @Test
+    void anAbortConfirmedWithoutAFirstSequenceIsRolledBack() {
+        long make = intoMake();
+        clock.advance(settings.reconciler().handoverTimeout().plusSeconds(1));
+        coordinator.heartbeat("a", Heartbeats.of("a", "ia", make, "0-7", 10, Map.of(), ""));
+        coordinator.heartbeat("b", Heartbeats.of("b", "ib", make, "0-3", 10, Map.of(), ""));
+        coordinator.tick();
+        long abort = coordinator.generation();
+
+        coordinator.heartbeat("b", Heartbeats.of("b", "ib", abort, "0-3", 0, Map.of(), ""));
+
+        assertThat(coordinator.assignment().handovers()).isEmpty();
+        assertThat(coordinator.directiveFor("a").targetCpus()).isEqualTo("0-7");
+        assertThat(coordinator.audit(20)).anyMatch(e -> e.type().equals("handover-rolled-back") && e.message().contains("abort"));
+    }
+
+    @Test
+    void aReplicaWhoseLeaseExpiredWhileItKeptWorkingIsFencedWithTheNewOwnersFirstSequence() {
+        ReplicaDirective d = coordinator.heartbeat("a", Heartbeats.empty("a", "ia", 0));
+        coordinator.heartbeat("a", Heartbeats.of("a", "ia", d.generation(), "0-7", 10, Map.of(), ""));
+        long aApplied = d.generation();
+        coordinator.heartbeat("b", Heartbeats.empty("b", "ib", 0));
+        // a's heartbeats are lost for longer than the lease; b keeps heartbeating
+        for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofSeconds(2));
+            coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), coordinator.directiveFor("b").targetCpus(), 10, Map.of(), ""));
+            coordinator.tick();
+        }
+        assertThat(coordinator.directiveFor("b").targetCpus()).isEqualTo("0-7");
+        // a comes back, still registered on 0-7 (same process): a stray until the new owner's first sequence is known
+        coordinator.heartbeat("a", Heartbeats.of("a", "ia", aApplied, "0-7", 10, Map.of(0, 1L), ""));
+        assertThat(coordinator.directiveFor("a").releaseFences()).isEmpty();
+        // b reports its first sequence numbers: a must keep what came before them
+        coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), "0-7", 10, Map.of(0, 900L, 5, 905L), ""));
+        coordinator.heartbeat("a", Heartbeats.of("a", "ia", aApplied, "0-7", 10, Map.of(0, 1L), ""));
+
+        assertThat(coordinator.directiveFor("a").releaseFences()).containsEntry(0, 900L).containsEntry(5, 905L).doesNotContainKey(1);
+    }
+
     @Test
     void acknowledgementsFromOlderGenerationsAreRefused() {
         long prepare = twoReplicasWithAMovePlanned();
