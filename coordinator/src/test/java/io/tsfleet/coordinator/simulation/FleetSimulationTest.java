@@ -12,7 +12,7 @@ class FleetSimulationTest {
     void withoutFaultsNoRecordIsLostOrDuplicatedAndTheFleetSettles(long seed) {
         FleetSimulation sim = new FleetSimulation(seed, FleetSimulation.Faults.NONE);
 
-        sim.run(6 * 60_000, 3 * 60_000);
+        sim.run(5 * 60_000, 3 * 60_000);
 
         assertThat(sim.violations).as("events %s, audit %s", sim.eventCounts, sim.auditTail()).isEmpty();
         assertThat(sim.ledger.total()).isGreaterThan(100_000);
@@ -26,7 +26,7 @@ class FleetSimulationTest {
     void withCrashesRestartsAndALossyNetworkTheInvariantsHold(long seed) {
         FleetSimulation sim = new FleetSimulation(seed, FleetSimulation.Faults.SOME);
 
-        sim.run(6 * 60_000, 3 * 60_000);
+        sim.run(5 * 60_000, 3 * 60_000);
 
         assertThat(sim.violations).as("events %s, audit %s", sim.eventCounts, sim.auditTail()).isEmpty();
     }
