@@ -109,9 +109,17 @@ public final class Coordinator {
         Instant now = clock.instant();
         HeartbeatReport hb = HeartbeatParser.parse(pathId, raw, table.possible());
         boolean membershipChanged = false;
+        if (membership.isRetired(hb.replicaId(), hb.incarnation())) {
+            // a late heartbeat of a process that a restart already replaced: stale, never a "restart back"
+            counters.staleHeartbeat();
+            commit(now);
+            throw new CoordinatorException.Conflict("incarnation " + hb.incarnation() + " of replica '" + hb.replicaId()
+                    + "' has been replaced by a newer process");
+        }
         Member m = membership.get(hb.replicaId());
         if (m != null && !m.presumed() && !m.incarnation().equals(hb.incarnation())) {
             audit.record(now, generations.current(), "restarted", m.id(), -1, "new incarnation " + hb.incarnation() + " replaces " + m.incarnation());
+            membership.retire(m.id(), m.incarnation());
             removeMember(m.id(), true, now);
             m = null;
         }

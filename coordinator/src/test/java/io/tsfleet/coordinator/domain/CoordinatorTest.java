@@ -202,6 +202,17 @@ class CoordinatorTest {
     }
 
     @Test
+    void aLateHeartbeatOfAReplacedProcessIsRefusedNotTakenForAnotherRestart() {
+        coordinator.heartbeat("a", Heartbeats.empty("a", "first", 0));
+        coordinator.heartbeat("a", Heartbeats.empty("a", "second", 0));
+
+        assertThatThrownBy(() -> coordinator.heartbeat("a", Heartbeats.empty("a", "first", 0)))
+                .isInstanceOf(CoordinatorException.Conflict.class).hasMessageContaining("replaced");
+        assertThat(coordinator.replicas().getFirst().incarnation()).isEqualTo("second");
+        assertThat(coordinator.status().staleHeartbeats()).isEqualTo(1);
+    }
+
+    @Test
     void aReplicaThatAppliedAHigherGenerationRaisesTheCoordinatorsAboveIt() {
         ReplicaDirective d = coordinator.heartbeat("a", Heartbeats.of("a", "ia", 500, "0-7", 10, Map.of(), ""));
         assertThat(d.generation()).isGreaterThan(500);

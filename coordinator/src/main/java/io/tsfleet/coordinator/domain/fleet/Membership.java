@@ -18,6 +18,9 @@ import java.util.TreeSet;
  */
 public final class Membership {
     private final TreeMap<String, Member> members = new TreeMap<>();
+    /** Incarnations that a newer process of the same id replaced (the last few per id). */
+    private final Map<String, java.util.ArrayDeque<String>> retired = new TreeMap<>();
+    private static final int RETIRED_PER_ID = 8;
 
     /** The live map itself (shared with the reconciler). */
     public Map<String, Member> members() {
@@ -60,6 +63,21 @@ public final class Membership {
 
     public void remove(String id) {
         members.remove(id);
+    }
+
+    /** Remembers that {@code incarnation} of {@code id} was replaced by a newer process. */
+    public void retire(String id, String incarnation) {
+        if (incarnation == null) return;
+        java.util.ArrayDeque<String> q = retired.computeIfAbsent(id, k -> new java.util.ArrayDeque<>());
+        q.remove(incarnation);
+        q.addLast(incarnation);
+        while (q.size() > RETIRED_PER_ID) q.removeFirst();
+    }
+
+    /** Whether {@code incarnation} of {@code id} has been replaced by a newer process. */
+    public boolean isRetired(String id, String incarnation) {
+        java.util.ArrayDeque<String> q = retired.get(id);
+        return q != null && q.contains(incarnation);
     }
 
     public void drain(Member m) {
