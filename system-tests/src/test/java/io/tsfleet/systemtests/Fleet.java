@@ -58,7 +58,7 @@ final class Fleet implements AutoCloseable {
                         "--tsfleet.emulator.broker.token=" + BROKER_TOKEN,
                         "--tsfleet.emulator.workload.enabled=true",
                         "--tsfleet.emulator.workload.base-rate=" + settings.baseRate())
-                .waitingFor(Wait.forHttp("/actuator/health").forPort(8081).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
+                .waitingFor(Wait.forHttp("/actuator/health").forPort(8081).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(300)));
         this.coordinator = new GenericContainer<>(FleetImages.image("coordinator"))
                 .withNetwork(network).withNetworkAliases("coordinator")
                 .withExposedPorts(8080)
@@ -72,7 +72,7 @@ final class Fleet implements AutoCloseable {
                         "--tsfleet.coordinator.policy.overflow-sustain=1s",
                         "--tsfleet.coordinator.policy.cooldown=15s",
                         "--tsfleet.coordinator.policy.load-warmup=5s")
-                .waitingFor(Wait.forHttp("/actuator/health").forPort(8080).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
+                .waitingFor(Wait.forHttp("/actuator/health").forPort(8080).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(300)));
     }
 
     /** Starts the emulator and the coordinator (in parallel), then the replicas. */
@@ -107,7 +107,7 @@ final class Fleet implements AutoCloseable {
                     .withExposedPorts(8082)
                     .withCommand(args.toArray(String[]::new))
                     .waitingFor(Wait.forHttp("/actuator/health/liveness").forPort(8082).forStatusCode(200)
-                            .withStartupTimeout(Duration.ofSeconds(120)));
+                            .withStartupTimeout(Duration.ofSeconds(300)));
             log(c, id);
             replicas.put(id, c);
             created.add(c);

@@ -45,6 +45,13 @@ public final class BrokerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerServer.class.getName());
     private static final int READ_CHUNK = 16 * 1024;
     private static final int FLUSH_ROUNDS = 8;
+    /**
+     * The TCP send buffer of every connection. Output taken from a session counts as read by the client, so TCP
+     * buffering sits between the emulated receive queue and the client; bounding it (and disabling the kernel's
+     * autotuning, which grows loopback buffers to megabytes) keeps a slow client's backlog in the emulated queue,
+     * where it overflows and is counted as the kernel would, instead of hiding in socket buffers.
+     */
+    static final int TCP_SEND_BUFFER = 128 * 1024;
 
     private final BrokerBackend backend;
     private final BrokerSettings settings;
@@ -212,6 +219,7 @@ public final class BrokerServer implements AutoCloseable {
                 try {
                     ch.configureBlocking(false);
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    ch.setOption(StandardSocketOptions.SO_SNDBUF, TCP_SEND_BUFFER);
                     Connection c = new Connection(this, ch);
                     c.session = backend.open(c);
                     c.key = ch.register(selector, SelectionKey.OP_READ, c);

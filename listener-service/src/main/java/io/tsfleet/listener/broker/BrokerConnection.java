@@ -51,10 +51,15 @@ public final class BrokerConnection implements AutoCloseable {
         this.in = ByteBuffer.allocate(readBufferBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    static final int TCP_RECEIVE_BUFFER = 128 * 1024;
+
     public static BrokerConnection connect(BrokerAddress address, Duration timeout, int readBufferBytes) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            // a fixed TCP receive buffer (no autotuning to megabytes): a replica that falls behind must overflow at
+            // the broker's receive queue, where the loss is sequenced and counted, not pile up in socket buffers
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, TCP_RECEIVE_BUFFER);
             ch.socket().connect(address.socketAddress(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             return new BrokerConnection(ch, Math.max(4096, readBufferBytes));
         } catch (IOException | RuntimeException e) {

@@ -81,7 +81,7 @@ public record ListenerProperties(
 
     /** Reconnect backoff: exponential with jitter, from {@code initial} up to {@code max}. */
     public record Backoff(@DefaultValue("200ms") @NotNull Duration initial,
-                          @DefaultValue("10s") @NotNull Duration max,
+                          @DefaultValue("2s") @NotNull Duration max,
                           @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,
                           @DefaultValue("0.5") @DecimalMin("0.0") @DecimalMax("1.0") double jitter) {
     }
