@@ -36,19 +36,21 @@ public final class FleetRateProbe implements LossFreeSearch.RateProbe {
     public RateTrial run(double offeredPerSecond) throws IOException, InterruptedException {
         setRate(offeredPerSecond);
         Thread.sleep(settle.toMillis());
+        long c0 = System.nanoTime();
         double e0 = CpuMeter.processSeconds(emulatorPids);
         double r0 = CpuMeter.processSeconds(replicaPids);
         double m0 = CpuMeter.machineBusySeconds();
         FleetCounters start = gauge.sample();
         Thread.sleep(window.toMillis());
         FleetCounters end = gauge.sample();
+        long c1 = System.nanoTime();
         double e1 = CpuMeter.processSeconds(emulatorPids);
         double r1 = CpuMeter.processSeconds(replicaPids);
         double m1 = CpuMeter.machineBusySeconds();
         setRate(0);
         awaitQuiet();
         RateTrial t = RateTrial.between(offeredPerSecond, start, end);
-        double s = t.seconds();
+        double s = (c1 - c0) / 1e9;          // the CPU readings' own interval: the scrapes in between take time too
         return emulatorPids.isEmpty() ? t : t.withCpu(new RateTrial.CpuShare((e1 - e0) / s, (r1 - r0) / s, (m1 - m0) / s));
     }
 

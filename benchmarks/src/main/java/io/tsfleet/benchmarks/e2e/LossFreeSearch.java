@@ -37,8 +37,9 @@ public final class LossFreeSearch {
 
     /** The outcome: the best loss-free trial (null when none), why the search stopped, and every trial in order. */
     public record Result(RateTrial best, Limit limit, List<RateTrial> trials) {
+        /** The best loss-free trial's sustained rate ({@link RateTrial#sustainedPerSecond()}), 0 when none. */
         public double lossFreePerSecond() {
-            return best == null ? 0 : best.deliveredPerSecond();
+            return best == null ? 0 : best.sustainedPerSecond();
         }
     }
 
@@ -123,6 +124,6 @@ public final class LossFreeSearch {
     }
 
     private static RateTrial better(RateTrial a, RateTrial b) {
-        return a == null || b.deliveredPerSecond() > a.deliveredPerSecond() ? b : a;
+        return a == null || b.sustainedPerSecond() > a.sustainedPerSecond() ? b : a;
     }
 }

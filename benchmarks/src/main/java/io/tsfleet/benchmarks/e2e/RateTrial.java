@@ -69,6 +69,15 @@ public record RateTrial(double offeredPerSecond, double seconds, double generate
         return Verdict.OK;
     }
 
+    /**
+     * The rate this trial shows the fleet sustains: what it delivered, but never more than was offered. A generator
+     * that was starved of CPU before the window catches up inside it (up to its per-tick limit) and can deliver a
+     * burst above the offered rate; that burst is not a sustained rate.
+     */
+    public double sustainedPerSecond() {
+        return Math.min(offeredPerSecond, deliveredPerSecond);
+    }
+
     /** Nothing lost and the replicas kept up. */
     public boolean lossFree() {
         Verdict v = verdict();

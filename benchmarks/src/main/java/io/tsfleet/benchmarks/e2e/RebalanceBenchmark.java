@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * Rebalance convergence: the coordinator, the emulator with a uniform workload and K replicas that follow the
  * coordinator, each able to write at most {@code sink-cap} records/s (a downstream quota: what makes a replica
- * overflow on this small machine). Once the fleet is settled and loss-free, a hot spot starts ({@code hot-cpus} at
- * {@code hot-factor} times the base rate, all inside one replica's mask, which then exceeds its cap and loses records).
+ * overflow on this small machine). Once the fleet is settled and loss-free, a hot spot starts: the {@code hot-count}
+ * lowest CPUs of the replica that owns CPU 0 run at {@code hot-factor} times the base rate, so that this one replica
+ * exceeds its cap and loses records.
  * Measured from the onset: the seconds until the last record was lost (the fleet is then loss-free for {@code quiet}
  * and every handover is finished), the records lost, the CPUs moved against the minimum that reaches the cap and the
  * minimum that reaches the planner's headroom share of it, and the final imbalance against its physical floor.
@@ -30,7 +31,7 @@ public final class RebalanceBenchmark {
     private final int cpus;
     private final int replicas;
     private final double baseRate;
-    private final String hotCpus;
+    private final int hotCount;
     private final double hotFactor;
     private final double sinkCap;
     private final double headroom;
@@ -46,7 +47,7 @@ public final class RebalanceBenchmark {
         this.cpus = o.integer("cpus", 64, 2, 8192, "emulated possible CPUs 0..N-1");
         this.replicas = o.integer("replicas", 4, 2, 64, "replicas following the coordinator");
         this.baseRate = o.number("base-rate", 500, 1, 1e6, "exits/s per CPU before and during the hot spot");
-        this.hotCpus = o.string("hot-cpus", "0-7", "the hot spot's CPUs (a cpulist; keep it inside one replica's share)");
+        this.hotCount = o.integer("hot-count", 8, 1, 8192, "hot CPUs: the lowest ones of the replica that owns CPU 0 at the onset");
         this.hotFactor = o.number("hot-factor", 10, 1, 10_000, "the hot CPUs' rate multiplier");
         this.sinkCap = o.number("sink-cap", 30_000, 1, 1e9, "records/s each replica can write (sink-options.max-records-per-second)");
         this.headroom = o.number("headroom", 0.7, 0.01, 1, "the coordinator's planner headroom (tsfleet.coordinator.planner.headroom)");
@@ -69,15 +70,9 @@ public final class RebalanceBenchmark {
     }
 
     public void run() throws IOException, InterruptedException {
-        CpuSet hot;
-        try {
-            hot = CpuSet.parse(hotCpus);
-        } catch (CpulistParseException e) {
-            throw new IllegalArgumentException("--hot-cpus '" + hotCpus + "': " + e.getMessage(), e);
-        }
-        if (hot.isEmpty() || hot.length() > cpus) throw new IllegalArgumentException("--hot-cpus must be within 0.." + (cpus - 1));
+        if (hotCount > cpus / replicas) throw new IllegalArgumentException("--hot-count must fit into one replica's share: at most " + cpus / replicas);
         List<Episode> episodes = new ArrayList<>();
-        for (int i = 0; i < repeat; i++) episodes.add(episode(hot, i));
+        for (int i = 0; i < repeat; i++) episodes.add(episode(i));
         List<Episode> done = episodes.stream().filter(Episode::converged).toList();
         out.printf(Locale.ROOT, "# %d of %d episodes converged within %s%n", done.size(), episodes.size(), observe);
         if (done.isEmpty()) {
@@ -89,7 +84,7 @@ public final class RebalanceBenchmark {
         Spread moved = new Spread(done.stream().map(e -> (double) e.moved()).toList());
         Spread imb = new Spread(done.stream().map(Episode::imbalance).toList());
         Episode last = done.getLast();
-        String args = String.join(",", coordinatorArgs).replace("--tsfleet.coordinator.", "");
+        String args = String.join(",", coordinatorArgs).replace("--tsfleet.coordinator.", "").replace('=', ':');
         out.println(new SummaryLine("rebalance.converge", t.median(), "s", Double.NaN).with("range", String.format(Locale.ROOT, "%.1f..%.1f", t.min(), t.max()))
                 .with("runs", done.size()).with("coordinator", args.isEmpty() ? "defaults" : args).format());
         out.println(new SummaryLine("rebalance.lost", lost.median(), "records", Double.NaN).with("range", lost.range()).format());
@@ -99,7 +94,7 @@ public final class RebalanceBenchmark {
                 .with("range", String.format(Locale.ROOT, "%.3f..%.3f", imb.min(), imb.max())).format());
     }
 
-    private Episode episode(CpuSet hot, int index) throws IOException, InterruptedException {
+    private Episode episode(int index) throws IOException, InterruptedException {
         String possible = "0-" + (cpus - 1);
         List<String> coordArgs = new ArrayList<>(coordinatorArgs);
         out.printf(Locale.ROOT, "# episode %d: coordinator, emulator (%d CPUs at %.0f/s each), %d replicas capped at %.0f records/s%n",
@@ -117,10 +112,11 @@ public final class RebalanceBenchmark {
                 emulator.uniformRate(baseRate);
                 List<URI> replicaMetrics = fleet.stream().map(ListenerReplica::prometheus).toList();
                 CoordinatorService.Assignment before = awaitSettled(coordinator, replicaMetrics);
+                Map<String, CpuSet> masks = parseMasks(before.owners());
+                CpuSet hot = hotSpot(masks);
                 double[] loads = new double[cpus];
                 java.util.Arrays.fill(loads, baseRate);
                 hot.forEach(c -> loads[c] = baseRate * hotFactor);
-                Map<String, CpuSet> masks = parseMasks(before.owners());
                 int minCap = MinimumMoves.atLimit(loads, masks, sinkCap);
                 int minHeadroom = MinimumMoves.atLimit(loads, masks, headroom * sinkCap);
                 out.printf(Locale.ROOT, "#   settled at generation %d: %s; onset: CPUs %s x%.0f (minimum moves: %d to the cap, %d to %.0f%% of it)%n",
@@ -169,6 +165,17 @@ public final class RebalanceBenchmark {
                 for (ListenerReplica r : fleet) r.close();
             }
         }
+    }
+
+    /** The {@code hotCount} lowest CPUs of the replica that owns CPU 0. */
+    private CpuSet hotSpot(Map<String, CpuSet> masks) {
+        CpuSet owner = masks.values().stream().filter(m -> m.contains(0)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no replica owns CPU 0: " + masks));
+        int[] cpusOfOwner = owner.toArray();
+        if (cpusOfOwner.length < hotCount) {
+            throw new IllegalStateException("the owner of CPU 0 has only " + cpusOfOwner.length + " CPUs; --hot-count is " + hotCount);
+        }
+        return CpuSet.of(java.util.Arrays.copyOf(cpusOfOwner, hotCount));
     }
 
     /** Waits until every CPU is covered, nothing is moving, and nothing was lost for {@code quiet}. */

@@ -81,5 +81,9 @@ class LossFreeSearchTest {
         assertThat(RateTrial.between(100_000, t0, new FleetCounters(1_000_000_000L, 80_000, 0, 0, 80_000, 0)).verdict()).isEqualTo(RateTrial.Verdict.SOURCE_LIMITED);
         assertThat(RateTrial.between(1000, t0, new FleetCounters(1_000_000_000L, 1000, 0, 5, 1000, 0)).verdict()).isEqualTo(RateTrial.Verdict.SOURCE_LIMITED);
         assertThatThrownBy(() -> RateTrial.between(1, t0, t0)).isInstanceOf(IllegalArgumentException.class);
+        // a generator catching up after a stall delivers a burst above the offer: only the offer counts as sustained
+        RateTrial burst = RateTrial.between(1000, t0, new FleetCounters(1_000_000_000L, 1200, 0, 0, 1200, 0));
+        assertThat(burst.deliveredPerSecond()).isEqualTo(1200);
+        assertThat(burst.sustainedPerSecond()).isEqualTo(1000);
     }
 }
