@@ -68,7 +68,8 @@ final class Fleet implements AutoCloseable {
                         "--tsfleet.coordinator.security.replica-tokens=" + REPLICA_TOKEN,
                         "--tsfleet.coordinator.state-file=/tmp/coordinator-state.json",
                         "--tsfleet.coordinator.lease=" + settings.lease().toMillis() + "ms",
-                        "--tsfleet.coordinator.heartbeat-interval=1s",
+                        "--tsfleet.coordinator.heartbeat-interval=500ms",
+                        "--tsfleet.coordinator.tick-interval=250ms",
                         "--tsfleet.coordinator.policy.overflow-sustain=1s",
                         "--tsfleet.coordinator.policy.cooldown=15s",
                         "--tsfleet.coordinator.policy.load-warmup=5s")

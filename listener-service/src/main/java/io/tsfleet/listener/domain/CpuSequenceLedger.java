@@ -258,8 +258,15 @@ public final class CpuSequenceLedger {
         return out;
     }
 
-    /** The handover timeout expired without the fence being reached. */
+    /**
+     * The handover timeout expired without the fence being reached: the records between the last one seen and the
+     * fence were ours and never came, so they are counted as lost (nothing is lost silently).
+     */
     public void forceRelease() {
+        if (phase == Phase.RELEASING && fenceKnown && hasSeq && before(last, fence - 1)) {
+            gaps.record(last + 1, distance(last, fence) - 1);
+            countLost(distance(last, fence) - 1);
+        }
         phase = Phase.RELEASED;
         totals.forcedReleases.increment();
     }

@@ -151,6 +151,20 @@ class CpuSequenceLedgerTest {
     }
 
     @Test
+    void aForcedReleaseCountsTheRecordsBelowTheFenceThatNeverCame() {
+        ledger.onRecord(0, true);
+        ledger.leave(0);
+        ledger.applyFence(10, 0);
+        assertThat(ledger.onRecord(4, true)).isEqualTo(Verdict.KEEP);   // 1..3 lost, counted now
+        assertThat(ledger.snapshot().lost()).isEqualTo(3);
+        ledger.forceRelease();                                          // 5..9 never came either
+        assertThat(ledger.snapshot().lost()).isEqualTo(8);
+        assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
+        ledger.forceRelease();                                          // counted once
+        assertThat(ledger.snapshot().lost()).isEqualTo(8);
+    }
+
+    @Test
     void pendingGapsWhileLeavingAreSettledAtTheFence() {
         ledger.onRecord(0, true);
         ledger.leave(0);
