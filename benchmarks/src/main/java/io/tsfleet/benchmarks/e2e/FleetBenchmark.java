@@ -94,6 +94,8 @@ public final class FleetBenchmark {
                     .measuringCpuOf(List.of(emulator.pid()), fleet.stream().map(ListenerReplica::pid).toList());
             out.printf(Locale.ROOT, "# %s: ready; warming up at %,.0f/s for %s%n", config, warmupRate, warmup);
             probe.warmUp(warmupRate, warmup);
+            RateTrial.CpuShare idle = probe.idleCores(Duration.ofSeconds(3));
+            out.printf(Locale.ROOT, "# %s: idle (rate 0) %s%n", config, idle.describe());
             List<Double> best = new ArrayList<>();
             List<Double> baselines = new ArrayList<>();
             LossFreeSearch.Result last = null;
@@ -115,6 +117,7 @@ public final class FleetBenchmark {
                 RateTrial.CpuShare c = last.best().cpu();
                 line = line.with("cores_emulator", fmt(c.emulator())).with("cores_replicas", fmt(c.replicas())).with("cores_machine", fmt(c.machine()));
             }
+            line = line.with("idle_cores_emulator", fmt(idle.emulator())).with("idle_cores_replicas", fmt(idle.replicas()));
             if (sinkCap > 0) line = line.with("sink_cap", String.format(Locale.ROOT, "%.0f", sinkCap));
             out.println(line.format());
             return s.median();

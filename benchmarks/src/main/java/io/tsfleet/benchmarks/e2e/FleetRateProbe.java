@@ -54,6 +54,19 @@ public final class FleetRateProbe implements LossFreeSearch.RateProbe {
         return emulatorPids.isEmpty() ? t : t.withCpu(new RateTrial.CpuShare((e1 - e0) / s, (r1 - r0) / s, (m1 - m0) / s));
     }
 
+    /** Cores each part uses at rate 0 over {@code window}: the fixed cost of the connections, threads and timers. */
+    public RateTrial.CpuShare idleCores(Duration window) throws IOException, InterruptedException {
+        setRate(0);
+        long c0 = System.nanoTime();
+        double e0 = CpuMeter.processSeconds(emulatorPids);
+        double r0 = CpuMeter.processSeconds(replicaPids);
+        double m0 = CpuMeter.machineBusySeconds();
+        Thread.sleep(window.toMillis());
+        double s = (System.nanoTime() - c0) / 1e9;
+        return new RateTrial.CpuShare((CpuMeter.processSeconds(emulatorPids) - e0) / s, (CpuMeter.processSeconds(replicaPids) - r0) / s,
+                (CpuMeter.machineBusySeconds() - m0) / s);
+    }
+
     /** The processes whose CPU time each trial reports. */
     public FleetRateProbe measuringCpuOf(List<Long> emulator, List<Long> replicas) {
         this.emulatorPids = List.copyOf(emulator);

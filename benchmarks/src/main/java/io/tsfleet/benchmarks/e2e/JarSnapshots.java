@@ -31,11 +31,13 @@ final class JarSnapshots {
         IOException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             try {
-                Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 try (JarFile j = new JarFile(copy.toFile())) {
                     if (j.getManifest() == null || j.size() == 0) throw new IOException(jar + " has no manifest or no entries");
                 }
                 COPIES.put(jar, copy);
+                // which build was measured: the jars change under us during the day
+                System.out.printf("# using %s (built %s, sha256 %s)%n", jar, Files.getLastModifiedTime(copy), sha256Prefix(copy));
                 return copy;
             } catch (IOException e) {
                 last = e;
@@ -48,5 +50,19 @@ final class JarSnapshots {
             }
         }
         throw new IOException("could not take a complete copy of " + jar + " (is it being rebuilt in a loop?)", last);
+    }
+
+    private static String sha256Prefix(Path file) throws IOException {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            try (var in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) d.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(d.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 }
