@@ -7,11 +7,12 @@ import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.ChannelSettings;
 import io.tsfleet.listener.engine.EngineSettings;
 import io.tsfleet.listener.engine.HandoverObserver;
-import io.tsfleet.listener.engine.RecordObserver;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.engine.SinkPipeline;
 import io.tsfleet.listener.metrics.ListenerMetrics;
 import io.tsfleet.listener.metrics.ReplicaMeterBinder;
+import io.tsfleet.listener.metrics.TaskDelayCollector;
+import io.tsfleet.listener.metrics.TaskDelayHistograms;
 import io.tsfleet.listener.sink.RecordSink;
 import io.tsfleet.listener.sink.RecordSinkFactory;
 import io.tsfleet.listener.sink.RecordSinkProvider;
@@ -20,15 +21,20 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /** Wires the plain-Java replica (engine, channels, sink pipeline, heartbeat loop) from {@link ListenerProperties}. */
 @Configuration(proxyBeanMethods = false)
@@ -55,6 +61,15 @@ public class ListenerConfiguration {
     }
 
     @Bean
+    TaskDelayHistograms taskDelayHistograms(ObjectProvider<PrometheusRegistry> prometheus, Environment environment) {
+        TaskDelayHistograms histograms = new TaskDelayHistograms();
+        Map<String, String> commonTags = Binder.get(environment)
+                .bind("management.metrics.tags", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
+        prometheus.ifAvailable(registry -> registry.register(new TaskDelayCollector(histograms, commonTags)));
+        return histograms;
+    }
+
+    @Bean
     ReplicaMeterBinder replicaMeterBinder(ReplicaEngine engine, SinkPipeline pipeline, ObjectProvider<HeartbeatLoop> heartbeatLoop) {
         return new ReplicaMeterBinder(engine, pipeline, heartbeatLoop.getIfAvailable());
     }
@@ -65,12 +80,11 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    SinkPipeline sinkPipeline(ListenerProperties props, RecordSinkFactory factory, ReplicaId id, ListenerMetrics metrics) throws IOException {
+    SinkPipeline sinkPipeline(ListenerProperties props, RecordSinkFactory factory, ReplicaId id, TaskDelayHistograms delays) throws IOException {
         RecordSink sink = factory.open(props.sink(), new SinkContext(id.value(), props.sinkOptions()));
         int batchBytes = (int) props.sinkBatch().toBytes();
         int batches = (int) Math.max(1, props.sinkQueue().toBytes() / batchBytes);
-        RecordObserver observer = metrics;
-        return new SinkPipeline(sink, batches, batchBytes, observer, System::nanoTime);
+        return new SinkPipeline(sink, batches, batchBytes, delays, System::nanoTime);
     }
 
     @Bean
