@@ -184,10 +184,15 @@ public final class BrokerServer implements AutoCloseable {
         void run() {
             try {
                 while (!stopping) {
-                    sleeping.set(true);
-                    if (incoming.isEmpty() && ready.isEmpty()) selector.select(500);
-                    else selector.selectNow();
-                    sleeping.set(false);
+                    if (incoming.isEmpty() && ready.isEmpty()) {
+                        // announce the sleep, then look again: work queued after this look sees the flag and wakes us
+                        sleeping.set(true);
+                        if (incoming.isEmpty() && ready.isEmpty()) selector.select(500);
+                        else selector.selectNow();
+                        sleeping.set(false);
+                    } else {
+                        selector.selectNow(); // busy: a producer need not wake us (a wakeup costs it two syscalls)
+                    }
                     adoptIncoming();
                     for (SelectionKey key : selector.selectedKeys()) {
                         Connection c = (Connection) key.attachment();

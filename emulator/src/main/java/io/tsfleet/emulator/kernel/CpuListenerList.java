@@ -63,28 +63,39 @@ final class CpuListenerList {
 
     /**
      * One exit on this CPU ({@code taskstats_exit} + {@code send_cpu_listeners}): when the list is empty
-     * nothing happens but the exit count; otherwise the CPU's counter gives the sequence number, the
-     * message is built with it and unicast to every entry (invalid ones included), and entries whose socket
-     * is gone are invalidated and deleted after the loop.
+     * nothing happens but the exit count; otherwise the CPU's counter gives the sequence number, it is
+     * written into the message, which is unicast to every entry (invalid ones included): the one array is
+     * shared by all receive queues, as the kernel shares its skb clones. Entries whose socket is gone are
+     * invalidated and deleted after the loop. The outcomes go to {@code counters} in one call.
      *
+     * @param event the exit event, built with sequence 0; it must not change after this call
      * @return the sequence number used, or -1 (as a long) when the CPU had no listener
      */
-    synchronized long exit(EventSource source, FanoutCounters counters) {
+    synchronized long exit(byte[] event, FanoutCounters counters) {
         exits++;
-        if (entries.length == 0) return -1;
+        if (entries.length == 0) {
+            counters.exit(0, 0, 0, 0);
+            return -1;
+        }
         int s = seq++;
-        byte[] message = source.build(s);
+        EventEncoder.setSeq(event, s);
+        int queued = 0;
+        int rcvbufFull = 0;
+        int congested = 0;
         int refused = 0;
         for (Listener l : entries) {
-            Delivery d = l.socket.deliver(message);
-            counters.count(d);
-            if (d == Delivery.REFUSED) {
-                l.valid = false;
-                refused++;
-            } else if (d.queued()) {
-                events++;
+            switch (l.socket.deliver(event)) {
+                case QUEUED -> queued++;
+                case DROPPED_RCVBUF_FULL -> rcvbufFull++;
+                case DROPPED_CONGESTED -> congested++;
+                case REFUSED -> {
+                    l.valid = false;
+                    refused++;
+                }
             }
         }
+        events += queued;
+        counters.exit(queued, rcvbufFull, congested, refused);
         if (refused > 0) {
             entries = Arrays.stream(entries).filter(l -> l.valid).toArray(Listener[]::new);
         }
@@ -101,14 +112,9 @@ final class CpuListenerList {
         return entries.length;
     }
 
-    /** Builds the message of one exit once its sequence number is known. */
-    @FunctionalInterface
-    interface EventSource {
-        byte[] build(int seq);
-    }
-
-    /** Counts deliveries by outcome. */
+    /** Counts exits and their deliveries by outcome. */
     interface FanoutCounters {
-        void count(Delivery d);
+        /** One exit and the fate of its copies. */
+        void exit(int queued, int droppedRcvbufFull, int droppedCongested, int refused);
     }
 }

@@ -16,6 +16,8 @@ final class EventEncoder {
     static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int SEQ_OFFSET = 8;
+    /** Where the AGGR_PID nest's {@code struct taskstats} starts in an exit event. */
+    private static final int PID_STRUCT_OFFSET = 20 + 16;
 
     private EventEncoder() {
     }
@@ -35,6 +37,11 @@ final class EventEncoder {
         if (tgid) nest(b, 20, TaskstatsProtocol.TYPE_AGGR_TGID, TaskstatsProtocol.TYPE_TGID, (int) id, stats);
         else nest(b, 20, TaskstatsProtocol.TYPE_AGGR_PID, TaskstatsProtocol.TYPE_PID, (int) id, stats);
         return b;
+    }
+
+    /** The values of an exit event's AGGR_PID struct (as {@link #exitEvent} wrote them). */
+    static StatsVector pidRecordOf(byte[] event) {
+        return StatsVector.readFrom(event, PID_STRUCT_OFFSET);
     }
 
     static byte[] setSeq(byte[] event, int seq) {
@@ -61,6 +68,6 @@ final class EventEncoder {
         INT.set(b, off + 8, id);
         SHORT.set(b, off + 12, (short) (4 + TaskstatsProtocol.STRUCT_SIZE));
         SHORT.set(b, off + 14, (short) TaskstatsProtocol.TYPE_STATS);
-        stats.writeTo(b, off + 16);
+        stats.writeToZeroed(b, off + 16); // b is a fresh array
     }
 }

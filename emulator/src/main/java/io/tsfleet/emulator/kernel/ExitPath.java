@@ -21,6 +21,13 @@ import java.util.function.IntSupplier;
  */
 final class ExitPath {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** How long the system clock's time is extrapolated with {@link System#nanoTime} before it is read again. */
+    private static final long CLOCK_RECALIBRATION_NANOS = 100_000_000L;
+    private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
+    /** {@link StatsVector#comm(String)} bytes of each common profile, encoded once. */
+    private static final byte[][] COMMON_COMM = TaskProfile.COMMON.stream().map(p -> StatsVector.commBytes(p.comm())).toArray(byte[][]::new);
+    /** The record a generated exit is built in before it is encoded: one per producing thread, reused. */
+    private static final ThreadLocal<StatsVector> SCRATCH = ThreadLocal.withInitial(StatsVector::new);
 
     private final TaskTable tasks;
     private final ListenerTable listeners;
@@ -30,6 +37,8 @@ final class ExitPath {
     private final long seed;
     private final long bootNanos;
     private final AtomicLong taskSerial = new AtomicLong();
+    private final boolean systemClock;
+    private volatile Calibration calibration;
 
     ExitPath(TaskTable tasks, ListenerTable listeners, KernelCounters counters, IntSupplier familyId, Clock clock, long seed) {
         this.tasks = tasks;
@@ -38,12 +47,36 @@ final class ExitPath {
         this.familyId = familyId;
         this.clock = clock;
         this.seed = seed;
+        this.systemClock = clock.getClass() == SYSTEM_CLOCK;
         this.bootNanos = nowNanos() - 86_400 * NANOS_PER_SECOND;
     }
 
+    /**
+     * The clock's time in nanoseconds since the epoch. Any clock but the JDK's system clock (a fixed or
+     * stepped test clock) is read every time. The system clock is read at most every 100 ms and extrapolated
+     * with {@link System#nanoTime} in between: reading it costs a native call per exit, the extrapolation a
+     * few nanoseconds, and the difference stays below what NTP can slew in 100 ms.
+     */
     long nowNanos() {
+        if (!systemClock) return readClock();
+        Calibration c = calibration;
+        long mono = System.nanoTime();
+        if (c != null) {
+            long since = mono - c.monoNanos;
+            if (since >= 0 && since < CLOCK_RECALIBRATION_NANOS) return c.wallNanos + since;
+        }
+        long wall = readClock();
+        calibration = new Calibration(wall, mono);
+        return wall;
+    }
+
+    private long readClock() {
         Instant i = clock.instant();
         return i.getEpochSecond() * NANOS_PER_SECOND + i.getNano();
+    }
+
+    /** A reading of the system clock and of {@link System#nanoTime} taken together. */
+    private record Calibration(long wallNanos, long monoNanos) {
     }
 
     /** Starts the emulated machine's long-lived processes: pid 1 and its daemons, started at boot. */
@@ -104,16 +137,16 @@ final class ExitPath {
      */
     long exitGenerated(int cpu) {
         long taskSeed = nextTaskSeed();
-        SplittableRandom r = new SplittableRandom(taskSeed ^ 0x5DEECE66DL);
-        int roll = r.nextInt(100);
-        TaskProfile p = profile(taskSeed, null, null);
+        int roll = new SplittableRandom(taskSeed ^ 0x5DEECE66DL).nextInt(100);
+        int profileIndex = commonProfileIndex(taskSeed);
+        TaskProfile p = TaskProfile.COMMON.get(profileIndex);
         long now = nowNanos();
         long lifetimeUs = lifetime(taskSeed, p);
         // born and gone within this call: nobody can observe it alive, so it never enters the live table
         int pid = tasks.allocatePid();
         long startNanos = now - lifetimeUs * 1000;
-        StatsVector record = StatsGenerator.generate(taskSeed * 31 + pid, p,
-                new StatsGenerator.Identity(pid, pid, 1, true, startNanos / NANOS_PER_SECOND, lifetimeUs), lifetimeUs);
+        StatsVector record = SCRATCH.get().clear().comm(p.comm(), COMMON_COMM[profileIndex]);
+        StatsGenerator.fill(record, taskSeed * 31 + pid, p, pid, pid, 1, true, startNanos / NANOS_PER_SECOND, lifetimeUs, lifetimeUs);
         long flags = record.get(TaskstatsField.AC_FLAG) | TaskstatsProtocol.AGROUP;
         if (roll < 94) {
             record.set(TaskstatsField.AC_EXITCODE, 0);
@@ -124,14 +157,11 @@ final class ExitPath {
             flags |= TaskstatsProtocol.AXSIG;
         }
         record.set(TaskstatsField.AC_FLAG, flags);
-        tasks.addZombie(new TaskTable.Zombie(pid, record, NO_GROUP_STATS));
+        // encoded once: the same bytes are the zombie's record and every listener's copy
         byte[] event = EventEncoder.exitEvent(familyId.getAsInt(), pid, record, pid, null);
-        counters.exit();
-        return listeners.cpu(cpu).exit(s -> EventEncoder.setSeq(event, s), counters);
+        tasks.addZombieEvent(pid, event);
+        return listeners.cpu(cpu).exit(event, counters);
     }
-
-    /** The TGID answer for a zombie that never had a second thread: zeros and the version. */
-    private static final StatsVector NO_GROUP_STATS = new StatsVector();
 
     private ExitResult.ThreadExit exitThread(TaskTable.Group group, TaskTable.LiveThread thread, ExitSpec spec, long now) {
         StatsVector record;
@@ -164,8 +194,7 @@ final class ExitPath {
             }
         }
         byte[] event = EventEncoder.exitEvent(familyId.getAsInt(), thread.tid(), record, group.tgid, tgidRecord);
-        counters.exit();
-        long seq = listeners.cpu(spec.cpu()).exit(s -> EventEncoder.setSeq(event, s), counters);
+        long seq = listeners.cpu(spec.cpu()).exit(event, counters);
         return new ExitResult.ThreadExit(thread.tid(), seq, event.length, groupDead);
     }
 
@@ -235,8 +264,12 @@ final class ExitPath {
         return order;
     }
 
+    private static int commonProfileIndex(long taskSeed) {
+        return (int) Math.floorMod(taskSeed >>> 17, (long) TaskProfile.COMMON.size());
+    }
+
     private TaskProfile profile(long taskSeed, String comm, Integer uid) {
-        TaskProfile p = TaskProfile.COMMON.get((int) Math.floorMod(taskSeed >>> 17, (long) TaskProfile.COMMON.size()));
+        TaskProfile p = TaskProfile.COMMON.get(commonProfileIndex(taskSeed));
         if (comm != null) p = p.withComm(comm);
         if (uid != null) p = new TaskProfile(p.comm(), uid, p.forkNoExec(), p.cpuShare(), p.systemShare(), p.switchesPerSecond(),
                 p.rssKib(), p.vmKib(), p.readPerSecond(), p.writePerSecond(), p.storageShare(), p.meanLifetimeUs());

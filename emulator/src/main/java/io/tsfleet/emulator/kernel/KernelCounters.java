@@ -14,18 +14,14 @@ public final class KernelCounters implements CpuListenerList.FanoutCounters {
     private final LongAdder repliesDropped = new LongAdder();
     private final LongAdder registrations = new LongAdder();
 
+    /** One exit: one update per outcome that happened, not one per copy. */
     @Override
-    public void count(Delivery d) {
-        switch (d) {
-            case QUEUED -> eventsQueued.increment();
-            case DROPPED_RCVBUF_FULL -> droppedRcvbufFull.increment();
-            case DROPPED_CONGESTED -> droppedCongested.increment();
-            case REFUSED -> droppedRefused.increment();
-        }
-    }
-
-    void exit() {
+    public void exit(int queued, int rcvbufFull, int congested, int refused) {
         exits.increment();
+        if (queued != 0) eventsQueued.add(queued);
+        if (rcvbufFull != 0) droppedRcvbufFull.add(rcvbufFull);
+        if (congested != 0) droppedCongested.add(congested);
+        if (refused != 0) droppedRefused.add(refused);
     }
 
     void request(boolean error) {

@@ -30,8 +30,19 @@ public final class StatsGenerator {
      * @param etimeUs  elapsed time so far (or at exit)
      */
     public static StatsVector generate(long seed, TaskProfile profile, Identity identity, long etimeUs) {
-        SplittableRandom r = new SplittableRandom(seed);
         StatsVector s = new StatsVector().comm(profile.comm());
+        fill(s, seed, profile, identity.pid(), identity.tgid(), identity.ppid(), identity.leader(), identity.btimeSeconds(),
+                identity.groupEtimeUs(), etimeUs);
+        return s;
+    }
+
+    /**
+     * {@link #generate} into {@code s}, which must be fresh or {@link StatsVector#clear() cleared}; the command
+     * name is left to the caller. The identity comes as plain values so that the exit path allocates nothing.
+     */
+    static void fill(StatsVector s, long seed, TaskProfile profile, int pid, int tgid, int ppid, boolean leader, long btimeSeconds,
+                     long groupEtimeUs, long etimeUs) {
+        SplittableRandom r = new SplittableRandom(seed);
         double secs = etimeUs / 1e6;
         double jitter = 0.5 + r.nextDouble();
 
@@ -78,16 +89,15 @@ public final class StatsGenerator {
         s.set(BLKIO_COUNT, blkioCount).set(SWAPIN_COUNT, swapins).set(WPCOPY_COUNT, wpcopy).set(IRQ_COUNT, irqs);
 
         s.set(AC_UID, profile.uid()).set(AC_GID, profile.uid())
-                .set(AC_PID, identity.pid()).set(AC_TGID, identity.tgid()).set(AC_PPID, identity.ppid())
-                .set(AC_BTIME, identity.btimeSeconds() & 0xFFFF_FFFFL).set(AC_BTIME64, identity.btimeSeconds())
-                .set(AC_TGETIME, identity.groupEtimeUs())
+                .set(AC_PID, pid).set(AC_TGID, tgid).set(AC_PPID, ppid)
+                .set(AC_BTIME, btimeSeconds & 0xFFFF_FFFFL).set(AC_BTIME64, btimeSeconds)
+                .set(AC_TGETIME, groupEtimeUs)
                 .set(AC_EXE_DEV, EXE_DEV).set(AC_EXE_INODE, 1_000_000 + (Math.abs(profile.comm().hashCode()) % 9_000_000))
                 .set(VERSION, TaskstatsProtocol.STRUCT_VERSION);
         int flags = 0;
-        if (identity.leader() && profile.forkNoExec()) flags |= TaskstatsProtocol.AFORK;
+        if (leader && profile.forkNoExec()) flags |= TaskstatsProtocol.AFORK;
         if (profile.uid() == 0 && r.nextInt(4) == 0) flags |= TaskstatsProtocol.ASU;
         s.set(AC_FLAG, flags);
-        return s;
     }
 
     private static void delays(StatsVector s, SplittableRandom r, TaskstatsField total, TaskstatsField max, TaskstatsField min,

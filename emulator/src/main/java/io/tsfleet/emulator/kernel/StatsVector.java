@@ -3,6 +3,8 @@ package io.tsfleet.emulator.kernel;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -39,9 +41,23 @@ public final class StatsVector {
     private static final int[] MINIMA = java.util.Arrays.stream(FIELDS).filter(f -> f.cName().endsWith("_delay_min"))
             .mapToInt(Enum::ordinal).toArray();
 
+    private static final byte[] NO_BYTES = new byte[0];
+    /** The layout by field width: ordinals and byte offsets of the 8-, 4-, 2- and 1-byte integer fields. */
+    private static final int[] LONG_FIELDS = fieldsOfSize(8);
+    private static final int[] LONG_OFFSETS = offsetsOf(LONG_FIELDS);
+    /** The 8-byte fields as runs adjacent both in ordinal and in the struct: {first ordinal, byte offset, count}... */
+    private static final int[] LONG_RUNS = runsOf(LONG_FIELDS);
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int[] INT_FIELDS = fieldsOfSize(4);
+    private static final int[] INT_OFFSETS = offsetsOf(INT_FIELDS);
+    private static final int[] SHORT_FIELDS = fieldsOfSize(2);
+    private static final int[] SHORT_OFFSETS = offsetsOf(SHORT_FIELDS);
+    private static final int[] BYTE_FIELDS = fieldsOfSize(1);
+    private static final int[] BYTE_OFFSETS = offsetsOf(BYTE_FIELDS);
+
     private final long[] values = new long[FIELDS.length];
     private String comm = "";
-    private byte[] commBytes = new byte[0];
+    private byte[] commBytes = NO_BYTES;
 
     public StatsVector() {
         values[TaskstatsField.VERSION.ordinal()] = TaskstatsProtocol.STRUCT_VERSION;
@@ -62,8 +78,7 @@ public final class StatsVector {
 
     public StatsVector comm(String c) {
         comm = c == null ? "" : c;
-        byte[] b = comm.getBytes(StandardCharsets.UTF_8);
-        commBytes = b.length > 15 ? java.util.Arrays.copyOf(b, 15) : b; // TASK_COMM_LEN 16 with its NUL
+        commBytes = commBytes(comm);
         return this;
     }
 
@@ -86,21 +101,87 @@ public final class StatsVector {
 
     /** Writes the 560-byte struct at {@code offset} of {@code buf} (zeroes included). */
     public void writeTo(byte[] buf, int offset) {
-        // callers write into fresh (zeroed) arrays; clear anyway for reuse
         java.util.Arrays.fill(buf, offset, offset + TaskstatsProtocol.STRUCT_SIZE, (byte) 0);
-        for (int i = 0; i < FIELDS.length; i++) {
-            TaskstatsField f = FIELDS[i];
-            long v = values[i];
-            if (v == 0) continue;
-            int at = offset + f.offset();
-            switch (f.size()) {
-                case 1 -> buf[at] = (byte) v;
-                case 2 -> SHORT.set(buf, at, (short) v);
-                case 4 -> INT.set(buf, at, (int) v);
-                case 8 -> LONG.set(buf, at, v);
-                default -> { } // ac_comm, ac_pad
-            }
+        writeToZeroed(buf, offset);
+    }
+
+    /**
+     * {@link #writeTo} into bytes known to be zero (a fresh array): the hot path of every exit. Every numeric
+     * field is stored unconditionally through the precomputed layout, without the per-field dispatch.
+     */
+    void writeToZeroed(byte[] buf, int offset) {
+        java.util.Objects.checkFromIndexSize(offset, TaskstatsProtocol.STRUCT_SIZE, buf.length);
+        long[] v = values;
+        MemorySegment dst = MemorySegment.ofArray(buf);
+        for (int r = 0; r < LONG_RUNS.length; r += 3) {
+            MemorySegment.copy(v, LONG_RUNS[r], dst, LE_LONG, offset + LONG_RUNS[r + 1], LONG_RUNS[r + 2]);
         }
+        for (int i = 0; i < INT_FIELDS.length; i++) INT.set(buf, offset + INT_OFFSETS[i], (int) v[INT_FIELDS[i]]);
+        for (int i = 0; i < SHORT_FIELDS.length; i++) SHORT.set(buf, offset + SHORT_OFFSETS[i], (short) v[SHORT_FIELDS[i]]);
+        for (int i = 0; i < BYTE_FIELDS.length; i++) buf[offset + BYTE_OFFSETS[i]] = (byte) v[BYTE_FIELDS[i]];
         System.arraycopy(commBytes, 0, buf, offset + TaskstatsField.AC_COMM.offset(), commBytes.length);
+    }
+
+    /**
+     * The values of a struct laid out by {@link #writeTo} (integers unsigned, {@code ac_comm} up to its NUL):
+     * writing the result again gives the same bytes.
+     */
+    static StatsVector readFrom(byte[] buf, int offset) {
+        java.util.Objects.checkFromIndexSize(offset, TaskstatsProtocol.STRUCT_SIZE, buf.length);
+        StatsVector s = new StatsVector();
+        long[] v = s.values;
+        for (int i = 0; i < LONG_FIELDS.length; i++) v[LONG_FIELDS[i]] = (long) LONG.get(buf, offset + LONG_OFFSETS[i]);
+        for (int i = 0; i < INT_FIELDS.length; i++) v[INT_FIELDS[i]] = Integer.toUnsignedLong((int) INT.get(buf, offset + INT_OFFSETS[i]));
+        for (int i = 0; i < SHORT_FIELDS.length; i++) v[SHORT_FIELDS[i]] = Short.toUnsignedLong((short) SHORT.get(buf, offset + SHORT_OFFSETS[i]));
+        for (int i = 0; i < BYTE_FIELDS.length; i++) v[BYTE_FIELDS[i]] = Byte.toUnsignedLong(buf[offset + BYTE_OFFSETS[i]]);
+        int commAt = offset + TaskstatsField.AC_COMM.offset();
+        int len = 15;
+        while (len > 0 && buf[commAt + len - 1] == 0) len--;
+        s.commBytes = java.util.Arrays.copyOfRange(buf, commAt, commAt + len);
+        s.comm = new String(s.commBytes, StandardCharsets.UTF_8);
+        return s;
+    }
+
+    /** Back to a fresh vector (zeroes, the version, no command name) so that one instance can serve many exits. */
+    StatsVector clear() {
+        java.util.Arrays.fill(values, 0L);
+        values[TaskstatsField.VERSION.ordinal()] = TaskstatsProtocol.STRUCT_VERSION;
+        comm = "";
+        commBytes = NO_BYTES;
+        return this;
+    }
+
+    /** {@link #comm(String)} with the bytes already encoded and truncated (they are shared, never modified). */
+    StatsVector comm(String c, byte[] encoded) {
+        comm = c;
+        commBytes = encoded;
+        return this;
+    }
+
+    /** The bytes {@link #comm(String)} stores for {@code c}: UTF-8, at most 15 (TASK_COMM_LEN 16 with its NUL). */
+    static byte[] commBytes(String c) {
+        byte[] b = (c == null ? "" : c).getBytes(StandardCharsets.UTF_8);
+        return b.length > 15 ? java.util.Arrays.copyOf(b, 15) : b;
+    }
+
+    private static int[] fieldsOfSize(int size) {
+        return java.util.Arrays.stream(FIELDS).filter(f -> f.isNumeric() && f.size() == size).mapToInt(Enum::ordinal).toArray();
+    }
+
+    private static int[] runsOf(int[] fields) {
+        java.util.List<Integer> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < fields.length; ) {
+            int j = i + 1;
+            while (j < fields.length && fields[j] == fields[j - 1] + 1 && FIELDS[fields[j]].offset() == FIELDS[fields[j - 1]].offset() + 8) j++;
+            runs.add(fields[i]);
+            runs.add(FIELDS[fields[i]].offset());
+            runs.add(j - i);
+            i = j;
+        }
+        return runs.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] offsetsOf(int[] fields) {
+        return java.util.Arrays.stream(fields).map(i -> FIELDS[i].offset()).toArray();
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,14 +49,11 @@ final class TaskTable {
     }
 
     private final Map<Integer, Group> groupsByTid = new ConcurrentHashMap<>();
-    private final Map<Integer, Zombie> zombies = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Integer> zombieOrder = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger zombieCount = new AtomicInteger();
+    private final ZombieTable zombies;
     private final AtomicInteger lastPid = new AtomicInteger(0);
-    private final int zombieLimit;
 
     TaskTable(int zombieLimit) {
-        this.zombieLimit = zombieLimit;
+        this.zombies = new ZombieTable(zombieLimit);
     }
 
     /** The next free pid, as {@code alloc_pid}. */
@@ -70,7 +66,7 @@ final class TaskTable {
     }
 
     boolean inUse(int pid) {
-        return groupsByTid.containsKey(pid) || zombies.containsKey(pid);
+        return groupsByTid.containsKey(pid) || zombies.contains(pid);
     }
 
     /** Creates a live group; {@code tgid} 0 allocates one. Thread ids after the leader are allocated. */
@@ -100,18 +96,22 @@ final class TaskTable {
 
     /** The group's leader becomes a zombie; the oldest zombie beyond the limit is reaped. */
     void addZombie(Zombie z) {
-        if (zombieLimit == 0) return;
-        if (zombies.put(z.tgid(), z) == null) {
-            zombieOrder.add(z.tgid());
-            if (zombieCount.incrementAndGet() > zombieLimit) {
-                Integer oldest = zombieOrder.poll();
-                if (oldest != null && zombies.remove(oldest) != null) zombieCount.decrementAndGet();
-            }
-        }
+        zombies.put(z.tgid(), z);
+    }
+
+    /**
+     * {@link #addZombie} for a single-threaded task whose final record is the AGGR_PID struct of its exit
+     * event (no group statistics): the event's bytes, shared with the listeners' queues, are the record, so
+     * the exit path keeps no copy. They are decoded only when {@code CMD_GET} asks.
+     */
+    void addZombieEvent(int pid, byte[] event) {
+        zombies.put(pid, event);
     }
 
     Optional<Zombie> zombie(int pid) {
-        return Optional.ofNullable(zombies.get(pid));
+        Object z = zombies.get(pid);
+        if (z instanceof byte[] event) return Optional.of(new Zombie(pid, EventEncoder.pidRecordOf(event), new StatsVector()));
+        return Optional.ofNullable((Zombie) z);
     }
 
     int liveThreads() {
