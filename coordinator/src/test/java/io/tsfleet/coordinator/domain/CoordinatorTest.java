@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.coordinator.domain.plan.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
 import io.tsfleet.coordinator.domain.view.HandoverView;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The reconciler's state machine and membership, step by step through the public operations. */
 class CoordinatorTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryAssignmentStore store = new InMemoryAssignmentStore();
     private final CoordinatorSettings settings = withShortWarmup(CoordinatorSettings.defaults(CpuSet.range(0, 7)));
 

@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.coordinator.domain.plan.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.view.AssignmentView;
 import io.tsfleet.coordinator.domain.view.HandoverView;
@@ -23,7 +24,7 @@ class RecoveryTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final CoordinatorSettings settings = settings();
 
     private static CoordinatorSettings settings() {

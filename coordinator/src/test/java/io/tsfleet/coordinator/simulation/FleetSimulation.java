@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.simulation;
 
+import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.coordinator.domain.Coordinator;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
 import io.tsfleet.coordinator.domain.fleet.ReconcilerSettings;
@@ -47,7 +48,7 @@ final class FleetSimulation {
 
     final Random rnd;
     final Faults faults;
-    final SimClock clock;
+    final ManualClock clock;
     final CpuSet possible;
     final double[] rate;
     final long[] seq;
@@ -74,7 +75,7 @@ final class FleetSimulation {
     FleetSimulation(long seed, Faults faults) {
         this.rnd = new Random(seed);
         this.faults = faults;
-        this.clock = new SimClock(epoch);
+        this.clock = new ManualClock(epoch);
         CpuSet.Builder b = CpuSet.builder();
         for (int c = 0; c < 40; c++) if (c != 13 && c != 27) b.add(c);
         this.possible = b.build();

@@ -1,7 +1,7 @@
 package io.tsfleet.coordinator.web;
 
 import io.tsfleet.coordinator.domain.Heartbeats;
-import io.tsfleet.coordinator.domain.MutableClock;
+import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.coordinator.service.CoordinatorService;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,8 +50,8 @@ class AdminApiTest {
     static class Clocks {
         @Bean
         @Primary
-        MutableClock testClock() {
-            return new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        ManualClock testClock() {
+            return new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
         }
 
         @Bean
@@ -66,7 +66,7 @@ class AdminApiTest {
     @Autowired
     JsonMapper json;
     @Autowired
-    MutableClock clock;
+    ManualClock clock;
     @Autowired
     CoordinatorService service;
     @Autowired

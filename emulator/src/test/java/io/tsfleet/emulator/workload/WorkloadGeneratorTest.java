@@ -1,45 +1,18 @@
 package io.tsfleet.emulator.workload;
 
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WorkloadGeneratorTest {
-
-    /** A clock the test moves. */
-    static final class StepClock extends Clock {
-        Instant now = Instant.parse("2026-11-26T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    private final StepClock clock = new StepClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T00:00:00Z"));
     private final int[] perCpu = new int[8];
 
     private WorkloadGenerator generator(WorkloadPlan plan) {
@@ -76,7 +49,7 @@ class WorkloadGeneratorTest {
         int[] a = new int[8];
         int[] b = new int[8];
         for (int[] target : new int[][] {a, b}) {
-            StepClock c = new StepClock();
+            ManualClock c = new ManualClock(Instant.parse("2026-11-26T00:00:00Z"));
             WorkloadGenerator g = new WorkloadGenerator(CpuSet.range(0, 7), cpu -> target[cpu]++, c, WorkloadPlan.steady(3.3, 99), 1_000);
             for (int i = 0; i < 137; i++) {
                 c.advance(Duration.ofMillis(7));

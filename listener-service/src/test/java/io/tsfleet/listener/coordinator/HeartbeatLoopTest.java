@@ -3,7 +3,7 @@ package io.tsfleet.listener.coordinator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.tsfleet.listener.testing.FakeBroker;
 import io.tsfleet.listener.testing.MockCoordinator;
-import io.tsfleet.listener.testing.MutableClock;
+import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.listener.testing.TestReplica;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
@@ -26,7 +26,7 @@ class HeartbeatLoopTest {
     private MockCoordinator coordinator;
     private TestReplica replica;
     private HeartbeatLoop loop;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @BeforeEach
     void start() throws Exception {
