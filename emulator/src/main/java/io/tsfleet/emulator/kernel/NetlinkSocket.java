@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 public final class NetlinkSocket {
     private static final byte[] OVERRUN = NetlinkError.overrun().toBytes();
     private static final int NOOP_LENGTH = 16;
+    private static final byte[][] NO_MESSAGES = new byte[0][];
 
     private final int portId;
     private final Runnable outputSignal;
@@ -86,35 +87,52 @@ public final class NetlinkSocket {
 
     /**
      * Moves the pending {@code ENOBUFS} report (first) and then whole queued messages into {@code out}, as
-     * many as fit. Returns the number of bytes written.
+     * many as fit. Returns the number of bytes written. The messages are taken out of the queue (and the
+     * receive buffer accounting updated) under the socket's lock; the bytes are copied after it is released,
+     * so producers delivering to this socket never wait for a large copy. One drainer at a time.
      */
     public int drainTo(ByteBuffer out) {
+        int start = out.position();
+        int room = out.remaining();
+        boolean overrun = false;
+        byte[][] taken = NO_MESSAGES;
+        int count = 0;
+        boolean marker = false;
+        int markerSeq = 0;
         synchronized (this) {
-            int start = out.position();
             if (pausedAllowance == 0) return 0;
             if (pendingEnobufs) {
-                if (out.remaining() < OVERRUN.length) return 0;
-                out.put(OVERRUN);
+                if (room < OVERRUN.length) return 0;
+                room -= OVERRUN.length;
+                overrun = true;
                 pendingEnobufs = false;
                 enobufsReported++;
             }
             byte[] head;
-            while (pausedAllowance != 0 && (head = queue.peekFirst()) != null && head.length <= out.remaining()) {
-                out.put(head);
+            while (pausedAllowance != 0 && (head = queue.peekFirst()) != null && head.length <= room) {
+                if (count == taken.length) taken = java.util.Arrays.copyOf(taken, Math.max(16, Math.min(2 * count, queue.size() + count)));
+                taken[count++] = head;
+                room -= head.length;
                 queue.pollFirst();
                 rmem -= Truesize.of(head.length);
                 if (pausedAllowance > 0) pausedAllowance--;
             }
             if (queue.isEmpty()) {
                 congested = false;
-                if (resumeMarkerSeq != null && out.remaining() >= NOOP_LENGTH) {
-                    out.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(NOOP_LENGTH).putShort((short) io.tsfleet.protocol.netlink.Netlink.NLMSG_NOOP)
-                            .putShort((short) 0).putInt(resumeMarkerSeq).putInt(portId);
+                if (resumeMarkerSeq != null && room >= NOOP_LENGTH) {
+                    marker = true;
+                    markerSeq = resumeMarkerSeq;
                     resumeMarkerSeq = null;
                 }
             }
-            return out.position() - start;
         }
+        if (overrun) out.put(OVERRUN);
+        for (int i = 0; i < count; i++) out.put(taken[i]);
+        if (marker) {
+            out.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(NOOP_LENGTH).putShort((short) io.tsfleet.protocol.netlink.Netlink.NLMSG_NOOP)
+                    .putShort((short) 0).putInt(markerSeq).putInt(portId);
+        }
+        return out.position() - start;
     }
 
     /** True when a drain would produce something. */
