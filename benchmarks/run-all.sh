@@ -4,9 +4,9 @@
 #
 #   benchmarks/run-all.sh [quick] [NAME ...]
 #     quick: one repetition each and shorter JMH runs;  NAME: run only these (codec planner record-metrics fleet
-#     scaling-capped scaling-capped-100k rebalance-fast rebalance-defaults storm profile)
+#     scaling-capped scaling-capped-100k rebalance-fast rebalance-defaults storm fanout profile)
 #
-# Needs: the jars (emulator, listener-service, coordinator) built; root and a kernel with TASKSTATS for the storm.
+# Needs: the jars (emulator, listener-service, coordinator) built (fanout needs only the emulator's); root and a kernel with TASKSTATS for the storm.
 # The harness runs from a copy of benchmarks.jar, so rebuilding the module meanwhile does not disturb a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,7 @@ harness rebalance-fast rebalance --repeat "$REPEAT" --coordinator-args "--tsflee
 --tsfleet.coordinator.load-smoothing=5s --tsfleet.coordinator.heartbeat-interval=1s"
 harness rebalance-defaults rebalance --repeat 1
 harness storm storm --repeat $((REPEAT + 1))
+harness fanout fanout --cpus 64 --listeners 1,4,8 --repeat $((REPEAT + 1))
 # where the time goes (only when asked for by name): JFR of every service JVM at N=64, K=1, then the hot methods
 if want profile; then
   harness profile fleet --cpus 64 --replicas 1 --repeat 1 --jfr --run-dir "$OUT/profile"

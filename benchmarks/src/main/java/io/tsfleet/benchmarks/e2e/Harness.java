@@ -17,7 +17,8 @@ import java.util.Set;
  *   <li>{@code fleet}: throughput and scaling against the emulator ({@link FleetBenchmark});</li>
  *   <li>{@code baseline}: only the raw loopback baseline;</li>
  *   <li>{@code storm}: the live kernel's exit storm through a plain listener and through the fleet ({@link StormBenchmark});</li>
- *   <li>{@code rebalance}: hot-spot convergence with the coordinator ({@link RebalanceBenchmark}).</li>
+ *   <li>{@code rebalance}: hot-spot convergence with the coordinator ({@link RebalanceBenchmark});</li>
+ *   <li>{@code fanout}: the emulator's fan-out to raw listeners, events/s delivered ({@link FanoutBenchmark}).</li>
  * </ul>
  * {@code <command> --help} lists a command's options.
  */
@@ -30,7 +31,7 @@ public final class Harness {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         if (args.length == 0) {
-            System.err.println("usage: Harness fleet|baseline|storm|rebalance [--option value ...]   (<command> --help for the options)");
+            System.err.println("usage: Harness fleet|baseline|storm|rebalance|fanout [--option value ...]   (<command> --help for the options)");
             System.exit(2);
         }
         Options o;
@@ -87,7 +88,11 @@ public final class Harness {
                 RebalanceBenchmark b = RebalanceBenchmark.fromOptions(o, out);
                 yield unchecked(b::run);
             }
-            default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance)");
+            case "fanout" -> {
+                FanoutBenchmark b = FanoutBenchmark.fromOptions(o, out);
+                yield unchecked(b::run);
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance, fanout)");
         };
     }
 

@@ -1,0 +1,85 @@
+package io.tsfleet.benchmarks.e2e;
+
+import io.tsfleet.protocol.netlink.Errno;
+import io.tsfleet.protocol.netlink.MalformedMessageException;
+import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Counts the netlink messages of a broker connection's byte stream in place, as a listener's hot path would, without
+ * decoding them: TASKSTATS events (messages of the family's type), in-band overrun reports ({@code NLMSG_ERROR}
+ * -ENOBUFS with sequence 0) and anything else. Frames are cut with the protocol module's {@link NetlinkStreamDecoder}
+ * ({@code NLMSG_ALIGN(nlmsg_len)} per message); an incomplete frame stays in the buffer for the next read. One thread
+ * counts; {@link #events()} and friends may be read from any other (release/acquire once per buffer, not per frame).
+ */
+public final class FrameCounter {
+    private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder();
+    private final int familyId;
+    private long events;
+    private long overruns;
+    private long other;
+    private long bytes;
+    private volatile long publishedEvents;
+    private volatile long publishedOverruns;
+    private volatile long publishedOther;
+    private volatile long publishedBytes;
+
+    public FrameCounter(int familyId) {
+        this.familyId = familyId;
+    }
+
+    /**
+     * Counts the complete frames between {@code buf}'s position and limit and advances the position past them; an
+     * incomplete frame at the end is left (the caller compacts and reads more).
+     *
+     * @throws MalformedMessageException a length below the header or above the maximum: the stream is lost
+     */
+    public void count(ByteBuffer buf) throws MalformedMessageException {
+        ByteBuffer le = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int pos = buf.position();
+        le.position(pos);
+        int frame;
+        while ((frame = decoder.frameLength(le)) > 0) {
+            int type = Short.toUnsignedInt(le.getShort(pos + 4));
+            if (type == familyId) {
+                events++;
+            } else if (type == Netlink.NLMSG_ERROR && le.getInt(pos + 8) == 0 && frame >= Netlink.NLMSG_HDRLEN + 4
+                    && le.getInt(pos + Netlink.NLMSG_HDRLEN) == Errno.ENOBUFS.negative()) {
+                overruns++;
+            } else {
+                other++;
+            }
+            bytes += frame;
+            pos += frame;
+            le.position(pos);
+        }
+        buf.position(pos);
+        publishedEvents = events;
+        publishedOverruns = overruns;
+        publishedOther = other;
+        publishedBytes = bytes;
+    }
+
+    /** TASKSTATS messages counted so far (exit events). */
+    public long events() {
+        return publishedEvents;
+    }
+
+    /** In-band ENOBUFS reports counted so far (one per congestion episode). */
+    public long overruns() {
+        return publishedOverruns;
+    }
+
+    /** Other messages (acks, replies). */
+    public long other() {
+        return publishedOther;
+    }
+
+    /** Stream bytes of the counted frames (padding included). */
+    public long bytes() {
+        return publishedBytes;
+    }
+}
