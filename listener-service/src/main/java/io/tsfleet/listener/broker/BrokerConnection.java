@@ -52,14 +52,32 @@ public final class BrokerConnection implements AutoCloseable {
     }
 
     static final int TCP_RECEIVE_BUFFER = 128 * 1024;
+    static final int MIN_TCP_RECEIVE_BUFFER = 16 * 1024;
+
+    /**
+     * The TCP receive buffer for a connection whose netlink socket asks for {@code netlinkReceiveBuffer} bytes: the
+     * same size, within [16 KiB, 128 KiB] (128 KiB when it is 0, the broker's default). Records in TCP buffers count
+     * as read at the broker, so they neither overflow there nor show their gaps here until they are read: a replica
+     * that falls behind must overflow at the broker's receive queue, where the loss is sequenced and counted at once,
+     * not pile up a backlog in socket buffers several times that queue's size (it hides the overflow's onset and, after
+     * a rebalance, keeps the replica behind on the CPUs it still owns while it reads through it).
+     */
+    public static int tcpReceiveBuffer(int netlinkReceiveBuffer) {
+        if (netlinkReceiveBuffer <= 0) return TCP_RECEIVE_BUFFER;
+        return Math.clamp(netlinkReceiveBuffer, MIN_TCP_RECEIVE_BUFFER, TCP_RECEIVE_BUFFER);
+    }
 
     public static BrokerConnection connect(BrokerAddress address, Duration timeout, int readBufferBytes) throws IOException {
+        return connect(address, timeout, readBufferBytes, TCP_RECEIVE_BUFFER);
+    }
+
+    public static BrokerConnection connect(BrokerAddress address, Duration timeout, int readBufferBytes, int tcpReceiveBufferBytes)
+            throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            // a fixed TCP receive buffer (no autotuning to megabytes): a replica that falls behind must overflow at
-            // the broker's receive queue, where the loss is sequenced and counted, not pile up in socket buffers
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, TCP_RECEIVE_BUFFER);
+            // a fixed TCP receive buffer (no autotuning to megabytes), see tcpReceiveBuffer
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, tcpReceiveBufferBytes);
             ch.socket().connect(address.socketAddress(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             return new BrokerConnection(ch, Math.max(4096, readBufferBytes));
         } catch (IOException | RuntimeException e) {
@@ -107,6 +125,18 @@ public final class BrokerConnection implements AutoCloseable {
     /** Sends {@code DEREGISTER_CPUMASK} with {@code NLM_F_ACK} under the reserved sequence number. */
     public void sendDeregister(String cpulist, int seq) throws IOException {
         sendCpumask(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK, cpulist, seq);
+    }
+
+    /**
+     * Asks for the drained marker: {@code TSFLEET_SOCK} {@code CMD_SET} {@code RECV_PAUSED=0} without {@code NLM_F_ACK}.
+     * The broker answers with one {@code NLMSG_NOOP} carrying {@code seq} once the connection's receive queue has been
+     * emptied (it is not charged to the receive buffer, so a congested queue cannot drop it); an error is answered as
+     * an {@code NLMSG_ERROR} with {@code seq}.
+     */
+    public void sendDrainMarkerRequest(int seq) throws IOException {
+        requireHandshake();
+        write(MessageBuilder.genl(SockProtocol.CMD_SET, SockProtocol.GENL_VERSION).u32(SockProtocol.ATTR_RECV_PAUSED, 0), sockFamily,
+                Netlink.NLM_F_REQUEST, seq);
     }
 
     private void sendCpumask(int attr, String cpulist, int seq) throws IOException {

@@ -28,7 +28,10 @@ import static io.tsfleet.listener.domain.SerialNumbers.distance;
  * When the CPU leaves the replica's target ({@link #leave}), records are held back (bounded) instead of written,
  * and new gaps are kept pending: until the fence is known, nobody can say whether they are ours. The fence
  * ({@link #applyFence}) settles them: held records below it are written, those from it on are handed over; pending
- * gaps below it become lost. The CPU is released once a seq at or after {@code fence - 1} has been seen.
+ * gaps below it become lost. Every record below the fence was sequenced before the new owner registered, so the
+ * replica deregisters the CPU as soon as the fence is known; the broker's answer to the deregistration comes after
+ * every record the connection will ever get, and then ({@link #deregistered}) the records between the last one seen
+ * and the fence that never came are counted as lost: they were dropped by the broker (overflow).
  */
 public final class CpuSequenceLedger {
 
@@ -244,7 +247,7 @@ public final class CpuSequenceLedger {
         return new FenceOutcome(keep, discarded, dups, exact, fenceReached());
     }
 
-    /** True once a seq at or after {@code fence - 1} has been seen: the CPU may be deregistered. */
+    /** True once a seq at or after {@code fence - 1} has been seen: nothing below the fence is missing any more. */
     public boolean fenceReached() {
         return phase == Phase.RELEASING && hasSeq && !before(last, fence - 1);
     }
@@ -263,17 +266,27 @@ public final class CpuSequenceLedger {
      * fence were ours and never came, so they are counted as lost (nothing is lost silently).
      */
     public void forceRelease() {
-        if (phase == Phase.RELEASING && fenceKnown && hasSeq && before(last, fence - 1)) {
-            gaps.record(last + 1, distance(last, fence) - 1);
-            countLost(distance(last, fence) - 1);
-        }
+        countMissingBelowFence();
         phase = Phase.RELEASED;
         totals.forcedReleases.increment();
     }
 
-    /** The deregistration is done (or the connection is gone after the fence). */
-    public void markReleased() {
+    /**
+     * The broker answered the deregistration (or the connection is gone after it): every record this connection
+     * will get has been seen. Those between the last one seen and the fence never came (the broker dropped them):
+     * they are counted as lost now, exactly. Without a fence (shutdown) nothing is missing.
+     */
+    public void deregistered() {
+        if (phase == Phase.RELEASED) return;
+        countMissingBelowFence();
         phase = Phase.RELEASED;
+    }
+
+    private void countMissingBelowFence() {
+        if (phase == Phase.RELEASING && fenceKnown && hasSeq && before(last, fence - 1)) {
+            gaps.record(last + 1, distance(last, fence) - 1);
+            countLost(distance(last, fence) - 1);
+        }
     }
 
     /** Closes a rate window: the true exit rate (seq steps per second, lost included) since the previous window. */

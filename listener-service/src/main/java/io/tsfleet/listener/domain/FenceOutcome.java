@@ -9,7 +9,7 @@ import java.util.List;
  * @param handedOver   held records at or past the fence, dropped (the new owner has them)
  * @param duplicates   records at or past the fence that had been written before the fence arrived
  * @param exact        false when the duplicate count could not be computed exactly (very many gaps since the fence)
- * @param fenceReached the CPU may be deregistered now
+ * @param fenceReached a seq at or after {@code fence - 1} has been seen already (nothing below the fence is missing)
  */
 public record FenceOutcome(List<HeldRecord> toWrite, long handedOver, long duplicates, boolean exact, boolean fenceReached) {
     public FenceOutcome {

@@ -37,7 +37,14 @@ import java.util.function.LongSupplier;
  * the channel reconnects and registers again (a new run of sequence numbers).
  *
  * <p>A CPU that is leaving (handover) is never reconnected: if its connection breaks before the fence, the handover
- * is aborted and counted. Once the fence is reached, the channel sends DEREGISTER and finishes when the broker acks.
+ * is aborted and counted. As soon as the fence is known, the channel sends DEREGISTER, without waiting to see the
+ * records below the fence: every one of them was sequenced before the new owner registered, so it is already queued
+ * on this connection or was dropped by the broker (overflow). No new event queues for this connection after the
+ * deregistration, so the broker's answer to it (the ack, or, if a congested queue dropped the ack, the drained marker
+ * of {@code TSFLEET_SOCK} {@code RECV_PAUSED=0} sent right after it) comes after every record the connection will
+ * ever get: at that point the records below the fence that never came are counted as lost and the CPU is released.
+ * An overloaded owner thus stops receiving (and overflowing on) a CPU the moment it learns the fence, while it reads
+ * its backlog of the CPU at its own pace.
  */
 public final class CpuChannel {
     private static final Logger log = LoggerFactory.getLogger(CpuChannel.class);
@@ -69,6 +76,8 @@ public final class CpuChannel {
     private volatile boolean registered;
     private volatile int registerSeq;
     private volatile int deregisterSeq;
+    private volatile int drainMarkerSeq;
+    private volatile long lastFrameNanos;
     private volatile long releaseStartedNanos;
     private volatile boolean done;
     private volatile boolean everRegistered;
@@ -184,6 +193,11 @@ public final class CpuChannel {
     }
 
     void rejoin() {
+        if (releaseStarted.get()) {
+            // deregistered already: the CPU is re-acquired on a new registration once this one is released
+            log.info("cpu {}: back in the target while its deregistration is under way; it is registered again after it", cpu);
+            return;
+        }
         List<HeldRecord> held;
         synchronized (ledger) {
             held = ledger.rejoin();
@@ -198,25 +212,42 @@ public final class CpuChannel {
         }
         pipeline.publishHeld(cpu, out.toWrite());
         if (!out.exact()) log.warn("cpu {}: duplicate count at fence {} is approximate (too many gaps since)", cpu, Integer.toUnsignedString(fence));
-        if (out.fenceReached()) startRelease();
+        // the records below the fence are queued here already (or were dropped): deregister now, read them meanwhile
+        startRelease();
         return out;
     }
 
-    /** The fence was not reached in time: release anyway (counted). */
+    /**
+     * The broker never answered the deregistration (handover timeout): the records below the fence that did not
+     * come are counted as lost, the connection is closed and the CPU released.
+     */
     void forceRelease() {
+        if (done) return;
         synchronized (ledger) {
             ledger.forceRelease();
         }
-        log.warn("cpu {}: handover fence not reached in time, releasing anyway", cpu);
-        startRelease();
+        log.warn("cpu {}: the broker did not answer the deregistration in time, releasing anyway (records below the fence that "
+                + "did not come are counted as lost)", cpu);
+        done = true;
+        closeConnection();
     }
 
-    /** A DEREGISTER was sent and not acknowledged in time: close the connection. */
+    /**
+     * A DEREGISTER was sent and nothing has arrived on the connection for {@code timeout} (neither records of the
+     * backlog nor the answer): the release is stuck; release it as {@link #forceRelease} does. A connection that is
+     * still delivering its backlog is not stuck, however long the backlog takes.
+     */
     void closeIfReleaseStuck(Duration timeout) {
-        if (releaseStarted.get() && !done && nanoTime.getAsLong() - releaseStartedNanos > timeout.toNanos()) {
-            log.warn("cpu {}: no ack for DEREGISTER within {}, closing the connection", cpu, timeout);
-            done = true;
-            closeConnection();
+        if (!releaseStarted.get() || done) return;
+        long since = Math.max(releaseStartedNanos, lastFrameNanos);
+        if (nanoTime.getAsLong() - since > timeout.toNanos()) {
+            log.warn("cpu {}: no answer to DEREGISTER and no record within {}, closing the connection", cpu, timeout);
+            if (phase() == Phase.RELEASING) {
+                forceRelease();
+            } else {
+                done = true;
+                closeConnection();
+            }
         }
     }
 
@@ -257,8 +288,12 @@ public final class CpuChannel {
         }
         int seq = c.reserveSeq();
         deregisterSeq = seq;
+        int marker = c.reserveSeq();
+        drainMarkerSeq = marker;
         try {
             c.sendDeregister(cpulist, seq);
+            // the drained marker arrives once the queue is empty, even when a congested queue drops the ack
+            c.sendDrainMarkerRequest(marker);
         } catch (IOException e) {
             log.warn("cpu {}: sending DEREGISTER failed ({}); the closed connection releases the CPU", cpu, e.toString());
             markReleased();
@@ -319,7 +354,8 @@ public final class CpuChannel {
     private void establish() throws IOException {
         status = Status.CONNECTING;
         registered = false;
-        BrokerConnection c = BrokerConnection.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes());
+        BrokerConnection c = BrokerConnection.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
+                BrokerConnection.tcpReceiveBuffer(settings.receiveBufferBytes()));
         connection = c;
         try {
             if (stopRequested) throw new InterruptedIOException("stopping");
@@ -353,6 +389,7 @@ public final class CpuChannel {
 
     private void processFrames(BrokerConnection c) throws IOException {
         long t0 = nanoTime.getAsLong();
+        lastFrameNanos = t0;
         c.visitFrames((buf, at, len) -> onFrame(c, buf, at, len));
         publishBatch();
         receiveBusyNanos.add(nanoTime.getAsLong() - t0);
@@ -370,6 +407,9 @@ public final class CpuChannel {
             } else if (Frames.portId(buf, at) == c.portId()) {
                 onAck(Frames.seq(buf, at), Frames.error(buf, at));
             }
+        } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && Frames.seq(buf, at) == drainMarkerSeq
+                && Frames.portId(buf, at) == c.portId()) {
+            deregistered(); // the queue was empty after the deregistration: nothing more will come
         }
         return !done;
     }
@@ -379,7 +419,6 @@ public final class CpuChannel {
         boolean decodable = view.wrap(buf, at, cpu);
         Verdict verdict;
         List<HeldRecord> spilled = null;
-        boolean releaseDue;
         synchronized (ledger) {
             verdict = ledger.onRecord(seq, decodable);
             if (verdict == Verdict.HOLD) {
@@ -389,14 +428,12 @@ public final class CpuChannel {
             } else if (verdict == Verdict.SPILL_THEN_KEEP) {
                 spilled = ledger.spillHoldback();
             }
-            releaseDue = ledger.fenceReached();
         }
         if (spilled != null) {
             publishBatch();
             pipeline.publishHeld(cpu, spilled);
         }
         if (verdict == Verdict.KEEP || verdict == Verdict.SPILL_THEN_KEEP) keep(buf, at, len);
-        if (releaseDue) startRelease();
     }
 
     private void onAck(int seq, int error) throws IOException {
@@ -415,8 +452,18 @@ public final class CpuChannel {
             listener.registered(this, reconnect);
         } else if (seq == deregisterSeq && deregisterSeq != 0) {
             if (error != 0) log.warn("cpu {}: DEREGISTER answered {}; closing the connection releases it anyway", cpu, error);
-            markReleased();
+            deregistered();
+        } else if (seq == drainMarkerSeq && drainMarkerSeq != 0 && error != 0) {
+            log.info("cpu {}: the broker has no drained marker ({}); the release waits for the DEREGISTER ack", cpu, error);
         }
+    }
+
+    /** The broker's answer to the deregistration arrived: every record this connection will get has been read. */
+    private void deregistered() {
+        synchronized (ledger) {
+            ledger.deregistered();
+        }
+        done = true;
     }
 
     private void keep(ByteBuffer buf, int at, int len) throws IOException {
@@ -439,11 +486,9 @@ public final class CpuChannel {
         }
     }
 
+    /** The CPU is released without an answer from the broker (no connection, or it broke after the DEREGISTER). */
     private void markReleased() {
-        synchronized (ledger) {
-            ledger.markReleased();
-        }
-        done = true;
+        deregistered();
     }
 
     private void abortHandover(Throwable cause) {

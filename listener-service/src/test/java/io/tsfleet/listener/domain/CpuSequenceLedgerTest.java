@@ -165,6 +165,44 @@ class CpuSequenceLedgerTest {
     }
 
     @Test
+    void theAnswerToTheDeregistrationCountsTheRecordsBelowTheFenceThatNeverCameAndNothingElse() {
+        ledger.onRecord(0, true);
+        ledger.leave(0);
+        ledger.applyFence(10, 0);                                       // deregistered at once: 1..9 are queued or dropped
+        assertThat(ledger.onRecord(1, true)).isEqualTo(Verdict.KEEP);   // the backlog arrives after the fence
+        assertThat(ledger.onRecord(2, true)).isEqualTo(Verdict.KEEP);
+        assertThat(ledger.onRecord(6, true)).isEqualTo(Verdict.KEEP);   // 3..5 dropped by the broker
+        assertThat(ledger.snapshot().lost()).isEqualTo(3);
+        ledger.deregistered();                                          // the ack: 7..9 never came
+        assertThat(ledger.snapshot().lost()).isEqualTo(6);
+        assertThat(totals.lost.sum()).isEqualTo(6);
+        assertThat(totals.forcedReleases.sum()).as("an answered deregistration is not a forced release").isZero();
+        assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
+        ledger.deregistered();
+        assertThat(ledger.snapshot().lost()).as("counted once").isEqualTo(6);
+        assertThat(ledger.onRecord(11, true)).isEqualTo(Verdict.HANDED_OVER);
+        assertThat(ledger.snapshot().records()).isEqualTo(4);
+    }
+
+    @Test
+    void anAnswerAfterEveryRecordBelowTheFenceCountsNoLoss() {
+        for (int s = 0; s < 10; s++) ledger.onRecord(s, true);
+        ledger.leave(0);
+        ledger.applyFence(10, 0);
+        ledger.deregistered();
+        assertThat(ledger.snapshot().lost()).isZero();
+        assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
+    }
+
+    @Test
+    void aDeregistrationWithoutAFenceCountsNothing() {
+        ledger.onRecord(0, true);
+        ledger.deregistered(); // shutdown of an owned CPU
+        assertThat(ledger.snapshot().lost()).isZero();
+        assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
+    }
+
+    @Test
     void pendingGapsWhileLeavingAreSettledAtTheFence() {
         ledger.onRecord(0, true);
         ledger.leave(0);

@@ -161,6 +161,76 @@ class HandoverTest {
         assertThat(a.totals.lost.sum() + b.totals.lost.sum()).isZero();
     }
 
+    /** Exits on {@code cpu} now; their sequence numbers. */
+    private List<Long> emit(int cpu, int n) {
+        List<Long> seqs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) seqs.add(broker.exit(cpu, 900_000 + i, "e", false));
+        return seqs;
+    }
+
+    @Test
+    void anOldOwnerBehindOnItsBacklogDeregistersAsSoonAsItLearnsTheFence() throws Exception {
+        stopGeneratingAndSettle();
+        long portA = a.engine.cpu(2).orElseThrow().portId();
+        a.engine.apply(directive(2, "0-1,3", Map.of()));
+        broker.pauseDeliveryTo(portA, true); // A is behind on CPU 2: what the broker queues for it waits there
+        List<Long> belowFence = emit(2, 20); // only A is registered: A's records
+        b.engine.apply(directive(2, "2", Map.of()));
+        broker.awaitListeners(2, 2, 5000);
+        List<Long> fromFence = emit(2, 20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(b).firstSeqs().containsKey(2));
+        long fence = heartbeat(b).firstSeqs().get(2);
+        assertThat(fence).isEqualTo(fromFence.getFirst());
+
+        a.engine.apply(directive(2, "0-1,3", Map.of(2, fence)));
+        // deregistered at once, although A has not seen a single record below the fence yet: no more records queue
+        // for A on CPU 2 (an overloaded owner stops overflowing on it now, not after reading its backlog)
+        broker.awaitListeners(2, 1, 5000);
+        assertThat(seqsOn(a, 2)).doesNotContainAnyElementsOf(belowFence);
+        assertThat(heartbeat(a).released()).as("released once the broker's answer is read, after the backlog").isEmpty();
+        emit(2, 5); // B's alone
+
+        broker.pauseDeliveryTo(portA, false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
+        assertThat(seqsOn(a, 2)).containsAll(belowFence).doesNotContainAnyElementsOf(fromFence).allMatch(x -> x < fence);
+        assertThat(seqsOn(b, 2)).containsAll(fromFence).allMatch(x -> x >= fence);
+        for (TestReplica r : List.of(a, b)) {
+            assertThat(r.totals.lost.sum()).isZero();
+            assertThat(r.totals.duplicates.sum()).isZero();
+        }
+        assertThat(a.totals.handedOver.sum()).as("A's copies of the new owner's records are dropped").isEqualTo(fromFence.size());
+        assertThat(a.totals.forcedReleases.sum()).isZero();
+    }
+
+    @Test
+    void recordsBelowTheFenceThatTheBrokerDroppedAreCountedWhenTheDeregistrationIsAnsweredEvenWithoutItsAck() throws Exception {
+        stopGeneratingAndSettle();
+        long portA = a.engine.cpu(2).orElseThrow().portId();
+        a.engine.apply(directive(2, "0-1,3", Map.of()));
+        broker.pauseDeliveryTo(portA, true);
+        List<Long> kept = emit(2, 5);
+        broker.dropNextFor(portA, 7);
+        List<Long> dropped = emit(2, 7); // A's queue overflows: the broker drops them (and keeps dropping: congested)
+        b.engine.apply(directive(2, "2", Map.of()));
+        broker.awaitListeners(2, 2, 5000);
+        List<Long> fromFence = emit(2, 10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(b).firstSeqs().containsKey(2));
+        long fence = heartbeat(b).firstSeqs().get(2);
+        long lostBefore = a.totals.lost.sum();
+
+        broker.dropDeregisterAcks(true); // a congested queue drops the ack: the drained marker must release the CPU
+        a.engine.apply(directive(2, "0-1,3", Map.of(2, fence)));
+        broker.awaitListeners(2, 1, 5000);
+        broker.pauseDeliveryTo(portA, false);
+        // no handover or ack timeout runs in this test (no engine tick): only the broker's answer can release the CPU
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
+        assertThat(a.totals.lost.sum() - lostBefore).as("exactly the records below the fence that never came").isEqualTo(dropped.size());
+        assertThat(a.totals.forcedReleases.sum()).isZero();
+        assertThat(seqsOn(a, 2)).containsAll(kept).doesNotContainAnyElementsOf(dropped).allMatch(x -> x < fence);
+        assertThat(seqsOn(b, 2)).containsAll(fromFence);
+        assertThat(b.totals.lost.sum()).isZero();
+    }
+
     @Test
     void aStaleDirectiveIsRefusedAndChangesNothing() {
         a.engine.apply(directive(5, "0-3", Map.of()));

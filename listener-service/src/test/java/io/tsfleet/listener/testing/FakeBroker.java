@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -62,6 +63,9 @@ public final class FakeBroker implements AutoCloseable {
     private volatile ServerSocket server;
     private volatile int port;
     private volatile boolean paused;
+    private final Set<Integer> pausedPorts = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, AtomicInteger> dropNextFor = new ConcurrentHashMap<>();
+    private volatile boolean dropDeregisterAcks;
 
     public FakeBroker(String token, int nrCpus) {
         this.token = token;
@@ -154,6 +158,22 @@ public final class FakeBroker implements AutoCloseable {
         this.paused = paused;
     }
 
+    /** While paused, this one connection (port id) does not write: its records wait in its queue. */
+    public void pauseDeliveryTo(long portId, boolean paused) {
+        if (paused) pausedPorts.add((int) portId);
+        else pausedPorts.remove((int) portId);
+    }
+
+    /** The next {@code n} events of any CPU are dropped for this one connection (port id) only, as an overflow would. */
+    public void dropNextFor(long portId, int n) {
+        dropNextFor.computeIfAbsent((int) portId, p -> new AtomicInteger()).addAndGet(n);
+    }
+
+    /** Acks of DEREGISTER are dropped, as a congested netlink queue drops them (the drained marker still comes). */
+    public void dropDeregisterAcks(boolean on) {
+        dropDeregisterAcks = on;
+    }
+
     public long dropped() {
         return dropped.get();
     }
@@ -188,7 +208,9 @@ public final class FakeBroker implements AutoCloseable {
         AtomicInteger drop = dropNext.get(cpu);
         int before = drop == null ? 0 : drop.getAndUpdate(v -> v > 0 ? v - 1 : 0);
         for (Conn c : ls) {
+            AtomicInteger dropFor = dropNextFor.get(c.portId);
             if (before > 0) c.dropOnPurpose(before == 1);
+            else if (dropFor != null && dropFor.getAndUpdate(v -> v > 0 ? v - 1 : 0) > 0) c.dropEvent();
             else c.offerEvent(bytes);
         }
         return Integer.toUnsignedLong(seq);
@@ -218,6 +240,8 @@ public final class FakeBroker implements AutoCloseable {
         volatile boolean congested;
         volatile boolean overrunPending;
         volatile boolean closed;
+        /** The drained marker asked for by RECV_PAUSED=0: written once the queue is empty, or null. */
+        volatile Integer markerSeq;
         final CpuSet.Builder registered = CpuSet.builder();
 
         Conn(Socket socket, int portId) {
@@ -263,7 +287,7 @@ public final class FakeBroker implements AutoCloseable {
         void writeLoop() {
             try (OutputStream os = socket.getOutputStream()) {
                 while (!closed) {
-                    if (paused) {
+                    if (paused || pausedPorts.contains(portId)) {
                         Thread.sleep(2);
                         continue;
                     }
@@ -276,8 +300,17 @@ public final class FakeBroker implements AutoCloseable {
                             if (queuedEvents.get() == 0) congested = false; // the reader drained the queue
                         }
                     }
+                    Integer marker = markerSeq;
+                    if (marker != null && out.isEmpty()) {
+                        markerSeq = null;
+                        os.write(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, marker, portId, new byte[0]).toBytes());
+                    }
                     byte[] b = out.poll(20, TimeUnit.MILLISECONDS);
                     if (b == null) continue;
+                    if (paused || pausedPorts.contains(portId)) { // paused while this thread waited
+                        out.addFirst(b);
+                        continue;
+                    }
                     boolean event = b.length >= 6 && (Short.toUnsignedInt(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getShort(4)) == taskstatsFamily)
                             && ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(12) == 0;
                     os.write(b);
@@ -355,6 +388,7 @@ public final class FakeBroker implements AutoCloseable {
                     }
                     force.ifPresent(f -> rcvbuf = SockProtocol.effectiveRcvbuf(f.u32(), SockProtocol.DEFAULT_RMEM, true));
                     a.last(SockProtocol.ATTR_RCVBUF).ifPresent(f -> rcvbuf = SockProtocol.effectiveRcvbuf(f.u32(), SockProtocol.DEFAULT_RMEM, false));
+                    a.last(SockProtocol.ATTR_RECV_PAUSED).filter(f -> f.u32() == 0).ifPresent(f -> markerSeq = m.seq());
                     ackIfAsked(m);
                 }
                 case SockProtocol.CMD_GET -> reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
@@ -396,6 +430,7 @@ public final class FakeBroker implements AutoCloseable {
                     }
                 }
             }
+            if (dereg.isPresent() && dropDeregisterAcks) return;
             ackIfAsked(m);
         }
 
