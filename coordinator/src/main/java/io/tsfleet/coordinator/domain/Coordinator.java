@@ -179,8 +179,8 @@ public final class Coordinator {
                 if (trigger.get() == RebalanceTrigger.OVERFLOW) {
                     for (String id : overflowing) membership.capCapacity(membership.get(id), replicaLoad(id), now);
                 }
-                planIfItHelps(trigger.get(), now);
-                policy.loadRebalanceDone(now);
+                boolean applied = planIfItHelps(trigger.get(), now);
+                policy.loadRebalanceDone(now, applied && trigger.get() == RebalanceTrigger.OVERFLOW);
             }
         }
         reconciler.startHandovers(now);
@@ -294,7 +294,7 @@ public final class Coordinator {
     private RebalanceResult plan(RebalanceTrigger trigger, PlanningMode mode, Instant now) {
         double before = currentImbalance();
         double floor = currentFloor();
-        TargetAssignment plan = assignor.assign(planningInput(mode));
+        TargetAssignment plan = assignor.assign(planningInput(mode, trigger == RebalanceTrigger.OVERFLOW));
         if (mode == PlanningMode.FULL) fullPlanPending = false;
         Map<String, CpuSet> previousTargets = table.targetMasks();
         reconciler.applyPlan(plan);
@@ -317,8 +317,9 @@ public final class Coordinator {
      * skip is audited, and the scaling recommendation is the remedy. This keeps an overloaded fleet from shuffling
      * CPUs back and forth as overflow caps come and go.
      */
-    private void planIfItHelps(RebalanceTrigger trigger, Instant now) {
-        PlanningInput input = planningInput(PlanningMode.FULL);
+    /** Returns whether the plan was applied. */
+    private boolean planIfItHelps(RebalanceTrigger trigger, Instant now) {
+        PlanningInput input = planningInput(PlanningMode.FULL, trigger == RebalanceTrigger.OVERFLOW);
         TargetAssignment plan = assignor.assign(input);
         boolean helps;
         String measure;
@@ -337,19 +338,26 @@ public final class Coordinator {
                     + (plan.moves().isEmpty() ? "the plan moves nothing" : "the plan would not help enough (" + measure + ")")
                     + "; desired replicas " + scaling().desiredReplicas()
                     + (plan.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(plan.hotCpus())));
-            return;
+            return false;
         }
         plan(trigger, PlanningMode.FULL, now);
+        return true;
     }
 
     private PlanningInput planningInput(PlanningMode mode) {
+        return planningInput(mode, false);
+    }
+
+    /** {@code overflow}: an overflow plan, which counts every CPU with at least its latest rate ({@link LoadTracker#currentLoads}). */
+    private PlanningInput planningInput(PlanningMode mode, boolean overflow) {
         List<ReplicaSlot> slots = new ArrayList<>();
         for (Member m : membership.all()) slots.add(new ReplicaSlot(m.id(), m.planningCapacity(), m.draining()));
         Map<String, CpuSet> livePins = new TreeMap<>();
         pins.forEach((id, cpus) -> {
             if (membership.contains(id)) livePins.put(id, cpus);
         });
-        return new PlanningInput(table.possible(), slots, table.headingMasks(), loads.loads(), livePins, settings.planner(), mode);
+        return new PlanningInput(table.possible(), slots, table.headingMasks(), overflow ? loads.currentLoads() : loads.loads(), livePins,
+                settings.planner(), mode);
     }
 
     private PlanningMode planningMode(Instant now) {

@@ -49,6 +49,34 @@ class RebalancePolicyTest {
     }
 
     @Test
+    void anOverflowThatOutlastsAnAppliedOverflowPlanIsPlannedForAgainWithinTheCooldown() {
+        FleetObservation overflowing = new FleetObservation(1.5, 1.0, Set.of("r1"), Set.of(), false);
+        FleetObservation reconciling = new FleetObservation(1.5, 1.0, Set.of("r1"), Set.of(), true);
+        assertThat(policy.evaluate(overflowing, t0)).contains(RebalanceTrigger.OVERFLOW);
+        policy.loadRebalanceDone(t0, true);
+        assertThat(policy.evaluate(reconciling, t0.plusSeconds(1))).isEmpty();
+        assertThat(policy.evaluate(reconciling, t0.plusSeconds(4))).isEmpty();
+        // the handovers are done at 5 s; the loss must go on for the sustain window (10 s) after that
+        assertThat(policy.evaluate(overflowing, t0.plusSeconds(5))).isEmpty();
+        assertThat(policy.evaluate(overflowing, t0.plusSeconds(14))).isEmpty();
+        assertThat(policy.evaluate(overflowing, t0.plusSeconds(15))).contains(RebalanceTrigger.OVERFLOW);
+        // a retry that would not help (not applied) ends the exception: the cooldown holds again
+        policy.loadRebalanceDone(t0.plusSeconds(15), false);
+        assertThat(policy.evaluate(overflowing, t0.plusSeconds(40))).isEmpty();
+        assertThat(policy.evaluate(overflowing, t0.plusSeconds(134))).isEmpty();
+        assertThat(policy.evaluate(overflowing, t0.plusSeconds(135))).contains(RebalanceTrigger.OVERFLOW);
+    }
+
+    @Test
+    void anImbalanceOrACapacityExcessStillWaitsForTheCooldownAfterAnOverflowPlan() {
+        assertThat(policy.evaluate(new FleetObservation(1.5, 1.0, Set.of("r1"), Set.of(), false), t0)).contains(RebalanceTrigger.OVERFLOW);
+        policy.loadRebalanceDone(t0, true);
+        for (int s = 1; s < 120; s += 5) {
+            assertThat(policy.evaluate(new FleetObservation(1.5, 1.0, Set.of(), Set.of("r1"), false), t0.plusSeconds(s))).isEmpty();
+        }
+    }
+
+    @Test
     void nothingTriggersWhileThePreviousPlanIsStillBeingReconciled() {
         policy.evaluate(imbalance(1.5, 1.0), t0);
         assertThat(policy.evaluate(new FleetObservation(1.5, 1.0, Set.of("r1"), Set.of("r1"), true), t0.plus(Duration.ofMinutes(5)))).isEmpty();

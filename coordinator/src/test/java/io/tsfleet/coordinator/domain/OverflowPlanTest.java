@@ -1,0 +1,156 @@
+package io.tsfleet.coordinator.domain;
+
+import io.tsfleet.coordinator.domain.plan.StickyBalancedAssignor;
+import io.tsfleet.coordinator.domain.policy.PolicySettings;
+import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
+import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A hot spot on an overflowing replica: the overflow plan must count the CPUs that are hot now with their current
+ * rate, not with a 30 s average that has barely begun to follow the jump, so that one plan moves enough.
+ */
+class OverflowPlanTest {
+    private static final long STEP_MILLIS = 500;
+    private final StepClock clock = new StepClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final CoordinatorSettings settings = settings(CoordinatorSettings.defaults(CpuSet.range(0, 7)));
+    private final Coordinator coordinator = new Coordinator(settings, new StickyBalancedAssignor(), new InMemoryAssignmentStore(), clock);
+    private final Map<String, Replica> replicas = new TreeMap<>();
+    private final double[] rate = {10, 10, 10, 10, 10, 10, 10, 10};
+
+    /** A clock that moves only when told to. */
+    private static final class StepClock extends java.time.Clock {
+        private Instant now;
+
+        StepClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Heartbeats every 500 ms, warm-up 4 s, overflow sustain 1 s, cooldown 15 s: the system test's timing. */
+    private static CoordinatorSettings settings(CoordinatorSettings d) {
+        var p = d.policy();
+        return new CoordinatorSettings(d.possibleCpus(), Duration.ofMillis(STEP_MILLIS), d.lease(), d.loadSmoothing(), d.planner(),
+                new PolicySettings(p.imbalanceThreshold(), p.imbalanceSustain(), Duration.ofSeconds(1), Duration.ofSeconds(15),
+                        Duration.ofSeconds(4)), d.reconciler(), d.scaling(), d.auditCapacity());
+    }
+
+    /** A replica that follows the directive contract at once: registers its target, deregisters at a fence. */
+    private final class Replica {
+        final String id;
+        final double capacity;
+        long generation;
+        final TreeSet<Integer> owned = new TreeSet<>();
+        final Map<Integer, Integer> firstSeqBeats = new HashMap<>();
+        final TreeSet<Integer> released = new TreeSet<>();
+        CpuSet target = CpuSet.EMPTY;
+
+        Replica(String id, double capacity) {
+            this.id = id;
+            this.capacity = capacity;
+        }
+
+        double load() {
+            return owned.stream().mapToDouble(c -> rate[c]).sum();
+        }
+
+        void beat() {
+            boolean over = load() > capacity;
+            List<Double> rates = new ArrayList<>();
+            List<Long> lost = new ArrayList<>();
+            for (int c : owned) {
+                rates.add(rate[c]);
+                lost.add(over && rate[c] <= 10 ? 3L : 0L); // it falls behind; the loss shows on a cold CPU first
+            }
+            Map<Integer, Long> firstSeqs = new TreeMap<>();
+            firstSeqBeats.forEach((c, left) -> firstSeqs.put(c, 1000L));
+            firstSeqBeats.replaceAll((c, left) -> left - 1);
+            firstSeqBeats.values().removeIf(left -> left <= 0);
+            CpuSet.Builder ownedSet = CpuSet.builder();
+            owned.forEach(ownedSet::add);
+            CpuSet.Builder releasedSet = CpuSet.builder();
+            released.forEach(releasedSet::add);
+            ReplicaDirective d = coordinator.heartbeat(id, new ReplicaHeartbeat(id, "i-" + id, generation, ReplicaHeartbeat.ACTIVE,
+                    ownedSet.build().toCpulist(), capacity, rates, lost, 0, 0, 0, 0, firstSeqs, releasedSet.build().toCpulist()));
+            if (d.generation() < generation) return;
+            generation = d.generation();
+            target = Heartbeats.cpus(d.targetCpus());
+            released.retainAll(d.releaseFences().keySet());
+            target.forEach(c -> {
+                if (owned.add(c)) firstSeqBeats.put(c, 4);
+            });
+            d.releaseFences().keySet().forEach(c -> {
+                if (!target.contains(c) && owned.remove(c)) released.add(c);
+            });
+        }
+    }
+
+    private void run(Duration d) {
+        for (long t = 0; t < d.toMillis(); t += STEP_MILLIS) {
+            replicas.values().forEach(Replica::beat);
+            coordinator.tick();
+            clock.advance(Duration.ofMillis(STEP_MILLIS));
+        }
+    }
+
+    private long overflowPlans() {
+        return coordinator.audit(1000).stream().filter(e -> e.type().equals("plan") && e.message().startsWith("overflow")).count();
+    }
+
+    @Test
+    void oneOverflowPlanMovesEveryCpuThatIsHotNowOffTheOverflowingReplica() {
+        replicas.put("a", new Replica("a", 150));
+        replicas.put("b", new Replica("b", 1000));
+        run(Duration.ofSeconds(20)); // warm-up, the first full plan, its handovers
+        Replica a = replicas.get("a");
+        Replica b = replicas.get("b");
+        assertThat(a.owned).hasSize(4);
+        assertThat(b.owned).hasSize(4);
+        assertThat(coordinator.assignment().handovers()).isEmpty();
+
+        int hot1 = a.owned.first();
+        int hot2 = a.owned.higher(hot1);
+        rate[hot1] = 100;
+        rate[hot2] = 100; // a: 220/s against a capacity of 150: it overflows
+        run(Duration.ofSeconds(6));
+
+        assertThat(overflowPlans()).as("the overflow was planned for").isEqualTo(1);
+        assertThat(a.target.contains(hot1) || a.target.contains(hot2)).as("a hot CPU planned to stay on the overflowing replica "
+                + "(it counted with its 30 s average)").isFalse();
+        assertThat(a.load()).isLessThanOrEqualTo(a.capacity);
+        run(Duration.ofSeconds(10));
+        assertThat(overflowPlans()).as("one plan was enough").isEqualTo(1);
+    }
+}
