@@ -10,7 +10,7 @@ import java.time.Instant;
  *
  * <p>A CPU whose owner reports loss on it is not noise: its owner overflows on it now, and an average that takes
  * {@code smoothing} to follow a jump would show an overflow plan a fraction of the CPU's real rate (a hot spot ten
- * times the base rate looks 1.8 times as hot 2 s after its onset with a 30 s constant), so the plan would move too
+ * times the base rate looks 1.6 times as hot 2 s after its onset with a 30 s constant), so the plan would move too
  * little and the next one would wait for the cooldown. A report that carries loss therefore raises the CPU's load at
  * once to the rate it measured (lost records included); it decays with the average as usual.
  */
