@@ -16,6 +16,8 @@ public final class Member {
     private double capacityPerSecond;
     private double capacityCap = Double.POSITIVE_INFINITY; // set while the member overflows
     private long recordsTotal, lostTotal, enobufsTotal, duplicatesTotal;
+    /** Records per second the replica kept (read and passed to its sink), smoothed over heartbeats; 0 while unknown. */
+    private double deliveredPerSecond;
     private Instant losingSince;         // start of the current run of heartbeats with loss, or null
     private Instant lastLossAt;
     private boolean reported;            // has sent at least one heartbeat to this coordinator
@@ -105,6 +107,14 @@ public final class Member {
 
     void capacityCap(double value) {
         this.capacityCap = value;
+    }
+
+    public double deliveredPerSecond() {
+        return deliveredPerSecond;
+    }
+
+    void deliveredPerSecond(double value) {
+        this.deliveredPerSecond = value;
     }
 
     public long recordsTotal() {

@@ -87,6 +87,13 @@ public final class Membership {
     /** Takes in a heartbeat's facts about the member itself. */
     public void update(Member m, HeartbeatReport hb, Instant now) {
         boolean losing = hb.lostInThisInterval() > 0 || (m.reported() && hb.enobufsTotal() > m.enobufsTotal());
+        if (m.reported() && m.lastHeartbeat() != null && hb.recordsTotal() >= m.recordsTotal()) {
+            double seconds = java.time.Duration.between(m.lastHeartbeat(), now).toNanos() / 1e9;
+            if (seconds > 0) {
+                double rate = (hb.recordsTotal() - m.recordsTotal()) / seconds;
+                m.deliveredPerSecond(m.deliveredPerSecond() > 0 ? 0.5 * rate + 0.5 * m.deliveredPerSecond() : rate);
+            }
+        }
         m.lastHeartbeat(now);
         m.appliedGeneration(hb.generation());
         m.owned(hb.owned());
@@ -125,11 +132,15 @@ public final class Membership {
 
     /**
      * An overflowing member cannot sustain its current load, whatever capacity it measured: plan it with at most
-     * that load as capacity, so the headroom moves a share of its CPUs away.
+     * that load as capacity, or with the rate it delivered while losing (records kept per second) when that is lower,
+     * so the headroom moves a share of its CPUs away and leaves it room to read its backlog.
      */
     public void capCapacity(Member m, double currentLoad, Instant now) {
         if (m == null) return;
-        m.capacityCap(Math.min(m.capacityCap(), Math.max(1.0, currentLoad)));
+        // what it demonstrably sustains: the records it kept per second while losing, if lower than its load (a
+        // load that counts a hot spot at its real rate says little about what the replica can take)
+        double sustained = m.deliveredPerSecond() > 0 ? Math.min(currentLoad, m.deliveredPerSecond()) : currentLoad;
+        m.capacityCap(Math.min(m.capacityCap(), Math.max(1.0, sustained)));
         m.losingSince(null);
     }
 }
