@@ -40,7 +40,13 @@ class FleetScenariosIT {
     private static final Logger LOG = LoggerFactory.getLogger("io.tsfleet.systemtests.scenario");
     static final int CPUS = 64;
     static final double BASE_RATE = 5;
-    static final double HOT_BASE_RATE = 28;
+    /**
+     * 56 CPUs at 20/s and 8 at 200/s: 2 720 records/s, 65 % of the three sinks' 4 200/s, within the planner's 70 %
+     * headroom once spread, while the owner of the hot CPUs gets about 2 000/s against its cap of 1 400. (At 28/s the
+     * fleet had 3 808/s, 91 % of the caps: beyond its headroom the coordinator asked for 4-5 replicas, and only a
+     * near-perfect split of the hot CPUs kept every replica under its cap.)
+     */
+    static final double HOT_BASE_RATE = 20;
     static final int SINK_CAP = 1400;
     static final Duration STEADY = Duration.ofSeconds(Long.getLong("tsfleet.it.steady-seconds", 60));
     static final Duration LEASE = Duration.ofSeconds(6);
@@ -107,36 +113,60 @@ class FleetScenariosIT {
         String owner = "replica-2";
         CpuSet hot = first(cpuSet(ownedCpus().get(owner)), 8);
         double lostBefore = totalLost();
+        double droppedBefore = brokerOverflowDrops();
+        // the overflow as the broker sees it (events dropped at a full or congested queue), and the losses as the
+        // replicas count them (they count a gap when they read past it, so their count trails their backlog)
         long[] onset = {0};
-        long[] lastLoss = {0};
+        long[] lastDrop = {0};
+        long[] lastCounted = {0};
+        java.time.Instant[] hotSpotAt = {null};
+        long[] t0 = {0};
         SequenceOracle.Verdict v = window("hotspot", () -> {
-            long t0 = System.nanoTime();
+            t0[0] = System.nanoTime();
+            hotSpotAt[0] = java.time.Instant.now();
             fleet.workload(fleet.emulatorUrlNow(), Map.of("baseRate", HOT_BASE_RATE, "hotCpus", hot.toCpulist(), "hotFactor", 10.0));
-            double seen = lostBefore;
-            long deadline = t0 + Duration.ofSeconds(45).toNanos();
+            double seenDropped = droppedBefore;
+            double seenLost = lostBefore;
+            long deadline = t0[0] + Duration.ofSeconds(45).toNanos();
             while (System.nanoTime() < deadline) {
+                double dropped = brokerOverflowDrops();
                 double lost = totalLost();
-                if (lost > seen) {
-                    if (onset[0] == 0) onset[0] = System.nanoTime();
-                    lastLoss[0] = System.nanoTime();
-                    seen = lost;
+                long now = System.nanoTime();
+                boolean changed = dropped > seenDropped || lost > seenLost;
+                if (dropped > seenDropped) {
+                    if (onset[0] == 0) onset[0] = now;
+                    lastDrop[0] = now;
+                    seenDropped = dropped;
                 }
-                if (onset[0] != 0 && System.nanoTime() - lastLoss[0] > Duration.ofSeconds(12).toNanos()) break;
+                if (lost > seenLost) {
+                    lastCounted[0] = now;
+                    seenLost = lost;
+                }
+                if (changed) {
+                    LOG.info("[hotspot] +{} ms: dropped by the broker {}, counted by the replicas {}", millisSince(t0[0]),
+                            dropped - droppedBefore, lost - lostBefore);
+                }
+                if (onset[0] != 0 && now - Math.max(lastDrop[0], lastCounted[0]) > Duration.ofSeconds(8).toNanos()) break;
                 sleep(Duration.ofMillis(500));
             }
-            LOG.info("[hotspot] hot CPUs {} of {}: overflow began {} ms after the hot spot, last loss {} ms after its onset; owners now {}",
-                    hot, owner, onset[0] == 0 ? -1 : (onset[0] - t0) / 1_000_000, onset[0] == 0 ? -1 : (lastLoss[0] - onset[0]) / 1_000_000,
-                    ownedCpus());
+            LOG.info("[hotspot] hot CPUs {} of {}: overflow began {} ms after the hot spot and stopped {} ms after its onset "
+                    + "(the replicas counted the last loss {} ms after the onset); owners now {}", hot, owner,
+                    onset[0] == 0 ? -1 : (onset[0] - t0[0]) / 1_000_000, onset[0] == 0 ? -1 : (lastDrop[0] - onset[0]) / 1_000_000,
+                    onset[0] == 0 ? -1 : (lastCounted[0] - onset[0]) / 1_000_000, ownedCpus());
+            awaitStableAssignment(); // no handover cut in half by the end of the window
         });
         double counted = totalLost() - lostBefore;
-        LOG.info("[hotspot] oracle {} ; losses counted by the replicas {}", v, counted);
+        double dropped = brokerOverflowDrops() - droppedBefore;
+        LOG.info("[hotspot] oracle {} ; losses counted by the replicas {}, events dropped by the broker {}", v, counted, dropped);
+        logAuditSince("hotspot", hotSpotAt[0]);
         fleet.workload(fleet.emulatorUrlNow(), Map.of("baseRate", BASE_RATE, "hotCpus", ""));
         assertThat(onset[0]).as("the hot spot made its owner overflow").isPositive();
-        // the target is 10 s; measured here 31 s (see docs/reliability.md): the test holds the fleet to what it achieves
-        assertThat(Duration.ofNanos(lastLoss[0] - onset[0])).as("overflow stopped after the rebalance").isLessThanOrEqualTo(Duration.ofSeconds(40));
+        // the bound is 10 s; measured 9.2 s, 10.1 s and 10.5 s in three runs on the shared 2-core machine (see
+        // docs/reliability.md): the test holds the fleet to what it reliably achieves there
+        assertThat(Duration.ofNanos(lastDrop[0] - onset[0])).as("overflow stopped by the rebalance soon after its onset")
+                .isLessThanOrEqualTo(Duration.ofSeconds(15));
         assertThat(v.missingByCpu().keySet()).as("losses only on the overflowing CPUs").allMatch(hot::contains);
-        // a record lost just below a fence is counted only when the old owner gives up waiting for it (handover timeout)
-        assertThat(counted).as("losses counted by the replicas").isGreaterThanOrEqualTo(v.missing() * 0.98);
+        assertThat(counted).as("every loss counted by the replicas").isEqualTo((double) v.missing());
         assertThat(ownersOf(ownedCpus(), hot.toCpulist()).size()).as("the hot CPUs were spread").isGreaterThan(1);
     }
 
@@ -201,7 +231,7 @@ class FleetScenariosIT {
         Map<String, String>[] afterRestart = new Map[1];
         SequenceOracle.Verdict v = window("coordinator", () -> {
             fleet.killCoordinator();
-            sleep(Duration.ofSeconds(10));
+            sleep(LEASE.plusSeconds(2)); // longer than a lease: the replicas do not depend on the coordinator
             assertThat(ownedCpus()).as("replicas keep their masks while the coordinator is down").isEqualTo(before);
             long t0 = System.nanoTime();
             fleet.startCoordinatorAgain();
@@ -211,9 +241,12 @@ class FleetScenariosIT {
             LOG.info("[coordinator] back {} ms after the restart with generation {}", millisSince(t0), recovered[0].get("generation").asLong());
             sleep(Duration.ofSeconds(2));
             afterRestart[0] = ownedCpus();
-            sleep(Duration.ofSeconds(8));
+            // the restarted coordinator re-learns the loads and may then move CPUs (the policy's business, not a
+            // reshuffle): the window closes once the assignment is quiet, so that no handover is cut in half by it
+            // (a leaving CPU's held-back records reach the sink only at its fence)
+            awaitStableAssignment();
         });
-        LOG.info("[coordinator] generation {} -> {}; masks before {}, 2 s after the restart {}, 10 s after {} (later load-driven "
+        LOG.info("[coordinator] generation {} -> {}; masks before {}, 2 s after the restart {}, once quiet {} (later load-driven "
                 + "moves are the policy's business, not a reshuffle)", generationBefore, generation(), before, afterRestart[0], ownedCpus());
         assertThat(v.missing()).as("lost records").isZero();
         assertThat(v.duplicates()).isZero();
@@ -326,6 +359,20 @@ class FleetScenariosIT {
         });
     }
 
+    /** Prints the coordinator's audit events since {@code since}, oldest first, in ms after it: the scenario's timeline. */
+    private void logAuditSince(String name, java.time.Instant since) {
+        JsonNode events = Http.ok(Http.get(fleet.coordinatorUrl() + "/api/v1/audit?limit=200", Fleet.ADMIN_TOKEN));
+        java.util.List<JsonNode> list = new java.util.ArrayList<>();
+        events.forEach(list::add);
+        java.util.Collections.reverse(list);
+        for (JsonNode e : list) {
+            java.time.Instant at = java.time.Instant.parse(e.get("time").asString());
+            if (at.isBefore(since)) continue;
+            LOG.info("[{}] +{} ms audit {} {} cpu {}: {}", name, Duration.between(since, at).toMillis(), e.get("type").asString(),
+                    e.get("replica").isNull() ? "-" : e.get("replica").asString(), e.get("cpu").asInt(), e.get("message").asString());
+        }
+    }
+
     private long generation() {
         return assignment().get("generation").asLong();
     }
@@ -336,6 +383,19 @@ class FleetScenariosIT {
 
     private Http.Response deleteMask(String id) {
         return Http.delete(fleet.coordinatorUrl() + "/api/v1/replicas/" + id + "/mask", Fleet.ADMIN_TOKEN);
+    }
+
+    /** Exit events the broker dropped at a full or congested receive queue (not those refused by closed sockets). */
+    private double brokerOverflowDrops() {
+        String text = Http.get(fleet.emulatorUrlNow() + "/actuator/prometheus", null).body();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("tsfleet_broker_events_dropped_total{")
+                    && (line.contains("reason=\"rcvbuf_full\"") || line.contains("reason=\"congested\""))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private double totalLost() {

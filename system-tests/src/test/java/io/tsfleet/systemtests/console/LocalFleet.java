@@ -71,7 +71,11 @@ final class LocalFleet implements AutoCloseable {
                     "--tsfleet.coordinator.store=memory",
                     "--tsfleet.coordinator.security.admin-tokens=" + ADMIN_TOKEN,
                     "--tsfleet.coordinator.security.read-tokens=" + READ_TOKEN,
-                    "--tsfleet.coordinator.security.replica-tokens=" + REPLICA_TOKEN));
+                    "--tsfleet.coordinator.security.replica-tokens=" + REPLICA_TOKEN,
+                    // the fleet settles (and the page's moves complete) in a few heartbeats: short ones keep the test quick
+                    "--tsfleet.coordinator.heartbeat-interval=500ms",
+                    "--tsfleet.coordinator.tick-interval=250ms",
+                    "--tsfleet.coordinator.policy.load-warmup=3s"));
             awaitAll(List.of(emulator, fleet.coordinator));
             List<ServiceProcess> listeners = new ArrayList<>();
             for (int i = 1; i <= replicas; i++) {
