@@ -56,6 +56,9 @@ final class Fleet implements AutoCloseable {
                 .withCommand(
                         "--tsfleet.emulator.kernel.possible-cpus=" + settings.possible(),
                         "--tsfleet.emulator.broker.token=" + BROKER_TOKEN,
+                        // the kernel has no buffer between a listener's receive queue and the listener: keep the
+                        // broker's TCP send buffer small so that an overflow starts (and is seen) where it would
+                        "--tsfleet.emulator.broker.tcp-send-buffer-bytes=16384",
                         "--tsfleet.emulator.workload.enabled=true",
                         "--tsfleet.emulator.workload.base-rate=" + settings.baseRate())
                 .waitingFor(Wait.forHttp("/actuator/health").forPort(8081).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(300)));

@@ -6,6 +6,7 @@ import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+import io.tsfleet.protocol.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,39 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OverflowPlanTest {
     private static final long STEP_MILLIS = 500;
-    private final StepClock clock = new StepClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final CoordinatorSettings settings = settings(CoordinatorSettings.defaults(CpuSet.range(0, 7)));
     private final Coordinator coordinator = new Coordinator(settings, new StickyBalancedAssignor(), new InMemoryAssignmentStore(), clock);
     private final Map<String, Replica> replicas = new TreeMap<>();
     private final double[] rate = {10, 10, 10, 10, 10, 10, 10, 10};
-
-    /** A clock that moves only when told to. */
-    private static final class StepClock extends java.time.Clock {
-        private Instant now;
-
-        StepClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Heartbeats every 500 ms, warm-up 4 s, overflow sustain 1 s, cooldown 15 s: the system test's timing. */
     private static CoordinatorSettings settings(CoordinatorSettings d) {

@@ -34,7 +34,7 @@ class BrokerConfiguration {
         }
         EmulatorProperties.Broker b = props.broker();
         return new BrokerServer(backend, new BrokerSettings(b.bindAddress(), b.port(), b.ioThreads(), b.maxConnections(), b.maxMessageBytes(),
-                b.partialFrameTimeout()), clock);
+                b.partialFrameTimeout(), b.tcpSendBufferBytes()), clock);
     }
 
     @Bean

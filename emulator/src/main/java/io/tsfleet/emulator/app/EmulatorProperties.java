@@ -57,6 +57,8 @@ public record EmulatorProperties(
      * @param maxConnections      connections beyond this are refused
      * @param maxMessageBytes     largest request frame
      * @param partialFrameTimeout how long a connection may sit on an incomplete frame
+     * @param tcpSendBufferBytes  SO_SNDBUF of every broker connection: the bytes a slow listener's backlog can hide
+     *                            outside the emulated receive queue (the kernel has no such buffer)
      */
     public record Broker(
             @DefaultValue("7411") @Min(0) @Max(65535) int port,
@@ -65,7 +67,8 @@ public record EmulatorProperties(
             @DefaultValue("2") @Min(1) @Max(64) int ioThreads,
             @DefaultValue("10000") @Min(1) int maxConnections,
             @DefaultValue("131072") @Min(1024) @Max(131072) int maxMessageBytes,
-            @DefaultValue("10s") Duration partialFrameTimeout) {
+            @DefaultValue("10s") Duration partialFrameTimeout,
+            @DefaultValue("131072") @Min(4096) @Max(16777216) int tcpSendBufferBytes) {
     }
 
     /**

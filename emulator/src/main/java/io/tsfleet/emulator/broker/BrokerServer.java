@@ -36,6 +36,12 @@ import java.util.logging.Logger;
  * A partial write keeps the rest and waits for {@code OP_WRITE}; no more output is taken from the session
  * until it is gone, so a client that stops reading backs up into its session's receive queue.
  *
+ * <p>Output taken from a session counts as read by the client, so TCP buffering sits between the emulated receive
+ * queue and the client. Every connection's send buffer is therefore fixed at
+ * {@link BrokerSettings#tcpSendBufferBytes()} (which also turns off the kernel's autotuning, which grows loopback
+ * buffers to megabytes): a slow client's backlog stays in the emulated queue, where it overflows and is counted as
+ * the kernel would count it, instead of hiding in socket buffers.
+ *
  * <p>Protection: a frame with {@code nlmsg_len} below 16 or above {@link BrokerSettings#maxMessageBytes()}
  * closes that connection (counted); a connection that keeps an incomplete frame for longer than
  * {@link BrokerSettings#partialFrameTimeout()} is closed (counted); the input buffer never exceeds one
@@ -45,13 +51,6 @@ public final class BrokerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerServer.class.getName());
     private static final int READ_CHUNK = 16 * 1024;
     private static final int FLUSH_ROUNDS = 8;
-    /**
-     * The TCP send buffer of every connection. Output taken from a session counts as read by the client, so TCP
-     * buffering sits between the emulated receive queue and the client; bounding it (and disabling the kernel's
-     * autotuning, which grows loopback buffers to megabytes) keeps a slow client's backlog in the emulated queue,
-     * where it overflows and is counted as the kernel would, instead of hiding in socket buffers.
-     */
-    static final int TCP_SEND_BUFFER = 128 * 1024;
 
     private final BrokerBackend backend;
     private final BrokerSettings settings;
@@ -224,7 +223,7 @@ public final class BrokerServer implements AutoCloseable {
                 try {
                     ch.configureBlocking(false);
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    ch.setOption(StandardSocketOptions.SO_SNDBUF, TCP_SEND_BUFFER);
+                    ch.setOption(StandardSocketOptions.SO_SNDBUF, settings.tcpSendBufferBytes());
                     Connection c = new Connection(this, ch);
                     c.session = backend.open(c);
                     c.key = ch.register(selector, SelectionKey.OP_READ, c);

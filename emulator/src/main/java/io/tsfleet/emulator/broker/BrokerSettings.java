@@ -13,11 +13,15 @@ import java.time.Duration;
  *                            connection (this bounds the bytes a client may have sent that are not yet read)
  * @param partialFrameTimeout how long a connection may sit on an incomplete message before it is closed
  *                            (slowloris)
+ * @param tcpSendBufferBytes  {@code SO_SNDBUF} of every connection (see {@link BrokerServer}: what sits in TCP
+ *                            buffers is no longer in the emulated receive queue, where the kernel would count its
+ *                            overflow; smaller is closer to the kernel, larger moves more per write)
  */
 public record BrokerSettings(String bindAddress, int port, int ioThreads, int maxConnections, int maxMessageBytes,
-                             Duration partialFrameTimeout) {
+                             Duration partialFrameTimeout, int tcpSendBufferBytes) {
 
     public static final int DEFAULT_PORT = 7411;
+    public static final int DEFAULT_TCP_SEND_BUFFER = 128 * 1024;
 
     public BrokerSettings {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
@@ -26,10 +30,13 @@ public record BrokerSettings(String bindAddress, int port, int ioThreads, int ma
         if (maxMessageBytes < 1024 || maxMessageBytes > BrokerSession.MIN_DRAIN_BUFFER / 2) {
             throw new IllegalArgumentException("maxMessageBytes must be within 1024.." + BrokerSession.MIN_DRAIN_BUFFER / 2);
         }
+        if (tcpSendBufferBytes < 4096 || tcpSendBufferBytes > 16 << 20) {
+            throw new IllegalArgumentException("tcpSendBufferBytes must be within 4096.." + (16 << 20));
+        }
         if (partialFrameTimeout.isNegative() || partialFrameTimeout.isZero()) throw new IllegalArgumentException("partialFrameTimeout must be positive");
     }
 
     public static BrokerSettings defaults(int port) {
-        return new BrokerSettings("0.0.0.0", port, 2, 10_000, 128 * 1024, Duration.ofSeconds(10));
+        return new BrokerSettings("0.0.0.0", port, 2, 10_000, 128 * 1024, Duration.ofSeconds(10), DEFAULT_TCP_SEND_BUFFER);
     }
 }
