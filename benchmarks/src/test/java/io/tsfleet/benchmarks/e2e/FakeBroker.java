@@ -82,7 +82,7 @@ final class FakeBroker implements AutoCloseable {
         Thread.ofPlatform().daemon().name("fake-broker-accept").start(this::accept);
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/api/v1/workload", this::workload);
-        http.createContext("/actuator/prometheus", x -> respond(x, 200, metrics()));
+        http.createContext("/actuator/prometheus", x -> FakeFleet.respond(x, 200, metrics()));
         http.start();
     }
 
@@ -207,7 +207,7 @@ final class FakeBroker implements AutoCloseable {
     private void workload(HttpExchange x) throws IOException {
         Matcher m = BASE_RATE.matcher(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         if (!"PUT".equals(x.getRequestMethod()) || !m.find()) {
-            respond(x, 400, "{\"detail\":\"need PUT {baseRate}\"}");
+            FakeFleet.respond(x, 400, "{\"detail\":\"need PUT {baseRate}\"}");
             return;
         }
         synchronized (this) {
@@ -215,7 +215,7 @@ final class FakeBroker implements AutoCloseable {
             rateSince = System.nanoTime();
             exitsPerSecond = Double.parseDouble(m.group(1)) * cpus;
         }
-        respond(x, 200, "{}");
+        FakeFleet.respond(x, 200, "{}");
     }
 
     private synchronized String metrics() {
@@ -228,13 +228,6 @@ final class FakeBroker implements AutoCloseable {
                 tsfleet_broker_events_dropped_total{application="emulator",reason="rcvbuf_full"} %d
                 tsfleet_broker_workload_lagged_exits_total{application="emulator"} 0
                 """, Math.floor(exitsNow()), sent, dropped);
-    }
-
-    private static void respond(HttpExchange x, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        x.sendResponseHeaders(status, b.length);
-        x.getResponseBody().write(b);
-        x.close();
     }
 
     @Override

@@ -96,7 +96,8 @@ final class FakeFleet implements AutoCloseable {
                 """, Math.floor(records), Math.floor(lost));
     }
 
-    private static void respond(HttpExchange x, int status, String body) throws IOException {
+    /** Answers an exchange with a UTF-8 body (also used by {@link FakeBroker}). */
+    static void respond(HttpExchange x, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         x.sendResponseHeaders(status, b.length);
         x.getResponseBody().write(b);
