@@ -24,11 +24,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
@@ -61,10 +59,9 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    TaskDelayHistograms taskDelayHistograms(ObjectProvider<PrometheusRegistry> prometheus, Environment environment) {
+    TaskDelayHistograms taskDelayHistograms(ObjectProvider<PrometheusRegistry> prometheus, ObjectProvider<MetricsProperties> metrics) {
         TaskDelayHistograms histograms = new TaskDelayHistograms();
-        Map<String, String> commonTags = Binder.get(environment)
-                .bind("management.metrics.tags", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
+        Map<String, String> commonTags = metrics.getIfAvailable(MetricsProperties::new).getTags();
         prometheus.ifAvailable(registry -> registry.register(new TaskDelayCollector(histograms, commonTags)));
         return histograms;
     }
