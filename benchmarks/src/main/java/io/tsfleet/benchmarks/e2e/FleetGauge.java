@@ -9,7 +9,8 @@ import java.util.List;
  * Reads {@link FleetCounters} from the Prometheus endpoints of one emulator and its replicas, all scraped concurrently.
  * Metric names are those of DESIGN.md section 3 ({@code tsfleet_broker_exits_total}, {@code
  * tsfleet_broker_events_dropped_total}, {@code tsfleet_listener_records_total}, {@code
- * tsfleet_listener_records_lost_total}) plus the emulator's {@code tsfleet_broker_workload_lagged_exits_total}. Broker drops
+ * tsfleet_listener_records_lost_total}) plus the emulator's {@code tsfleet_broker_workload_lagged_exits_total},
+ * {@code tsfleet_broker_sent_bytes_total} and {@code tsfleet_broker_sent_writes_total}. Broker drops
  * count the {@code rcvbuf_full} and {@code congested} reasons: {@code connection_refused} is the lazy removal of a closed
  * connection's entries (a replica of an earlier configuration that is gone), not the loss of a record anyone wanted.
  */
@@ -42,6 +43,7 @@ public final class FleetGauge {
             lost += r.sum("tsfleet_listener_records_lost_total");
         }
         return new FleetCounters(before + (after - before) / 2, e.sum("tsfleet_broker_exits_total"),
-                e.sum(DROPPED, "reason=\"rcvbuf_full\"") + e.sum(DROPPED, "reason=\"congested\""), e.sum("tsfleet_broker_workload_lagged_exits_total"), records, lost);
+                e.sum(DROPPED, "reason=\"rcvbuf_full\"") + e.sum(DROPPED, "reason=\"congested\""), e.sum("tsfleet_broker_workload_lagged_exits_total"), records, lost,
+                e.sum("tsfleet_broker_sent_bytes_total"), e.sum("tsfleet_broker_sent_writes_total"));
     }
 }

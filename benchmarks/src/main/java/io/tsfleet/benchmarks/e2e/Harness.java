@@ -69,13 +69,14 @@ public final class Harness {
                 yield unchecked(b::run);
             }
             case "baseline" -> {
-                List<Integer> conns = o.integers("connections", "1,2,4,64", 1, 4096, "connection counts to measure");
+                List<Integer> conns = o.integers("connections", "1,2,4,64", 1, 8192, "connection counts to measure");
+                int batch = o.integer("batch-bytes", LoopbackBaseline.BULK_BATCH_BYTES, 1, LoopbackBaseline.BULK_BATCH_BYTES, "bytes per socket write");
                 Duration d = o.duration("duration", "2s", "length of one measurement");
                 int runs = o.integer("runs", 3, 1, 50, "measurements per connection count");
                 yield unchecked(() -> {
                     for (int c : conns) {
-                        Spread s = new BaselineMeter(c, d, runs).measure();
-                        out.println(new SummaryLine("baseline.loopback.c" + c, s.median(), "events/s", Double.NaN)
+                        Spread s = new BaselineMeter(new LoopbackBaseline.Shape(c, batch), d, runs).measure();
+                        out.println(new SummaryLine("baseline.loopback.c" + c + ".b" + batch, s.median(), "events/s", Double.NaN)
                                 .with("range", s.range()).with("runs", runs).format());
                     }
                 });

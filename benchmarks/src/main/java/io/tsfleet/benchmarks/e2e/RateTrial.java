@@ -1,5 +1,7 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+
 import java.util.Locale;
 
 /**
@@ -14,10 +16,11 @@ import java.util.Locale;
  * @param dropped            events the broker dropped in the window (full or congested queues)
  * @param lagged             exits the emulator's generator could not emit in time (its own saturation, not a loss)
  * @param backlogGrowth      exits generated in the window but not (yet) delivered: {@code generated - delivered - lost}
+ * @param bytesPerWrite      the broker's sent bytes per socket write in the window (its batching), NaN when it wrote nothing
  * @param cpu                the cores each part used during the window, or null when not measured
  */
 public record RateTrial(double offeredPerSecond, double seconds, double generatedPerSecond, double deliveredPerSecond,
-                        double lost, double dropped, double lagged, double backlogGrowth, CpuShare cpu) {
+                        double lost, double dropped, double lagged, double backlogGrowth, double bytesPerWrite, CpuShare cpu) {
 
     /**
      * Cores used during the window (CPU seconds / window seconds).
@@ -54,11 +57,11 @@ public record RateTrial(double offeredPerSecond, double seconds, double generate
         double s = d.seconds();
         if (!(s > 0)) throw new IllegalArgumentException("a window needs a positive length");
         return new RateTrial(offeredPerSecond, s, d.exits() / s, d.records() / s, d.lost(), d.brokerDropped(), d.generatorLagged(),
-                d.exits() - d.records() - d.lost(), null);
+                d.exits() - d.records() - d.lost(), d.sentWrites() > 0 ? d.sentBytes() / d.sentWrites() : Double.NaN, null);
     }
 
     public RateTrial withCpu(CpuShare share) {
-        return new RateTrial(offeredPerSecond, seconds, generatedPerSecond, deliveredPerSecond, lost, dropped, lagged, backlogGrowth, share);
+        return new RateTrial(offeredPerSecond, seconds, generatedPerSecond, deliveredPerSecond, lost, dropped, lagged, backlogGrowth, bytesPerWrite, share);
     }
 
     public Verdict verdict() {
@@ -87,6 +90,7 @@ public record RateTrial(double offeredPerSecond, double seconds, double generate
     public String describe() {
         return String.format(Locale.ROOT, "offered %,.0f/s  generated %,.0f/s  delivered %,.0f/s  lost %,.0f  dropped %,.0f  lagged %,.0f  backlog %+,.0f  over %.1fs: %s",
                 offeredPerSecond, generatedPerSecond, deliveredPerSecond, lost, dropped, lagged, backlogGrowth, seconds, verdict())
+                + (Double.isNaN(bytesPerWrite) ? "" : String.format(Locale.ROOT, "; %.1f events/write", bytesPerWrite / TaskstatsProtocol.EVENT_LENGTH))
                 + (cpu == null ? "" : "; " + cpu.describe());
     }
 }

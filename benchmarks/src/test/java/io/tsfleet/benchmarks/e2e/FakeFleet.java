@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class FakeFleet implements AutoCloseable {
     private static final Pattern BASE_RATE = Pattern.compile("\"baseRate\"\\s*:\\s*([0-9.eE+-]+)");
+    /** The stand-in broker's batching: sent bytes over socket writes, in events. */
+    static final int EVENTS_PER_WRITE = 3;
 
     private final int cpus;
     private final double capacity;
@@ -84,7 +86,9 @@ final class FakeFleet implements AutoCloseable {
                 tsfleet_broker_events_dropped_total{application="emulator",reason="connection_refused"} 7
                 tsfleet_broker_events_dropped_total{application="emulator",reason="rcvbuf_full"} 0
                 tsfleet_broker_workload_lagged_exits_total{application="emulator"} 0
-                """, Math.floor(exits), Math.floor(lost));
+                tsfleet_broker_sent_bytes_total{application="emulator"} %.0f
+                tsfleet_broker_sent_writes_total{application="emulator"} %.0f
+                """, Math.floor(exits), Math.floor(lost), Math.floor(exits) * 596, Math.floor(exits) / EVENTS_PER_WRITE);
     }
 
     private synchronized String replicaMetrics() {

@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 /**
  * The short smoke run of the harness that CI does: proves the pieces work (baseline, the whole measurement path over
@@ -18,6 +19,27 @@ class HarnessSmokeTest {
     void loopbackBaselineMovesEvents() throws Exception {
         double rate = LoopbackBaseline.eventsPerSecond(2, Duration.ofMillis(700));
         assertThat(rate).isGreaterThan(10_000);
+    }
+
+    @Test
+    void loopbackBaselineInSmallWritesOverManyConnectionsIsSlowerThanBulk() throws Exception {
+        LoopbackBaseline.Shape small = LoopbackBaseline.Shape.measured(512, 1.5 * 596);
+        assertThat(small.batchBytes()).isEqualTo(894);
+        double smallRate = LoopbackBaseline.eventsPerSecond(small, Duration.ofMillis(700));
+        double bulkRate = LoopbackBaseline.eventsPerSecond(LoopbackBaseline.Shape.bulk(2), Duration.ofMillis(700));
+        assertThat(smallRate).isGreaterThan(1_000);
+        // a syscall per 1.5 events instead of per 440: the per-write cost shows even on a busy machine
+        assertThat(smallRate).isLessThan(bulkRate);
+    }
+
+    @Test
+    void baselineShapesRefuseWhatCannotBeMeasured() {
+        assertThatThrownBy(() -> new LoopbackBaseline.Shape(0, 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LoopbackBaseline.Shape(1, LoopbackBaseline.BULK_BATCH_BYTES + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(LoopbackBaseline.Shape.measured(4, 0.2).batchBytes()).isEqualTo(1);
+        assertThat(LoopbackBaseline.Shape.measured(4, 1e9).batchBytes()).isEqualTo(LoopbackBaseline.BULK_BATCH_BYTES);
+        assertThat(LoopbackBaseline.split(List.of(1, 2, 3, 4, 5))).containsExactly(List.of(1, 3, 5), List.of(2, 4));
+        assertThat(LoopbackBaseline.split(List.of(7))).containsExactly(List.of(7));
     }
 
     @Test
@@ -37,6 +59,8 @@ class HarnessSmokeTest {
             assertThat(over.lost()).isGreaterThan(0);
             // the broker's connection_refused drops (stale entries of replicas that are gone) are not loss
             assertThat(r.best().dropped()).isZero();
+            // the broker's batching in the window, from its sent bytes and writes
+            assertThat(r.best().bytesPerWrite()).isCloseTo(FakeFleet.EVENTS_PER_WRITE * 596, withPercentage(1));
         }
     }
 

@@ -17,7 +17,7 @@ class LossFreeSearchTest {
             double generated = Math.min(rate, sourceMax);
             double kept = Math.min(generated, capacity);
             double lost = generated - kept;
-            return new RateTrial(rate, 1, generated, kept, lost, lost, generated < rate ? 1 : 0, 0, null);
+            return new RateTrial(rate, 1, generated, kept, lost, lost, generated < rate ? 1 : 0, 0, Double.NaN, null);
         };
     }
 

@@ -40,6 +40,7 @@ class BrokerMetrics implements MeterBinder {
         counter(r, "tsfleet.broker.slow.connections.closed", s, BrokerStats::slowlorisClosed, "connections closed for sitting on an incomplete frame");
         counter(r, "tsfleet.broker.received.bytes", s, BrokerStats::bytesRead, "bytes read from clients");
         counter(r, "tsfleet.broker.sent.bytes", s, BrokerStats::bytesWritten, "bytes written to clients");
+        counter(r, "tsfleet.broker.sent.writes", s, BrokerStats::writes, "socket writes to clients (sent bytes over writes is the batching)");
         counter(r, "tsfleet.broker.requests", s, BrokerStats::requests, "netlink messages received from clients");
         EmulatedKernel k = kernel.getIfAvailable();
         if (k != null) bindKernel(r, k);

@@ -345,6 +345,7 @@ public final class BrokerServer implements AutoCloseable {
             try {
                 if (leftover != null) {
                     stats.bytesWritten.add(channel.write(leftover));
+                    stats.writes.increment();
                     if (leftover.hasRemaining()) {
                         interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                         return;
@@ -360,6 +361,7 @@ public final class BrokerServer implements AutoCloseable {
                     }
                     out.flip();
                     stats.bytesWritten.add(channel.write(out));
+                    stats.writes.increment();
                     if (out.hasRemaining()) {
                         leftover = ByteBuffer.allocate(out.remaining()).put(out).flip();
                         interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);

@@ -12,6 +12,7 @@ public final class BrokerStats {
     final LongAdder slowloris = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
+    final LongAdder writes = new LongAdder();
     final LongAdder requests = new LongAdder();
 
     /** Connections open now. */
@@ -44,6 +45,11 @@ public final class BrokerStats {
 
     public long bytesWritten() {
         return bytesWritten.sum();
+    }
+
+    /** Socket writes to clients (write calls, including partial ones): {@link #bytesWritten()} over this is the batching. */
+    public long writes() {
+        return writes.sum();
     }
 
     /** Netlink messages handed to backends. */

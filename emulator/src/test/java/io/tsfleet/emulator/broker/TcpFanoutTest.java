@@ -58,6 +58,8 @@ class TcpFanoutTest {
                 }
                 clients.get(i).close();
             }
+            BrokerStats stats = f.server.stats();
+            assertThat(stats.writes()).as("socket writes are counted").isPositive().isLessThanOrEqualTo(stats.bytesWritten());
         }
     }
 
