@@ -40,7 +40,8 @@ class EmulatedKernelConfiguration {
     @Bean
     WorkloadGenerator workloadGenerator(EmulatedKernel kernel, EmulatorProperties props, Clock clock) {
         WorkloadPlan initial = WorkloadPlan.steady(props.workload().enabled() ? props.workload().baseRate() : 0, props.workload().seed());
-        return new WorkloadGenerator(kernel.config().possibleCpus(), kernel::exitGenerated, clock, initial, 200_000);
+        return new WorkloadGenerator(kernel.config().possibleCpus(), kernel::exitGenerated, clock, initial, 200_000,
+                props.workload().maxCatchUp());
     }
 
     @Bean

@@ -78,11 +78,17 @@ public record EmulatorProperties(
      * @param baseRate exits per second per CPU
      * @param seed     seed of its phases
      * @param tick     how often it runs
+     * @param maxCatchUp how much time a late tick catches up; the exits due beyond it are counted as lagged instead
+     *                 of emitted in one burst (at least one tick)
      */
     public record Workload(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("10") @DecimalMin("0") @DecimalMax("1000000") double baseRate,
             @DefaultValue("1") long seed,
-            @DefaultValue("10ms") Duration tick) {
+            @DefaultValue("10ms") Duration tick,
+            @DefaultValue("50ms") Duration maxCatchUp) {
+        public Workload {
+            if (maxCatchUp.compareTo(tick) < 0) throw new IllegalArgumentException("max-catch-up (" + maxCatchUp + ") must be at least one tick (" + tick + ")");
+        }
     }
 }

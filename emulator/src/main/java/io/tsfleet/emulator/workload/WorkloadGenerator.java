@@ -14,12 +14,19 @@ import java.util.function.IntConsumer;
  * long-run rates are exact). Driven by a scheduler in the application; the clock is injected so tests step
  * time by hand. At most {@code maxExitsPerTick} exits per tick are emitted; the rest is dropped and
  * counted ({@link #lagged()}), so an absurd plan cannot stall the caller.
+ *
+ * <p>A tick that comes late catches up at most {@code maxCatchUp} of time: the exits due for the rest are not
+ * emitted but counted as lagged. A generator that cannot keep up with its plan (starved of CPU, or a rate beyond what
+ * one thread produces) thus degrades to the most it can produce, spread over its ticks, instead of emitting the whole
+ * backlog of a stall at once: a burst of that size would overflow the listeners' queues and look like the fleet's
+ * loss while it is the source's.
  */
 public final class WorkloadGenerator {
     private final int[] cpus;
     private final IntConsumer exit;
     private final Clock clock;
     private final int maxExitsPerTick;
+    private final long maxCatchUpNanos;
     private final double[] credit;
     private WorkloadPlan plan;
     private Instant appliedAt;
@@ -27,12 +34,20 @@ public final class WorkloadGenerator {
     private double[] steadyRate;
     private long emitted;
     private long lagged;
+    private double skipped;
 
+    /** A generator that catches up any delay (up to {@code maxExitsPerTick}). */
     public WorkloadGenerator(CpuSet possible, IntConsumer exit, Clock clock, WorkloadPlan initial, int maxExitsPerTick) {
+        this(possible, exit, clock, initial, maxExitsPerTick, Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L));
+    }
+
+    public WorkloadGenerator(CpuSet possible, IntConsumer exit, Clock clock, WorkloadPlan initial, int maxExitsPerTick, Duration maxCatchUp) {
+        if (maxCatchUp.isNegative() || maxCatchUp.isZero()) throw new IllegalArgumentException("maxCatchUp must be positive");
         this.cpus = possible.toArray();
         this.exit = exit;
         this.clock = clock;
         this.maxExitsPerTick = maxExitsPerTick;
+        this.maxCatchUpNanos = maxCatchUp.toNanos();
         this.credit = new double[cpus.length];
         apply(initial);
     }
@@ -57,9 +72,11 @@ public final class WorkloadGenerator {
     /** Emits the exits due since the last tick; returns how many. */
     public synchronized int tick() {
         Instant now = clock.instant();
-        double dt = Duration.between(lastTick, now).toNanos() / 1e9;
+        long elapsedNanos = Duration.between(lastTick, now).toNanos();
         lastTick = now;
-        if (dt <= 0) return 0;
+        if (elapsedNanos <= 0) return 0;
+        double dt = Math.min(elapsedNanos, maxCatchUpNanos) / 1e9;
+        double late = (elapsedNanos - Math.min(elapsedNanos, maxCatchUpNanos)) / 1e9;
         Duration sinceApply = Duration.between(appliedAt, now);
         int moveStart = -1;
         int moveWidth = 0;
@@ -79,6 +96,7 @@ public final class WorkloadGenerator {
                 }
             }
             credit[i] += rate * dt;
+            skipped += rate * late;
             int due = (int) Math.min(Integer.MAX_VALUE, (long) credit[i]);
             if (due <= 0) continue;
             credit[i] -= due;
@@ -96,8 +114,8 @@ public final class WorkloadGenerator {
         return emitted;
     }
 
-    /** Exits that were due but not emitted because a tick hit its limit. */
+    /** Exits that were due but not emitted: a tick hit its limit, or came later than it may catch up. */
     public synchronized long lagged() {
-        return lagged;
+        return lagged + (long) skipped;
     }
 }

@@ -68,6 +68,22 @@ class WorkloadGeneratorTest {
     }
 
     @Test
+    void aLateTickCatchesUpAtMostItsLimitAndCountsTheRestAsLagged() {
+        WorkloadGenerator g = new WorkloadGenerator(CpuSet.range(0, 7), cpu -> perCpu[cpu]++, clock, WorkloadPlan.steady(1000, 1), 1_000_000,
+                Duration.ofMillis(50));
+        run(g, 10); // on time: 100 ms at 8,000/s
+        assertThat(java.util.Arrays.stream(perCpu).sum()).isBetween(792, 808);
+        assertThat(g.lagged()).isZero();
+        clock.advance(Duration.ofMillis(500)); // the tick thread was stalled for half a second
+        assertThat(g.tick()).as("50 ms worth, not 500").isBetween(392, 408);
+        assertThat(g.lagged()).as("the other 450 ms").isBetween(3599L, 3600L);
+        run(g, 10);
+        assertThat(g.lagged()).as("on time again: nothing more lagged").isBetween(3599L, 3600L);
+        assertThatThrownBy(() -> new WorkloadGenerator(CpuSet.range(0, 7), cpu -> { }, clock, WorkloadPlan.steady(1, 1), 10, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void badPlansAreRefused() {
         assertThatThrownBy(() -> WorkloadPlan.steady(-1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WorkloadPlan(1, CpuSet.EMPTY, 0.5, List.of(), null, 1)).isInstanceOf(IllegalArgumentException.class);
