@@ -103,7 +103,7 @@ public final class FleetBenchmark {
             List<Double> best = new ArrayList<>();
             List<Double> bulk = new ArrayList<>();
             List<Double> matched = new ArrayList<>();
-            LoopbackBaseline.Shape batching = null;
+            List<String> batching = new ArrayList<>();
             LossFreeSearch.Result last = null;
             for (int rep = 0; rep < repeat; rep++) {
                 Spread b = baseline.measure();
@@ -114,11 +114,12 @@ public final class FleetBenchmark {
                 last = r;
                 out.printf(Locale.ROOT, "# %s: search %d: loss-free %,.0f records/s (limit %s)%n", config, rep + 1, r.lossFreePerSecond(), r.limit());
                 if (r.best() != null && !Double.isNaN(r.best().bytesPerWrite())) {
-                    batching = LoopbackBaseline.Shape.measured(n, r.best().bytesPerWrite());
-                    Spread m = baseline.shaped(batching).measure();
+                    LoopbackBaseline.Shape shape = LoopbackBaseline.Shape.measured(n, r.best().bytesPerWrite());
+                    Spread m = baseline.shaped(shape).measure();
                     matched.addAll(m.values());
+                    batching.add(String.format(Locale.ROOT, "%.2f", shape.eventsPerWrite()));
                     out.printf(Locale.ROOT, "# %s: loopback baseline, the broker's batching at the best trial (%s): %s events/s (median %,.0f)%n",
-                            config, batching.describe(), m.range(), m.median());
+                            config, shape.describe(), m.range(), m.median());
                 }
             }
             Spread s = new Spread(best);
@@ -126,9 +127,9 @@ public final class FleetBenchmark {
             double baselineMedian = matched.isEmpty() ? Double.NaN : new Spread(matched).median();
             SummaryLine line = new SummaryLine("e2e." + config + ".lossfree", s.median(), "records/s", baselineMedian)
                     .with("range", s.range()).with("runs", repeat).with("limit", last.limit());
-            if (batching != null) {
-                line = line.with("baseline_range", new Spread(matched).range()).with("baseline_connections", batching.connections())
-                        .with("baseline_events_per_write", String.format(Locale.ROOT, "%.2f", batching.eventsPerWrite()));
+            if (!matched.isEmpty()) {
+                line = line.with("baseline_range", new Spread(matched).range()).with("baseline_connections", n)
+                        .with("baseline_events_per_write", String.join(",", batching));
             }
             line = line.with("bulk_baseline", String.format(Locale.ROOT, "%.1f", b.median())).with("bulk_ratio", String.format(Locale.ROOT, "%.3f", s.median() / b.median()))
                     .with("bulk_baseline_range", b.range()).with("bulk_baseline_connections", baseline.connections());
