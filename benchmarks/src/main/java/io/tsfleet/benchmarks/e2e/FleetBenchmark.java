@@ -45,7 +45,8 @@ public final class FleetBenchmark {
         double max = o.number("max-rate", 4_000_000, 1, 1e9, "highest offered rate tried");
         double growth = o.number("growth", 1.5, 1.01, 10, "ramp factor between trials");
         int refine = o.integer("refine", 2, 0, 10, "bisection steps between the last good and the first bad rate");
-        this.search = new LossFreeSearch(start, max, Math.min(start, 1000), growth, refine);
+        int lookPast = o.integer("look-past-backlog", 2, 0, 10, "trials the ramp goes on after one that fell behind without loss");
+        this.search = new LossFreeSearch(start, max, Math.min(start, 1000), growth, refine, lookPast);
         this.settle = o.duration("settle", "2s", "time after a rate change before the window starts");
         this.window = o.duration("window", "4s", "measurement window per trial");
         this.warmup = o.duration("warmup", "15s", "unmeasured load after the replicas are ready (JIT warm-up)");

@@ -12,6 +12,13 @@ import java.util.function.Consumer;
  * generated in the previous trial (asking more produces nothing more: higher offers would only measure the
  * generator, or the machine's cores). A source that falls short but still grows (a busy machine) is ramped on. If the
  * starting rate already fails, it halves the rate until a trial passes or the floor is reached.
+ *
+ * <p>A trial that only fell behind ({@link RateTrial.Verdict#BACKLOG}, nothing lost) does not end the ramp at once: the
+ * ramp looks up to {@code lookPastBacklog} trials further. The fleet's cost per record is not constant: with many
+ * connections a moderate rate gives each socket write one or two events, and a write costs the same whatever it
+ * carries, so a rate that falls behind can lie below rates that keep up (the broker's writes grow with the rate). A
+ * loss ends the ramp; so does a look-ahead that finds no rate that keeps up, and the bisection then runs between the
+ * last good rate and the first that fell behind.
  */
 public final class LossFreeSearch {
     /** A source-limited trial must generate at least this much more than the previous one to keep the ramp going. */
@@ -48,6 +55,12 @@ public final class LossFreeSearch {
     private final double floor;
     private final double growth;
     private final int refineSteps;
+    private final int lookPastBacklog;
+
+    /** A search that stops at the first trial that falls behind. */
+    public LossFreeSearch(double start, double max, double floor, double growth, int refineSteps) {
+        this(start, max, floor, growth, refineSteps, 0);
+    }
 
     /**
      * @param start       first offered rate
@@ -55,16 +68,18 @@ public final class LossFreeSearch {
      * @param floor       lowest offered rate tried when the start fails
      * @param growth      factor of the ramp (&gt; 1)
      * @param refineSteps bisection steps between the last good and the first bad rate
+     * @param lookPastBacklog trials the ramp goes on after one that fell behind without loss
      */
-    public LossFreeSearch(double start, double max, double floor, double growth, int refineSteps) {
+    public LossFreeSearch(double start, double max, double floor, double growth, int refineSteps, int lookPastBacklog) {
         if (!(start > 0 && max >= start && floor > 0 && floor <= start)) throw new IllegalArgumentException("need 0 < floor <= start <= max");
         if (!(growth > 1)) throw new IllegalArgumentException("growth must be > 1");
-        if (refineSteps < 0) throw new IllegalArgumentException("refineSteps must be >= 0");
+        if (refineSteps < 0 || lookPastBacklog < 0) throw new IllegalArgumentException("refineSteps and lookPastBacklog must be >= 0");
         this.start = start;
         this.max = max;
         this.floor = floor;
         this.growth = growth;
         this.refineSteps = refineSteps;
+        this.lookPastBacklog = lookPastBacklog;
     }
 
     public Result run(RateProbe probe, Consumer<RateTrial> progress) throws IOException, InterruptedException {
@@ -74,6 +89,8 @@ public final class LossFreeSearch {
         double bad = Double.NaN;
         double rate = start;
         double previousGenerated = 0;
+        double firstBehind = Double.NaN;   // the first rate that fell behind since the last good one
+        int lookedPast = 0;
         Limit limit = null;
         while (true) {
             RateTrial t = probe.run(rate);
@@ -82,6 +99,8 @@ public final class LossFreeSearch {
             if (t.lossFree()) {
                 best = better(best, t);
                 good = rate;
+                firstBehind = Double.NaN;
+                lookedPast = 0;
                 boolean saturated = t.verdict() == RateTrial.Verdict.SOURCE_LIMITED
                         && t.generatedPerSecond() < SATURATION_GAIN * previousGenerated;
                 previousGenerated = t.generatedPerSecond();
@@ -96,7 +115,13 @@ public final class LossFreeSearch {
                 }
                 rate = Math.min(max, rate * growth);
             } else {
-                bad = rate;
+                if (!Double.isNaN(good) && t.verdict() == RateTrial.Verdict.BACKLOG && lookedPast < lookPastBacklog && rate < max) {
+                    if (Double.isNaN(firstBehind)) firstBehind = rate;
+                    lookedPast++;
+                    rate = Math.min(max, rate * growth);
+                    continue;
+                }
+                bad = Double.isNaN(firstBehind) ? rate : firstBehind;
                 if (!Double.isNaN(good)) break;
                 if (rate / 2 < floor) {
                     limit = Limit.NONE_LOSS_FREE;

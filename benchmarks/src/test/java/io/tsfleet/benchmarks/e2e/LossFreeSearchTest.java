@@ -42,6 +42,48 @@ class LossFreeSearchTest {
         assertThat(r.lossFreePerSecond()).isEqualTo(500);
     }
 
+    /** Falls behind (no loss) between 3,000 and 6,000/s, keeps up again above, loses above 20,000/s. */
+    private static LossFreeSearch.RateProbe valley(List<Double> offered) {
+        return rate -> {
+            offered.add(rate);
+            boolean behind = rate >= 3000 && rate < 6000;
+            double kept = behind ? rate / 2 : Math.min(rate, 20_000);
+            double lost = behind ? 0 : rate - kept;
+            return new RateTrial(rate, 1, rate, kept, lost, lost, 0, rate - kept - lost, Double.NaN, null);
+        };
+    }
+
+    @Test
+    void looksPastARateThatOnlyFellBehind() throws Exception {
+        List<Double> offered = new ArrayList<>();
+        LossFreeSearch.Result r = new LossFreeSearch(1000, 1e9, 10, 2, 2, 2).run(valley(offered), t -> { });
+        // 4,000 falls behind; 8,000 and 16,000 keep up; 32,000 loses; bisection between 16,000 and 32,000
+        assertThat(offered).startsWith(1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 32000.0).hasSize(8);
+        assertThat(r.trials().get(2).verdict()).isEqualTo(RateTrial.Verdict.BACKLOG);
+        assertThat(r.limit()).isEqualTo(LossFreeSearch.Limit.FLEET);
+        assertThat(r.lossFreePerSecond()).isBetween(16_000.0, 20_000.0);
+
+        List<Double> strict = new ArrayList<>();
+        LossFreeSearch.Result s = new LossFreeSearch(1000, 1e9, 10, 2, 1).run(valley(strict), t -> { });
+        assertThat(strict).containsExactly(1000.0, 2000.0, 4000.0, 2828.4271247461902);
+        assertThat(s.lossFreePerSecond()).isEqualTo(2828.4271247461902);
+    }
+
+    @Test
+    void aLookAheadThatFindsNothingBisectsBelowTheFirstRateThatFellBehind() throws Exception {
+        List<Double> offered = new ArrayList<>();
+        // behind from 3,000 on, lost from 12,000 on: the look-ahead (6,000 behind, 12,000 lost) ends; bisect 2,000..4,000
+        LossFreeSearch.RateProbe probe = rate -> {
+            offered.add(rate);
+            double kept = rate >= 3000 ? rate / 2 : rate;
+            double lost = rate >= 12_000 ? rate / 4 : 0;
+            return new RateTrial(rate, 1, rate, kept, lost, lost, 0, rate - kept - lost, Double.NaN, null);
+        };
+        LossFreeSearch.Result r = new LossFreeSearch(1000, 1e9, 10, 2, 1, 2).run(probe, t -> { });
+        assertThat(offered).containsExactly(1000.0, 2000.0, 4000.0, 8000.0, 16000.0, Math.sqrt(2000.0 * 4000.0));
+        assertThat(r.lossFreePerSecond()).isEqualTo(Math.sqrt(2000.0 * 4000.0));
+    }
+
     @Test
     void walksDownWhenTheStartAlreadyLoses() throws Exception {
         List<Double> offered = new ArrayList<>();
