@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The raw loopback baseline: the same 596-byte exit events the broker sends, pushed through plain TCP sockets from
@@ -100,11 +101,14 @@ public final class LoopbackBaseline {
             long start = System.nanoTime();
             long deadline = start + duration.toNanos();
             List<Thread> senders = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             for (List<SocketChannel> share : split(channels)) {
-                senders.add(Thread.ofPlatform().name("baseline-sender").start(() -> send(share, events, shape.batchBytes(), deadline)));
+                senders.add(Thread.ofPlatform().name("baseline-sender").uncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e))
+                        .start(() -> send(share, events, shape.batchBytes(), deadline)));
             }
             for (Thread t : senders) t.join();
             for (SocketChannel ch : channels) ch.close();
+            if (failure.get() != null) throw new IOException("baseline sender failed", failure.get());
             String total = out.readLine();
             // until the receiver has read the last byte: what the socket buffers held at the deadline counts with its time
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -214,12 +218,14 @@ public final class LoopbackBaseline {
             List<SocketChannel> accepted = new ArrayList<>(connections);
             for (int i = 0; i < connections; i++) accepted.add(server.accept());
             AtomicLong total = new AtomicLong();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> readers = new ArrayList<>();
             for (List<SocketChannel> share : split(accepted)) {
-                readers.add(Thread.ofPlatform().name("baseline-receiver").start(() -> total.addAndGet(receive(share))));
+                readers.add(Thread.ofPlatform().name("baseline-receiver").uncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e))
+                        .start(() -> total.addAndGet(receive(share))));
             }
             for (Thread t : readers) t.join();
-            System.out.println("BYTES " + total.get());
+            System.out.println(failure.get() == null ? "BYTES " + total.get() : "FAILED " + failure.get());
             System.out.flush();
         }
     }
