@@ -79,16 +79,23 @@ public record EmulatorProperties(
      * @param seed     seed of its phases
      * @param tick     how often it runs
      * @param maxCatchUp how much time a late tick catches up; the exits due beyond it are counted as lagged instead
-     *                 of emitted in one burst (at least one tick)
+     *                 of emitted in one burst (at least one tick; unset: five ticks, at least 50 ms)
      */
     public record Workload(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("10") @DecimalMin("0") @DecimalMax("1000000") double baseRate,
             @DefaultValue("1") long seed,
             @DefaultValue("10ms") Duration tick,
-            @DefaultValue("50ms") Duration maxCatchUp) {
+            Duration maxCatchUp) {
+        private static final Duration MIN_DEFAULT_CATCH_UP = Duration.ofMillis(50);
+
         public Workload {
-            if (maxCatchUp.compareTo(tick) < 0) throw new IllegalArgumentException("max-catch-up (" + maxCatchUp + ") must be at least one tick (" + tick + ")");
+            if (maxCatchUp == null) {
+                Duration fiveTicks = tick.multipliedBy(5);
+                maxCatchUp = fiveTicks.compareTo(MIN_DEFAULT_CATCH_UP) > 0 ? fiveTicks : MIN_DEFAULT_CATCH_UP;
+            } else if (maxCatchUp.compareTo(tick) < 0) {
+                throw new IllegalArgumentException("max-catch-up (" + maxCatchUp + ") must be at least one tick (" + tick + ")");
+            }
         }
     }
 }
