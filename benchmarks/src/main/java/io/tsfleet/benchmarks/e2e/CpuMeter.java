@@ -36,6 +36,39 @@ public final class CpuMeter {
         return s;
     }
 
+    /** Cores used over a window: by a first and a second group of processes, and by the whole machine. */
+    public record Cores(double first, double second, double machine) {
+    }
+
+    /** Readings taken at the start of a window; {@link #cores()} gives what was used since. */
+    public static final class Window {
+        private final List<Long> first;
+        private final List<Long> second;
+        private final long startNanos = System.nanoTime();
+        private final double first0;
+        private final double second0;
+        private final double machine0;
+
+        private Window(List<Long> first, List<Long> second) {
+            this.first = List.copyOf(first);
+            this.second = List.copyOf(second);
+            this.first0 = processSeconds(this.first);
+            this.second0 = processSeconds(this.second);
+            this.machine0 = machineBusySeconds();
+        }
+
+        /** Cores used since the start (CPU seconds over the window's own seconds). */
+        public Cores cores() {
+            double s = (System.nanoTime() - startNanos) / 1e9;
+            return new Cores((processSeconds(first) - first0) / s, (processSeconds(second) - second0) / s, (machineBusySeconds() - machine0) / s);
+        }
+    }
+
+    /** Starts a window over two groups of processes (either may be empty). */
+    public static Window window(List<Long> first, List<Long> second) {
+        return new Window(first, second);
+    }
+
     /** Cumulative busy CPU seconds of the whole machine, all cores; NaN when procfs is unavailable. */
     public static double machineBusySeconds() {
         try {

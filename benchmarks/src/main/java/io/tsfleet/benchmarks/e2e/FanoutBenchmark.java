@@ -194,17 +194,11 @@ public final class FanoutBenchmark {
         public FanoutStep run(double offered) throws IOException, InterruptedException {
             setRate(offered);
             Thread.sleep(settle.toMillis());
-            long c0 = System.nanoTime();
-            double e0 = CpuMeter.processSeconds(emulatorPid);
-            double l0 = CpuMeter.processSeconds(listeners.pid());
-            double m0 = CpuMeter.machineBusySeconds();
+            CpuMeter.Window cpu = CpuMeter.window(List.of(emulatorPid), List.of(listeners.pid()));
             Sample s0 = sample();
             Thread.sleep(window.toMillis());
             Sample s1 = sample();
-            long c1 = System.nanoTime();
-            double e1 = CpuMeter.processSeconds(emulatorPid);
-            double l1 = CpuMeter.processSeconds(listeners.pid());
-            double m1 = CpuMeter.machineBusySeconds();
+            CpuMeter.Cores cores = cpu.cores();
             setRate(0);
             awaitQuiet(Duration.ofSeconds(60));
             if (s1.listeners().failed() > 0) throw new IOException(s1.listeners().failed() + " listener(s) lost their connection (see the listeners' log)");
@@ -213,10 +207,9 @@ public final class FanoutBenchmark {
             BrokerCounters b1 = s1.broker();
             double ls = d.nanos() / 1e9;
             double bs = (b1.nanos() - b0.nanos()) / 1e9;
-            double cs = (c1 - c0) / 1e9;
             return new FanoutStep(offered, ls, (b1.exits() - b0.exits()) / bs, (b1.sent() - b0.sent()) / bs, d.events() / ls,
                     b1.dropped() - b0.dropped(), b1.lagged() - b0.lagged(), d.overruns(),
-                    cpuMeasured ? new FanoutStep.Cores((e1 - e0) / cs, (l1 - l0) / cs, (m1 - m0) / cs) : null,
+                    cpuMeasured ? new FanoutStep.Cores(cores.first(), cores.second(), cores.machine()) : null,
                     Math.max(b0.latencyNanos(), b1.latencyNanos()) / 1e6);
         }
 

@@ -36,35 +36,27 @@ public final class FleetRateProbe implements LossFreeSearch.RateProbe {
     public RateTrial run(double offeredPerSecond) throws IOException, InterruptedException {
         setRate(offeredPerSecond);
         Thread.sleep(settle.toMillis());
-        long c0 = System.nanoTime();
-        double e0 = CpuMeter.processSeconds(emulatorPids);
-        double r0 = CpuMeter.processSeconds(replicaPids);
-        double m0 = CpuMeter.machineBusySeconds();
+        CpuMeter.Window cpu = CpuMeter.window(emulatorPids, replicaPids);   // its own interval: the scrapes take time too
         FleetCounters start = gauge.sample();
         Thread.sleep(window.toMillis());
         FleetCounters end = gauge.sample();
-        long c1 = System.nanoTime();
-        double e1 = CpuMeter.processSeconds(emulatorPids);
-        double r1 = CpuMeter.processSeconds(replicaPids);
-        double m1 = CpuMeter.machineBusySeconds();
+        CpuMeter.Cores cores = cpu.cores();
         setRate(0);
         awaitQuiet();
         RateTrial t = RateTrial.between(offeredPerSecond, start, end);
-        double s = (c1 - c0) / 1e9;          // the CPU readings' own interval: the scrapes in between take time too
-        return emulatorPids.isEmpty() ? t : t.withCpu(new RateTrial.CpuShare((e1 - e0) / s, (r1 - r0) / s, (m1 - m0) / s));
+        return emulatorPids.isEmpty() ? t : t.withCpu(share(cores));
+    }
+
+    private static RateTrial.CpuShare share(CpuMeter.Cores c) {
+        return new RateTrial.CpuShare(c.first(), c.second(), c.machine());
     }
 
     /** Cores each part uses at rate 0 over {@code window}: the fixed cost of the connections, threads and timers. */
     public RateTrial.CpuShare idleCores(Duration window) throws IOException, InterruptedException {
         setRate(0);
-        long c0 = System.nanoTime();
-        double e0 = CpuMeter.processSeconds(emulatorPids);
-        double r0 = CpuMeter.processSeconds(replicaPids);
-        double m0 = CpuMeter.machineBusySeconds();
+        CpuMeter.Window cpu = CpuMeter.window(emulatorPids, replicaPids);
         Thread.sleep(window.toMillis());
-        double s = (System.nanoTime() - c0) / 1e9;
-        return new RateTrial.CpuShare((CpuMeter.processSeconds(emulatorPids) - e0) / s, (CpuMeter.processSeconds(replicaPids) - r0) / s,
-                (CpuMeter.machineBusySeconds() - m0) / s);
+        return share(cpu.cores());
     }
 
     /** The processes whose CPU time each trial reports. */

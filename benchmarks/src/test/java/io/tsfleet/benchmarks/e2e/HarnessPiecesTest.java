@@ -75,6 +75,16 @@ class HarnessPiecesTest {
         assertThat(CpuMeter.processSeconds(ProcessHandle.current().pid())).isGreaterThan(0);
         assertThat(CpuMeter.machineBusySeconds()).isGreaterThan(0);
         assertThat(CpuMeter.processSeconds(Long.MAX_VALUE)).isZero();
+
+        CpuMeter.Window w = CpuMeter.window(java.util.List.of(ProcessHandle.current().pid()), java.util.List.of());
+        long until = System.nanoTime() + 300_000_000L;
+        long spin = 0;
+        while (System.nanoTime() < until) spin += spin ^ until;   // a busy thread for 0.3 s
+        CpuMeter.Cores c = w.cores();
+        assertThat(spin).isNotEqualTo(1);
+        assertThat(c.first()).as("this process, busy").isGreaterThan(0.2);
+        assertThat(c.second()).as("no processes").isZero();
+        assertThat(c.machine()).isGreaterThan(0);
     }
 
     @Test
