@@ -125,11 +125,11 @@ public final class FleetBenchmark {
             }
             Spread s = new Spread(best);
             Spread b = new Spread(bulk);
-            double baselineMedian = matched.isEmpty() ? Double.NaN : new Spread(matched).median();
-            SummaryLine line = new SummaryLine("e2e." + config + ".lossfree", s.median(), "records/s", baselineMedian)
+            Spread sameBatching = matched.isEmpty() ? null : new Spread(matched);
+            SummaryLine line = new SummaryLine("e2e." + config + ".lossfree", s.median(), "records/s", sameBatching == null ? Double.NaN : sameBatching.median())
                     .with("range", s.range()).with("runs", repeat).with("limit", last.limit());
-            if (!matched.isEmpty()) {
-                line = line.with("baseline_range", new Spread(matched).range()).with("baseline_connections", n)
+            if (sameBatching != null) {
+                line = line.with("baseline_range", sameBatching.range()).with("baseline_connections", n)
                         .with("baseline_events_per_write", String.join(",", batching));
             }
             line = line.with("bulk_baseline", String.format(Locale.ROOT, "%.1f", b.median())).with("bulk_ratio", String.format(Locale.ROOT, "%.3f", s.median() / b.median()))

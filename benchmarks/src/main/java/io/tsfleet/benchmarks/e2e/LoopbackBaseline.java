@@ -80,11 +80,6 @@ public final class LoopbackBaseline {
     private LoopbackBaseline() {
     }
 
-    /** Measures events per second over {@code connections} connections writing bulk batches, for {@code duration}. */
-    public static double eventsPerSecond(int connections, Duration duration) throws IOException, InterruptedException {
-        return eventsPerSecond(Shape.bulk(connections), duration);
-    }
-
     /** Measures events per second moved in the given shape for {@code duration}. */
     public static double eventsPerSecond(Shape shape, Duration duration) throws IOException, InterruptedException {
         int port;

@@ -17,7 +17,7 @@ class HarnessSmokeTest {
 
     @Test
     void loopbackBaselineMovesEvents() throws Exception {
-        double rate = LoopbackBaseline.eventsPerSecond(2, Duration.ofMillis(700));
+        double rate = LoopbackBaseline.eventsPerSecond(LoopbackBaseline.Shape.bulk(2), Duration.ofMillis(700));
         assertThat(rate).isGreaterThan(10_000);
     }
 

@@ -38,18 +38,26 @@ public final class WorkloadGenerator {
 
     /** A generator that catches up any delay (up to {@code maxExitsPerTick}). */
     public WorkloadGenerator(CpuSet possible, IntConsumer exit, Clock clock, WorkloadPlan initial, int maxExitsPerTick) {
-        this(possible, exit, clock, initial, maxExitsPerTick, Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L));
+        this(possible, exit, clock, initial, maxExitsPerTick, Long.MAX_VALUE);
     }
 
     public WorkloadGenerator(CpuSet possible, IntConsumer exit, Clock clock, WorkloadPlan initial, int maxExitsPerTick, Duration maxCatchUp) {
-        if (maxCatchUp.isNegative() || maxCatchUp.isZero()) throw new IllegalArgumentException("maxCatchUp must be positive");
+        this(possible, exit, clock, initial, maxExitsPerTick, positiveNanos(maxCatchUp));
+    }
+
+    private WorkloadGenerator(CpuSet possible, IntConsumer exit, Clock clock, WorkloadPlan initial, int maxExitsPerTick, long maxCatchUpNanos) {
         this.cpus = possible.toArray();
         this.exit = exit;
         this.clock = clock;
         this.maxExitsPerTick = maxExitsPerTick;
-        this.maxCatchUpNanos = maxCatchUp.toNanos();
+        this.maxCatchUpNanos = maxCatchUpNanos;
         this.credit = new double[cpus.length];
         apply(initial);
+    }
+
+    private static long positiveNanos(Duration d) {
+        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("maxCatchUp must be positive");
+        return d.toNanos();
     }
 
     /** Replaces the plan; its bursts count from now. */
@@ -75,8 +83,9 @@ public final class WorkloadGenerator {
         long elapsedNanos = Duration.between(lastTick, now).toNanos();
         lastTick = now;
         if (elapsedNanos <= 0) return 0;
-        double dt = Math.min(elapsedNanos, maxCatchUpNanos) / 1e9;
-        double late = (elapsedNanos - Math.min(elapsedNanos, maxCatchUpNanos)) / 1e9;
+        long caughtUpNanos = Math.min(elapsedNanos, maxCatchUpNanos);
+        double dt = caughtUpNanos / 1e9;
+        double late = (elapsedNanos - caughtUpNanos) / 1e9;
         Duration sinceApply = Duration.between(appliedAt, now);
         int moveStart = -1;
         int moveWidth = 0;
