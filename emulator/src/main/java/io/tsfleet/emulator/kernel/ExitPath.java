@@ -24,10 +24,6 @@ final class ExitPath {
     /** How long the system clock's time is extrapolated with {@link System#nanoTime} before it is read again. */
     private static final long CLOCK_RECALIBRATION_NANOS = 100_000_000L;
     private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
-    /** {@link StatsVector#comm(String)} bytes of each common profile, encoded once. */
-    private static final byte[][] COMMON_COMM = TaskProfile.COMMON.stream().map(p -> StatsVector.commBytes(p.comm())).toArray(byte[][]::new);
-    /** The record a generated exit is built in before it is encoded: one per producing thread, reused. */
-    private static final ThreadLocal<StatsVector> SCRATCH = ThreadLocal.withInitial(StatsVector::new);
 
     private final TaskTable tasks;
     private final ListenerTable listeners;
@@ -37,6 +33,7 @@ final class ExitPath {
     private final long seed;
     private final long bootNanos;
     private final AtomicLong taskSerial = new AtomicLong();
+    private final ExitTemplates templates;
     private final boolean systemClock;
     private volatile Calibration calibration;
 
@@ -49,6 +46,7 @@ final class ExitPath {
         this.seed = seed;
         this.systemClock = clock.getClass() == SYSTEM_CLOCK;
         this.bootNanos = nowNanos() - 86_400 * NANOS_PER_SECOND;
+        this.templates = new ExitTemplates(seed);
     }
 
     /**
@@ -132,33 +130,16 @@ final class ExitPath {
     }
 
     /**
-     * The workload's fast path: a new single-threaded task with generated values (exit code 0 mostly, a
-     * few failures and kills) exits on {@code cpu}. Returns the sequence number used, or -1.
+     * The workload's fast path: a new single-threaded task exits on {@code cpu}, its event stamped from one of the
+     * {@link ExitTemplates}. Returns the sequence number used, or -1.
      */
     long exitGenerated(int cpu) {
         long taskSeed = nextTaskSeed();
-        int roll = new SplittableRandom(taskSeed ^ 0x5DEECE66DL).nextInt(100);
-        int profileIndex = commonProfileIndex(taskSeed);
-        TaskProfile p = TaskProfile.COMMON.get(profileIndex);
         long now = nowNanos();
-        long lifetimeUs = lifetime(taskSeed, p);
         // born and gone within this call: nobody can observe it alive, so it never enters the live table
         int pid = tasks.allocatePid();
-        long startNanos = now - lifetimeUs * 1000;
-        StatsVector record = SCRATCH.get().clear().comm(p.comm(), COMMON_COMM[profileIndex]);
-        StatsGenerator.fill(record, taskSeed * 31 + pid, p, pid, pid, 1, true, startNanos / NANOS_PER_SECOND, lifetimeUs, lifetimeUs);
-        long flags = record.get(TaskstatsField.AC_FLAG) | TaskstatsProtocol.AGROUP;
-        if (roll < 94) {
-            record.set(TaskstatsField.AC_EXITCODE, 0);
-        } else if (roll < 98) {
-            record.set(TaskstatsField.AC_EXITCODE, 1 << 8);
-        } else {
-            record.set(TaskstatsField.AC_EXITCODE, roll == 98 ? 9 : 15);
-            flags |= TaskstatsProtocol.AXSIG;
-        }
-        record.set(TaskstatsField.AC_FLAG, flags);
-        // encoded once: the same bytes are the zombie's record and every listener's copy
-        byte[] event = EventEncoder.exitEvent(familyId.getAsInt(), pid, record, pid, null);
+        // one array: the zombie's record and every listener's copy
+        byte[] event = templates.exitEvent(taskSeed, familyId.getAsInt(), pid, now);
         tasks.addZombieEvent(pid, event);
         return listeners.cpu(cpu).exit(event, counters);
     }
@@ -264,19 +245,21 @@ final class ExitPath {
         return order;
     }
 
-    private static int commonProfileIndex(long taskSeed) {
-        return (int) Math.floorMod(taskSeed >>> 17, (long) TaskProfile.COMMON.size());
+    /** The common profile a task seed picks. */
+    static TaskProfile commonProfile(long taskSeed) {
+        return TaskProfile.COMMON.get((int) Math.floorMod(taskSeed >>> 17, (long) TaskProfile.COMMON.size()));
     }
 
     private TaskProfile profile(long taskSeed, String comm, Integer uid) {
-        TaskProfile p = TaskProfile.COMMON.get(commonProfileIndex(taskSeed));
+        TaskProfile p = commonProfile(taskSeed);
         if (comm != null) p = p.withComm(comm);
         if (uid != null) p = new TaskProfile(p.comm(), uid, p.forkNoExec(), p.cpuShare(), p.systemShare(), p.switchesPerSecond(),
                 p.rssKib(), p.vmKib(), p.readPerSecond(), p.writePerSecond(), p.storageShare(), p.meanLifetimeUs());
         return p;
     }
 
-    private static long lifetime(long taskSeed, TaskProfile p) {
+    /** How long a task of {@code taskSeed} lived: log-normal around the profile's mean, at least 50 µs. */
+    static long lifetime(long taskSeed, TaskProfile p) {
         SplittableRandom r = new SplittableRandom(taskSeed * 0x9E3779B97F4A7C15L);
         double factor = Math.exp(1.2 * r.nextGaussian());
         return Math.max(50, (long) (p.meanLifetimeUs() * factor));

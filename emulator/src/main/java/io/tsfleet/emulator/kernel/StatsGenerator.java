@@ -37,8 +37,8 @@ public final class StatsGenerator {
     }
 
     /**
-     * {@link #generate} into {@code s}, which must be fresh or {@link StatsVector#clear() cleared}; the command
-     * name is left to the caller. The identity comes as plain values so that the exit path allocates nothing.
+     * {@link #generate} into {@code s}, which must be fresh; the command name is left to the caller. The identity
+     * comes as plain values (the pool of {@link ExitTemplates} fills its records without one).
      */
     static void fill(StatsVector s, long seed, TaskProfile profile, int pid, int tgid, int ppid, boolean leader, long btimeSeconds,
                      long groupEtimeUs, long etimeUs) {

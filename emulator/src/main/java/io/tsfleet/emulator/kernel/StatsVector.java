@@ -142,24 +142,8 @@ public final class StatsVector {
         return s;
     }
 
-    /** Back to a fresh vector (zeroes, the version, no command name) so that one instance can serve many exits. */
-    StatsVector clear() {
-        java.util.Arrays.fill(values, 0L);
-        values[TaskstatsField.VERSION.ordinal()] = TaskstatsProtocol.STRUCT_VERSION;
-        comm = "";
-        commBytes = NO_BYTES;
-        return this;
-    }
-
-    /** {@link #comm(String)} with the bytes already encoded and truncated (they are shared, never modified). */
-    StatsVector comm(String c, byte[] encoded) {
-        comm = c;
-        commBytes = encoded;
-        return this;
-    }
-
     /** The bytes {@link #comm(String)} stores for {@code c}: UTF-8, at most 15 (TASK_COMM_LEN 16 with its NUL). */
-    static byte[] commBytes(String c) {
+    private static byte[] commBytes(String c) {
         byte[] b = (c == null ? "" : c).getBytes(StandardCharsets.UTF_8);
         return b.length > 15 ? java.util.Arrays.copyOf(b, 15) : b;
     }
