@@ -31,6 +31,7 @@ public final class BrokerConnection implements AutoCloseable {
     private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder();
     private final AtomicInteger nextSeq = new AtomicInteger(1);
     private final Object writeLock = new Object();
+    /** Direct, so that the socket reads straight into it (a heap buffer costs a copy of every byte through a temporary one). */
     private ByteBuffer in;
 
     private int portId;
@@ -48,7 +49,7 @@ public final class BrokerConnection implements AutoCloseable {
 
     private BrokerConnection(SocketChannel socket, int readBufferBytes) {
         this.socket = socket;
-        this.in = ByteBuffer.allocate(readBufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.in = ByteBuffer.allocateDirect(readBufferBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static final int TCP_RECEIVE_BUFFER = 128 * 1024;
@@ -309,7 +310,7 @@ public final class BrokerConnection implements AutoCloseable {
 
     private void grow() throws BrokerProtocolException {
         if (in.capacity() >= decoder.maxMessageBytes() * 2) throw new BrokerProtocolException("receive buffer full without a complete frame");
-        ByteBuffer bigger = ByteBuffer.allocate(in.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bigger = ByteBuffer.allocateDirect(in.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
         in.flip();
         bigger.put(in);
         in = bigger;

@@ -172,6 +172,7 @@ public final class SinkPipeline {
     }
 
     private void writeBatch(SinkBatch b) {
+        int ok = 0;
         for (int i = 0; i < b.count; i++) {
             if (!view.wrap(b.buffer, b.offsets[i], b.cpu)) {
                 sinkErrors.increment();
@@ -180,12 +181,13 @@ public final class SinkPipeline {
             observer.observe(view);
             try {
                 sink.write(view);
-                written.increment();
+                ok++;
             } catch (IOException | RuntimeException e) {
                 sinkErrors.increment();
                 logError("sink " + sink.describe() + " failed to write a record", e);
             }
         }
+        written.add(ok);
         queuedBytes.addAndGet(-b.used);
         if (b.pooled) pool.add(b);
     }

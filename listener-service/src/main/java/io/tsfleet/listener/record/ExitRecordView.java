@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
  * copies what it needs ({@link #copyFrame}).
  */
 public final class ExitRecordView {
+    /** In the single-exit layout, from the AGGR_PID nest's header: the pid's value and the struct. */
+    private static final int PID_VALUE = 2 * Netlink.NLA_HDRLEN;
+    private static final int STATS_VALUE = PID_VALUE + 4 + Netlink.NLA_HDRLEN;
     private ByteBuffer buf;
     private int frameOffset;
     private int frameLength;
@@ -48,6 +51,12 @@ public final class ExitRecordView {
         if (Byte.toUnsignedInt(buf.get(offset + Netlink.NLMSG_HDRLEN)) != TaskstatsProtocol.CMD_NEW) return false;
         int end = offset + (int) len;
         int pos = offset + Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN;
+        if (len == TaskstatsProtocol.EVENT_LENGTH && isSingleExit(pos)) {
+            pid = Integer.toUnsignedLong(buf.getInt(pos + PID_VALUE));
+            pidStats = pos + STATS_VALUE;
+            pidStatsLength = TaskstatsProtocol.STRUCT_SIZE;
+            return true;
+        }
         while (end - pos >= Netlink.NLA_HDRLEN) {
             int nlaLen = Short.toUnsignedInt(buf.getShort(pos));
             int type = Short.toUnsignedInt(buf.getShort(pos + 2)) & Netlink.NLA_TYPE_MASK;
@@ -60,6 +69,23 @@ public final class ExitRecordView {
             pos += Netlink.align(nlaLen);
         }
         return pidStats >= 0;
+    }
+
+    /**
+     * The layout of nearly every event, as {@code mk_reply} writes it for a task that is not the last thread of a
+     * multi-threaded group: one AGGR_PID nest of {PID u32, STATS v16} filling the message. Recognised with three loads
+     * (the walk below gives the same result for it, in about three times the work).
+     */
+    private boolean isSingleExit(int pos) {
+        return buf.getInt(pos) == attrHeader(TaskstatsProtocol.AGGR_NEST_LENGTH, TaskstatsProtocol.TYPE_AGGR_PID)
+                && buf.getInt(pos + Netlink.NLA_HDRLEN) == attrHeader(Netlink.NLA_HDRLEN + 4, TaskstatsProtocol.TYPE_PID)
+                && buf.getInt(pos + STATS_VALUE - Netlink.NLA_HDRLEN) == attrHeader(Netlink.NLA_HDRLEN + TaskstatsProtocol.STRUCT_SIZE,
+                TaskstatsProtocol.TYPE_STATS);
+    }
+
+    /** {@code nla_len} and {@code nla_type} as one little-endian int. */
+    private static int attrHeader(int length, int type) {
+        return length | type << 16;
     }
 
     private boolean nest(int pos, int end, int idType, boolean isPid) {

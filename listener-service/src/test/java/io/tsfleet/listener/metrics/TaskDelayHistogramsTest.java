@@ -76,6 +76,28 @@ class TaskDelayHistogramsTest {
         }
     }
 
+    @Property(tries = 2000)
+    void theBucketIsTheFirstBoundAtOrAboveTheValue(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long nanos) {
+        int expected = 0;
+        while (expected < TaskDelayHistograms.BOUNDS_SECONDS.length && nanos > Math.round(TaskDelayHistograms.BOUNDS_SECONDS[expected] * 1e9)) {
+            expected++;
+        }
+        assertThat(TaskDelayHistograms.bucketOf(nanos)).isEqualTo(expected);
+        if (nanos < Long.MAX_VALUE) assertThat(TaskDelayHistograms.bucketOf(nanos + 1)).as("monotonic").isBetween(expected, expected + 1);
+    }
+
+    @Test
+    void everyBoundAndItsNeighboursLandInTheirBuckets() {
+        for (int b = 0; b < TaskDelayHistograms.BOUNDS_SECONDS.length; b++) {
+            long bound = Math.round(TaskDelayHistograms.BOUNDS_SECONDS[b] * 1e9);
+            assertThat(TaskDelayHistograms.bucketOf(bound)).isEqualTo(b);
+            assertThat(TaskDelayHistograms.bucketOf(bound + 1)).isEqualTo(b + 1);
+            assertThat(TaskDelayHistograms.bucketOf(bound - 1)).isEqualTo(b == 0 || bound - 1 > Math.round(TaskDelayHistograms.BOUNDS_SECONDS[b - 1] * 1e9) ? b : b - 1);
+        }
+        assertThat(TaskDelayHistograms.bucketOf(0)).isZero();
+        assertThat(TaskDelayHistograms.bucketOf(Long.MAX_VALUE)).isEqualTo(TaskDelayHistograms.BOUNDS_SECONDS.length);
+    }
+
     @Property(tries = 200)
     void countsMatchAReferenceByDoubleComparison(@ForAll @Size(max = 300) List<@LongRange(min = 0, max = 200_000_000_000L) Long> nanos) {
         TaskDelayHistograms h = new TaskDelayHistograms();

@@ -76,4 +76,25 @@ class ExitRecordViewTest {
         notNew[16] = (byte) TaskstatsProtocol.CMD_GET;
         assertThat(v.wrap(ExitRecordView.littleEndian(notNew), 0, 0)).isFalse();
     }
+
+    @Test
+    void theCommonLayoutAndTheGeneralWalkReadTheSameRecord() {
+        byte[] common = TaskstatsEvent.exit(12, 4242, stats(4242, "cc1")).encode(FAMILY).toBytes();
+        byte[] flagged = common.clone(); // NLA_F_NESTED on the AGGR_PID nest: not the exact common layout, so walked
+        flagged[23] |= (byte) 0x80;
+        ExitRecordView fast = new ExitRecordView();
+        ExitRecordView walked = new ExitRecordView();
+        assertThat(fast.wrap(ExitRecordView.littleEndian(common), 0, 3)).isTrue();
+        assertThat(walked.wrap(ExitRecordView.littleEndian(flagged), 0, 3)).isTrue();
+        assertThat(fast.pid()).isEqualTo(walked.pid()).isEqualTo(4242);
+        assertThat(fast.pidStatsOffset()).isEqualTo(walked.pidStatsOffset()).isEqualTo(36);
+        assertThat(fast.statsLength()).isEqualTo(walked.statsLength()).isEqualTo(560);
+        for (TaskstatsField f : TaskstatsField.values()) {
+            if (java.util.Set.of(1, 2, 4, 8).contains(f.size())) assertThat(fast.field(f)).as(f.cName()).isEqualTo(walked.field(f));
+        }
+        assertThat(fast.comm()).isEqualTo(walked.comm()).isEqualTo("cc1");
+        byte[] shortPid = common.clone(); // a PID attribute of the wrong length is neither layout: refused
+        shortPid[24] = 6;
+        assertThat(fast.wrap(ExitRecordView.littleEndian(shortPid), 0, 3)).isFalse();
+    }
 }
