@@ -34,6 +34,7 @@ public final class FleetBenchmark {
     private final int repeat;
     private final double sinkCap;
     private final String receiveBuffer;
+    private final Duration brokerFlushDelay;
     private final BaselineMeter baseline;
     private final PrintStream out;
 
@@ -54,6 +55,8 @@ public final class FleetBenchmark {
         this.repeat = o.integer("repeat", 1, 1, 20, "searches per configuration (the result is their median, with the range)");
         this.sinkCap = o.number("sink-cap", 0, 0, 1e9, "per-replica sink limit in records/s (sink-options.max-records-per-second); 0 = none");
         this.receiveBuffer = o.string("receive-buffer", "", "tsfleet.listener.receive-buffer of every replica (empty = its default)");
+        this.brokerFlushDelay = o.duration("broker-flush-delay", "0s",
+                "tsfleet.emulator.broker.flush-delay: how long a connection's output gathers before its write (0 = at once)");
         this.baseline = new BaselineMeter(o.integer("baseline-connections", 2, 1, 256, "connections of the bulk loopback baseline"),
                 o.duration("baseline-duration", "1500ms", "length of one baseline measurement"),
                 o.integer("baseline-runs", 3, 1, 20, "baseline measurements before each configuration"));
@@ -68,7 +71,9 @@ public final class FleetBenchmark {
         for (int n : cpus) {
             Map<Integer, Double> lossFree = new LinkedHashMap<>();
             out.printf(Locale.ROOT, "# starting the emulator with %d possible CPUs%n", n);
-            try (EmulatorService emulator = EmulatorService.startEmulated(settings, n, List.of())) {
+            List<String> emulatorArgs = brokerFlushDelay.isZero() ? List.of()
+                    : List.of("--tsfleet.emulator.broker.flush-delay=" + brokerFlushDelay.toMillis() + "ms");
+            try (EmulatorService emulator = EmulatorService.startEmulated(settings, n, emulatorArgs)) {
                 for (int k : replicas) {
                     if (k > n) {
                         out.printf(Locale.ROOT, "# skipping K=%d > N=%d%n", k, n);

@@ -34,7 +34,7 @@ class BrokerConfiguration {
         }
         EmulatorProperties.Broker b = props.broker();
         return new BrokerServer(backend, new BrokerSettings(b.bindAddress(), b.port(), b.ioThreads(), b.maxConnections(), b.maxMessageBytes(),
-                b.partialFrameTimeout(), b.tcpSendBufferBytes()), clock);
+                b.partialFrameTimeout(), b.tcpSendBufferBytes(), b.flushDelay()), clock);
     }
 
     @Bean

@@ -59,6 +59,8 @@ public record EmulatorProperties(
      * @param partialFrameTimeout how long a connection may sit on an incomplete frame
      * @param tcpSendBufferBytes  SO_SNDBUF of every broker connection: the bytes a slow listener's backlog can hide
      *                            outside the emulated receive queue (the kernel has no such buffer)
+     * @param flushDelay          how long a connection's output may gather before it is written (0: at once; up to 1s):
+     *                            fewer, larger writes for that much latency, see {@code BrokerSettings}
      */
     public record Broker(
             @DefaultValue("7411") @Min(0) @Max(65535) int port,
@@ -68,7 +70,8 @@ public record EmulatorProperties(
             @DefaultValue("10000") @Min(1) int maxConnections,
             @DefaultValue("131072") @Min(1024) @Max(131072) int maxMessageBytes,
             @DefaultValue("10s") Duration partialFrameTimeout,
-            @DefaultValue("131072") @Min(4096) @Max(16777216) int tcpSendBufferBytes) {
+            @DefaultValue("131072") @Min(4096) @Max(16777216) int tcpSendBufferBytes,
+            @DefaultValue("0ms") Duration flushDelay) {
     }
 
     /**

@@ -17,6 +17,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,9 @@ import java.util.logging.Logger;
  * The broker's TCP server: non-blocking NIO with an acceptor thread and a few event loops, each serving
  * many connections. Per connection it cuts the input into netlink messages for the backend session and
  * writes the session's output in large batches: one {@code drainTo} fills a 256 KiB direct buffer that
- * goes out in one {@code write}, so a busy listener costs a syscall per few hundred events, not per event.
+ * goes out in one {@code write}, so a busy listener costs a syscall per few hundred events, not per event. With a
+ * {@link BrokerSettings#flushDelay()}, output that becomes ready waits that long before its write, so that what comes
+ * meanwhile goes out in the same one (on a large machine each connection carries few events per second).
  * A partial write keeps the rest and waits for {@code OP_WRITE}; no more output is taken from the session
  * until it is gone, so a client that stops reading backs up into its session's receive queue.
  *
@@ -62,12 +65,14 @@ public final class BrokerServer implements AutoCloseable {
     private ServerSocketChannel server;
     private Thread acceptor;
     private final List<EventLoop> loops = new ArrayList<>();
+    private final long flushDelayNanos;
 
     public BrokerServer(BrokerBackend backend, BrokerSettings settings, Clock clock) {
         this.backend = backend;
         this.settings = settings;
         this.clock = clock;
         this.decoder = new NetlinkStreamDecoder(settings.maxMessageBytes());
+        this.flushDelayNanos = settings.flushDelay().toNanos();
     }
 
     public synchronized void start() throws IOException {
@@ -153,6 +158,8 @@ public final class BrokerServer implements AutoCloseable {
         final AtomicBoolean sleeping = new AtomicBoolean();
         final Set<Connection> connections = new HashSet<>();
         final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(BrokerSession.MIN_DRAIN_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        /** Connections whose output gathers for {@link BrokerSettings#flushDelay()}, due first first (one delay for all). */
+        final ArrayDeque<Connection> gathering = new ArrayDeque<>();
         volatile boolean stopping;
         long lastSweep;
 
@@ -183,10 +190,11 @@ public final class BrokerServer implements AutoCloseable {
         void run() {
             try {
                 while (!stopping) {
-                    if (incoming.isEmpty() && ready.isEmpty()) {
+                    long sleepMillis = gathering.isEmpty() ? 500 : millisUntil(gathering.peekFirst().flushAt);
+                    if (incoming.isEmpty() && ready.isEmpty() && sleepMillis > 0) {
                         // announce the sleep, then look again: work queued after this look sees the flag and wakes us
                         sleeping.set(true);
-                        if (incoming.isEmpty() && ready.isEmpty()) selector.select(500);
+                        if (incoming.isEmpty() && ready.isEmpty()) selector.select(sleepMillis);
                         else selector.selectNow();
                         sleeping.set(false);
                     } else {
@@ -203,9 +211,17 @@ public final class BrokerServer implements AutoCloseable {
                     Connection c;
                     int budget = 4096;
                     while (budget-- > 0 && (c = ready.poll()) != null) {
-                        c.scheduled.set(false);
-                        if (c.closeReason != null) c.shutdown(c.closeReason);
-                        else c.flush();
+                        if (flushDelayNanos > 0 && c.closeReason == null && !c.backlogged) {
+                            c.flushAt = System.nanoTime() + flushDelayNanos; // stays scheduled: what comes meanwhile joins
+                            gathering.addLast(c);
+                        } else {
+                            serve(c);
+                        }
+                    }
+                    long now = System.nanoTime();
+                    while ((c = gathering.peekFirst()) != null && c.flushAt - now <= 0) {
+                        gathering.pollFirst();
+                        serve(c);
                     }
                     sweepSlowConnections();
                 }
@@ -215,6 +231,17 @@ public final class BrokerServer implements AutoCloseable {
                 for (Connection c : new ArrayList<>(connections)) c.shutdown("broker stopping");
                 closeQuietly(selector);
             }
+        }
+
+        private void serve(Connection c) {
+            c.scheduled.set(false);
+            if (c.closeReason != null) c.shutdown(c.closeReason);
+            else c.flush();
+        }
+
+        private static long millisUntil(long deadlineNanos) {
+            long nanos = deadlineNanos - System.nanoTime();
+            return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
         }
 
         private void adoptIncoming() {
@@ -267,6 +294,10 @@ public final class BrokerServer implements AutoCloseable {
         long partialSince = -1;
         volatile String closeReason;
         boolean closed;
+        /** When its gathering output is due (loop thread only). */
+        long flushAt;
+        /** The last flush left output behind: the next one is a continuation and does not wait again (loop thread only). */
+        boolean backlogged;
 
         Connection(EventLoop loop, SocketChannel channel) throws IOException {
             this.loop = loop;
@@ -352,6 +383,7 @@ public final class BrokerServer implements AutoCloseable {
                     }
                     leftover = null;
                 }
+                backlogged = false;
                 ByteBuffer out = loop.writeBuffer;
                 for (int round = 0; round < FLUSH_ROUNDS; round++) {
                     out.clear();
@@ -368,6 +400,7 @@ public final class BrokerServer implements AutoCloseable {
                         return;
                     }
                 }
+                backlogged = true;
                 outputReady(); // more pending: come back after the other connections had their turn
             } catch (IOException e) {
                 shutdown("write failed: " + e.getMessage());

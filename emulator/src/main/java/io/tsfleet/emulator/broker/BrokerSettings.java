@@ -16,12 +16,17 @@ import java.time.Duration;
  * @param tcpSendBufferBytes  {@code SO_SNDBUF} of every connection (see {@link BrokerServer}: what sits in TCP
  *                            buffers is no longer in the emulated receive queue, where the kernel would count its
  *                            overflow; smaller is closer to the kernel, larger moves more per write)
+ * @param flushDelay          how long a connection's output may gather before it is written: 0 writes it as soon as its
+ *                            loop comes round; more makes fewer, larger writes (a loopback write costs about the same
+ *                            whatever it carries) at the price of that much delivery latency, answers included. The
+ *                            output waits in the emulated receive queue, so it still overflows as the kernel's would.
  */
 public record BrokerSettings(String bindAddress, int port, int ioThreads, int maxConnections, int maxMessageBytes,
-                             Duration partialFrameTimeout, int tcpSendBufferBytes) {
+                             Duration partialFrameTimeout, int tcpSendBufferBytes, Duration flushDelay) {
 
     public static final int DEFAULT_PORT = 7411;
     public static final int DEFAULT_TCP_SEND_BUFFER = 128 * 1024;
+    public static final Duration MAX_FLUSH_DELAY = Duration.ofSeconds(1);
 
     public BrokerSettings {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
@@ -34,9 +39,12 @@ public record BrokerSettings(String bindAddress, int port, int ioThreads, int ma
             throw new IllegalArgumentException("tcpSendBufferBytes must be within 4096.." + (16 << 20));
         }
         if (partialFrameTimeout.isNegative() || partialFrameTimeout.isZero()) throw new IllegalArgumentException("partialFrameTimeout must be positive");
+        if (flushDelay.isNegative() || flushDelay.compareTo(MAX_FLUSH_DELAY) > 0) {
+            throw new IllegalArgumentException("flushDelay must be within 0.." + MAX_FLUSH_DELAY + ": " + flushDelay);
+        }
     }
 
     public static BrokerSettings defaults(int port) {
-        return new BrokerSettings("0.0.0.0", port, 2, 10_000, 128 * 1024, Duration.ofSeconds(10), DEFAULT_TCP_SEND_BUFFER);
+        return new BrokerSettings("0.0.0.0", port, 2, 10_000, 128 * 1024, Duration.ofSeconds(10), DEFAULT_TCP_SEND_BUFFER, Duration.ZERO);
     }
 }

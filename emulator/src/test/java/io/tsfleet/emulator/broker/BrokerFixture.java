@@ -20,9 +20,14 @@ final class BrokerFixture implements AutoCloseable {
     final BrokerServer server;
 
     BrokerFixture(CpuSet possible, Duration partialFrameTimeout) throws IOException {
+        this(possible, partialFrameTimeout, Duration.ZERO);
+    }
+
+    BrokerFixture(CpuSet possible, Duration partialFrameTimeout, Duration flushDelay) throws IOException {
         kernel = new EmulatedKernel(KernelConfig.of(256, possible), Clock.systemUTC());
         server = new BrokerServer(new EmulatedBackend(kernel),
-                new BrokerSettings("127.0.0.1", 0, 2, 10_000, 128 * 1024, partialFrameTimeout, BrokerSettings.DEFAULT_TCP_SEND_BUFFER), Clock.systemUTC());
+                new BrokerSettings("127.0.0.1", 0, 2, 10_000, 128 * 1024, partialFrameTimeout, BrokerSettings.DEFAULT_TCP_SEND_BUFFER, flushDelay),
+                Clock.systemUTC());
         server.start();
     }
 

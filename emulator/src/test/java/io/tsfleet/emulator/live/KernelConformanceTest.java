@@ -38,7 +38,7 @@ class KernelConformanceTest extends ConformanceSuite {
         LiveSystem live = LiveSystem.read(LiveSystem.SYSFS_CPU);
         machine = new MachineShape(live.nrCpus(), live.possibleCpus());
         backend = KernelBackend.start(KernelBackendSettings.withToken(TOKEN), live, new SimpleMeterRegistry());
-        server = new BrokerServer(backend, new BrokerSettings("127.0.0.1", 0, 2, 1_000, 128 * 1024, Duration.ofSeconds(10), BrokerSettings.DEFAULT_TCP_SEND_BUFFER), Clock.systemUTC());
+        server = new BrokerServer(backend, new BrokerSettings("127.0.0.1", 0, 2, 1_000, 128 * 1024, Duration.ofSeconds(10), BrokerSettings.DEFAULT_TCP_SEND_BUFFER, java.time.Duration.ZERO), Clock.systemUTC());
         server.start();
     }
 
