@@ -39,9 +39,14 @@ public class RecordMetricsBenchmark {
     /** The listener's bucket bounds in seconds: 1 µs .. 100 s. */
     private static final double[] BUCKETS = {1e-6, 1e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2, 0.1, 0.5, 1, 5, 10, 100};
 
+    private static final long[] BOUNDS_NANOS = Arrays.stream(BUCKETS).mapToLong(b -> Math.round(b * 1e9)).toArray();
+    private static final int[] FIRST_BUCKET_BY_BIT_LENGTH = firstBucketByBitLength();
+
     private final DistributionSummary[] summaries = new DistributionSummary[DELAYS];
     private final long[][] plainCounts = new long[DELAYS][BUCKETS.length + 1];
     private final double[] plainSums = new double[DELAYS];
+    private final long[][] nanosCounts = new long[DELAYS][BUCKETS.length + 1];
+    private final long[] nanosSums = new long[DELAYS];
     private long[] delayNanos;
 
     @Setup
@@ -78,5 +83,48 @@ public class RecordMetricsBenchmark {
             }
         }
         return plainCounts[0][0];
+    }
+
+    /** The listener's way from {@code 02014a1} to {@code 47b8fcb}: a binary search over the bounds in nanoseconds per value. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public long nanosBinarySearch() {
+        for (int r = 0; r < RECORDS; r++) {
+            for (int d = 0; d < DELAYS; d++) {
+                long v = delayNanos[r * DELAYS + d];
+                int i = Arrays.binarySearch(BOUNDS_NANOS, v);
+                nanosCounts[d][i >= 0 ? i : -i - 1]++;
+                nanosSums[d] += v;
+            }
+        }
+        return nanosCounts[0][0];
+    }
+
+    /**
+     * The listener's way since {@code 47b8fcb} ({@code TaskDelayHistograms.bucketOf}): the first bucket a value of its bit length
+     * can fall into from a table, then at most two steps over the bounds (they are 2x apart or more).
+     */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public long nanosBitLengthLookup() {
+        for (int r = 0; r < RECORDS; r++) {
+            for (int d = 0; d < DELAYS; d++) {
+                long v = delayNanos[r * DELAYS + d];
+                int i = FIRST_BUCKET_BY_BIT_LENGTH[64 - Long.numberOfLeadingZeros(v)];
+                while (i < BOUNDS_NANOS.length && v > BOUNDS_NANOS[i]) i++;
+                nanosCounts[d][i]++;
+                nanosSums[d] += v;
+            }
+        }
+        return nanosCounts[0][0];
+    }
+
+    private static int[] firstBucketByBitLength() {
+        int[] first = new int[64];
+        for (int bits = 0; bits < 64; bits++) {
+            int i = Arrays.binarySearch(BOUNDS_NANOS, bits == 0 ? 0 : 1L << (bits - 1));
+            first[bits] = i >= 0 ? i : -i - 1;
+        }
+        return first;
     }
 }
