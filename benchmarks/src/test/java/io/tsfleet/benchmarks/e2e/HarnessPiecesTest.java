@@ -62,6 +62,14 @@ class HarnessPiecesTest {
     }
 
     @Test
+    void theEmulatorsCollectorIsAnOptionWithTwoChoices() {
+        assertThat(CommonOptions.read(Options.parse(List.of(), Set.of())).emulatorJvmArgs()).containsExactly("-Xmx1g", "-XX:+UseG1GC");
+        assertThat(CommonOptions.read(Options.parse(List.of("--emulator-gc", "Parallel"), Set.of())).emulatorJvmArgs()).contains("-XX:+UseParallelGC");
+        assertThat(CommonOptions.read(Options.parse(List.of("--emulator-gc", "Parallel"), Set.of())).listenerJvmArgs()).containsExactly("-Xmx512m");
+        assertThatThrownBy(() -> CommonOptions.read(Options.parse(List.of("--emulator-gc", "Z"), Set.of()))).hasMessageContaining("--emulator-gc");
+    }
+
+    @Test
     void spreadGivesMedianAndRange() {
         Spread s = new Spread(List.of(3.0, 1.0, 2.0, 10.0));
         assertThat(s.median()).isEqualTo(2.5);
