@@ -18,7 +18,7 @@ final class CommonOptions {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path runDir = o.path("run-dir", repo.resolve("benchmarks/target/e2e-" + stamp).toString(), "logs, JFR recordings and records of this run");
         String emulatorHeap = o.string("emulator-heap", "1g", "-Xmx of the emulator");
-        String emulatorGc = o.string("emulator-gc", "G1", "garbage collector of the emulator: G1 (the JVM's default) or Parallel");
+        String emulatorGc = o.string("emulator-gc", "Parallel", "garbage collector of the emulator: Parallel (as the Helm chart runs it) or G1 (the JVM's default)");
         if (!GARBAGE_COLLECTORS.contains(emulatorGc)) throw new IllegalArgumentException("--emulator-gc must be one of " + GARBAGE_COLLECTORS + ": " + emulatorGc);
         String listenerHeap = o.string("listener-heap", "512m", "-Xmx of each replica");
         Duration startTimeout = o.duration("start-timeout", "240s", "how long a service may take to become ready (the shared machine is slow)");

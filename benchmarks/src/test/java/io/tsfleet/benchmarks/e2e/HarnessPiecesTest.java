@@ -63,9 +63,9 @@ class HarnessPiecesTest {
 
     @Test
     void theEmulatorsCollectorIsAnOptionWithTwoChoices() {
-        assertThat(CommonOptions.read(Options.parse(List.of(), Set.of())).emulatorJvmArgs()).containsExactly("-Xmx1g", "-XX:+UseG1GC");
-        assertThat(CommonOptions.read(Options.parse(List.of("--emulator-gc", "Parallel"), Set.of())).emulatorJvmArgs()).contains("-XX:+UseParallelGC");
-        assertThat(CommonOptions.read(Options.parse(List.of("--emulator-gc", "Parallel"), Set.of())).listenerJvmArgs()).containsExactly("-Xmx512m");
+        assertThat(CommonOptions.read(Options.parse(List.of(), Set.of())).emulatorJvmArgs()).containsExactly("-Xmx1g", "-XX:+UseParallelGC");
+        assertThat(CommonOptions.read(Options.parse(List.of("--emulator-gc", "G1"), Set.of())).emulatorJvmArgs()).contains("-XX:+UseG1GC");
+        assertThat(CommonOptions.read(Options.parse(List.of("--emulator-gc", "G1"), Set.of())).listenerJvmArgs()).containsExactly("-Xmx512m");
         assertThatThrownBy(() -> CommonOptions.read(Options.parse(List.of("--emulator-gc", "Z"), Set.of()))).hasMessageContaining("--emulator-gc");
     }
 
