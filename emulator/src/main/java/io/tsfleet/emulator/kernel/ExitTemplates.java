@@ -44,8 +44,8 @@ final class ExitTemplates {
             long taskSeed = seeds.nextLong();
             TaskProfile profile = ExitPath.commonProfile(taskSeed);
             long lifetimeUs = ExitPath.lifetime(taskSeed, profile);
-            StatsVector record = new StatsVector().comm(profile.comm());
-            StatsGenerator.fill(record, taskSeed, profile, 0, 0, 1, true, 0, lifetimeUs, lifetimeUs);
+            // pid, tgid and start time 0: every exit writes in its own
+            StatsVector record = StatsGenerator.generate(taskSeed, profile, new StatsGenerator.Identity(0, 0, 1, true, 0, lifetimeUs), lifetimeUs);
             record.set(TaskstatsField.AC_FLAG, record.get(TaskstatsField.AC_FLAG) | TaskstatsProtocol.AGROUP);
             events[i] = EventEncoder.exitEvent(0, 0, record, 0, null);
             lifetimeNanos[i] = lifetimeUs * 1000;

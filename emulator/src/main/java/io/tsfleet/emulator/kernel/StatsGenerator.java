@@ -36,11 +36,8 @@ public final class StatsGenerator {
         return s;
     }
 
-    /**
-     * {@link #generate} into {@code s}, which must be fresh; the command name is left to the caller. The identity
-     * comes as plain values (the pool of {@link ExitTemplates} fills its records without one).
-     */
-    static void fill(StatsVector s, long seed, TaskProfile profile, int pid, int tgid, int ppid, boolean leader, long btimeSeconds,
+    /** {@link #generate} into {@code s}, which must be fresh; the command name is left to the caller. */
+    private static void fill(StatsVector s, long seed, TaskProfile profile, int pid, int tgid, int ppid, boolean leader, long btimeSeconds,
                      long groupEtimeUs, long etimeUs) {
         SplittableRandom r = new SplittableRandom(seed);
         double secs = etimeUs / 1e6;
