@@ -210,15 +210,16 @@ public final class BrokerServer implements AutoCloseable {
                     selector.selectedKeys().clear();
                     Connection c;
                     int budget = 4096;
+                    long now = System.nanoTime();
                     while (budget-- > 0 && (c = ready.poll()) != null) {
                         if (flushDelayNanos > 0 && c.closeReason == null && !c.backlogged) {
-                            c.flushAt = System.nanoTime() + flushDelayNanos; // stays scheduled: what comes meanwhile joins
+                            c.flushAt = now + flushDelayNanos; // stays scheduled: what comes meanwhile joins
                             gathering.addLast(c);
                         } else {
                             serve(c);
                         }
                     }
-                    long now = System.nanoTime();
+                    if (!gathering.isEmpty()) now = System.nanoTime();
                     while ((c = gathering.peekFirst()) != null && c.flushAt - now <= 0) {
                         gathering.pollFirst();
                         serve(c);

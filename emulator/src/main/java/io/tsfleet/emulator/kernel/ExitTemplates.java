@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
  * {@code AXSIG}; 94 % exit 0, 4 % exit 1, 2 % killed by SIGKILL or SIGTERM). Everything else, including the relations
  * the generator keeps, is the template's. The copy is the event every listener's queue shares and the zombie keeps.
  *
- * <p>Why: generating and encoding each record costs about 300 ns of the workload thread, a third of the
- * whole machine's cost of a record at a million exits per second; a 596-byte copy and five stores cost a tenth of
- * that. The records differ in pid, start time and exit status always, and in their statistics among
+ * <p>Why: generating and encoding each record cost the workload thread about 230 ns, most of its time, and that
+ * thread took a third of the machine at a million exits per second; a 596-byte copy and five stores cost a fraction
+ * of that ({@code ExitPathCostProbe}: about 500 ns per exit before, 270 after). The records differ in pid, start time and exit status always, and in their statistics among
  * {@value #SIZE} value sets, which is variety enough for a load source; exits through the control API
  * ({@link ExitSpec}) are still generated one by one.
  */

@@ -67,13 +67,15 @@ public final class TaskDelayHistograms implements RecordObserver {
         return i;
     }
 
-    /** Per bit length of a value, the first bucket that values of that length can fall into (saves a binary search). */
+    /**
+     * Per bit length of a non-negative value (0..63), the first bucket that values of that length can fall into (saves
+     * a binary search).
+     */
     private static int[] firstBucketByBitLength() {
-        int[] first = new int[65];
-        for (int bits = 0; bits <= 64; bits++) {
-            long smallest = bits == 0 ? 0 : 1L << (bits - 1); // for 64 bits: Long.MIN_VALUE, never looked up (negatives go to +Inf)
-            int i = Arrays.binarySearch(BOUNDS_NANOS, smallest);
-            first[bits] = bits == 64 ? BOUNDS_NANOS.length : i >= 0 ? i : -i - 1;
+        int[] first = new int[64];
+        for (int bits = 0; bits < 64; bits++) {
+            int i = Arrays.binarySearch(BOUNDS_NANOS, bits == 0 ? 0 : 1L << (bits - 1));
+            first[bits] = i >= 0 ? i : -i - 1;
         }
         return first;
     }
