@@ -3,6 +3,7 @@ package io.tsfleet.coordinator.domain;
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
 import io.tsfleet.coordinator.domain.fleet.Generations;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
+import io.tsfleet.coordinator.domain.fleet.LeaseJudge;
 import io.tsfleet.coordinator.domain.fleet.LoadTracker;
 import io.tsfleet.coordinator.domain.fleet.Member;
 import io.tsfleet.coordinator.domain.fleet.MemberState;
@@ -59,6 +60,7 @@ public final class Coordinator {
 
     private final CpuTable table;
     private final Membership membership;
+    private final LeaseJudge leases;
     private final LoadTracker loads;
     private final Generations generations;
     private final Reconciler reconciler;
@@ -81,6 +83,7 @@ public final class Coordinator {
         CpuSet possible = settings.possibleCpus();
         this.table = new CpuTable(possible);
         this.membership = new Membership();
+        this.leases = new LeaseJudge(settings.lease(), startedAt);
         this.loads = new LoadTracker(possible.length(), settings.loadSmoothing());
         this.audit = new AuditLog(settings.auditCapacity());
         Optional<AssignmentSnapshot> saved = store.load();
@@ -108,6 +111,7 @@ public final class Coordinator {
     public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
         Instant now = clock.instant();
         HeartbeatReport hb = HeartbeatParser.parse(pathId, raw, table.possible());
+        creditStall(now);
         boolean membershipChanged = false;
         if (membership.isRetired(hb.replicaId(), hb.incarnation())) {
             // a late heartbeat of a process that a restart already replaced: stale, never a "restart back"
@@ -145,6 +149,10 @@ public final class Coordinator {
             membershipChanged = true;
         }
         membership.update(m, hb, now);
+        if (leases.heard(now, membership)) {
+            audit.record(now, generations.current(), "fleet-heard", m.id(), -1, "first heartbeat after the whole fleet was silent; "
+                    + "every replica's lease restarts now");
+        }
         for (int i = 0; i < hb.ownedCpus().length; i++) {
             int c = hb.ownedCpus()[i];
             String owner = table.owner(c);
@@ -159,8 +167,16 @@ public final class Coordinator {
     /** The periodic step: leases, timeouts, coverage, the rebalancing policy, handover starts, scaling advice. */
     public void tick() {
         Instant now = clock.instant();
+        creditStall(now);
         boolean membershipChanged = false;
-        for (Member m : membership.expired(now, settings.lease())) {
+        boolean wasSilent = leases.fleetSilent();
+        List<Member> expired = leases.expired(now, membership);
+        if (!wasSilent && leases.fleetSilent()) {
+            audit.record(now, generations.current(), "fleet-silent", null, -1, "no replica has heartbeated for "
+                    + settings.lease().toMillis() + " ms: all of them keep their CPUs for one more lease (a stalled machine or "
+                    + "network, rather than every replica dead at once)");
+        }
+        for (Member m : expired) {
             audit.record(now, generations.current(), "expired", m.id(), -1, "no heartbeat for " + settings.lease().toMillis()
                     + " ms; its CPUs are reassigned now");
             removeMember(m.id(), false, now);
@@ -186,6 +202,15 @@ public final class Coordinator {
         reconciler.startHandovers(now);
         scaling.recommend(activeCount(), cpuLoads(), capacities(), settings.planner().headroom(), now);
         commit(now);
+    }
+
+    /** Time in which the coordinator itself did not run does not count against any lease. */
+    private void creditStall(Instant now) {
+        java.time.Duration stall = leases.observe(now, membership);
+        if (!stall.isZero()) {
+            audit.record(now, generations.current(), "stalled", null, -1, "the coordinator did not run for " + stall.toMillis()
+                    + " ms (a starved machine?); every lease is extended by that much");
+        }
     }
 
     /** Pins {@code cpulist} to the replica: it will own exactly those CPUs, moved to it make before break. */

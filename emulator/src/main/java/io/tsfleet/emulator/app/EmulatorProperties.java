@@ -1,14 +1,17 @@
 package io.tsfleet.emulator.app;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.time.Duration;
  * {@code tsfleet.emulator.*}.
  *
  * @param backend {@code emulated} (default) or {@code kernel} (the live kernel, package {@code io.tsfleet.emulator.live})
+ * @param live    settings of the kernel backend only
  */
 @Validated
 @ConfigurationProperties("tsfleet.emulator")
@@ -24,7 +28,28 @@ public record EmulatorProperties(
         @DefaultValue("emulated") @Pattern(regexp = "emulated|kernel") String backend,
         @DefaultValue @Valid Kernel kernel,
         @DefaultValue @Valid Broker broker,
-        @DefaultValue @Valid Workload workload) {
+        @DefaultValue @Valid Workload workload,
+        @DefaultValue @Valid Live live) {
+
+    /**
+     * The kernel backend ({@code backend=kernel}).
+     *
+     * @param receiveBufferFloor the least effective {@code SO_RCVBUF} of every connection's kernel socket (0: the
+     *                           kernel's default and exactly what clients request); it holds the exits that arrive while
+     *                           an exit storm starves the fleet of CPU
+     * @param backlog            messages a connection may hold that the backend has taken from the kernel and its client
+     *                           has not taken yet
+     */
+    public record Live(
+            @DefaultValue("128MB") @NotNull DataSize receiveBufferFloor,
+            @DefaultValue("16MB") @NotNull DataSize backlog) {
+
+        @AssertTrue(message = "tsfleet.emulator.live.receive-buffer-floor must be 0..1GB and backlog 64KB..1GB")
+        public boolean isValid() {
+            return receiveBufferFloor.toBytes() >= 0 && receiveBufferFloor.toBytes() <= (1L << 30)
+                    && backlog.toBytes() >= (64 << 10) && backlog.toBytes() <= (1L << 30);
+        }
+    }
 
     /**
      * The emulated machine.

@@ -90,7 +90,8 @@ public final class KernelBackend implements BrokerBackend {
         }
         LOG.info("kernel backend ready: TASKSTATS family id " + taskstats.id() + ", TSFLEET_SOCK served as id "
                 + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
-                + (settings.hasToken() ? ", token required" : ", loopback clients only"));
+                + (settings.hasToken() ? ", token required" : ", loopback clients only") + ", receive buffer floor "
+                + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection");
         return new KernelBackend(settings, system, taskstats, poller, anchor, registry);
     }
 
@@ -175,8 +176,16 @@ public final class KernelBackend implements BrokerBackend {
             metrics.refusedConnections.increment();
             throw e;
         }
-        KernelSession session = new KernelSession(connection, socket, new LiveSocketControl(socket, proc), router, privilege,
-                system.possibleCpus().toCpulist(), metrics);
+        LiveSocketControl control;
+        try {
+            control = new LiveSocketControl(socket, proc, settings.receiveBufferFloor());
+        } catch (IOException e) {
+            socket.close();
+            metrics.refusedConnections.increment();
+            throw e;
+        }
+        KernelSession session = new KernelSession(connection, socket, control, router, privilege,
+                system.possibleCpus().toCpulist(), settings.backlogBytes(), metrics);
         metrics.sockets.incrementAndGet();
         try {
             session.watch(poller);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Meters of the live-kernel backend (Prometheus names {@code tsfleet_broker_kernel_*}; no per-CPU or per-connection
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class KernelBackendMetrics {
     final AtomicInteger sockets = new AtomicInteger();
+    final AtomicLong backlogBytes = new AtomicLong();
+    final Counter backlogFull;
     final Counter requestsForwarded;
     final Counter requestsAnswered;
     final Counter eventsForwarded;
@@ -39,6 +42,10 @@ final class KernelBackendMetrics {
                 .description("kernel datagrams that did not fit the receive buffer and were dropped").register(registry);
         oversizedMessages = Counter.builder("tsfleet.broker.kernel.dropped.datagrams").tag("reason", "larger_than_drain_buffer")
                 .description("kernel messages larger than the server's drain buffer, dropped").register(registry);
+        Gauge.builder("tsfleet.broker.kernel.backlog", backlogBytes, AtomicLong::get).baseUnit("bytes")
+                .description("messages taken from the kernel sockets that the clients have not taken yet").register(registry);
+        backlogFull = Counter.builder("tsfleet.broker.kernel.backlog.full")
+                .description("times a connection's backlog was full, so that reading its kernel socket waited for the client").register(registry);
         refusedConnections = Counter.builder("tsfleet.broker.kernel.refused.connections")
                 .description("connections refused (non-loopback without a token, socket errors)").register(registry);
     }

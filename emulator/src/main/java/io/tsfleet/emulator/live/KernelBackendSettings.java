@@ -12,8 +12,22 @@ import io.tsfleet.protocol.netlink.Netlink;
  * @param sockFamilyId the generic netlink family id under which the backend serves {@code TSFLEET_SOCK}; it must lie
  *                     above {@code GENL_MAX_ID} (1023), the largest id the kernel ever allocates, so it can never
  *                     collide with a real family (checked against the controller at start as well).
+ * @param receiveBufferFloor the least effective {@code SO_RCVBUF} ({@code sk_rcvbuf}, bytes) of every connection's
+ *                     kernel socket: set with {@code SO_RCVBUFFORCE} when the socket opens, and a client's smaller
+ *                     {@code TSFLEET_SOCK} request is raised to it. The kernel queue is the only place where exits can
+ *                     wait while an exit storm starves the whole fleet of CPU; 0 keeps the kernel's own default and
+ *                     every client request exactly as the kernel would apply it.
+ * @param backlogBytes how many bytes of messages a connection may have taken from its kernel socket that its client
+ *                     has not yet taken from the broker. The backend drains every socket as soon as it is readable, up
+ *                     to this much, so that a client that falls behind does not leave the kernel queue full (and, after
+ *                     one overrun, congested until it is read empty); beyond it reading waits for the client, and after
+ *                     an overrun the socket is always read empty.
  */
-public record KernelBackendSettings(String token, int sockFamilyId) {
+public record KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes) {
+    /** The default {@link #receiveBufferFloor}: 128 MiB, about 100,000 exit events of 1,280 bytes of truesize. */
+    public static final int DEFAULT_RECEIVE_BUFFER_FLOOR = 128 << 20;
+    /** The default {@link #backlogBytes}: 16 MiB, about 28,000 single-task exit events. */
+    public static final int DEFAULT_BACKLOG_BYTES = 16 << 20;
     /** {@code GENL_MAX_ID} of {@code linux/genetlink.h}: the kernel allocates family ids in 0x10..1023. */
     public static final int GENL_MAX_ID = 1023;
     /** The default id of {@code TSFLEET_SOCK}: the first id the kernel cannot allocate. */
@@ -25,10 +39,16 @@ public record KernelBackendSettings(String token, int sockFamilyId) {
             throw new IllegalArgumentException("TSFLEET_SOCK family id " + sockFamilyId + " must be in " + (GENL_MAX_ID + 1)
                     + "..65535, above the ids the kernel allocates (" + Netlink.GENL_ID_CTRL + ".." + GENL_MAX_ID + ")");
         }
+        if (receiveBufferFloor < 0) throw new IllegalArgumentException("receive buffer floor " + receiveBufferFloor + " < 0");
+        if (backlogBytes < 0) throw new IllegalArgumentException("backlog " + backlogBytes + " bytes < 0");
     }
 
+    /**
+     * The kernel's exact socket behaviour (no receive-buffer floor), the default backlog: what tests of the kernel's
+     * own semantics use.
+     */
     public static KernelBackendSettings withToken(String token) {
-        return new KernelBackendSettings(token, DEFAULT_SOCK_FAMILY_ID);
+        return new KernelBackendSettings(token, DEFAULT_SOCK_FAMILY_ID, 0, DEFAULT_BACKLOG_BYTES);
     }
 
     public boolean hasToken() {

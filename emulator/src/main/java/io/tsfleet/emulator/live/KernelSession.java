@@ -26,12 +26,16 @@ import java.util.logging.Logger;
  * One broker connection bound to its own kernel socket.
  *
  * <p>Requests: each message is routed by {@link RequestRouter}; forwarded ones are {@code send()} to the kernel as one
- * datagram each, and the kernel's answer lands on the socket. Output: nothing is read from the kernel before the
- * server asks for output — the poller signals readability, {@link #drainTo} then {@code recv}s datagrams while the
- * server's buffer has room and re-arms the poller when the socket is empty. A client that stops reading therefore
- * leaves the events in the kernel's own receive queue, which overflows exactly as it would for a local listener
- * ({@code SO_RCVBUF}, sticky congestion, {@code sk_drops}); the kernel's {@code ENOBUFS} becomes the in-band
- * {@link NetlinkError#overrun()} message at the position where {@code recv} reported it.
+ * datagram each, and the kernel's answer lands on the socket. Output: the socket is drained as soon as it is readable,
+ * on the poller's thread ({@link #pump}): datagrams are {@code recv}ed into the connection's backlog until {@code EAGAIN}
+ * or until the backlog holds {@code backlogBytes}; the server's {@link #drainTo} then hands the backlog to the client
+ * and continues reading the socket once the backlog is empty. A client that falls behind therefore does not keep the
+ * kernel queue full: the backlog takes the difference. Only beyond it do events stay in the kernel's own receive queue,
+ * which overflows exactly as it would for a local listener ({@code SO_RCVBUF}, {@code sk_drops}). After an overrun the
+ * socket is always read empty, whatever the backlog: the kernel drops every event for a congested socket until its
+ * queue has been read empty, so a reader that stops early turns one overflow into a long loss. The kernel's
+ * {@code ENOBUFS} becomes the in-band {@link NetlinkError#overrun()} message at the position where {@code recv}
+ * reported it.
  *
  * <p>The backend's own answers are queued behind whatever the kernel has already queued (the kernel answers a request
  * inside {@code send}, so its earlier replies are on the socket), keeping the client's view in request order.
@@ -53,7 +57,12 @@ final class KernelSession implements BrokerSession {
     private final String deregisterCpulist;
     private final KernelBackendMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
+    private final int backlogBytes;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** The bytes in {@link #pending}. */
+    private long pendingBytes;
+    /** The kernel reported an overrun and the socket has not been read empty since (the kernel drops everything meanwhile). */
+    private boolean congested;
     /** The backend's own answers produced while the client has paused reading; released on resume. */
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     /** The sequence number of a resume whose {@code NLMSG_NOOP} marker is due when the kernel queue is next empty. */
@@ -63,8 +72,9 @@ final class KernelSession implements BrokerSession {
     private boolean closed;
 
     KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
-                  ConnectionPrivilege privilege, String deregisterCpulist, KernelBackendMetrics metrics) {
+                  ConnectionPrivilege privilege, String deregisterCpulist, int backlogBytes, KernelBackendMetrics metrics) {
         this.connection = connection;
+        this.backlogBytes = backlogBytes;
         this.socket = socket;
         this.control = control;
         this.router = router;
@@ -73,9 +83,40 @@ final class KernelSession implements BrokerSession {
         this.metrics = metrics;
     }
 
-    /** Starts watching the socket (the registration is armed: the first datagram triggers {@code outputReady}). */
+    /** Starts watching the socket (the registration is armed: the first datagram triggers {@link #pump}). */
     void watch(NetlinkPoller poller) throws IOException {
-        readiness = poller.register(socket, connection::outputReady);
+        readiness = poller.register(socket, this::pump);
+    }
+
+    /**
+     * The socket is readable (poller thread): takes what the kernel has queued into the backlog, to {@code EAGAIN} (then
+     * the poller watches the socket again) or until the backlog is full and no overrun is pending (then {@link #drainTo}
+     * continues once the client has taken the backlog), and tells the server that output is ready.
+     */
+    private void pump() {
+        String failure = null;
+        boolean ready = false;
+        lock.lock();
+        try {
+            if (closed || control.recvPaused()) return;
+            while (true) {
+                if (pendingBytes >= backlogBytes && !congested) {
+                    metrics.backlogFull.increment();
+                    break;
+                }
+                if (!takeOne()) {
+                    readiness.rearm();
+                    break;
+                }
+            }
+            ready = !pending.isEmpty();
+        } catch (IOException e) {
+            failure = "receive failed: " + e.getMessage();
+        } finally {
+            lock.unlock();
+        }
+        if (failure != null) fail(failure);
+        else if (ready) connection.outputReady();
     }
 
     @Override
@@ -122,11 +163,11 @@ final class KernelSession implements BrokerSession {
         Boolean pause = control.takeRequestedRecvPaused();
         if (pause != null) {
             boolean emptied = pullKernelOutput();
-            pending.addAll(held);
+            for (byte[] h : held) enqueue(h);
             held.clear();
-            for (NetlinkMessage m : messages) pending.add(m.toBytes());
+            for (NetlinkMessage m : messages) enqueue(m.toBytes());
             resumeMarkerSeq = null;
-            if (!pause && emptied) pending.add(marker(request.seq()));
+            if (!pause && emptied) enqueue(marker(request.seq()));
             else if (!pause) resumeMarkerSeq = request.seq();
             control.setRecvPaused(pause);
             return true;
@@ -137,7 +178,7 @@ final class KernelSession implements BrokerSession {
             return false;
         }
         pullKernelOutput();
-        for (NetlinkMessage m : messages) pending.add(m.toBytes());
+        for (NetlinkMessage m : messages) enqueue(m.toBytes());
         return true;
     }
 
@@ -185,10 +226,12 @@ final class KernelSession implements BrokerSession {
             }
             case Received.Overrun o -> {
                 metrics.overruns.increment();
-                pending.add(OVERRUN);
+                congested = true;
+                enqueue(OVERRUN);
                 return true;
             }
             case Received.Nothing n -> {
+                congested = false;
                 return false;
             }
             case Received.Closed c -> {
@@ -211,7 +254,7 @@ final class KernelSession implements BrokerSession {
             boolean event = Short.toUnsignedInt(b.getShort(pos + 4)) == router.taskstatsFamilyId() && b.getInt(pos + 12) == 0
                     && len > Netlink.NLMSG_HDRLEN && Byte.toUnsignedInt(b.get(pos + 16)) == TaskstatsProtocol.CMD_NEW;
             if (event) metrics.eventsForwarded.increment();
-            pending.add(Arrays.copyOfRange(datagram, pos, pos + Netlink.align(len)));
+            enqueue(Arrays.copyOfRange(datagram, pos, pos + Netlink.align(len)));
             pos += Netlink.align(len);
         }
     }
@@ -229,7 +272,7 @@ final class KernelSession implements BrokerSession {
                     if (chunk.length > out.remaining() && written == 0) {
                         // the server offers more than any message the kernel can send; a caller that offers less
                         // would never take this one, so it is dropped and counted rather than blocking the stream
-                        pending.poll();
+                        dequeue();
                         metrics.oversizedMessages.increment();
                         LOG.warning("dropped a message of " + chunk.length + " bytes larger than the " + out.remaining()
                                 + "-byte drain buffer on port id " + portIdText());
@@ -240,14 +283,14 @@ final class KernelSession implements BrokerSession {
                         break;
                     }
                     out.put(chunk);
-                    pending.poll();
+                    dequeue();
                     written += chunk.length;
                     continue;
                 }
                 if (closed || control.recvPaused()) break;
                 if (!takeOne()) {
                     if (resumeMarkerSeq != null) {
-                        pending.add(marker(resumeMarkerSeq));
+                        enqueue(marker(resumeMarkerSeq));
                         resumeMarkerSeq = null;
                         continue;
                     }
@@ -279,7 +322,9 @@ final class KernelSession implements BrokerSession {
             if (readiness != null) readiness.close();
             if (mayHaveRegistrations) deregisterEverywhere();
             socket.close();
+            metrics.backlogBytes.addAndGet(-pendingBytes);
             pending.clear();
+            pendingBytes = 0;
             held.clear();
             metrics.sockets.decrementAndGet();
         } finally {
@@ -296,6 +341,21 @@ final class KernelSession implements BrokerSession {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
         }
+    }
+
+    /** Appends one message to the client's backlog (lock held). */
+    private void enqueue(byte[] message) {
+        pending.add(message);
+        pendingBytes += message.length;
+        metrics.backlogBytes.addAndGet(message.length);
+    }
+
+    /** Removes the backlog's head (lock held). */
+    private void dequeue() {
+        byte[] m = pending.poll();
+        if (m == null) return;
+        pendingBytes -= m.length;
+        metrics.backlogBytes.addAndGet(-m.length);
     }
 
     private String portIdText() {

@@ -4,16 +4,30 @@ import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 
 import java.io.IOException;
 
-/** {@link SocketControl} on a real kernel socket; the receive pause is the session's state. */
+/**
+ * {@link SocketControl} on a real kernel socket; the receive pause is the session's state. With a receive-buffer floor
+ * (see {@link KernelBackendSettings#receiveBufferFloor()}), the socket never has less: the floor is set when the socket
+ * opens and restored after a client's smaller request.
+ */
 final class LiveSocketControl implements SocketControl {
     private final LiveNetlinkSocket socket;
     private final ProcNetNetlink proc;
+    private final int receiveBufferFloor;
     private boolean recvPaused;
     private Boolean requestedRecvPaused;
 
-    LiveSocketControl(LiveNetlinkSocket socket, ProcNetNetlink proc) {
+    LiveSocketControl(LiveNetlinkSocket socket, ProcNetNetlink proc, int receiveBufferFloor) throws IOException {
         this.socket = socket;
         this.proc = proc;
+        this.receiveBufferFloor = receiveBufferFloor;
+        applyReceiveBufferFloor();
+    }
+
+    /** Raises the socket's effective receive buffer to the floor ({@code SO_RCVBUFFORCE} of half of it: the kernel doubles). */
+    private void applyReceiveBufferFloor() throws IOException {
+        if (receiveBufferFloor > 0 && socket.receiveBuffer() < receiveBufferFloor) {
+            socket.setReceiveBuffer(receiveBufferFloor / 2 + receiveBufferFloor % 2, true);
+        }
     }
 
     @Override
@@ -24,6 +38,7 @@ final class LiveSocketControl implements SocketControl {
     @Override
     public void setReceiveBuffer(int value, boolean force) throws IOException {
         socket.setReceiveBuffer(value, force);
+        applyReceiveBufferFloor();
     }
 
     @Override

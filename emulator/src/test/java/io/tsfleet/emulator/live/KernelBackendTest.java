@@ -144,28 +144,73 @@ class KernelBackendTest {
     }
 
     @Test
-    void aRealEnobufsBecomesTheInBandOverrunAheadOfTheQueuedEvent() throws Exception {
+    void aClientThatDoesNotReadLeavesNothingInTheKernelQueueUpToItsBacklog() throws Exception {
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            int sock = backend.sockFamilyId();
+            // SO_RCVBUF 4000 -> 8000: the kernel queue holds 6 events, the backlog (16 MiB) thousands
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 4000, false)).errno()).isZero();
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
+            java.util.Set<Long> own = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) own.add(PinnedExits.exitOn(0));
+            // nothing has been read by the client so far: the backend took the events off the kernel queue as they came
+
+            List<NetlinkMessage> all = c.readUntilQuiet(QUIET);
+            assertThat(all).noneMatch(NetlinkError::isOverrun);
+            assertThat(all.stream().filter(m -> m.type() == taskstats.id())
+                    .map(m -> Conversation.event(m).pid().orElseThrow().id()).filter(own::contains).distinct()).hasSize(own.size());
+            AttributeList state = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
+            assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isZero();
+            assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
+        }
+    }
+
+    @Test
+    void beyondTheBacklogTheKernelQueueFillsAndItsEnobufsComesInBandAheadOfTheQueuedEvents() throws Exception {
+        backend.close();
+        // a backlog of one event: beyond it the events wait in the kernel's queue of one event, and the rest overflow
+        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 1),
+                LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
         try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             assertThat(ask(c, Requests.sockSetRcvbuf(backend.sockFamilyId(), 1, false)).errno()).isZero();
             assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
             java.util.Set<Long> own = new java.util.HashSet<>();
-            for (int i = 0; i < 3; i++) own.add(PinnedExits.exitOn(0));
+            for (int i = 0; i < 6; i++) own.add(PinnedExits.exitOn(0));
 
-            NetlinkMessage first = c.next(Conversation.TIMEOUT).orElseThrow();
-            assertThat(NetlinkError.isOverrun(first)).isTrue();
-            assertThat(first.toBytes()).isEqualTo(NetlinkError.overrun().toBytes());
-            List<NetlinkMessage> rest = c.readUntilQuiet(QUIET);
-            assertThat(rest.getFirst().type()).as("the queued event follows the report").isEqualTo(taskstats.id());
-            // the queue held one event and the other exits were dropped; on a busy machine foreign exits keep coming
-            // after the drain and may overflow the one-event queue again
-            assertThat(rest).allSatisfy(m -> assertThat(m.type() == taskstats.id() || NetlinkError.isOverrun(m)).isTrue());
-            assertThat(rest.stream().filter(m -> m.type() == taskstats.id())
-                    .filter(m -> own.contains(Conversation.event(m).pid().orElseThrow().id()))).hasSizeLessThanOrEqualTo(1);
+            List<NetlinkMessage> all = c.readUntilQuiet(QUIET);
+            int overrunAt = 0;
+            while (overrunAt < all.size() && !NetlinkError.isOverrun(all.get(overrunAt))) overrunAt++;
+            assertThat(overrunAt).as("an overrun in %s", all).isLessThan(all.size());
+            assertThat(all.get(overrunAt).toBytes()).isEqualTo(NetlinkError.overrun().toBytes());
+            assertThat(overrunAt).as("at most the backlog's event comes before the report").isLessThanOrEqualTo(1);
+            assertThat(all.subList(overrunAt + 1, all.size())).as("the kernel's queued event follows the report")
+                    .anyMatch(m -> m.type() == taskstats.id());
+            assertThat(all.stream().filter(m -> m.type() == taskstats.id())
+                    .filter(m -> own.contains(Conversation.event(m).pid().orElseThrow().id()))).hasSizeLessThan(own.size());
 
             AttributeList state = GenlMessage.of(ask(c, Requests.sockGet(backend.sockFamilyId())).replies().getFirst()).attributes(true);
             assertThat(state.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isGreaterThanOrEqualTo(2);
             assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();
         }
+    }
+
+    @Test
+    void theReceiveBufferFloorHoldsForNewSocketsAndAgainstSmallerRequests() throws Exception {
+        backend.close();
+        int floor = 1 << 20;
+        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, floor,
+                KernelBackendSettings.DEFAULT_BACKLOG_BYTES), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            int sock = backend.sockFamilyId();
+            assertThat(rcvbuf(c, sock)).as("a new socket").isEqualTo(floor);
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 4000, false)).errno()).isZero();
+            assertThat(rcvbuf(c, sock)).as("after a smaller request").isEqualTo(floor);
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, floor, true)).errno()).isZero();
+            assertThat(rcvbuf(c, sock)).as("a larger request is the kernel's (doubled)").isEqualTo(2 * floor);
+        }
+    }
+
+    private static long rcvbuf(SpiClient c, int sock) throws Exception {
+        return GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true).require(SockProtocol.ATTR_RCVBUF).u32();
     }
 
     @Test
@@ -266,7 +311,7 @@ class KernelBackendTest {
 
     @Test
     void sockFamilyIdsTheKernelCouldAllocateAreRejected() {
-        assertThatThrownBy(() -> new KernelBackendSettings(null, 31)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new KernelBackendSettings(null, 31, 0, KernelBackendSettings.DEFAULT_BACKLOG_BYTES)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1024..65535");
     }
 

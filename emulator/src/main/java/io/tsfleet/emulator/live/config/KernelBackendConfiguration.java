@@ -50,7 +50,8 @@ public class KernelBackendConfiguration {
         } catch (IOException e) {
             throw new KernelBackendUnavailableException("cannot read the CPU topology from " + LiveSystem.SYSFS_CPU + ": " + e.getMessage(), e);
         }
-        KernelBackendSettings settings = KernelBackendSettings.withToken(props.broker().token());
+        KernelBackendSettings settings = new KernelBackendSettings(props.broker().token(), KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID,
+                (int) props.live().receiveBufferFloor().toBytes(), (int) props.live().backlog().toBytes());
         if (!settings.hasToken() && !isLoopback(props.broker().bindAddress())) {
             LOG.warn("kernel backend listens on {} without tsfleet.emulator.broker.token: every non-loopback client will be refused",
                     props.broker().bindAddress());
