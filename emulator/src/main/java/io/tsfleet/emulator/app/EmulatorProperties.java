@@ -41,7 +41,7 @@ public record EmulatorProperties(
      *                           has not taken yet
      */
     public record Live(
-            @DefaultValue("128MB") @NotNull DataSize receiveBufferFloor,
+            @DefaultValue("256MB") @NotNull DataSize receiveBufferFloor,
             @DefaultValue("16MB") @NotNull DataSize backlog) {
 
         @AssertTrue(message = "tsfleet.emulator.live.receive-buffer-floor must be 0..1GB and backlog 64KB..1GB")

@@ -24,8 +24,6 @@ import io.tsfleet.protocol.netlink.Netlink;
  *                     an overrun the socket is always read empty.
  */
 public record KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes) {
-    /** The default {@link #receiveBufferFloor}: 128 MiB, about 100,000 exit events of 1,280 bytes of truesize. */
-    public static final int DEFAULT_RECEIVE_BUFFER_FLOOR = 128 << 20;
     /** The default {@link #backlogBytes}: 16 MiB, about 28,000 single-task exit events. */
     public static final int DEFAULT_BACKLOG_BYTES = 16 << 20;
     /** {@code GENL_MAX_ID} of {@code linux/genetlink.h}: the kernel allocates family ids in 0x10..1023. */
