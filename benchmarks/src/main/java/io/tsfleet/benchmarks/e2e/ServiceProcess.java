@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
     private static final Set<ServiceProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile boolean shuttingDown;
+    private static volatile boolean ownSessions;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -39,6 +40,15 @@ public final class ServiceProcess implements AutoCloseable {
         this.grace = grace;
     }
 
+    /**
+     * From now on, every process is started in a session of its own ({@code setsid}), as a daemon or a container is:
+     * with autogroup (or a cgroup per container) it is then its own CPU scheduling group, which is how an exit storm in
+     * another group meets it in production. Off by default (the harness's session).
+     */
+    public static void launchInOwnSessions(boolean on) {
+        ownSessions = on;
+    }
+
     /** Starts {@code java [jvmArgs] -jar jar [appArgs]} with the harness's own Java, from the run's copy of the jar. */
     public static ServiceProcess startJar(String name, Path jar, List<String> jvmArgs, List<String> appArgs, Path runDir) throws IOException {
         Path snapshot = JarSnapshots.of(jar, runDir);
@@ -57,7 +67,12 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = runDir.resolve(name + ".log");
         synchronized (RUNNING) {
             if (shuttingDown) throw new IOException("the harness is shutting down; not starting " + name);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            List<String> cmd = command;
+            if (ownSessions) {
+                cmd = new ArrayList<>(List.of("setsid"));          // not a group leader: setsid execs in place, same pid
+                cmd.addAll(command);
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             ServiceProcess s = new ServiceProcess(name, p, log, grace);
             RUNNING.add(s);
             if (shuttingDown) s.close();                   // lost the race with the hook: stop it ourselves
