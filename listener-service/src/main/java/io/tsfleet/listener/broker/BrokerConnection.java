@@ -140,6 +140,31 @@ public final class BrokerConnection implements AutoCloseable {
                 Netlink.NLM_F_REQUEST, seq);
     }
 
+    /**
+     * Asks for the socket's state ({@code TSFLEET_SOCK} {@code CMD_GET}) under the reserved sequence number; the answer
+     * comes in band, after everything queued for the connection before it (see {@link #dropsIn}).
+     */
+    public void sendSocketStateRequest(int seq) throws IOException {
+        requireHandshake();
+        write(MessageBuilder.genl(SockProtocol.CMD_GET, SockProtocol.GENL_VERSION), sockFamily, Netlink.NLM_F_REQUEST, seq);
+    }
+
+    /** Whether the frame at {@code at} is this connection's answer to the socket-state request {@code seq}. */
+    public boolean isSocketState(ByteBuffer buf, int at, int seq) {
+        return seq != 0 && Frames.type(buf, at) == sockFamily && Frames.seq(buf, at) == seq && Frames.portId(buf, at) == portId;
+    }
+
+    /** {@code ATTR_DROPS} (the socket's {@code sk_drops}) of a socket-state answer, or -1 when it has none. */
+    public static long dropsIn(ByteBuffer buf, int at, int len) throws BrokerProtocolException {
+        try {
+            NetlinkMessage m = NetlinkMessage.decode(buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).limit(at + len));
+            return attributes(m).last(SockProtocol.ATTR_DROPS).filter(a -> a.value().length >= 8)
+                    .map(a -> a.valueBuffer().getLong(0)).orElse(-1L);
+        } catch (MalformedMessageException e) {
+            throw new BrokerProtocolException("malformed TSFLEET_SOCK answer: " + e.getMessage());
+        }
+    }
+
     private void sendCpumask(int attr, String cpulist, int seq) throws IOException {
         requireHandshake();
         MessageBuilder b = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION).string(attr, cpulist);

@@ -32,6 +32,14 @@ import static io.tsfleet.listener.domain.SerialNumbers.distance;
  * replica deregisters the CPU as soon as the fence is known; the broker's answer to the deregistration comes after
  * every record the connection will ever get, and then ({@link #deregistered}) the records between the last one seen
  * and the fence that never came are counted as lost: they were dropped by the broker (overflow).
+ *
+ * <h2>Loss that no later record reveals</h2>
+ * A gap shows only when the next record arrives; after an exit storm a CPU may stay quiet for a long time. The
+ * connection's socket counts every event it dropped ({@code sk_drops}, {@code TSFLEET_SOCK} {@code ATTR_DROPS}); its
+ * socket is registered on this CPU alone and its first event always entered an empty queue, so that count, read in
+ * band after the records queued before it, equals the gaps of the run so far plus the records dropped after the last
+ * one seen. {@link #onSocketDrops} counts the difference as lost at once ("unrevealed"); a gap that reveals them
+ * later is then not counted again.
  */
 public final class CpuSequenceLedger {
 
@@ -90,6 +98,12 @@ public final class CpuSequenceLedger {
     private double ratePerSecond;
     private long lostAtReport;
 
+    /** Lost counted in the current run, unrevealed included. */
+    private long runLost;
+    /** Lost counted from the socket's drop count that no gap has revealed yet. */
+    private long unrevealed;
+    private long enobufsAtDropCount;
+
     public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit) {
         this(cpu, totals, holdbackLimit, HoldbackBudget.unlimited());
     }
@@ -118,6 +132,9 @@ public final class CpuSequenceLedger {
         hasSeq = false;
         hasWritten = false;
         gaps.clear();
+        runLost = 0;
+        unrevealed = 0;
+        enobufsAtDropCount = enobufs;
     }
 
     /** Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. */
@@ -351,10 +368,43 @@ public final class CpuSequenceLedger {
         hasWritten = true;
     }
 
-    private void countLost(int count) {
+    /** A gap of {@code count} records is known: counts what the socket's drop count has not counted already. */
+    private void countLost(long count) {
+        if (count <= 0) return;
+        long known = Math.min(count, unrevealed);
+        unrevealed -= known;
+        addLost(count - known);
+    }
+
+    private void addLost(long count) {
         if (count <= 0) return;
         lost += count;
+        runLost += count;
         totals.lost.add(count);
+    }
+
+    /**
+     * Whether the socket's drop count is worth asking for: the CPU is owned, its run has records, and an overrun was
+     * reported since the last count (without one the kernel dropped nothing).
+     */
+    public boolean wantsDropCount() {
+        return phase == Phase.OWNED && hasSeq && enobufs > enobufsAtDropCount;
+    }
+
+    /**
+     * The socket's drop count ({@code sk_drops} since it opened), read in band: every record queued before it has
+     * been accounted. Drops beyond the loss counted in this run are records dropped after the last one seen: they are
+     * counted as lost now, and not again when a later record reveals their gap. Only while the CPU is owned (a
+     * leaving CPU's drops beyond its fence belong to the new owner). Returns the records newly counted.
+     */
+    public long onSocketDrops(long drops) {
+        if (phase != Phase.OWNED || !hasSeq) return 0;
+        enobufsAtDropCount = enobufs;
+        long extra = drops - runLost;
+        if (extra <= 0) return 0;
+        unrevealed += extra;
+        addLost(extra);
+        return extra;
     }
 
     private List<HeldRecord> drainHoldbackAsKept() {

@@ -79,6 +79,9 @@ public final class CpuChannel {
     private volatile int drainMarkerSeq;
     private volatile long lastFrameNanos;
     private volatile long releaseStartedNanos;
+    /** The sequence number of the outstanding socket-state request (drop count), or 0. */
+    private volatile int dropCountSeq;
+    private volatile long dropCountAskedNanos = Long.MIN_VALUE / 2;
     private volatile boolean done;
     private volatile boolean everRegistered;
     private volatile boolean aborted;
@@ -251,6 +254,30 @@ public final class CpuChannel {
         }
     }
 
+    /**
+     * After an overrun, a connection that has received nothing for {@code quiet} asks its socket's drop count, so that
+     * records dropped at the end of a burst are counted now, not when the CPU's next exit happens to reveal their gap
+     * (see {@link CpuSequenceLedger#onSocketDrops}). At most one request per {@code quiet}; an answer that never comes
+     * (a congested queue may drop it) is asked again.
+     */
+    void countDropsIfQuiet(Duration quiet) {
+        BrokerConnection c = connection;
+        if (c == null || !registered || done || releaseStarted.get()) return;
+        long now = nanoTime.getAsLong();
+        if (now - lastFrameNanos < quiet.toNanos() || now - dropCountAskedNanos < quiet.toNanos()) return;
+        synchronized (ledger) {
+            if (!ledger.wantsDropCount()) return;
+        }
+        int seq = c.reserveSeq();
+        dropCountSeq = seq;
+        dropCountAskedNanos = now;
+        try {
+            c.sendSocketStateRequest(seq);
+        } catch (IOException e) {
+            log.debug("cpu {}: asking the drop count failed ({}); the reader notices a broken connection", cpu, e.toString());
+        }
+    }
+
     /** Shutdown: keep what is held, deregister, wait for the ack (bounded), stop. */
     void deregisterAndStop(Duration timeout) throws InterruptedException {
         List<HeldRecord> held;
@@ -366,6 +393,7 @@ public final class CpuChannel {
                 ledger.startRun();
             }
             status = Status.REGISTERING;
+            dropCountSeq = 0;
             int seq = c.reserveSeq();
             registerSeq = seq;
             c.sendRegister(cpulist, seq);
@@ -407,6 +435,16 @@ public final class CpuChannel {
             } else if (Frames.portId(buf, at) == c.portId()) {
                 onAck(Frames.seq(buf, at), Frames.error(buf, at));
             }
+        } else if (c.isSocketState(buf, at, dropCountSeq)) {
+            dropCountSeq = 0;
+            long drops = BrokerConnection.dropsIn(buf, at, len);
+            long counted = 0;
+            if (drops >= 0) {
+                synchronized (ledger) {
+                    counted = ledger.onSocketDrops(drops);
+                }
+            }
+            if (counted > 0) log.info("cpu {}: {} records dropped after the last one received, counted as lost", cpu, counted);
         } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && Frames.seq(buf, at) == drainMarkerSeq
                 && Frames.portId(buf, at) == c.portId()) {
             deregistered(); // the queue was empty after the deregistration: nothing more will come

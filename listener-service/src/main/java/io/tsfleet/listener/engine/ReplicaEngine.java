@@ -33,6 +33,9 @@ import java.util.function.LongSupplier;
  * {@link DirectiveReconciler}; the engine carries the plan out. Plain Java: threads, no framework.
  */
 public final class ReplicaEngine implements ChannelListener {
+    /** How long a CPU that overran must have received nothing before it asks its socket's drop count. */
+    static final Duration DROP_COUNT_QUIET = Duration.ofSeconds(1);
+
     private static final Logger log = LoggerFactory.getLogger(ReplicaEngine.class);
 
     /** ACTIVE, DRAINING after SIGTERM (asks the coordinator to move the CPUs away), STOPPED after shutdown. */
@@ -229,7 +232,10 @@ public final class ReplicaEngine implements ChannelListener {
 
     // ---- periodic work ----
 
-    /** Closes a rate window, updates the capacity estimate, and enforces the handover and release timeouts. */
+    /**
+     * Closes a rate window, updates the capacity estimate, enforces the handover and release timeouts, and has quiet
+     * CPUs that overran count their drops.
+     */
     public synchronized void tick() {
         long nowNanos = nanoTime.getAsLong();
         double seconds = (nowNanos - lastTickNanos) / 1e9;
@@ -240,6 +246,7 @@ public final class ReplicaEngine implements ChannelListener {
             long fenceAge = ch.fenceAgeMillis(nowMillis);
             if (fenceAge > settings.handoverTimeout().toMillis() && !ch.isDone()) ch.forceRelease();
             ch.closeIfReleaseStuck(settings.channel().releaseAckTimeout());
+            ch.countDropsIfQuiet(DROP_COUNT_QUIET);
         }
         long[] now = {totals.records.sum() + totals.duplicates.sum() + totals.handedOver.sum() + totals.malformed.sum(),
                 totals.lost.sum(), pipeline.recordsWritten(), pipeline.busyNanos(), receiveBusyNanos.sum(), pipeline.backpressureNanos(), 0};

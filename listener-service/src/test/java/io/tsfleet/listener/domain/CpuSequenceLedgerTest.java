@@ -35,6 +35,41 @@ class CpuSequenceLedgerTest {
     }
 
     @Test
+    void dropsThatNoRecordRevealedAreCountedFromTheSocketsCountAndNotAgainAtTheFence() {
+        ledger.onRecord(10, true);
+        ledger.onRecord(11, true);
+        assertThat(ledger.wantsDropCount()).as("nothing overran").isFalse();
+        ledger.onOverrun();                         // 12..15 dropped, the CPU quiet afterwards
+        assertThat(ledger.wantsDropCount()).isTrue();
+        assertThat(ledger.onSocketDrops(4)).isEqualTo(4);
+        assertThat(ledger.snapshot().lost()).isEqualTo(4);
+        assertThat(ledger.wantsDropCount()).as("counted up to this overrun").isFalse();
+        assertThat(ledger.onSocketDrops(4)).as("the same count again").isZero();
+
+        ledger.leave(0);
+        ledger.applyFence(20, 0);                  // 12..19 below the new owner's first seq 20: 16..19 never came
+        ledger.deregistered();
+        assertThat(ledger.snapshot().lost()).as("12..19, the first four counted once").isEqualTo(8);
+        assertThat(totals.lost.sum()).isEqualTo(8);
+    }
+
+    @Test
+    void aLeavingCpuIgnoresTheDropCountAndANewRunStartsItsOwn() {
+        ledger.onRecord(10, true);
+        ledger.onOverrun();
+        ledger.leave(0);
+        assertThat(ledger.wantsDropCount()).isFalse();
+        assertThat(ledger.onSocketDrops(5)).as("drops past a fence belong to the new owner").isZero();
+        ledger.rejoin();
+        ledger.startRun();                          // a new connection: its socket counts from 0
+        ledger.onRecord(500, true);
+        ledger.onOverrun();
+        assertThat(ledger.onSocketDrops(2)).isEqualTo(2);
+        ledger.onRecord(503, true);                 // reveals the two
+        assertThat(ledger.snapshot().lost()).isEqualTo(2);
+    }
+
+    @Test
     void theU32WrapIsNotAGap() {
         int[] seqs = {0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFF, 0, 1};
         for (int s : seqs) assertThat(ledger.onRecord(s, true)).isEqualTo(Verdict.KEEP);

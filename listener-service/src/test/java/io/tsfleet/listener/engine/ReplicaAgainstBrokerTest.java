@@ -183,4 +183,31 @@ class ReplicaAgainstBrokerTest {
         assertThat(replica.sink.size()).isEqualTo((int) s.records());
         assertThat(replica.pipeline.backpressureNanos()).isPositive();
     }
+
+    @Test
+    void recordsDroppedAtTheEndOfABurstAreCountedWithoutWaitingForTheCpusNextExit() throws Exception {
+        replica = new TestReplica(broker.address(), TOKEN, 1, 1, 0); // one queued event
+        replica.engine.useStaticMask(CpuSet.of(0));
+        await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
+        replica.sink.block();
+        int emitted = 3000;
+        for (int i = 0; i < emitted; i++) broker.exit(0, i, "burst", false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.dropped() > 0);
+        replica.sink.open();
+        // no exit follows: the CPU is quiet, and only the socket's drop count can tell what the burst lost at its end
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            replica.engine.tick();
+            CpuLedgerSnapshot s = cpu(0);
+            return s.records() + s.lost() == emitted;
+        });
+        assertThat(cpu(0).lost()).isEqualTo(broker.dropped());
+
+        // a later exit reveals the same gap: it is not counted twice
+        broker.exit(0, 99_999, "last", false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica.sink.records().stream().anyMatch(r -> r.comm().equals("last")));
+        CpuLedgerSnapshot s = cpu(0);
+        assertThat(s.records() + s.lost()).isEqualTo(emitted + 1);
+        assertThat(s.lost()).isEqualTo(broker.dropped());
+        assertThat(replica.totals.lost.sum()).isEqualTo(broker.dropped());
+    }
 }

@@ -239,6 +239,8 @@ public final class FakeBroker implements AutoCloseable {
         volatile int rcvbuf = SockProtocol.effectiveRcvbuf(SockProtocol.DEFAULT_RMEM / 2, SockProtocol.DEFAULT_RMEM, false);
         volatile boolean congested;
         volatile boolean overrunPending;
+        /** Events dropped for this connection ({@code sk_drops}, reported as {@code ATTR_DROPS}). */
+        volatile long socketDrops;
         volatile boolean closed;
         /** The drained marker asked for by RECV_PAUSED=0: written once the queue is empty, or null. */
         volatile Integer markerSeq;
@@ -271,11 +273,13 @@ public final class FakeBroker implements AutoCloseable {
         /** A drop of {@link #dropNext}: one ENOBUFS for the whole episode, after its last drop. */
         synchronized void dropOnPurpose(boolean lastOfEpisode) {
             dropped.incrementAndGet();
+            socketDrops++;
             if (lastOfEpisode) overrunPending = true;
         }
 
         synchronized void dropEvent() {
             dropped.incrementAndGet();
+            socketDrops++;
             if (!congested) overrunPending = true;
             congested = true;
         }
@@ -394,6 +398,7 @@ public final class FakeBroker implements AutoCloseable {
                 case SockProtocol.CMD_GET -> reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                         .u32(SockProtocol.ATTR_RCVBUF, rcvbuf).u32(SockProtocol.ATTR_NO_ENOBUFS, 0).u32(SockProtocol.ATTR_PORT_ID, portId)
                         .u32(SockProtocol.ATTR_AUTHENTICATED, authenticated || token == null ? 1 : 0)
+                        .attribute(SockProtocol.ATTR_DROPS, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(socketDrops).array())
                         .build(sockFamily, 0, m.seq(), portId));
                 default -> reply(NetlinkError.ackFor(m, Errno.EOPNOTSUPP.negative(), portId));
             }
