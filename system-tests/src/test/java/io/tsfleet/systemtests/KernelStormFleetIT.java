@@ -47,6 +47,7 @@ class KernelStormFleetIT {
     private static final int[] REPLICAS = {8082, 8083};
     private static final Duration STORM = Duration.ofSeconds(10);
     private static final Pattern CPU_SEQ = Pattern.compile("^\\{\"cpu\":(\\d+),\"seq\":(\\d+),");
+    private static final Pattern MARKER = Pattern.compile("\"pid\":(\\d+),\"tgid\":\\d+,\"comm\":\"true\"");
     private static final Pattern LOST = Pattern.compile("(?m)^tsfleet_listener_records_lost_total\\{[^}]*} (\\S+)$");
 
     private final Path project = FleetImages.projectDir();
@@ -86,6 +87,11 @@ class KernelStormFleetIT {
                 STORM.plusSeconds(60)).strip());
         long exits = result.get("exits").asLong();
         awaitQuietSinks();
+        // one exit on every CPU after the storm marks where its sequence ends: records dropped at the end of the storm
+        // are then missing from the union too (the replicas must have counted them without such a record)
+        Map<Integer, Long> markers = new HashMap<>();
+        for (int cpu = 0; cpu < workers; cpu++) markers.put(cpu, exitOn(cpu));
+        awaitQuietSinks();
 
         long counted = 0;
         for (int port : REPLICAS) {
@@ -94,6 +100,7 @@ class KernelStormFleetIT {
             counted += (long) Double.parseDouble(m.group(1));
         }
         Union union = readSinks();
+        assertThat(union.markers).as("the exit after the storm on every CPU reached the sinks").containsAllEntriesOf(markers);
         long lossLimit = exits / 100;
         String summary = String.format(Locale.ROOT, "storm %,d exits on %d CPUs (%,.0f/s), handover at its start: %s; the sinks hold %,d of "
                         + "the storm's records, %,d records in all; missing from the union %,d, counted lost by the replicas %,d",
@@ -108,9 +115,9 @@ class KernelStormFleetIT {
     private String ensureAHandoverInFlight(String readToken, String adminToken) {
         JsonNode assignment = Http.ok(Http.get("http://127.0.0.1:" + COORDINATOR + "/api/v1/assignment", readToken));
         if (!assignment.get("handovers").isEmpty()) return "first plan (" + assignment.get("handovers").size() + " CPUs)";
-        String cpus = assignment.get("owners").path("listener-1").asText("");
-        if (cpus.isEmpty()) cpus = assignment.get("owners").path("listener-0").asText("");
-        String to = assignment.get("owners").path("listener-1").asText("").isEmpty() ? "listener-1" : "listener-0";
+        String cpus = assignment.get("owners").path("listener-1").asString("");
+        if (cpus.isEmpty()) cpus = assignment.get("owners").path("listener-0").asString("");
+        String to = assignment.get("owners").path("listener-1").asString("").isEmpty() ? "listener-1" : "listener-0";
         Http.ok(Http.put("http://127.0.0.1:" + COORDINATOR + "/api/v1/replicas/" + to + "/mask", adminToken, Map.of("cpus", cpus)));
         return "CPUs " + cpus + " pinned to " + to;
     }
@@ -144,6 +151,8 @@ class KernelStormFleetIT {
                     u.records++;
                     u.seqs.computeIfAbsent(Integer.parseInt(m.group(1)), c -> new HashSet<>()).add(Long.parseLong(m.group(2)));
                     if (line.contains("\"comm\":\"storm\"")) u.stormRecords++;
+                    Matcher pid = MARKER.matcher(line);
+                    if (pid.find()) u.markers.put(Integer.parseInt(m.group(1)), Long.parseLong(pid.group(1)));
                 }
             }
         }
@@ -152,6 +161,8 @@ class KernelStormFleetIT {
 
     private static final class Union {
         final Map<Integer, Set<Long>> seqs = new HashMap<>();
+        /** CPU -> pid of the marker exits ({@code taskset -c CPU true}) found. */
+        final Map<Integer, Long> markers = new HashMap<>();
         long records;
         long stormRecords;
 
@@ -164,6 +175,13 @@ class KernelStormFleetIT {
             }
             return missing;
         }
+    }
+
+    /** Runs {@code true} pinned to {@code cpu} (taskset execs it: same pid); returns its pid. */
+    private static long exitOn(int cpu) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-c", Integer.toString(cpu), "true").redirectErrorStream(true).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("taskset -c " + cpu + " true failed");
+        return p.pid();
     }
 
     private List<Path> sinkFiles() throws IOException {
