@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Reads {@link FleetCounters} from the Prometheus endpoints of one emulator and its replicas, all scraped concurrently.
- * Metric names are those of DESIGN.md section 3 ({@code tsfleet_broker_exits_total}, {@code
+ * Metric names are the fleet's fixed ones (docs/operations.md: {@code tsfleet_broker_exits_total}, {@code
  * tsfleet_broker_events_dropped_total}, {@code tsfleet_listener_records_total}, {@code
  * tsfleet_listener_records_lost_total}) plus the emulator's {@code tsfleet_broker_workload_lagged_exits_total},
  * {@code tsfleet_broker_sent_bytes_total} and {@code tsfleet_broker_sent_writes_total}. Broker drops

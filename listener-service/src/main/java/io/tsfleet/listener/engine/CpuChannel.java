@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One CPU of the replica: one broker connection registered on this single CPU, so every record and every gap on it
- * is attributable (DESIGN.md section 4 rule 3). A virtual thread connects (Resilience4j retry, exponential backoff
+ * is attributable (a socket on several CPUs could not tell which CPU a gap belongs to). A virtual thread connects (Resilience4j retry, exponential backoff
  * with jitter), handshakes, registers, and then reads: each frame is decoded in place, accounted by the CPU's
  * {@link CpuSequenceLedger} and, when kept, copied into a sink batch. After a broker restart the connection fails and
  * the channel reconnects and registers again (a new run of sequence numbers).

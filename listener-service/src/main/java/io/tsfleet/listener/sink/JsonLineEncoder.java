@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * Encodes one record as one line of JSON into a reused byte array, without allocating per record. The object is
- * (DESIGN.md section 3): {@code cpu}, {@code seq}, {@code pid}, {@code tgid}, {@code comm}, {@code exitcode},
+ * (docs/listener-service.md, "JSON lines"): {@code cpu}, {@code seq}, {@code pid}, {@code tgid}, {@code comm}, {@code exitcode},
  * {@code replica}, then every field of {@code struct taskstats} under its C name in struct order ({@code ac_comm} as a
  * string, {@code ac_pad} as an array of its three bytes, integers unsigned), and, when the event carries the thread
  * group aggregate (1172-byte events), the same struct fields of the aggregate in a nested {@code tgid_stats} object.
