@@ -39,15 +39,18 @@ public record EmulatorProperties(
      *                           an exit storm starves the fleet of CPU
      * @param backlog            messages a connection may hold that the backend has taken from the kernel and its client
      *                           has not taken yet
+     * @param backlogTotal       the same for all connections together (the backend's memory when every client lags)
      */
     public record Live(
             @DefaultValue("256MB") @NotNull DataSize receiveBufferFloor,
-            @DefaultValue("16MB") @NotNull DataSize backlog) {
+            @DefaultValue("16MB") @NotNull DataSize backlog,
+            @DefaultValue("64MB") @NotNull DataSize backlogTotal) {
 
-        @AssertTrue(message = "tsfleet.emulator.live.receive-buffer-floor must be 0..1GB and backlog 64KB..1GB")
+        @AssertTrue(message = "tsfleet.emulator.live.receive-buffer-floor must be 0..1GB, backlog 64KB..1GB and backlog-total at least backlog")
         public boolean isValid() {
             return receiveBufferFloor.toBytes() >= 0 && receiveBufferFloor.toBytes() <= (1L << 30)
-                    && backlog.toBytes() >= (64 << 10) && backlog.toBytes() <= (1L << 30);
+                    && backlog.toBytes() >= (64 << 10) && backlog.toBytes() <= (1L << 30)
+                    && backlogTotal.toBytes() >= backlog.toBytes();
         }
     }
 

@@ -91,7 +91,8 @@ public final class KernelBackend implements BrokerBackend {
         LOG.info("kernel backend ready: TASKSTATS family id " + taskstats.id() + ", TSFLEET_SOCK served as id "
                 + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
                 + (settings.hasToken() ? ", token required" : ", loopback clients only") + ", receive buffer floor "
-                + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection");
+                + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection and "
+                + settings.backlogTotalBytes() + " in all");
         return new KernelBackend(settings, system, taskstats, poller, anchor, registry);
     }
 
@@ -185,7 +186,7 @@ public final class KernelBackend implements BrokerBackend {
             throw e;
         }
         KernelSession session = new KernelSession(connection, socket, control, router, privilege,
-                system.possibleCpus().toCpulist(), settings.backlogBytes(), metrics);
+                system.possibleCpus().toCpulist(), settings.backlogBytes(), settings.backlogTotalBytes(), metrics);
         metrics.sockets.incrementAndGet();
         try {
             session.watch(poller);

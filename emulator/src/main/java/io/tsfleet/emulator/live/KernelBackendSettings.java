@@ -21,11 +21,16 @@ import io.tsfleet.protocol.netlink.Netlink;
  *                     has not yet taken from the broker. The backend drains every socket as soon as it is readable, up
  *                     to this much, so that a client that falls behind does not leave the kernel queue full (and, after
  *                     one overrun, congested until it is read empty); beyond it reading waits for the client, and after
- *                     an overrun the socket is always read empty.
+ *                     an overrun the socket is read empty unless the total backlog is reached.
+ * @param backlogTotalBytes the backlog of all connections together: beyond it no socket is read until clients have
+ *                     taken some (it bounds the backend's memory when every client lags at once, as in an exit storm;
+ *                     the kernel queues then hold the rest)
  */
-public record KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes) {
+public record KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes, long backlogTotalBytes) {
     /** The default {@link #backlogBytes}: 16 MiB, about 28,000 single-task exit events. */
     public static final int DEFAULT_BACKLOG_BYTES = 16 << 20;
+    /** The default {@link #backlogTotalBytes}: 64 MiB. */
+    public static final long DEFAULT_BACKLOG_TOTAL_BYTES = 64L << 20;
     /** {@code GENL_MAX_ID} of {@code linux/genetlink.h}: the kernel allocates family ids in 0x10..1023. */
     public static final int GENL_MAX_ID = 1023;
     /** The default id of {@code TSFLEET_SOCK}: the first id the kernel cannot allocate. */
@@ -39,6 +44,9 @@ public record KernelBackendSettings(String token, int sockFamilyId, int receiveB
         }
         if (receiveBufferFloor < 0) throw new IllegalArgumentException("receive buffer floor " + receiveBufferFloor + " < 0");
         if (backlogBytes < 0) throw new IllegalArgumentException("backlog " + backlogBytes + " bytes < 0");
+        if (backlogTotalBytes < backlogBytes) {
+            throw new IllegalArgumentException("total backlog " + backlogTotalBytes + " bytes < one connection's " + backlogBytes);
+        }
     }
 
     /**
@@ -46,7 +54,7 @@ public record KernelBackendSettings(String token, int sockFamilyId, int receiveB
      * own semantics use.
      */
     public static KernelBackendSettings withToken(String token) {
-        return new KernelBackendSettings(token, DEFAULT_SOCK_FAMILY_ID, 0, DEFAULT_BACKLOG_BYTES);
+        return new KernelBackendSettings(token, DEFAULT_SOCK_FAMILY_ID, 0, DEFAULT_BACKLOG_BYTES, DEFAULT_BACKLOG_TOTAL_BYTES);
     }
 
     public boolean hasToken() {

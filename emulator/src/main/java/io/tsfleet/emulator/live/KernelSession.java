@@ -28,12 +28,13 @@ import java.util.logging.Logger;
  * <p>Requests: each message is routed by {@link RequestRouter}; forwarded ones are {@code send()} to the kernel as one
  * datagram each, and the kernel's answer lands on the socket. Output: the socket is drained as soon as it is readable,
  * on the poller's thread ({@link #pump}): datagrams are {@code recv}ed into the connection's backlog until {@code EAGAIN}
- * or until the backlog holds {@code backlogBytes}; the server's {@link #drainTo} then hands the backlog to the client
- * and continues reading the socket once the backlog is empty. A client that falls behind therefore does not keep the
- * kernel queue full: the backlog takes the difference. Only beyond it do events stay in the kernel's own receive queue,
- * which overflows exactly as it would for a local listener ({@code SO_RCVBUF}, {@code sk_drops}). After an overrun the
- * socket is always read empty, whatever the backlog: the kernel drops every event for a congested socket until its
- * queue has been read empty, so a reader that stops early turns one overflow into a long loss. The kernel's
+ * or until the backlog holds {@code backlogBytes} (or all connections' backlogs together {@code backlogTotalBytes});
+ * the server's {@link #drainTo} then hands the backlog to the client and continues reading the socket once the backlog
+ * is empty. A client that falls behind therefore does not keep the kernel queue full: the backlog takes the
+ * difference. Only beyond it do events stay in the kernel's own receive queue, which overflows exactly as it would for
+ * a local listener ({@code SO_RCVBUF}, {@code sk_drops}). After an overrun the socket is read empty whatever its own
+ * backlog (only the total bounds it): the kernel drops every event for a congested socket until its queue has been
+ * read empty, so a reader that stops early turns one overflow into a long loss. The kernel's
  * {@code ENOBUFS} becomes the in-band {@link NetlinkError#overrun()} message at the position where {@code recv}
  * reported it.
  *
@@ -58,6 +59,7 @@ final class KernelSession implements BrokerSession {
     private final KernelBackendMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final int backlogBytes;
+    private final long backlogTotalBytes;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     /** The bytes in {@link #pending}. */
     private long pendingBytes;
@@ -72,9 +74,11 @@ final class KernelSession implements BrokerSession {
     private boolean closed;
 
     KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
-                  ConnectionPrivilege privilege, String deregisterCpulist, int backlogBytes, KernelBackendMetrics metrics) {
+                  ConnectionPrivilege privilege, String deregisterCpulist, int backlogBytes, long backlogTotalBytes,
+                  KernelBackendMetrics metrics) {
         this.connection = connection;
         this.backlogBytes = backlogBytes;
+        this.backlogTotalBytes = backlogTotalBytes;
         this.socket = socket;
         this.control = control;
         this.router = router;
@@ -100,7 +104,7 @@ final class KernelSession implements BrokerSession {
         try {
             if (closed || control.recvPaused()) return;
             while (true) {
-                if (pendingBytes >= backlogBytes && !congested) {
+                if (pendingBytes >= backlogBytes && !congested || metrics.backlogBytes.get() >= backlogTotalBytes) {
                     metrics.backlogFull.increment();
                     break;
                 }

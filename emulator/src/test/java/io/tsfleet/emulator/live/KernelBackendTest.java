@@ -168,7 +168,7 @@ class KernelBackendTest {
     void beyondTheBacklogTheKernelQueueFillsAndItsEnobufsComesInBandAheadOfTheQueuedEvents() throws Exception {
         backend.close();
         // a backlog of one event: beyond it the events wait in the kernel's queue of one event, and the rest overflow
-        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 1),
+        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 1, 1),
                 LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
         try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             assertThat(ask(c, Requests.sockSetRcvbuf(backend.sockFamilyId(), 1, false)).errno()).isZero();
@@ -198,7 +198,7 @@ class KernelBackendTest {
         backend.close();
         int floor = 1 << 20;
         backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, floor,
-                KernelBackendSettings.DEFAULT_BACKLOG_BYTES), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+                KernelBackendSettings.DEFAULT_BACKLOG_BYTES, KernelBackendSettings.DEFAULT_BACKLOG_TOTAL_BYTES), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
         try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             int sock = backend.sockFamilyId();
             assertThat(rcvbuf(c, sock)).as("a new socket").isEqualTo(floor);
@@ -311,7 +311,7 @@ class KernelBackendTest {
 
     @Test
     void sockFamilyIdsTheKernelCouldAllocateAreRejected() {
-        assertThatThrownBy(() -> new KernelBackendSettings(null, 31, 0, KernelBackendSettings.DEFAULT_BACKLOG_BYTES)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new KernelBackendSettings(null, 31, 0, KernelBackendSettings.DEFAULT_BACKLOG_BYTES, KernelBackendSettings.DEFAULT_BACKLOG_TOTAL_BYTES)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1024..65535");
     }
 

@@ -51,7 +51,7 @@ public class KernelBackendConfiguration {
             throw new KernelBackendUnavailableException("cannot read the CPU topology from " + LiveSystem.SYSFS_CPU + ": " + e.getMessage(), e);
         }
         KernelBackendSettings settings = new KernelBackendSettings(props.broker().token(), KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID,
-                (int) props.live().receiveBufferFloor().toBytes(), (int) props.live().backlog().toBytes());
+                (int) props.live().receiveBufferFloor().toBytes(), (int) props.live().backlog().toBytes(), props.live().backlogTotal().toBytes());
         if (!settings.hasToken() && !isLoopback(props.broker().bindAddress())) {
             LOG.warn("kernel backend listens on {} without tsfleet.emulator.broker.token: every non-loopback client will be refused",
                     props.broker().bindAddress());
