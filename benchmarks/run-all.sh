@@ -46,7 +46,7 @@ harness rebalance-fast rebalance --repeat "$REPEAT" --coordinator-args "--tsflee
 --tsfleet.coordinator.policy.cooldown=20s --tsfleet.coordinator.policy.imbalance-sustain=10s --tsfleet.coordinator.policy.load-warmup=5s \
 --tsfleet.coordinator.load-smoothing=5s --tsfleet.coordinator.heartbeat-interval=1s"
 harness rebalance-defaults rebalance --repeat 1
-harness storm storm --repeat $((REPEAT + 1))
+harness storm storm --storm-seconds 10s --replicas 2 --repeat $((REPEAT + 1))
 harness fanout fanout --cpus 64 --listeners 1,4,8 --repeat $((REPEAT + 1))
 # where the time goes (only when asked for by name): JFR of every service JVM at N=64, K=1, then the hot methods
 if want profile; then

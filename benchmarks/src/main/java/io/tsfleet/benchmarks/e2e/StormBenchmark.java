@@ -73,7 +73,7 @@ public final class StormBenchmark {
      * One kernel buffer: a label, the plain listener's arguments, the kernel backend's and the replicas' arguments, and
      * the same as JVM options for the fleet that {@code scripts/fleet} starts.
      */
-    private record Buffer(String label, List<String> plainArgs, List<String> brokerArgs, List<String> replicaArgs) {
+    record Buffer(String label, List<String> plainArgs, List<String> brokerArgs, List<String> replicaArgs) {
         String javaOpts() {
             StringBuilder b = new StringBuilder("-Xmx384m");
             for (String a : brokerArgs) b.append(" -D").append(a.substring(2));

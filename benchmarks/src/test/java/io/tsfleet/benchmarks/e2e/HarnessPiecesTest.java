@@ -102,4 +102,13 @@ class HarnessPiecesTest {
         assertThat(JsonFields.doubleField(storm, "rate_per_s")).isEqualTo(6583);
         assertThatThrownBy(() -> JsonFields.longField(storm, "pid")).hasMessageContaining("pid");
     }
+
+    @Test
+    void theStormBuffersSettingsBecomeJvmOptionsForTheFleetThatScriptsFleetStarts() {
+        var small = new StormBenchmark.Buffer("rcvbuf_small", List.of("16384"), List.of("--tsfleet.emulator.live.receive-buffer-floor=0"),
+                List.of("--tsfleet.listener.receive-buffer=16384B", "--tsfleet.listener.receive-buffer-force=false"));
+        assertThat(small.javaOpts()).isEqualTo("-Xmx384m -Dtsfleet.emulator.live.receive-buffer-floor=0 "
+                + "-Dtsfleet.listener.receive-buffer=16384B -Dtsfleet.listener.receive-buffer-force=false");
+        assertThat(new StormBenchmark.Buffer("default", List.of(), List.of(), List.of()).javaOpts()).isEqualTo("-Xmx384m");
+    }
 }
