@@ -103,9 +103,11 @@ final class KernelSession implements BrokerSession {
         lock.lock();
         try {
             if (closed || control.recvPaused()) return;
+            boolean full = false;
             while (true) {
                 if (pendingBytes >= backlogBytes && !congested || metrics.backlogBytes.get() >= backlogTotalBytes) {
                     metrics.backlogFull.increment();
+                    full = true;
                     break;
                 }
                 if (!takeOne()) {
@@ -113,7 +115,9 @@ final class KernelSession implements BrokerSession {
                     break;
                 }
             }
-            ready = !pending.isEmpty();
+            // a full backlog leaves the socket unwatched: drainTo reads on at the client's pace (also when the total,
+            // not this connection, is full and nothing of this connection's is pending)
+            ready = full || !pending.isEmpty();
         } catch (IOException e) {
             failure = "receive failed: " + e.getMessage();
         } finally {

@@ -194,6 +194,23 @@ class KernelBackendTest {
     }
 
     @Test
+    void aConnectionIsServedAtItsClientsPaceWhileOthersHoldTheWholeBacklog() throws Exception {
+        backend.close();
+        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 600, 600),
+                LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        try (SpiClient idle = new SpiClient(backend, RecordingConnection.LOOPBACK);
+             SpiClient reader = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
+            assertThat(ask(idle, Requests.register(taskstats.id(), "0")).errno()).isZero();
+            for (int i = 0; i < 3; i++) PinnedExits.exitOn(0);      // the idle client's backlog takes the whole total
+            assertThat(ask(reader, Requests.register(taskstats.id(), "0")).errno()).isZero();
+            reader.connection().awaitOutputSignal(0);
+            long pid = PinnedExits.exitOn(0);
+            assertThat(reader.connection().awaitOutputSignal(5_000)).as("the server is told to serve the reader").isTrue();
+            assertThat(awaitExitOf(reader, taskstats.id(), pid, Conversation.TIMEOUT)).isPresent();
+        }
+    }
+
+    @Test
     void theReceiveBufferFloorHoldsForNewSocketsAndAgainstSmallerRequests() throws Exception {
         backend.close();
         int floor = 1 << 20;
