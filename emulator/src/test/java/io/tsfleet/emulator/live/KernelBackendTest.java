@@ -166,10 +166,8 @@ class KernelBackendTest {
 
     @Test
     void beyondTheBacklogTheKernelQueueFillsAndItsEnobufsComesInBandAheadOfTheQueuedEvents() throws Exception {
-        backend.close();
         // a backlog of one event: beyond it the events wait in the kernel's queue of one event, and the rest overflow
-        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 1, 1),
-                LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        restartWith(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 1, 1));
         try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             assertThat(ask(c, Requests.sockSetRcvbuf(backend.sockFamilyId(), 1, false)).errno()).isZero();
             assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
@@ -195,9 +193,7 @@ class KernelBackendTest {
 
     @Test
     void aConnectionIsServedAtItsClientsPaceWhileOthersHoldTheWholeBacklog() throws Exception {
-        backend.close();
-        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 600, 600),
-                LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        restartWith(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, 600, 600));
         try (SpiClient idle = new SpiClient(backend, RecordingConnection.LOOPBACK);
              SpiClient reader = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             assertThat(ask(idle, Requests.register(taskstats.id(), "0")).errno()).isZero();
@@ -212,10 +208,9 @@ class KernelBackendTest {
 
     @Test
     void theReceiveBufferFloorHoldsForNewSocketsAndAgainstSmallerRequests() throws Exception {
-        backend.close();
         int floor = 1 << 20;
-        backend = KernelBackend.start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, floor,
-                KernelBackendSettings.DEFAULT_BACKLOG_BYTES, KernelBackendSettings.DEFAULT_BACKLOG_TOTAL_BYTES), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        restartWith(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, floor,
+                KernelBackendSettings.DEFAULT_BACKLOG_BYTES, KernelBackendSettings.DEFAULT_BACKLOG_TOTAL_BYTES));
         try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             int sock = backend.sockFamilyId();
             assertThat(rcvbuf(c, sock)).as("a new socket").isEqualTo(floor);
@@ -224,6 +219,12 @@ class KernelBackendTest {
             assertThat(ask(c, Requests.sockSetRcvbuf(sock, floor, true)).errno()).isZero();
             assertThat(rcvbuf(c, sock)).as("a larger request is the kernel's (doubled)").isEqualTo(2 * floor);
         }
+    }
+
+    /** Replaces the default backend of this test with one of other settings. */
+    private void restartWith(KernelBackendSettings settings) throws IOException {
+        backend.close();
+        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
     }
 
     private static long rcvbuf(SpiClient c, int sock) throws Exception {

@@ -149,9 +149,9 @@ public final class BrokerConnection implements AutoCloseable {
         write(MessageBuilder.genl(SockProtocol.CMD_GET, SockProtocol.GENL_VERSION), sockFamily, Netlink.NLM_F_REQUEST, seq);
     }
 
-    /** Whether the frame at {@code at} is this connection's answer to the socket-state request {@code seq}. */
-    public boolean isSocketState(ByteBuffer buf, int at, int seq) {
-        return seq != 0 && Frames.type(buf, at) == sockFamily && Frames.seq(buf, at) == seq && Frames.portId(buf, at) == portId;
+    /** Whether the frame at {@code at} is a socket-state answer ({@code TSFLEET_SOCK}) addressed to this connection. */
+    public boolean isSocketState(ByteBuffer buf, int at) {
+        return Frames.type(buf, at) == sockFamily && Frames.portId(buf, at) == portId;
     }
 
     /** {@code ATTR_DROPS} (the socket's {@code sk_drops}) of a socket-state answer, or -1 when it has none. */

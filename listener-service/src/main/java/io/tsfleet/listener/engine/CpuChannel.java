@@ -11,6 +11,7 @@ import io.tsfleet.listener.domain.CpuLedgerSnapshot;
 import io.tsfleet.listener.domain.CpuSequenceLedger;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
+import io.tsfleet.listener.domain.DropCountRequests;
 import io.tsfleet.listener.domain.FenceOutcome;
 import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.domain.HoldbackBudget;
@@ -79,8 +80,7 @@ public final class CpuChannel {
     private volatile int drainMarkerSeq;
     private volatile long lastFrameNanos;
     private volatile long releaseStartedNanos;
-    /** The sequence number of the outstanding socket-state request (drop count), or 0. */
-    private volatile int dropCountSeq;
+    private final DropCountRequests dropCountRequests = new DropCountRequests();
     private volatile long dropCountAskedNanos = Long.MIN_VALUE / 2;
     private volatile boolean done;
     private volatile boolean everRegistered;
@@ -269,7 +269,7 @@ public final class CpuChannel {
             if (!ledger.wantsDropCount()) return;
         }
         int seq = c.reserveSeq();
-        dropCountSeq = seq;
+        dropCountRequests.asked(seq);
         dropCountAskedNanos = now;
         try {
             c.sendSocketStateRequest(seq);
@@ -393,7 +393,7 @@ public final class CpuChannel {
                 ledger.startRun();
             }
             status = Status.REGISTERING;
-            dropCountSeq = 0;
+            dropCountRequests.newRun();
             int seq = c.reserveSeq();
             registerSeq = seq;
             c.sendRegister(cpulist, seq);
@@ -435,13 +435,13 @@ public final class CpuChannel {
             } else if (Frames.portId(buf, at) == c.portId()) {
                 onAck(Frames.seq(buf, at), Frames.error(buf, at));
             }
-        } else if (c.isSocketState(buf, at, dropCountSeq)) {
-            dropCountSeq = 0;
-            long drops = BrokerConnection.dropsIn(buf, at, len);
+        } else if (c.isSocketState(buf, at)) {
+            long answersDropped = dropCountRequests.answered(Frames.seq(buf, at));
+            long drops = answersDropped < 0 ? -1 : BrokerConnection.dropsIn(buf, at, len);
             long counted = 0;
             if (drops >= 0) {
                 synchronized (ledger) {
-                    counted = ledger.onSocketDrops(drops);
+                    counted = ledger.onSocketDrops(drops - answersDropped);
                 }
             }
             if (counted > 0) log.info("cpu {}: {} records dropped after the last one received, counted as lost", cpu, counted);

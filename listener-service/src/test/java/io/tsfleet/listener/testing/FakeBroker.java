@@ -57,6 +57,7 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<Integer, AtomicInteger> seqs = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> dropNext = new ConcurrentHashMap<>();
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
+    private volatile boolean dropNextSocketStateAnswer;
     private final AtomicLong dropped = new AtomicLong();
     private volatile int taskstatsFamily;
     private volatile int sockFamily;
@@ -172,6 +173,14 @@ public final class FakeBroker implements AutoCloseable {
     /** Acks of DEREGISTER are dropped, as a congested netlink queue drops them (the drained marker still comes). */
     public void dropDeregisterAcks(boolean on) {
         dropDeregisterAcks = on;
+    }
+
+    /**
+     * The answer to the next {@code TSFLEET_SOCK CMD_GET} is dropped and counted in that connection's drops, as the
+     * emulated kernel does to an answer that finds the receive queue full.
+     */
+    public void dropNextSocketStateAnswer() {
+        dropNextSocketStateAnswer = true;
     }
 
     public long dropped() {
@@ -395,11 +404,18 @@ public final class FakeBroker implements AutoCloseable {
                     a.last(SockProtocol.ATTR_RECV_PAUSED).filter(f -> f.u32() == 0).ifPresent(f -> markerSeq = m.seq());
                     ackIfAsked(m);
                 }
-                case SockProtocol.CMD_GET -> reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+                case SockProtocol.CMD_GET -> {
+                    if (dropNextSocketStateAnswer) {
+                        dropNextSocketStateAnswer = false;
+                        socketDrops++;
+                        return;
+                    }
+                    reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                         .u32(SockProtocol.ATTR_RCVBUF, rcvbuf).u32(SockProtocol.ATTR_NO_ENOBUFS, 0).u32(SockProtocol.ATTR_PORT_ID, portId)
                         .u32(SockProtocol.ATTR_AUTHENTICATED, authenticated || token == null ? 1 : 0)
                         .attribute(SockProtocol.ATTR_DROPS, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(socketDrops).array())
                         .build(sockFamily, 0, m.seq(), portId));
+                }
                 default -> reply(NetlinkError.ackFor(m, Errno.EOPNOTSUPP.negative(), portId));
             }
         }

@@ -1,0 +1,32 @@
+package io.tsfleet.listener.domain;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DropCountRequestsTest {
+    private final DropCountRequests requests = new DropCountRequests();
+
+    @Test
+    void anAnswerTellsThatTheAnswersToEarlierRequestsWereDropped() {
+        requests.asked(5);
+        requests.asked(9);
+        requests.asked(12);
+        assertThat(requests.answered(9)).as("5's answer never came before 9's").isEqualTo(1);
+        assertThat(requests.answered(5)).as("no longer waiting").isEqualTo(-1);
+        assertThat(requests.answered(12)).isEqualTo(1);
+        requests.asked(20);
+        assertThat(requests.answered(20)).isEqualTo(1);
+        assertThat(requests.answered(77)).isEqualTo(-1);
+    }
+
+    @Test
+    void aNewRunStartsFromNothing() {
+        requests.asked(1);
+        requests.asked(2);
+        assertThat(requests.answered(2)).isEqualTo(1);
+        requests.newRun();
+        requests.asked(1);
+        assertThat(requests.answered(1)).isZero();
+    }
+}
