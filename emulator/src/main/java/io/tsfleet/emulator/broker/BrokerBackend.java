@@ -25,7 +25,8 @@ import java.io.IOException;
  *       bytes to the socket. The server asks for more only after it has written the previous batch, so a
  *       client that stops reading makes the session's queue fill up and overflow exactly as a netlink
  *       receive queue does (the backend decides what overflow means: the emulated kernel accounts
- *       truesize against {@code SO_RCVBUF}; the live backend simply stops reading its kernel socket).</li>
+ *       truesize against {@code SO_RCVBUF}; the live backend keeps taking from its kernel socket into a bounded
+ *       backlog, then stops reading it, and the kernel's own queue fills).</li>
  *   <li>When the connection ends (client close, error, broker shutdown) the server calls
  *       {@link BrokerSession#close()} exactly once; afterwards the session must not call back.</li>
  * </ul>
