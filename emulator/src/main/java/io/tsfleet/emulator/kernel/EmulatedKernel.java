@@ -51,7 +51,7 @@ public final class EmulatedKernel {
         List<GenlFamily> registered = java.util.Collections.unmodifiableList(families);
         families.add(new ControllerFamily(() -> registered));
         families.add(taskstats);
-        families.add(new SockFamily(taskstatsId + 1, config, this::privileged));
+        families.add(new SockFamily(taskstatsId + 1, config, this::privileged, new java.security.SecureRandom().nextLong() | 1));
         this.genl = new GenericNetlink(families, this::privileged, counters);
         exitPath.boot();
     }

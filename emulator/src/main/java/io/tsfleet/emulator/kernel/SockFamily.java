@@ -25,13 +25,17 @@ final class SockFamily extends GenlFamily {
     private final KernelConfig config;
     private final Predicate<NetlinkSocket> privileged;
 
-    SockFamily(int id, KernelConfig config, Predicate<NetlinkSocket> privileged) {
+    /** The run of this emulated kernel's sequence counters: random per emulator start, never 0. */
+    private final long seqEpoch;
+
+    SockFamily(int id, KernelConfig config, Predicate<NetlinkSocket> privileged, long seqEpoch) {
         super(SockProtocol.FAMILY_NAME, id, SockProtocol.GENL_VERSION, SockProtocol.CMD_AUTH + 1, List.of(
                 new Op(SockProtocol.CMD_GET, false, true, false, POLICY),
                 new Op(SockProtocol.CMD_SET, false, true, false, POLICY),
                 new Op(SockProtocol.CMD_AUTH, false, true, false, POLICY)));
         this.config = config;
         this.privileged = privileged;
+        this.seqEpoch = seqEpoch;
     }
 
     private static Map<Integer, AttrPolicy> policy() {
@@ -45,6 +49,7 @@ final class SockFamily extends GenlFamily {
         p.put(SockProtocol.ATTR_DROPS, AttrPolicy.u64());
         p.put(SockProtocol.ATTR_RCVBUFFORCE, AttrPolicy.u32());
         p.put(SockProtocol.ATTR_RECV_PAUSED, AttrPolicy.u32());
+        p.put(SockProtocol.ATTR_SEQ_EPOCH, AttrPolicy.u64());
         return Map.copyOf(p);
     }
 
@@ -69,6 +74,7 @@ final class SockFamily extends GenlFamily {
                 .u32(SockProtocol.ATTR_RMEM, s.rmem())
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, r.socket().recvPaused() ? 1 : 0)
+                .attribute(SockProtocol.ATTR_SEQ_EPOCH, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())
                 .build(id(), 0, r.seq(), r.socket().portId()));
     }
 

@@ -53,7 +53,7 @@ public final class KernelBackend implements BrokerBackend {
         this.portIdAnchor = portIdAnchor;
         this.system = system;
         this.taskstats = taskstats;
-        this.router = new RequestRouter(taskstats, settings.sockFamilyId());
+        this.router = new RequestRouter(taskstats, settings.sockFamilyId(), LiveSystem.seqEpoch(LiveSystem.BOOT_ID));
         this.poller = poller;
         this.proc = new ProcNetNetlink(ProcNetNetlink.DEFAULT);
         this.metrics = new KernelBackendMetrics(registry);

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 public record LiveSystem(CpuSet possibleCpus, int nrCpuIds, int nrCpus) {
 
     public static final Path SYSFS_CPU = Path.of("/sys/devices/system/cpu");
+    /** The kernel's random id of this boot. */
+    public static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     public LiveSystem {
         if (possibleCpus.isEmpty()) throw new IllegalArgumentException("no possible CPUs");
@@ -43,6 +45,20 @@ public record LiveSystem(CpuSet possibleCpus, int nrCpuIds, int nrCpus) {
             throw new IOException(sysfsCpuDir.resolve("kernel_max") + " is not a number", e);
         }
         return new LiveSystem(cpus, cpus.length(), kernelMax + 1);
+    }
+
+    /**
+     * The run of the kernel's per-CPU sequence counters: they count from boot to shutdown, so a value derived from the
+     * boot id ({@code /proc/sys/kernel/random/boot_id}, a UUID) names it; never 0, or 0 when the file cannot be read.
+     */
+    public static long seqEpoch(Path bootIdFile) {
+        try {
+            java.util.UUID id = java.util.UUID.fromString(firstLine(bootIdFile));
+            long epoch = id.getMostSignificantBits() ^ id.getLeastSignificantBits();
+            return epoch == 0 ? 1 : epoch;
+        } catch (IOException | IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     /** {@code TASKSTATS_CPUMASK_MAXLEN}: the longest cpulist attribute payload the kernel accepts. */

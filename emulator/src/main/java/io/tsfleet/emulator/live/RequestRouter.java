@@ -44,10 +44,10 @@ final class RequestRouter {
     private final GenlFamily sockFamily;
     private final TsfleetSockHandler sock;
 
-    RequestRouter(GenlFamily taskstats, int sockFamilyId) {
+    RequestRouter(GenlFamily taskstats, int sockFamilyId, long seqEpoch) {
         this.taskstats = taskstats;
         this.sockFamily = ControllerReplies.sockFamily(sockFamilyId);
-        this.sock = new TsfleetSockHandler(sockFamilyId);
+        this.sock = new TsfleetSockHandler(sockFamilyId, seqEpoch);
     }
 
     /** What happens to one message. */

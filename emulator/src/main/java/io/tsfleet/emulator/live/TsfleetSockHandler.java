@@ -37,9 +37,12 @@ final class TsfleetSockHandler {
             SockProtocol.ATTR_RECV_PAUSED);
 
     private final int familyId;
+    private final long seqEpoch;
 
-    TsfleetSockHandler(int familyId) {
+    /** {@code seqEpoch}: the run of the kernel's sequence counters ({@link LiveSystem#seqEpoch}), 0 when unknown. */
+    TsfleetSockHandler(int familyId, long seqEpoch) {
         this.familyId = familyId;
+        this.seqEpoch = seqEpoch;
     }
 
     int familyId() {
@@ -80,7 +83,7 @@ final class TsfleetSockHandler {
         for (NlAttribute a : attrs.attributes()) {
             int len = a.value().length;
             if (U32_ATTRIBUTES.contains(a.type()) && len < 4) return Errno.ERANGE;
-            if (a.type() == SockProtocol.ATTR_DROPS && len < 8) return Errno.ERANGE;
+            if ((a.type() == SockProtocol.ATTR_DROPS || a.type() == SockProtocol.ATTR_SEQ_EPOCH) && len < 8) return Errno.ERANGE;
             if (a.type() == SockProtocol.ATTR_TOKEN) {
                 int chars = len > 0 && a.value()[len - 1] == 0 ? len - 1 : len;
                 if (len < 1 || chars > MAX_TOKEN_LENGTH) return Errno.ERANGE;
@@ -101,6 +104,7 @@ final class TsfleetSockHandler {
                 .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), 0xFFFF_FFFFL))
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, socket.recvPaused() ? 1 : 0)
+                .attribute(SockProtocol.ATTR_SEQ_EPOCH, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())
                 .build(familyId, 0, request.seq(), socket.portId());
     }
 

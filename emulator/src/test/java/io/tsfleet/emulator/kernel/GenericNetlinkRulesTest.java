@@ -126,7 +126,7 @@ class GenericNetlinkRulesTest {
     }
 
     @Test
-    void sockFamilyReportsAndSetsOptions() {
+    void sockFamilyReportsAndSetsOptions() throws Exception {
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUF, 16384)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(32768);
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).as("needs privilege").isEqualTo(-1);
@@ -137,6 +137,8 @@ class GenericNetlinkRulesTest {
         NetlinkMessage reply = KernelHarness.read(s).getFirst();
         assertThat(reply.seq()).isEqualTo(9);
         assertThat(reply.portId()).isEqualTo(s.portId());
+        long epoch = io.tsfleet.protocol.netlink.GenlMessage.of(reply).attributes(true).require(SockProtocol.ATTR_SEQ_EPOCH).valueBuffer().getLong(0);
+        assertThat(epoch).as("this emulated kernel's sequence epoch").isNotZero();
     }
 
     @Test

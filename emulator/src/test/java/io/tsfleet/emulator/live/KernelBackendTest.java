@@ -130,6 +130,8 @@ class KernelBackendTest {
             assertThat(got.require(SockProtocol.ATTR_AUTHENTICATED).u32()).isEqualTo(1);
             assertThat(got.require(SockProtocol.ATTR_RMEM).u32()).isZero();
             assertThat(got.require(SockProtocol.ATTR_DROPS).value()).hasSize(8);
+            long epoch = got.require(SockProtocol.ATTR_SEQ_EPOCH).valueBuffer().getLong(0);
+            assertThat(epoch).as("the boot's sequence epoch").isNotZero().isEqualTo(LiveSystem.seqEpoch(LiveSystem.BOOT_ID));
 
             NetlinkMessage shortValue = MessageBuilder.genl(SockProtocol.CMD_SET, 1).attribute(SockProtocol.ATTR_RCVBUF, new byte[] {1, 0})
                     .build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);

@@ -27,6 +27,17 @@ class LiveSystemFilesTest {
     }
 
     @Test
+    void theSequenceEpochComesFromTheBootIdAndIsUnknownWithoutIt(@TempDir Path dir) throws IOException {
+        Path bootId = dir.resolve("boot_id");
+        Files.writeString(bootId, "6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b\n");
+        long epoch = LiveSystem.seqEpoch(bootId);
+        assertThat(epoch).isNotZero().isEqualTo(LiveSystem.seqEpoch(bootId));
+        Files.writeString(bootId, "0a1b2c3d-4f2d-4c1e-9a7b-2d5e8f0c1a3b\n");
+        assertThat(LiveSystem.seqEpoch(bootId)).as("another boot").isNotEqualTo(epoch);
+        assertThat(LiveSystem.seqEpoch(dir.resolve("missing"))).isZero();
+    }
+
+    @Test
     void garbageInSysfsIsAClearError(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("possible"), "zero\n");
         Files.writeString(dir.resolve("kernel_max"), "255\n");

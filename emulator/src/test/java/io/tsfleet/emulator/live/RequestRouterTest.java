@@ -25,7 +25,7 @@ class RequestRouterTest {
             List.of(new GenlFamily.Operation(1, 0x0b), new GenlFamily.Operation(4, 0x0a)), false);
     private static final int SOCK = KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID;
 
-    private final RequestRouter router = new RequestRouter(TASKSTATS, SOCK);
+    private final RequestRouter router = new RequestRouter(TASKSTATS, SOCK, 42L);
     private final FakeSocketControl socket = new FakeSocketControl(PORT, 4_194_304);
     private final ConnectionPrivilege loopback = ConnectionPrivilege.admit(new InetSocketAddress("127.0.0.1", 1), null);
 

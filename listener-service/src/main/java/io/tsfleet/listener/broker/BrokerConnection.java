@@ -38,6 +38,7 @@ public final class BrokerConnection implements AutoCloseable {
     private int taskstatsFamily = -1;
     private int sockFamily = -1;
     private int receiveBuffer;
+    private long seqEpoch;
     private boolean authenticated;
 
     /** A frame in the receive buffer: {@code buf} is little-endian, the frame is at {@code offset}. */
@@ -217,6 +218,11 @@ public final class BrokerConnection implements AutoCloseable {
         return receiveBuffer;
     }
 
+    /** The run of the broker's sequence counters ({@code ATTR_SEQ_EPOCH}), 0 when the broker does not say. */
+    public long seqEpoch() {
+        return seqEpoch;
+    }
+
     public boolean authenticated() {
         return authenticated;
     }
@@ -277,6 +283,7 @@ public final class BrokerConnection implements AutoCloseable {
         }
         receiveBuffer = attrs.last(SockProtocol.ATTR_RCVBUF).map(a -> (int) a.u32()).orElse(0);
         authenticated = attrs.last(SockProtocol.ATTR_AUTHENTICATED).map(a -> a.u32() != 0).orElse(false);
+        seqEpoch = attrs.last(SockProtocol.ATTR_SEQ_EPOCH).filter(a -> a.value().length >= 8).map(a -> a.valueBuffer().getLong(0)).orElse(0L);
     }
 
     private int ackOf(MessageBuilder request, int family, Runnable unattributed) throws IOException {

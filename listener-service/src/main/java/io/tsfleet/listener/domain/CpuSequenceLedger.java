@@ -14,8 +14,11 @@ import static io.tsfleet.listener.domain.SerialNumbers.distance;
  *
  * <h2>Definitions</h2>
  * <ul>
- *   <li>A <em>run</em> is one registration on one broker connection. Sequence numbers are compared only within a
- *       run: a reconnect starts a new run (the broker may have restarted and its counters with it).</li>
+ *   <li>A <em>run</em> is one registration on one broker connection. Sequence numbers are compared within a run,
+ *       and across runs only when the broker reports the same sequence epoch for both (its counters kept counting:
+ *       the same boot of the same kernel); otherwise a reconnect starts afresh (the broker may have restarted and its
+ *       counters with it). Across runs of one epoch, the records sequenced while this CPU had no connection went to
+ *       other listeners or nowhere: they are counted as lost when the new run's first record shows them.</li>
  *   <li><em>records</em>: records kept (written to the sink). <em>lost</em>: sequence numbers skipped inside a run
  *       (u32 serial arithmetic), below the handover fence if there is one. <em>duplicates</em>: a seq that does not
  *       advance (repeated or backwards), plus records at or past a fence that had already been written when the
@@ -103,6 +106,9 @@ public final class CpuSequenceLedger {
     /** Lost counted from the socket's drop count that no gap has revealed yet. */
     private long unrevealed;
     private long enobufsAtDropCount;
+    private long runEpoch;
+    /** The run continues the previous one's sequence: its first record's gap to {@code last} is loss between the runs. */
+    private boolean betweenRuns;
 
     public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit) {
         this(cpu, totals, holdbackLimit, HoldbackBudget.unlimited());
@@ -126,15 +132,30 @@ public final class CpuSequenceLedger {
         return phase;
     }
 
-    /** A new registration on a new connection: sequence numbers start afresh. */
-    public void startRun() {
+    /**
+     * A new registration on a new connection whose broker reports {@code seqEpoch} (0: unknown). With the epoch of the
+     * previous run, while the CPU is owned, the sequence continues: the first record's gap to the last one seen is
+     * counted. Otherwise sequence numbers start afresh.
+     */
+    public void startRun(long seqEpoch) {
+        boolean continues = seqEpoch != 0 && seqEpoch == runEpoch && hasSeq && phase == Phase.OWNED;
         runs++;
-        hasSeq = false;
-        hasWritten = false;
-        gaps.clear();
+        runEpoch = seqEpoch;
+        if (!continues) {
+            hasSeq = false;
+            hasWritten = false;
+            gaps.clear();
+            unrevealed = 0;
+        }
+        betweenRuns = continues;
+        // a new socket counts its drops from 0; the previous socket's unrevealed drops lie in the gap between the runs
         runLost = 0;
-        unrevealed = 0;
         enobufsAtDropCount = enobufs;
+    }
+
+    /** A new registration on a connection whose broker does not report a sequence epoch. */
+    public void startRun() {
+        startRun(0);
     }
 
     /** Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. */
@@ -165,8 +186,10 @@ public final class CpuSequenceLedger {
         if (!first && step > 1) {
             gaps.record(last + 1, step - 1);
             if (phase == Phase.LEAVING) pendingGaps.add(new int[] {last + 1, step - 1});
+            else if (betweenRuns) countLostBetweenRuns(step - 1);
             else countLost(step - 1);
         }
+        betweenRuns = false;
         advance(seq, step, first);
         if (!decodable) {
             malformed++;
@@ -374,6 +397,14 @@ public final class CpuSequenceLedger {
         long known = Math.min(count, unrevealed);
         unrevealed -= known;
         addLost(count - known);
+    }
+
+    /** The gap between two runs: the previous socket's unrevealed drops are part of it; none of it is the new socket's. */
+    private void countLostBetweenRuns(long count) {
+        long known = Math.min(count, unrevealed);
+        unrevealed = 0;
+        lost += count - known;
+        totals.lost.add(count - known);
     }
 
     private void addLost(long count) {

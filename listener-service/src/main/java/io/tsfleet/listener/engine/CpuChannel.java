@@ -390,7 +390,7 @@ public final class CpuChannel {
             portId = c.portId();
             receiveBuffer = c.receiveBuffer();
             synchronized (ledger) {
-                ledger.startRun();
+                ledger.startRun(c.seqEpoch());
             }
             status = Status.REGISTERING;
             dropCountRequests.newRun();

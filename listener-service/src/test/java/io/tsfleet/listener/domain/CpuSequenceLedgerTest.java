@@ -70,6 +70,29 @@ class CpuSequenceLedgerTest {
     }
 
     @Test
+    void aRunOfTheSameSequenceEpochContinuesTheSequenceAndAnotherStartsAfresh() {
+        ledger.startRun(7);
+        ledger.onRecord(10, true);
+        ledger.onRecord(11, true);
+        ledger.onOverrun();
+        ledger.onSocketDrops(2);                    // 12 and 13 dropped at the end of the first run, counted
+        ledger.startRun(7);                         // reconnected: the counters kept counting
+        ledger.onRecord(20, true);                  // 12..19 missing: 12 and 13 counted already
+        assertThat(ledger.snapshot().lost()).isEqualTo(8);
+        ledger.onOverrun();
+        assertThat(ledger.onSocketDrops(0)).as("the new socket dropped nothing").isZero();
+
+        ledger.startRun(8);                         // another epoch (the broker restarted): no comparison
+        ledger.onRecord(0, true);
+        ledger.onRecord(1, true);
+        assertThat(ledger.snapshot().lost()).isEqualTo(8);
+        ledger.startRun(0);                         // unknown epoch: afresh too
+        ledger.onRecord(5, true);
+        assertThat(ledger.snapshot().lost()).isEqualTo(8);
+        assertThat(ledger.snapshot().runs()).isEqualTo(4);
+    }
+
+    @Test
     void theU32WrapIsNotAGap() {
         int[] seqs = {0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFF, 0, 1};
         for (int s : seqs) assertThat(ledger.onRecord(s, true)).isEqualTo(Verdict.KEEP);

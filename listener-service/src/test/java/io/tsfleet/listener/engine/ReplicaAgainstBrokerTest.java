@@ -154,6 +154,28 @@ class ReplicaAgainstBrokerTest {
     }
 
     @Test
+    void aBrokenConnectionCountsWhatOtherListenersGotMeanwhileAsLostWhenTheCountersContinued() throws Exception {
+        startReplica(TOKEN, "0");
+        await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
+        try (TestReplica other = TestReplica.on(broker, TOKEN)) {     // another listener keeps CPU 0's counter going
+            other.engine.useStaticMask(CpuSet.of(0));
+            await().atMost(Duration.ofSeconds(10)).until(other.engine::ready);
+            for (int i = 0; i < 5; i++) broker.exit(0, i, "before", false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> replica.sink.size() == 5);
+
+            broker.disconnect(replica.engine.cpu(0).orElseThrow().portId());
+            for (int i = 0; i < 10; i++) broker.exit(0, 100 + i, "while-away", false);
+            await().atMost(Duration.ofSeconds(15)).until(() -> broker.listenerCount(0) == 2 && replica.engine.ready());
+            for (int i = 0; i < 5; i++) broker.exit(0, 200 + i, "after", false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> replica.sink.size() == 10);
+        }
+        assertThat(cpu(0).runs()).isEqualTo(2);
+        assertThat(cpu(0).records()).isEqualTo(10);
+        assertThat(cpu(0).lost()).as("the ten exits sequenced while it was away").isEqualTo(10);
+        assertThat(cpu(0).duplicates()).isZero();
+    }
+
+    @Test
     void aCpuTheBrokerDoesNotHaveIsRefusedWithTheKernelsErrno() throws Exception {
         startReplica(TOKEN, "0,9");
         await().atMost(Duration.ofSeconds(10)).until(() -> replica.engine.cpu(0).orElseThrow().registered()

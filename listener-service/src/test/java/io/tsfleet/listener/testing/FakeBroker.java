@@ -57,6 +57,8 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<Integer, AtomicInteger> seqs = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> dropNext = new ConcurrentHashMap<>();
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
+    /** The run of the per-CPU counters: a restart starts a new one. */
+    private volatile long seqEpoch = 1;
     private volatile boolean dropNextSocketStateAnswer;
     private final AtomicLong dropped = new AtomicLong();
     private volatile int taskstatsFamily;
@@ -125,6 +127,7 @@ public final class FakeBroker implements AutoCloseable {
     public synchronized void restart() throws IOException {
         stop();
         seqs.clear();
+        seqEpoch++;
         start();
     }
 
@@ -181,6 +184,14 @@ public final class FakeBroker implements AutoCloseable {
      */
     public void dropNextSocketStateAnswer() {
         dropNextSocketStateAnswer = true;
+    }
+
+    /**
+     * Closes one connection (port id), as a network failure would: the broker and its counters live on. The CPU's
+     * counter keeps advancing only if another connection listens on it.
+     */
+    public void disconnect(long portId) {
+        for (Conn c : conns) if (c.portId == (int) portId) c.close();
     }
 
     public long dropped() {
@@ -414,6 +425,7 @@ public final class FakeBroker implements AutoCloseable {
                         .u32(SockProtocol.ATTR_RCVBUF, rcvbuf).u32(SockProtocol.ATTR_NO_ENOBUFS, 0).u32(SockProtocol.ATTR_PORT_ID, portId)
                         .u32(SockProtocol.ATTR_AUTHENTICATED, authenticated || token == null ? 1 : 0)
                         .attribute(SockProtocol.ATTR_DROPS, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(socketDrops).array())
+                        .attribute(SockProtocol.ATTR_SEQ_EPOCH, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())
                         .build(sockFamily, 0, m.seq(), portId));
                 }
                 default -> reply(NetlinkError.ackFor(m, Errno.EOPNOTSUPP.negative(), portId));

@@ -12,8 +12,10 @@ package io.tsfleet.protocol.sock;
  *       ({@code NETLINK_NO_ENOBUFS}, u32 0/1). Answered by an ack (with {@code NLM_F_ACK}) or an error.</li>
  *   <li>{@link #CMD_GET}: answered with a {@link #CMD_NEW} message carrying the effective
  *       {@link #ATTR_RCVBUF}, {@link #ATTR_NO_ENOBUFS}, {@link #ATTR_PORT_ID} ({@code getsockname}),
- *       {@link #ATTR_AUTHENTICATED}, {@link #ATTR_RMEM} (bytes queued) and {@link #ATTR_DROPS}
- *       ({@code sk_drops}, u64).</li>
+ *       {@link #ATTR_AUTHENTICATED}, {@link #ATTR_RMEM} (bytes queued), {@link #ATTR_DROPS}
+ *       ({@code sk_drops}, u64) and {@link #ATTR_SEQ_EPOCH} (u64): the run of the per-CPU sequence counters the
+ *       connection's events are numbered in. Two answers with the same non-zero epoch come from counters that kept
+ *       counting in between (the same boot of the same kernel; the same emulator process); 0 or absent: unknown.</li>
  *   <li>{@link #ATTR_RECV_PAUSED} (u32, in {@code CMD_SET}; reported by {@code CMD_GET}): 1 = the client stops calling
  *       {@code recv()}: once everything queued up to and including this request's ack has been taken, nothing more
  *       leaves the receive queue (events keep being queued; overflow and congestion happen as in the kernel); 0 = it
@@ -47,6 +49,7 @@ public final class SockProtocol {
     public static final int ATTR_DROPS = 7;
     public static final int ATTR_RCVBUFFORCE = 8;
     public static final int ATTR_RECV_PAUSED = 9;
+    public static final int ATTR_SEQ_EPOCH = 10;
 
     /** {@code SOCK_MIN_RCVBUF} on x86_64. */
     public static final int MIN_RCVBUF = 2304;
