@@ -5,10 +5,12 @@ import java.util.ArrayDeque;
 /**
  * The drop-count requests of one run (one connection) that have not been answered yet, in the order they were sent.
  *
- * <p>A broker may drop the answer to such a request like any other message when the connection's queue is full (the
- * emulated kernel charges it to the receive buffer and counts it in {@code sk_drops}; the kernel backend answers
- * locally and never drops it). Answers come in order, so when an answer arrives, every earlier request still waiting
- * has lost its answer, and each of those answers is one of the drops the count reports that was no record. Thread-safe.
+ * <p>A broker may drop the answer to such a request like any other message when the connection's queue is full: the
+ * emulated kernel, like the kernel's generic netlink, charges it to the receive buffer, counts it in {@code sk_drops},
+ * and then answers the request with an error ({@code -EAGAIN}), which a full queue may drop as well. (The kernel
+ * backend answers locally and never drops it.) These are drops the count reports that were no records. Everything
+ * comes in order: a request whose error arrives lost one message; a request still waiting when a later one is
+ * answered lost two. Thread-safe.
  */
 public final class DropCountRequests {
     private final ArrayDeque<Integer> waiting = new ArrayDeque<>();
@@ -27,10 +29,17 @@ public final class DropCountRequests {
         if (!waiting.contains(seq)) return -1;
         while (waiting.peekFirst() != seq) {
             waiting.pollFirst();
-            answersDropped++;
+            answersDropped += 2;                     // its answer, and the error that replaced it
         }
         waiting.pollFirst();
         return answersDropped;
+    }
+
+    /** The request {@code seq} was answered with an error: its answer was dropped (one message); true if it was ours. */
+    public synchronized boolean failed(int seq) {
+        if (!waiting.remove(seq)) return false;
+        answersDropped++;
+        return true;
     }
 
     /** A new connection: its socket counts from zero. */

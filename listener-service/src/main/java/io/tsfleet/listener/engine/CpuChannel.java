@@ -491,6 +491,8 @@ public final class CpuChannel {
         } else if (seq == deregisterSeq && deregisterSeq != 0) {
             if (error != 0) log.warn("cpu {}: DEREGISTER answered {}; closing the connection releases it anyway", cpu, error);
             deregistered();
+        } else if (error != 0 && dropCountRequests.failed(seq)) {
+            log.debug("cpu {}: the drop-count request was answered with {}; asked again when quiet", cpu, error);
         } else if (seq == drainMarkerSeq && drainMarkerSeq != 0 && error != 0) {
             log.info("cpu {}: the broker has no drained marker ({}); the release waits for the DEREGISTER ack", cpu, error);
         }

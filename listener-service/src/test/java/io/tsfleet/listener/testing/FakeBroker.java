@@ -179,8 +179,8 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     /**
-     * The answer to the next {@code TSFLEET_SOCK CMD_GET} is dropped and counted in that connection's drops, as the
-     * emulated kernel does to an answer that finds the receive queue full.
+     * The answer to the next {@code TSFLEET_SOCK CMD_GET} is dropped, and so is the error that replaces it, both
+     * counted in that connection's drops, as the emulated kernel does when they find the receive queue full.
      */
     public void dropNextSocketStateAnswer() {
         dropNextSocketStateAnswer = true;
@@ -418,7 +418,7 @@ public final class FakeBroker implements AutoCloseable {
                 case SockProtocol.CMD_GET -> {
                     if (dropNextSocketStateAnswer) {
                         dropNextSocketStateAnswer = false;
-                        socketDrops++;
+                        socketDrops += 2;
                         return;
                     }
                     reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
