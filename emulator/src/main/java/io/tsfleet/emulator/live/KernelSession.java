@@ -98,11 +98,8 @@ final class KernelSession implements BrokerSession {
      * continues once the client has taken the backlog), and tells the server that output is ready.
      */
     private void pump() {
-        String failure = null;
-        boolean ready = false;
-        lock.lock();
-        try {
-            if (closed || control.recvPaused()) return;
+        runLocked("receive failed", () -> {
+            if (closed || control.recvPaused()) return false;
             boolean full = false;
             while (true) {
                 if (pendingBytes >= backlogBytes && !congested || metrics.backlogBytes.get() >= backlogTotalBytes) {
@@ -117,9 +114,24 @@ final class KernelSession implements BrokerSession {
             }
             // a full backlog leaves the socket unwatched: drainTo reads on at the client's pace (also when the total,
             // not this connection, is full and nothing of this connection's is pending)
-            ready = full || !pending.isEmpty();
+            return full || !pending.isEmpty();
+        });
+    }
+
+    /** A step under the session's lock; true when it made output available. */
+    private interface LockedStep {
+        boolean run() throws IOException;
+    }
+
+    /** Runs {@code step} under the lock, then tells the server about new output, or closes the connection if it failed. */
+    private void runLocked(String failing, LockedStep step) {
+        boolean ready = false;
+        String failure = null;
+        lock.lock();
+        try {
+            ready = step.run();
         } catch (IOException e) {
-            failure = "receive failed: " + e.getMessage();
+            failure = failing + ": " + e.getMessage();
         } finally {
             lock.unlock();
         }
@@ -134,30 +146,21 @@ final class KernelSession implements BrokerSession {
 
     @Override
     public void onRequest(NetlinkMessage request) {
-        boolean answered = false;
-        String failure = null;
-        lock.lock();
-        try {
-            if (closed) return;
-            RequestRouter.Route route = router.route(request, control, privilege);
-            switch (route) {
+        runLocked("request failed", () -> {
+            if (closed) return false;
+            return switch (router.route(request, control, privilege)) {
                 case RequestRouter.Forward f -> {
                     mayHaveRegistrations |= f.mayRegister();
                     metrics.requestsForwarded.increment();
                     forward(request);
+                    yield false;
                 }
                 case RequestRouter.Answer a -> {
                     metrics.requestsAnswered.increment();
-                    answered = answer(request, a.messages());
+                    yield answer(request, a.messages());
                 }
-            }
-        } catch (IOException e) {
-            failure = "request failed: " + e.getMessage();
-        } finally {
-            lock.unlock();
-        }
-        if (failure != null) fail(failure);
-        else if (answered) connection.outputReady();
+            };
+        });
     }
 
     /**
