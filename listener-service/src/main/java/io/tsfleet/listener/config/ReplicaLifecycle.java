@@ -19,8 +19,11 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>report {@code DRAINING} so the coordinator moves the CPUs away, and wait (bounded by
  *       {@code drain-timeout}) until the target is empty and every CPU has been released after its fence;</li>
- *   <li>deregister whatever is still held (bounded by {@code deregister-timeout});</li>
- *   <li>flush and close the sink.</li>
+ *   <li>deregister whatever is still held and read until the broker answers (bounded by {@code deregister-timeout};
+ *       then at most as long again reading without waiting for the sink, counting what it cannot take as lost), and
+ *       report the released CPUs;</li>
+ *   <li>write what is queued, flush and close the sink (records it cannot write by then are counted as lost), and
+ *       send the final totals in a last heartbeat.</li>
  * </ol>
  * Without a coordinator (static mask) the first step is skipped.
  */
@@ -82,7 +85,9 @@ public class ReplicaLifecycle implements SmartLifecycle {
             if (heartbeatLoop != null) heartbeatLoop.heartbeatOnce();
             ticker.shutdownNow();
             pipeline.close(Duration.ofSeconds(30));
-            log.info("replica {} stopped: sink flushed and closed", id.value());
+            if (heartbeatLoop != null) heartbeatLoop.heartbeatOnce(); // the final totals, with what the sink could not write
+            log.info("replica {} stopped: sink flushed and closed; {} records lost in all ({} of them kept but not written)", id.value(),
+                    engine.totals().lostReported(), engine.totals().unwritten.sum());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             log.warn("interrupted while stopping the replica");

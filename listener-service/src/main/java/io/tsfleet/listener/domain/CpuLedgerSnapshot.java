@@ -8,6 +8,7 @@ package io.tsfleet.listener.domain;
  * @param runs          registrations so far (1 + reconnects)
  * @param records       records kept
  * @param lost          sequence numbers that never arrived (below any fence)
+ * @param unwritten     records kept but never written (the sink failed, or the shutdown gave up on them)
  * @param enobufs       ENOBUFS episodes
  * @param duplicates    records received twice
  * @param handedOver    records at or past the fence, left to the new owner
@@ -18,7 +19,7 @@ package io.tsfleet.listener.domain;
  * @param fence         the handover fence
  * @param ratePerSecond the true exit rate of the CPU in the last window (seq steps per second, lost included)
  */
-public record CpuLedgerSnapshot(int cpu, CpuSequenceLedger.Phase phase, long runs, long records, long lost, long enobufs,
+public record CpuLedgerSnapshot(int cpu, CpuSequenceLedger.Phase phase, long runs, long records, long lost, long unwritten, long enobufs,
                                 long duplicates, long handedOver, long malformed, int held, long lastSeq, long firstSeq,
                                 long fence, double ratePerSecond) {
 }

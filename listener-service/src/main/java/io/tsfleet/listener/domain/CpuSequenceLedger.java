@@ -95,6 +95,7 @@ public final class CpuSequenceLedger {
     private long duplicates;
     private long handedOver;
     private long malformed;
+    private long unwritten;
     private long seqAdvanced;
 
     private long seqAdvancedAtWindow;
@@ -337,9 +338,19 @@ public final class CpuSequenceLedger {
         return ratePerSecond;
     }
 
-    /** Records lost since the last successful report to the coordinator. */
+    /**
+     * Records kept on this CPU that were never written (the sink failed, or the shutdown gave up waiting for it): lost
+     * at the sink. They stay counted in {@code records} (they were kept) and are reported as lost with the gaps.
+     */
+    public void unwritten(long count) {
+        if (count <= 0) return;
+        unwritten += count;
+        totals.unwritten.add(count);
+    }
+
+    /** Records lost since the last successful report to the coordinator: gaps and records never written. */
     public long lostSinceReport() {
-        return lost - lostAtReport;
+        return lost + unwritten - lostAtReport;
     }
 
     /** The coordinator received a report that carried {@code lostReported} for this CPU. */
@@ -369,7 +380,7 @@ public final class CpuSequenceLedger {
     }
 
     public CpuLedgerSnapshot snapshot() {
-        return new CpuLedgerSnapshot(cpu, phase, runs, records, lost, enobufs, duplicates, handedOver, malformed,
+        return new CpuLedgerSnapshot(cpu, phase, runs, records, lost, unwritten, enobufs, duplicates, handedOver, malformed,
                 holdback.size(), hasSeq ? SerialNumbers.unsigned(last) : -1, firstSeq,
                 fenceKnown ? SerialNumbers.unsigned(fence) : -1, ratePerSecond);
     }

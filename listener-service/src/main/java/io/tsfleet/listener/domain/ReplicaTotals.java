@@ -11,6 +11,11 @@ public final class ReplicaTotals {
     public final LongAdder records = new LongAdder();
     /** Records lost: sequence numbers that never arrived, below any handover fence. */
     public final LongAdder lost = new LongAdder();
+    /**
+     * Records kept but never written: the sink failed to write them (or lost them from its buffer), or the shutdown
+     * could not wait for the sink any longer. Reported as loss together with {@link #lost} ({@link #lostReported}).
+     */
+    public final LongAdder unwritten = new LongAdder();
     /** ENOBUFS episodes (the in-band overrun message). */
     public final LongAdder enobufs = new LongAdder();
     /** Records received twice: a repeated or backwards seq on a CPU, or records past a fence already written. */
@@ -25,4 +30,14 @@ public final class ReplicaTotals {
     public final LongAdder handoversAborted = new LongAdder();
     /** Releases forced by the handover timeout (the fence was never reached). */
     public final LongAdder forcedReleases = new LongAdder();
+    /**
+     * Deregistrations at shutdown that the broker answered neither within the deregister timeout nor within as long
+     * again of reading without waiting for the sink: what it still held for the connection is not known.
+     */
+    public final LongAdder unansweredDeregistrations = new LongAdder();
+
+    /** Every record lost, whatever the cause: what the replica reports as lost (metric, heartbeat). */
+    public long lostReported() {
+        return lost.sum() + unwritten.sum();
+    }
 }

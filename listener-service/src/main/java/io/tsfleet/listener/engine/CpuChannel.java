@@ -85,6 +85,8 @@ public final class CpuChannel {
     private volatile boolean done;
     private volatile boolean everRegistered;
     private volatile boolean aborted;
+    /** Shutdown gave up waiting for the sink: read on without waiting for it, counting what it cannot take. */
+    private volatile boolean discarding;
     private long lostConnectionNanos = -1;
     private SinkBatch batch;
     private Thread thread;
@@ -159,6 +161,13 @@ public final class CpuChannel {
     long lostSinceReport() {
         synchronized (ledger) {
             return ledger.lostSinceReport();
+        }
+    }
+
+    /** Kept records of this CPU that the sink did not write: lost at the sink. */
+    void unwritten(long records) {
+        synchronized (ledger) {
+            ledger.unwritten(records);
         }
     }
 
@@ -278,7 +287,14 @@ public final class CpuChannel {
         }
     }
 
-    /** Shutdown: keep what is held, deregister, wait for the ack (bounded), stop. */
+    /**
+     * Shutdown: keep what is held, deregister, and read until the broker's answer, which comes after every record
+     * queued for this connection. A reader held up by a slow sink may not get there within {@code timeout}: then it
+     * stops waiting for the sink, reads on for at most {@code timeout} more, and every record the sink cannot take any
+     * more is counted as unwritten (lost at the sink) instead of being dropped with the connection uncounted. Only a
+     * broker that does not answer at all leaves records unknown (logged, and counted in
+     * {@code unansweredDeregistrations}).
+     */
     void deregisterAndStop(Duration timeout) throws InterruptedException {
         List<HeldRecord> held;
         synchronized (ledger) {
@@ -287,10 +303,24 @@ public final class CpuChannel {
         pipeline.publishHeld(cpu, held);
         if (registered) {
             startRelease();
-            long deadline = nanoTime.getAsLong() + timeout.toNanos();
-            while (!done && nanoTime.getAsLong() < deadline) Thread.sleep(5);
+            if (!awaitDone(timeout)) {
+                discarding = true;
+                log.warn("cpu {}: no answer to DEREGISTER within {}; reading the rest without waiting for the sink "
+                        + "(records it cannot take are counted as lost)", cpu, timeout);
+                if (!awaitDone(timeout)) {
+                    totals.unansweredDeregistrations.increment();
+                    log.warn("cpu {}: the broker did not answer DEREGISTER; records it may still hold for this connection "
+                            + "are not known and not counted", cpu);
+                }
+            }
         }
         stop();
+    }
+
+    private boolean awaitDone(Duration timeout) throws InterruptedException {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        while (!done && nanoTime.getAsLong() < deadline) Thread.sleep(5);
+        return done;
     }
 
     /** Stops the channel now (closes the connection) and waits for its thread. */
@@ -510,10 +540,15 @@ public final class CpuChannel {
         if (batch == null || !batch.fits(len)) {
             publishBatch();
             try {
-                batch = pipeline.acquire(cpu);
+                batch = pipeline.acquire(cpu, () -> discarding);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                unwritten(1); // kept by the ledger, and now never written
                 throw new InterruptedIOException("interrupted while waiting for the sink");
+            }
+            if (batch == null) { // shutting down and the sink is still behind: counted, not written
+                unwritten(1);
+                return;
             }
         }
         batch.add(buf, at, len);

@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
  * {@link DirectiveReconciler}; the engine carries the plan out. Plain Java: threads, no framework.
  */
-public final class ReplicaEngine implements ChannelListener {
+public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     /** How long a CPU that overran must have received nothing before it asks its socket's drop count. */
     static final Duration DROP_COUNT_QUIET = Duration.ofSeconds(1);
 
@@ -77,6 +77,7 @@ public final class ReplicaEngine implements ChannelListener {
         this.capacity = new CapacityEstimator(settings.capacitySmoothing(), settings.parallelism());
         this.holdbackBudget = new HoldbackBudget(settings.holdbackTotalRecords());
         this.lastTickNanos = nanoTime.getAsLong();
+        pipeline.lossListener(this);
     }
 
     // ---- assignment ----
@@ -183,6 +184,17 @@ public final class ReplicaEngine implements ChannelListener {
         });
     }
 
+    /**
+     * The sink did not write {@code records} kept records of {@code cpu}: counted on the CPU's ledger while the CPU is
+     * held (so the next heartbeat reports them for it), else in the replica's totals only.
+     */
+    @Override
+    public void unwritten(int cpu, long records) {
+        CpuChannel ch = channels.get(cpu);
+        if (ch != null) ch.unwritten(records);
+        else totals.unwritten.add(records);
+    }
+
     // ---- heartbeat ----
 
     /** The heartbeat for now (per-CPU arrays in ascending order of the owned CPUs). */
@@ -204,7 +216,7 @@ public final class ReplicaEngine implements ChannelListener {
         CpuSet.Builder released = CpuSet.builder();
         releasedPending.forEach(released::add);
         return new ReplicaHeartbeat(replicaId, incarnation, generation, state == State.ACTIVE ? ReplicaHeartbeat.ACTIVE : ReplicaHeartbeat.DRAINING,
-                owned.build().toCpulist(), capacityPerSecond, rates, lost, totals.records.sum(), totals.lost.sum(),
+                owned.build().toCpulist(), capacityPerSecond, rates, lost, totals.records.sum(), totals.lostReported(),
                 totals.enobufs.sum(), totals.duplicates.sum(), firstSeqs, released.build().toCpulist());
     }
 

@@ -3,6 +3,7 @@ package io.tsfleet.listener.engine;
 import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.record.ExitRecordView;
 import io.tsfleet.listener.sink.RecordSink;
+import io.tsfleet.listener.sink.RecordsLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +26,11 @@ import java.util.function.LongSupplier;
  * {@link #acquire} blocks the readers: they stop reading the broker, its receive queues fill, and the broker's
  * overflow (ENOBUFS, sequence gaps) counts the loss. Memory is bounded by {@code batches * batchBytes} plus the
  * handover holdbacks (bounded separately).
+ *
+ * <p>Every record handed to the pipeline is written or counted: a record the sink fails to write (or loses from its
+ * buffer, {@link RecordsLostException}) and every record still queued when {@link #close} gives up waiting for the
+ * sink is counted in {@link #sinkErrors} (records lost at the sink) and reported per CPU to the
+ * {@link SinkLossListener} (the engine, which reports it as loss).
  */
 public final class SinkPipeline {
     private static final Logger log = LoggerFactory.getLogger(SinkPipeline.class);
@@ -43,7 +50,10 @@ public final class SinkPipeline {
     private final int batchBytes;
     private Thread writer;
     private volatile boolean closed;
+    /** The close gave up waiting: the writer stops after the record at hand and counts the rest of its batch. */
+    private volatile boolean abandoned;
     private volatile long lastErrorLogNanos;
+    private volatile SinkLossListener lossListener = SinkLossListener.NONE;
 
     public SinkPipeline(RecordSink sink, int batches, int batchBytes, RecordObserver observer, LongSupplier nanoTime) {
         if (batches < 1) throw new IllegalArgumentException("batches < 1");
@@ -61,13 +71,31 @@ public final class SinkPipeline {
         writer = Thread.ofPlatform().name("sink-writer").start(this::writeLoop);
     }
 
+    /** Who counts the records the sink did not write (the engine: per CPU, and in its reported loss). */
+    public void lossListener(SinkLossListener listener) {
+        this.lossListener = listener;
+    }
+
     /** A free batch for {@code cpu}; blocks while the sink is behind (backpressure). */
     SinkBatch acquire(int cpu) throws InterruptedException {
+        return acquire(cpu, () -> false);
+    }
+
+    /**
+     * A free batch for {@code cpu}; blocks while the sink is behind (backpressure), unless {@code giveUp} says so (checked
+     * at once and then every few milliseconds): then null.
+     */
+    SinkBatch acquire(int cpu, BooleanSupplier giveUp) throws InterruptedException {
         SinkBatch b = pool.poll();
         if (b == null) {
             long t0 = nanoTime.getAsLong();
-            b = pool.take();
-            backpressureNanos.add(nanoTime.getAsLong() - t0);
+            try {
+                while ((b = pool.poll(10, TimeUnit.MILLISECONDS)) == null) {
+                    if (giveUp.getAsBoolean()) return null;
+                }
+            } finally {
+                backpressureNanos.add(nanoTime.getAsLong() - t0);
+            }
         }
         b.reset(cpu);
         return b;
@@ -94,7 +122,10 @@ public final class SinkPipeline {
         return batchBytes;
     }
 
-    /** Stops after everything queued has been written, flushes and closes the sink. */
+    /**
+     * Stops after everything queued has been written, flushes and closes the sink. When the writer has not finished
+     * within {@code timeout}, it is interrupted, and every record still queued is counted as lost at the sink.
+     */
     public void close(Duration timeout) throws InterruptedException {
         Thread w;
         synchronized (this) {
@@ -108,8 +139,11 @@ public final class SinkPipeline {
         }
         queue.add(STOP);
         if (!w.join(timeout)) {
-            log.warn("sink writer did not finish within {}; {} bytes still queued", timeout, queuedBytes.get());
+            log.warn("sink writer did not finish within {}; {} bytes still queued are counted as lost", timeout, queuedBytes.get());
+            abandoned = true;
             w.interrupt();
+            abandonQueued();
+            if (!w.join(Duration.ofSeconds(5))) log.warn("sink writer still busy in the sink after the interrupt");
         }
     }
 
@@ -117,7 +151,7 @@ public final class SinkPipeline {
         return written.sum();
     }
 
-    /** Records the sink failed to write (lost at the sink; counted). */
+    /** Records the sink failed to write or lost, and records given up at close (lost at the sink; counted). */
     public long sinkErrors() {
         return sinkErrors.sum();
     }
@@ -158,32 +192,55 @@ public final class SinkPipeline {
                 busyNanos.add(nanoTime.getAsLong() - t0);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            SinkBatch b;
-            while ((b = queue.poll()) != null) {
-                if (b != STOP) {
-                    sinkErrors.add(b.count);
-                    queuedBytes.addAndGet(-b.used);
-                }
-            }
+            abandonQueued();
         } finally {
+            // an interrupted FileChannel would refuse the sink's last flush: let it write what it has buffered
+            boolean interrupted = Thread.interrupted();
             closeSink();
+            if (interrupted) Thread.currentThread().interrupt();
         }
+    }
+
+    /** Counts every record still queued as lost at the sink (each batch is taken by one thread only). */
+    private void abandonQueued() {
+        SinkBatch b;
+        while ((b = queue.poll()) != null) {
+            if (b == STOP) continue;
+            unwritten(b.cpu, b.count);
+            queuedBytes.addAndGet(-b.used);
+        }
+    }
+
+    private void unwritten(int cpu, long records) {
+        if (records <= 0) return;
+        sinkErrors.add(records);
+        lossListener.unwritten(cpu, records);
+    }
+
+    private void unwritten(RecordsLostException e) {
+        for (int cpu : e.cpus()) unwritten(cpu, 1);
     }
 
     private void writeBatch(SinkBatch b) {
         int ok = 0;
         for (int i = 0; i < b.count; i++) {
+            if (abandoned) {
+                unwritten(b.cpu, b.count - i);
+                break;
+            }
             if (!view.wrap(b.buffer, b.offsets[i], b.cpu)) {
-                sinkErrors.increment();
+                unwritten(b.cpu, 1);
                 continue;
             }
             observer.observe(view);
             try {
                 sink.write(view);
                 ok++;
+            } catch (RecordsLostException e) {
+                unwritten(e);
+                logError("sink " + sink.describe() + " lost " + e.count() + " records", e);
             } catch (IOException | RuntimeException e) {
-                sinkErrors.increment();
+                unwritten(b.cpu, 1);
                 logError("sink " + sink.describe() + " failed to write a record", e);
             }
         }
@@ -195,15 +252,27 @@ public final class SinkPipeline {
     private void flushSink() {
         try {
             sink.flush();
+        } catch (RecordsLostException e) {
+            unwritten(e);
+            logError("sink " + sink.describe() + " lost " + e.count() + " records at a flush", e);
         } catch (IOException | RuntimeException e) {
-            logError("sink " + sink.describe() + " failed to flush", e);
+            logError("sink " + sink.describe() + " failed to flush (it keeps what it could not write)", e);
         }
     }
 
     private void closeSink() {
         try {
             sink.flush();
+        } catch (RecordsLostException e) {
+            unwritten(e);
+        } catch (IOException | RuntimeException e) {
+            log.warn("flushing sink {} before closing it failed: {}", sink.describe(), e.toString());
+        }
+        try {
             sink.close();
+        } catch (RecordsLostException e) {
+            unwritten(e);
+            log.error("closing sink {} lost {} records (counted)", sink.describe(), e.count(), e);
         } catch (IOException | RuntimeException e) {
             log.error("closing sink {} failed", sink.describe(), e);
         }

@@ -31,7 +31,9 @@ public final class ReplicaMeterBinder implements MeterBinder {
     public void bindTo(MeterRegistry r) {
         ReplicaTotals t = engine.totals();
         counter(r, "tsfleet.listener.records", "Records received, attributed to their CPU and kept", t.records);
-        counter(r, "tsfleet.listener.records.lost", "Records lost: per-CPU sequence gaps below any handover fence", t.lost);
+        FunctionCounter.builder("tsfleet.listener.records.lost", t, ReplicaTotals::lostReported)
+                .description("Records lost: per-CPU sequence gaps below any handover fence, and records kept but never written").register(r);
+        counter(r, "tsfleet.listener.records.unwritten", "Records kept but never written (the sink failed, or shutdown gave up waiting for it); part of records_lost", t.unwritten);
         counter(r, "tsfleet.listener.enobufs", "ENOBUFS episodes reported by the broker (in-band overrun)", t.enobufs);
         counter(r, "tsfleet.listener.duplicates", "Records received twice (handover races, repeated sequence numbers)", t.duplicates);
         counter(r, "tsfleet.listener.records.handed.over", "Records at or past a handover fence, left to the new owner", t.handedOver);
@@ -39,10 +41,12 @@ public final class ReplicaMeterBinder implements MeterBinder {
         counter(r, "tsfleet.listener.records.unattributed", "Events on a connection before it registered (dropped)", t.unattributed);
         counter(r, "tsfleet.listener.handovers.aborted", "Handovers aborted because the connection broke before the fence", t.handoversAborted);
         counter(r, "tsfleet.listener.releases.forced", "CPUs released by the handover timeout before reaching the fence", t.forcedReleases);
+        counter(r, "tsfleet.listener.deregistrations.unanswered", "Shutdown deregistrations the broker never answered (what it still held is unknown)",
+                t.unansweredDeregistrations);
         FunctionCounter.builder("tsfleet.listener.sink.records", pipeline, SinkPipeline::recordsWritten)
                 .description("Records written to the sink").register(r);
         FunctionCounter.builder("tsfleet.listener.sink.errors", pipeline, SinkPipeline::sinkErrors)
-                .description("Records the sink failed to write (lost at the sink)").register(r);
+                .description("Records the sink failed to write or lost from its buffer, and records given up at shutdown (lost at the sink)").register(r);
         FunctionCounter.builder("tsfleet.listener.sink.backpressure", pipeline, p -> p.backpressureNanos() / 1e9).baseUnit("seconds")
                 .description("Time readers waited for the sink (they stop reading the broker meanwhile)").register(r);
         FunctionCounter.builder("tsfleet.listener.broker.connect.failures", engine, ReplicaEngine::connectFailures)

@@ -9,6 +9,11 @@ import java.nio.file.Path;
  * JSON lines to a file that rotates by size ({@code tsfleet.listener.sink=jsonl:<path>}): one object per record, as
  * {@link JsonLineEncoder} describes. Options ({@code tsfleet.listener.sink-options.*}): {@code max-file-bytes}
  * (default 256 MiB), {@code max-files} (rotated files kept besides the active one, default 10).
+ *
+ * <p>On a full device or an I/O error, a record that cannot be written makes {@link #write} throw (the replica counts
+ * it as lost at the sink); records already buffered are kept and written once the file takes them again, and the file
+ * holds complete lines only ({@link RotatingFile}). Records still buffered when {@link #close} cannot write them are
+ * reported in a {@link RecordsLostException}.
  */
 public final class JsonLinesSink implements RecordSink {
     public static final long DEFAULT_MAX_FILE_BYTES = 256L * 1024 * 1024;
@@ -16,6 +21,10 @@ public final class JsonLinesSink implements RecordSink {
 
     private final JsonLineEncoder encoder;
     private final RotatingFile file;
+    /** The CPU of each line the file still buffers, oldest first: what a failure at close loses. */
+    private int[] bufferedCpus = new int[256];
+    private int bufferedStart;
+    private int bufferedCount;
 
     public JsonLinesSink(Path path, String replicaId, long maxFileBytes, int maxFiles) throws IOException {
         this.encoder = new JsonLineEncoder(replicaId);
@@ -26,16 +35,48 @@ public final class JsonLinesSink implements RecordSink {
     public void write(ExitRecordView record) throws IOException {
         encoder.encode(record);
         file.write(encoder.bytes(), 0, encoder.size());
+        buffered(record.cpu());
+        keepLastBuffered(file.bufferedLines());
     }
 
+    /** A failed flush loses nothing: the lines stay buffered and are written once the file takes them again. */
     @Override
     public void flush() throws IOException {
-        file.flush();
+        try {
+            file.flush();
+        } finally {
+            keepLastBuffered(file.bufferedLines());
+        }
     }
 
+    /** Buffered lines that cannot be written at close are lost: {@link RecordsLostException} names their CPUs. */
     @Override
     public void close() throws IOException {
-        file.close();
+        try {
+            file.close();
+        } catch (RotatingFile.LinesLostException e) {
+            int[] cpus = new int[Math.min(e.lines(), bufferedCount)];
+            for (int i = 0; i < cpus.length; i++) cpus[i] = bufferedCpus[(bufferedStart + bufferedCount - cpus.length + i) % bufferedCpus.length];
+            bufferedCount = 0;
+            throw new RecordsLostException(e.getMessage(), cpus, e);
+        }
+    }
+
+    private void buffered(int cpu) {
+        if (bufferedCount == bufferedCpus.length) {
+            int[] grown = new int[bufferedCpus.length * 2];
+            for (int i = 0; i < bufferedCount; i++) grown[i] = bufferedCpus[(bufferedStart + i) % bufferedCpus.length];
+            bufferedCpus = grown;
+            bufferedStart = 0;
+        }
+        bufferedCpus[(bufferedStart + bufferedCount) % bufferedCpus.length] = cpu;
+        bufferedCount++;
+    }
+
+    private void keepLastBuffered(int lines) {
+        if (lines >= bufferedCount) return;
+        bufferedStart = (bufferedStart + bufferedCount - lines) % bufferedCpus.length;
+        bufferedCount = lines;
     }
 
     /** How many times the file has rotated. */

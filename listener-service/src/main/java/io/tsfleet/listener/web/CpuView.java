@@ -14,6 +14,7 @@ import io.tsfleet.listener.engine.CpuChannelStatus;
  * @param receiveBuffer effective receive buffer in bytes, as the broker reports it
  * @param records       records kept
  * @param lost          records lost (sequence gaps)
+ * @param unwritten     records kept but never written: lost at the sink (a failed write, or given up at shutdown)
  * @param enobufs       ENOBUFS episodes
  * @param duplicates    records received twice
  * @param handedOver    records past a fence, left to the new owner
@@ -27,13 +28,13 @@ import io.tsfleet.listener.engine.CpuChannelStatus;
  * @param lastError     the last connection error
  */
 public record CpuView(int cpu, String phase, String status, boolean registered, long portId, int receiveBuffer, long records, long lost,
-                      long enobufs, long duplicates, long handedOver, long malformed, int held, double ratePerSecond, Long lastSeq,
+                      long unwritten, long enobufs, long duplicates, long handedOver, long malformed, int held, double ratePerSecond, Long lastSeq,
                       Long firstSeq, Long fence, long runs, String lastError) {
 
     static CpuView of(CpuChannelStatus s) {
         CpuLedgerSnapshot l = s.ledger();
         return new CpuView(l.cpu(), l.phase().name(), s.status().name(), s.registered(), s.portId(), s.receiveBuffer(), l.records(), l.lost(),
-                l.enobufs(), l.duplicates(), l.handedOver(), l.malformed(), l.held(), l.ratePerSecond(), orNull(l.lastSeq()),
+                l.unwritten(), l.enobufs(), l.duplicates(), l.handedOver(), l.malformed(), l.held(), l.ratePerSecond(), orNull(l.lastSeq()),
                 orNull(l.firstSeq()), orNull(l.fence()), l.runs(), s.lastError());
     }
 

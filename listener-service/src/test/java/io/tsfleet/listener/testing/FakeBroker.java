@@ -69,6 +69,7 @@ public final class FakeBroker implements AutoCloseable {
     private final Set<Integer> pausedPorts = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicInteger> dropNextFor = new ConcurrentHashMap<>();
     private volatile boolean dropDeregisterAcks;
+    private volatile boolean answerNoDeregister;
 
     public FakeBroker(String token, int nrCpus) {
         this.token = token;
@@ -179,6 +180,15 @@ public final class FakeBroker implements AutoCloseable {
     }
 
     /**
+     * A broker that never answers a DEREGISTER: the connection is deregistered (no new event queues for it), but
+     * neither the ack nor the drained marker asked for after it ever comes. Records queued before it are still
+     * delivered.
+     */
+    public void answerNoDeregister(boolean on) {
+        answerNoDeregister = on;
+    }
+
+    /**
      * The answer to the next {@code TSFLEET_SOCK CMD_GET} is dropped, and so is the error that replaces it, both
      * counted in that connection's drops, as the emulated kernel does when they find the receive queue full.
      */
@@ -264,6 +274,8 @@ public final class FakeBroker implements AutoCloseable {
         volatile boolean closed;
         /** The drained marker asked for by RECV_PAUSED=0: written once the queue is empty, or null. */
         volatile Integer markerSeq;
+        /** Deregistered without an answer ({@link #answerNoDeregister}): no drained marker either. */
+        volatile boolean silent;
         final CpuSet.Builder registered = CpuSet.builder();
 
         Conn(Socket socket, int portId) {
@@ -412,7 +424,7 @@ public final class FakeBroker implements AutoCloseable {
                     }
                     force.ifPresent(f -> rcvbuf = SockProtocol.effectiveRcvbuf(f.u32(), SockProtocol.DEFAULT_RMEM, true));
                     a.last(SockProtocol.ATTR_RCVBUF).ifPresent(f -> rcvbuf = SockProtocol.effectiveRcvbuf(f.u32(), SockProtocol.DEFAULT_RMEM, false));
-                    a.last(SockProtocol.ATTR_RECV_PAUSED).filter(f -> f.u32() == 0).ifPresent(f -> markerSeq = m.seq());
+                    a.last(SockProtocol.ATTR_RECV_PAUSED).filter(f -> f.u32() == 0 && !silent).ifPresent(f -> markerSeq = m.seq());
                     ackIfAsked(m);
                 }
                 case SockProtocol.CMD_GET -> {
@@ -462,6 +474,10 @@ public final class FakeBroker implements AutoCloseable {
                         registered.remove(cpu);
                     }
                 }
+            }
+            if (dereg.isPresent() && answerNoDeregister) {
+                silent = true;
+                return;
             }
             if (dereg.isPresent() && dropDeregisterAcks) return;
             ackIfAsked(m);
