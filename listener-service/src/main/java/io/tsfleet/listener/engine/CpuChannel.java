@@ -87,6 +87,8 @@ public final class CpuChannel {
     private volatile boolean aborted;
     /** Shutdown gave up waiting for the sink: read on without waiting for it, counting what it cannot take. */
     private volatile boolean discarding;
+    /** The shutdown deregisters this CPU and bounds the wait itself ({@link #deregisterAndStop}). */
+    private volatile boolean shuttingDown;
     private long lostConnectionNanos = -1;
     private SinkBatch batch;
     private Thread thread;
@@ -250,7 +252,7 @@ public final class CpuChannel {
      * still delivering its backlog is not stuck, however long the backlog takes.
      */
     void closeIfReleaseStuck(Duration timeout) {
-        if (!releaseStarted.get() || done) return;
+        if (!releaseStarted.get() || done || shuttingDown) return;
         long since = Math.max(releaseStartedNanos, lastFrameNanos);
         if (nanoTime.getAsLong() - since > timeout.toNanos()) {
             log.warn("cpu {}: no answer to DEREGISTER and no record within {}, closing the connection", cpu, timeout);
@@ -296,6 +298,7 @@ public final class CpuChannel {
      * {@code unansweredDeregistrations}).
      */
     void deregisterAndStop(Duration timeout) throws InterruptedException {
+        shuttingDown = true;
         List<HeldRecord> held;
         synchronized (ledger) {
             held = ledger.rejoin();

@@ -88,6 +88,7 @@ public final class SinkPipeline {
     SinkBatch acquire(int cpu, BooleanSupplier giveUp) throws InterruptedException {
         SinkBatch b = pool.poll();
         if (b == null) {
+            if (giveUp.getAsBoolean()) return null;
             long t0 = nanoTime.getAsLong();
             try {
                 while ((b = pool.poll(10, TimeUnit.MILLISECONDS)) == null) {
