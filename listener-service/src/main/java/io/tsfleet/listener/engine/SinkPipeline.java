@@ -144,6 +144,7 @@ public final class SinkPipeline {
             abandoned = true;
             w.interrupt();
             abandonQueued();
+            queue.add(STOP); // taken above: the writer stops at it even if the sink swallowed the interrupt
             if (!w.join(Duration.ofSeconds(5))) log.warn("sink writer still busy in the sink after the interrupt");
         }
     }

@@ -10,7 +10,10 @@ import java.io.IOException;
  *
  * <p>The {@link ExitRecordView} passed to {@code write} is a flyweight over the receive batch: it is valid only during
  * the call; copy what you keep. A {@code write} that throws loses that record (the replica counts it as a sink
- * error) and the writer goes on with the next one. A slow sink is safe: the queue in front of it is bounded, and
+ * error and as unwritten on its CPU, which it reports as lost) and the writer goes on with the next one. A sink that
+ * buffers and loses records it had accepted must say so with {@link RecordsLostException} (naming the CPU of each
+ * record) from {@code write}, {@code flush} or {@code close}; any other exception from {@code flush} or {@code close}
+ * is taken to have lost nothing. A slow sink is safe: the queue in front of it is bounded, and
  * when it is full the replica stops reading the broker, so the backlog shows up as broker overflow (ENOBUFS and
  * sequence gaps), never as unbounded memory.
  *
