@@ -122,6 +122,23 @@ class JsonLinesSinkTest {
     }
 
     @Test
+    void aFileClosedUnderAFailedWriteIsReopenedAndNothingIsLostOrWrittenTwice() throws IOException {
+        Path file = dir.resolve("reopen.jsonl");
+        JsonLinesSink sink = new JsonLinesSink(file, "r", 1 << 20, 1);
+        sink.write(record(0, 1, 1, "a", false));
+        sink.write(record(0, 2, 2, "b", false));
+        Thread.currentThread().interrupt(); // an interrupted writer: the JDK closes the file under the write
+        try {
+            assertThatThrownBy(sink::flush).isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        sink.write(record(0, 3, 3, "c", false));
+        sink.close();
+        assertThat(Files.readAllLines(file)).extracting(l -> JSON.readTree(l).get("seq").asLong()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void anExistingFileIsAppendedTo() throws IOException {
         Path file = dir.resolve("append.jsonl");
         Files.writeString(file, "{\"earlier\":true}\n");
