@@ -179,3 +179,26 @@ readinessProbe:
   emptyDir:
     sizeLimit: 256Mi
 {{- end -}}
+
+{{/* "true" when the replicas share one replica token (auth.replicaCredential=sharedToken) */}}
+{{- define "tsfleet.sharedReplicaToken" -}}
+{{- if not (has .Values.auth.replicaCredential (list "serviceAccountToken" "sharedToken")) -}}
+{{- fail (printf "auth.replicaCredential must be serviceAccountToken or sharedToken, not %q" .Values.auth.replicaCredential) -}}
+{{- end -}}
+{{- eq .Values.auth.replicaCredential "sharedToken" -}}
+{{- end -}}
+
+{{/* The coordinator's tsfleet.coordinator.security settings, as YAML */}}
+{{- define "tsfleet.coordinatorSecurity" -}}
+admin-tokens: ${TOKEN_ADMIN}
+read-tokens: ${TOKEN_READ}
+{{- if eq (include "tsfleet.sharedReplicaToken" .) "true" }}
+replica-tokens: ${TOKEN_REPLICA}
+{{- else }}
+token-review:
+  enabled: true
+  audience: {{ .Values.auth.tokenAudience | quote }}
+  service-account: {{ include "tsfleet.serviceAccountName" (dict "ctx" . "component" "listener" "account" .Values.listener.serviceAccount) | quote }}
+  namespace: {{ .Release.Namespace | quote }}
+{{- end }}
+{{- end -}}

@@ -30,7 +30,7 @@ class ChartBehaviourTest {
         void aDemoFleetWithoutMonitoringObjects() {
             Set<String> kinds = m.stream().map(o -> o.path("kind").asText()).collect(Collectors.toSet());
             assertThat(kinds).containsExactlyInAnyOrder("ConfigMap", "Secret", "Service", "ServiceAccount", "Deployment",
-                    "PodDisruptionBudget", "Role", "RoleBinding", "NetworkPolicy");
+                    "PodDisruptionBudget", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "NetworkPolicy");
             assertThat(m.ofKind("Deployment")).extracting(Manifests::name)
                     .containsExactlyInAnyOrder(PREFIX + "coordinator", PREFIX + "listener", PREFIX + "emulator");
         }
@@ -79,7 +79,8 @@ class ChartBehaviourTest {
             assertThat(listener.path("broker").asText()).isEqualTo(PREFIX + "emulator:7411");
             assertThat(listener.path("coordinator-url").asText()).isEqualTo("http://" + PREFIX + "coordinator:8080");
             assertThat(listener.path("broker-token").asText()).isEqualTo("${TOKEN_BROKER}");
-            assertThat(listener.path("coordinator-token").asText()).isEqualTo("${TOKEN_REPLICA}");
+            assertThat(listener.path("coordinator-token-file").asText()).isEqualTo("/var/run/secrets/tsfleet/coordinator-token");
+            assertThat(listener.has("coordinator-token")).isFalse();
             assertThat(listener.path("id").asText()).isEqualTo("${POD_NAME}");
             assertThat(m.applicationConfig("emulator").at("/tsfleet/emulator/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
             assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/possible-cpus").asText())
@@ -89,8 +90,40 @@ class ChartBehaviourTest {
             String secret = Manifests.name(m.ofKind("Secret").getFirst());
             JsonNode env = podSpec(m.component("Deployment", "listener")).at("/containers/0/env");
             Map<String, String> tokens = secretRefs(env);
-            assertThat(tokens).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token",
-                    "TOKEN_REPLICA", secret + "/replica-token"));
+            assertThat(tokens).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token"));
+        }
+
+        @Test
+        void eachReplicaProvesItsPodWithAProjectedServiceAccountTokenThatTheCoordinatorReviews() {
+            JsonNode listenerPod = podSpec(m.component("Deployment", "listener"));
+            JsonNode volume = listenerPod.path("volumes").findParents("projected").getFirst();
+            JsonNode source = volume.at("/projected/sources/0/serviceAccountToken");
+            assertThat(source.path("audience").asText()).isEqualTo("tsfleet-coordinator");
+            assertThat(source.path("expirationSeconds").asInt()).isEqualTo(3600);
+            assertThat(source.path("path").asText()).isEqualTo("coordinator-token");
+            JsonNode mount = listenerPod.at("/containers/0/volumeMounts").findParents("mountPath").stream()
+                    .filter(v -> v.path("name").asText().equals(volume.path("name").asText())).findFirst().orElseThrow();
+            assertThat(mount.path("mountPath").asText()).isEqualTo("/var/run/secrets/tsfleet");
+            assertThat(mount.path("readOnly").asBoolean()).isTrue();
+            assertThat(listenerPod.path("automountServiceAccountToken").asBoolean()).as("no API token in the listener").isFalse();
+
+            JsonNode review = m.applicationConfig("coordinator").at("/tsfleet/coordinator/security");
+            assertThat(review.at("/token-review/enabled").asBoolean()).isTrue();
+            assertThat(review.at("/token-review/audience").asText()).isEqualTo("tsfleet-coordinator");
+            assertThat(review.at("/token-review/service-account").asText()).isEqualTo(listenerPod.path("serviceAccountName").asText());
+            assertThat(review.at("/token-review/namespace").asText()).isEqualTo(HelmChart.NAMESPACE);
+            assertThat(review.has("replica-tokens")).as("no shared replica token").isFalse();
+            assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")).keySet())
+                    .containsExactlyInAnyOrder("TOKEN_ADMIN", "TOKEN_READ");
+
+            JsonNode clusterRole = m.ofKind("ClusterRole").getFirst();
+            assertThat(clusterRole.path("rules").toString())
+                    .isEqualTo("[{\"apiGroups\":[\"authentication.k8s.io\"],\"resources\":[\"tokenreviews\"],\"verbs\":[\"create\"]}]");
+            JsonNode binding = m.ofKind("ClusterRoleBinding").getFirst();
+            assertThat(binding.at("/roleRef/name").asText()).isEqualTo(Manifests.name(clusterRole));
+            assertThat(binding.at("/subjects/0/name").asText())
+                    .isEqualTo(podSpec(m.component("Deployment", "coordinator")).path("serviceAccountName").asText());
+            assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(HelmChart.NAMESPACE);
         }
 
         @Test
@@ -256,8 +289,7 @@ class ChartBehaviourTest {
         void anExistingSecretIsUsedAndNoneIsCreated() {
             assertThat(m.ofKind("Secret")).isEmpty();
             JsonNode env = podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env");
-            assertThat(secretRefs(env).values()).containsExactlyInAnyOrder("fleet-tokens/admin-token", "fleet-tokens/read-token",
-                    "fleet-tokens/replica-token");
+            assertThat(secretRefs(env).values()).containsExactlyInAnyOrder("fleet-tokens/admin-token", "fleet-tokens/read-token");
         }
 
         @Test
@@ -278,6 +310,32 @@ class ChartBehaviourTest {
                     .isEqualTo("registry.example.org/tsfleet/coordinator@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
             assertThat(podSpec(m.component("Deployment", "listener")).at("/containers/0/image").asText())
                     .isEqualTo("registry.example.org/tsfleet/listener-service:0.1.0-rc1");
+        }
+    }
+
+    @Nested
+    class SharedReplicaToken {
+        private final Manifests m = HelmChart.project().render().set("auth.replicaCredential", "sharedToken").manifests();
+
+        @Test
+        void allReplicasPresentTheSecretsReplicaTokenAndNoTokenReviewIsGranted() {
+            String secret = Manifests.name(m.ofKind("Secret").getFirst());
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/coordinator-token").asText()).isEqualTo("${TOKEN_REPLICA}");
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener").has("coordinator-token-file")).isFalse();
+            assertThat(secretRefs(podSpec(m.component("Deployment", "listener")).at("/containers/0/env")))
+                    .containsEntry("TOKEN_REPLICA", secret + "/replica-token");
+            assertThat(podSpec(m.component("Deployment", "listener")).path("volumes").findParents("projected")).isEmpty();
+            JsonNode security = m.applicationConfig("coordinator").at("/tsfleet/coordinator/security");
+            assertThat(security.path("replica-tokens").asText()).isEqualTo("${TOKEN_REPLICA}");
+            assertThat(security.has("token-review")).isFalse();
+            assertThat(m.ofKind("ClusterRole")).isEmpty();
+            assertThat(m.ofKind("ClusterRoleBinding")).isEmpty();
+        }
+
+        @Test
+        void anUnknownCredentialKindIsRefused() {
+            assertThatThrownBy(() -> HelmChart.project().render().set("auth.replicaCredential", "none").yaml())
+                    .hasMessageContaining("replicaCredential");
         }
     }
 

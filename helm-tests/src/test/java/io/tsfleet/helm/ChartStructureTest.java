@@ -29,6 +29,7 @@ class ChartStructureTest {
             "apps/v1/Deployment", "apps/v1/DaemonSet", "autoscaling/v2/HorizontalPodAutoscaler",
             "policy/v1/PodDisruptionBudget", "networking.k8s.io/v1/NetworkPolicy",
             "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
+            "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
             "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor",
             "monitoring.coreos.com/v1/PrometheusRule");
     private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";

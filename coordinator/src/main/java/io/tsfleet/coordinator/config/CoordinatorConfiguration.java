@@ -23,7 +23,6 @@ import io.tsfleet.coordinator.kubernetes.ReplicaScaler;
 import io.tsfleet.coordinator.kubernetes.SingleNodeLeadership;
 import io.tsfleet.coordinator.persistence.ConfigMapAssignmentStore;
 import io.tsfleet.coordinator.persistence.FileAssignmentStore;
-import io.tsfleet.coordinator.security.TokenAuthenticator;
 import io.tsfleet.coordinator.service.CoordinatorService;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
@@ -103,11 +102,6 @@ public class CoordinatorConfiguration {
     }
 
     @Bean
-    TokenAuthenticator tokenAuthenticator(CoordinatorProperties p) {
-        return new TokenAuthenticator(p.security().adminTokens(), p.security().readTokens(), p.security().replicaTokens());
-    }
-
-    @Bean
     CoordinatorService coordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
                                           Leadership leadership, CoordinatorProperties p, ObjectProvider<KubernetesClient> kubernetes) {
         Optional<ReplicaScaler> scaler = Optional.empty();
@@ -131,7 +125,7 @@ public class CoordinatorConfiguration {
                 .addSecurityItem(new SecurityRequirement().addList("bearer"));
     }
 
-    private static String namespace(CoordinatorProperties p, KubernetesClient client) {
+    static String namespace(CoordinatorProperties p, KubernetesClient client) {
         String ns = p.kubernetes().namespace();
         if (ns != null && !ns.isBlank()) return ns;
         String fromClient = client.getNamespace();

@@ -1,6 +1,7 @@
 package io.tsfleet.coordinator.config;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -98,10 +99,46 @@ public record CoordinatorProperties(
     }
 
     /**
-     * Bearer tokens. Reads need a read or admin token, writes an admin token, heartbeats an admin or replica token.
+     * Bearer tokens. Reads of the admin API need a read or admin token, writes an admin token; a replica's heartbeat
+     * needs that replica's own credential (a line of the replica token file, or on Kubernetes its pod's projected
+     * service-account token checked with a TokenReview), a shared replica token, or an admin token.
+     *
+     * @param adminTokens       admin tokens (comma separated): everything
+     * @param readTokens        read tokens: the admin API's reads
+     * @param replicaTokens     shared replica tokens: heartbeats of ANY replica id (weaker than per-replica
+     *                          credentials: a holder can speak for every replica; kept for compatibility)
+     * @param replicaTokensFile a file of {@code <replica-id>=<token>} lines: each token may heartbeat only as its
+     *                          replica; re-read when it changes (empty: none)
+     * @param tokenReview       check replicas' Kubernetes service-account tokens with TokenReviews
      */
     public record Security(@DefaultValue("") List<String> adminTokens,
                            @DefaultValue("") List<String> readTokens,
-                           @DefaultValue("") List<String> replicaTokens) {
+                           @DefaultValue("") List<String> replicaTokens,
+                           @DefaultValue("") String replicaTokensFile,
+                           @Valid @NotNull @DefaultValue TokenReview tokenReview) {
+    }
+
+    /**
+     * @param enabled        accept a listener pod's projected service-account token as the credential of the replica
+     *                       whose id is the pod's name (needs {@code tsfleet.coordinator.kubernetes.enabled=true})
+     * @param audience       the audience the projected token is issued for
+     * @param serviceAccount the listener pods' service account (required when enabled)
+     * @param namespace      that service account's namespace (empty: the coordinator's namespace)
+     * @param cacheTtl       how long a review's answer is kept
+     * @param cacheSize      at most this many answers are kept
+     */
+    public record TokenReview(@DefaultValue("false") boolean enabled,
+                              @NotBlank @DefaultValue("tsfleet-coordinator") String audience,
+                              @DefaultValue("") String serviceAccount,
+                              @DefaultValue("") String namespace,
+                              @NotNull @DefaultValue("30s") Duration cacheTtl,
+                              @Min(1) @DefaultValue("4096") int cacheSize) {
+    }
+
+    @AssertTrue(message = "tsfleet.coordinator.security.token-review.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true "
+            + "and tsfleet.coordinator.security.token-review.service-account")
+    public boolean isTokenReviewConfigured() {
+        return security == null || !security.tokenReview().enabled()
+                || kubernetes != null && kubernetes.enabled() && !security.tokenReview().serviceAccount().isBlank();
     }
 }

@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 
-/** The admin API. Reads need a read or admin token, writes an admin token (see {@code BearerTokenFilter}). */
+/** The admin API. Reads need a read or admin token, writes an admin token (see {@code SecurityConfiguration}). */
 @RestController
 @RequestMapping("/api/v1")
 @Tag(name = "admin", description = "Assignment, replicas, masks, drains, rebalances, CPUs, scaling, audit")

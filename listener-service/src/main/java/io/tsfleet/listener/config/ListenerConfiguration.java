@@ -2,6 +2,7 @@ package io.tsfleet.listener.config;
 
 import io.tsfleet.listener.broker.BrokerAddress;
 import io.tsfleet.listener.coordinator.HeartbeatLoop;
+import io.tsfleet.listener.coordinator.CoordinatorToken;
 import io.tsfleet.listener.coordinator.HttpCoordinatorClient;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.ChannelSettings;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +103,10 @@ public class ListenerConfiguration {
     HeartbeatLoop heartbeatLoop(ListenerProperties props, ReplicaEngine engine, ReplicaId id, Clock clock,
                                 ObjectProvider<JsonMapper> jsonMapper) {
         JsonMapper json = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
-        HttpCoordinatorClient client = new HttpCoordinatorClient(props.coordinatorUrl(), id.value(), blankToNull(props.coordinatorToken()),
-                props.requestTimeout(), json);
+        CoordinatorToken token = props.coordinatorTokenFile() != null && !props.coordinatorTokenFile().isBlank()
+                ? CoordinatorToken.fromFile(Path.of(props.coordinatorTokenFile()))
+                : CoordinatorToken.fixed(props.coordinatorToken());
+        HttpCoordinatorClient client = new HttpCoordinatorClient(props.coordinatorUrl(), id.value(), token, props.requestTimeout(), json);
         ListenerProperties.Breaker b = props.circuitBreaker();
         return new HeartbeatLoop(engine, client, id.value(), props.heartbeatInterval(),
                 new HeartbeatLoop.BreakerSettings(b.slidingWindow(), b.minimumCalls(), b.failureRatePercent(), b.openWait()), clock);

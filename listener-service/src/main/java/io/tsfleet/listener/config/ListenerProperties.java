@@ -23,7 +23,10 @@ import java.util.Map;
  * @param broker              the broker, {@code host:port} (the emulator or the kernel backend)
  * @param brokerToken         the broker token, presented through {@code TSFLEET_SOCK} AUTH when set
  * @param coordinatorUrl      the coordinator's base URL
- * @param coordinatorToken    sent as {@code Authorization: Bearer} to the coordinator
+ * @param coordinatorToken    sent as {@code Authorization: Bearer} to the coordinator: this replica's own token (or a
+ *                            shared replica token)
+ * @param coordinatorTokenFile a file whose contents are sent instead, re-read when it changes (on Kubernetes the pod's
+ *                            projected service-account token); at most one of the two
  * @param id                  the replica id; empty = the pod name ({@code HOSTNAME}) or the host name
  * @param staticMask          a cpulist to listen on without a coordinator
  * @param sink                {@code none}, {@code jsonl:<path>}, or {@code <scheme>:<argument>} of a contributed sink
@@ -53,6 +56,7 @@ public record ListenerProperties(
         String brokerToken,
         URI coordinatorUrl,
         String coordinatorToken,
+        String coordinatorTokenFile,
         @DefaultValue("") String id,
         String staticMask,
         @DefaultValue("none") @NotBlank String sink,
@@ -119,6 +123,11 @@ public record ListenerProperties(
         return positive(heartbeatInterval) && positive(statsInterval) && positive(handoverTimeout) && !drainTimeout.isNegative()
                 && positive(deregisterTimeout) && positive(connectTimeout) && positive(requestTimeout)
                 && positive(backoff.initial()) && !backoff.max().minus(backoff.initial()).isNegative() && positive(circuitBreaker.openWait());
+    }
+
+    @AssertTrue(message = "set at most one of tsfleet.listener.coordinator-token and tsfleet.listener.coordinator-token-file")
+    public boolean isAtMostOneCoordinatorToken() {
+        return coordinatorToken == null || coordinatorToken.isBlank() || coordinatorTokenFile == null || coordinatorTokenFile.isBlank();
     }
 
     public boolean coordinated() {

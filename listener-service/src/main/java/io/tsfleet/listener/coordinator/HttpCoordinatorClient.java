@@ -16,7 +16,7 @@ import java.time.Duration;
 
 /**
  * {@code POST {coordinator-url}/internal/v1/replicas/{id}/heartbeat} with the heartbeat as JSON and
- * {@code Authorization: Bearer <coordinator-token>}; a 200 answer carries the {@link ReplicaDirective} as JSON, a 204
+ * {@code Authorization: Bearer <token>} (the {@link CoordinatorToken} of the moment: fixed, or re-read from a file); a 200 answer carries the {@link ReplicaDirective} as JSON, a 204
  * carries none. Anything else is a {@link CoordinatorException} (with the answer's body, an RFC 9457 problem, in the
  * message).
  */
@@ -24,10 +24,14 @@ public final class HttpCoordinatorClient implements CoordinatorClient {
     private final HttpClient http;
     private final JsonMapper json;
     private final URI endpoint;
-    private final String token;
+    private final CoordinatorToken token;
     private final Duration timeout;
 
     public HttpCoordinatorClient(URI coordinatorUrl, String replicaId, String token, Duration timeout, JsonMapper json) {
+        this(coordinatorUrl, replicaId, CoordinatorToken.fixed(token), timeout, json);
+    }
+
+    public HttpCoordinatorClient(URI coordinatorUrl, String replicaId, CoordinatorToken token, Duration timeout, JsonMapper json) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.json = json;
         String base = coordinatorUrl.toString().replaceAll("/+$", "");
@@ -47,7 +51,8 @@ public final class HttpCoordinatorClient implements CoordinatorClient {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(heartbeat)));
-        if (token != null && !token.isEmpty()) req.header("Authorization", "Bearer " + token);
+        String bearer = token.current();
+        if (bearer != null && !bearer.isEmpty()) req.header("Authorization", "Bearer " + bearer);
         HttpResponse<byte[]> resp;
         try {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());

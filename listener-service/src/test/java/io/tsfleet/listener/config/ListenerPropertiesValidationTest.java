@@ -51,4 +51,17 @@ class ListenerPropertiesValidationTest {
         assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.sink=kafka:x"))
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("unknown sink scheme 'kafka'"));
     }
+
+    @Test
+    void bothCoordinatorTokenSettingsAreRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.coordinator-url=http://c:8080", "--tsfleet.listener.coordinator-token=t",
+                "--tsfleet.listener.coordinator-token-file=/var/run/secrets/tsfleet/token"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("at most one of tsfleet.listener.coordinator-token"));
+    }
+
+    @Test
+    void aMissingCoordinatorTokenFileIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.coordinator-url=http://c:8080", "--tsfleet.listener.coordinator-token-file=/nonexistent/token"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("coordinator-token-file /nonexistent/token cannot be read"));
+    }
 }

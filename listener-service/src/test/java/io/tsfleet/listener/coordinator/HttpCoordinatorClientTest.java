@@ -5,9 +5,14 @@ import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +74,36 @@ class HttpCoordinatorClientTest {
     }
 
     @Test
+    void aTokenFileIsSentAndReReadWhenItChanges(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "projected-token-1\n");
+        HttpCoordinatorClient fromFile = new HttpCoordinatorClient(URI.create(coordinator.url()), "listener-0", CoordinatorToken.fromFile(file),
+                Duration.ofSeconds(2), JsonMapper.builder().build());
+        coordinator.answer(new ReplicaDirective(4, "0-3", Map.of(), 500, 10_000));
+        fromFile.heartbeat(heartbeat());
+        assertThat(coordinator.last().authorization()).isEqualTo("Bearer projected-token-1");
+
+        // the kubelet rotates the projected token: the next heartbeat carries the new one
+        Files.writeString(file, "projected-token-2-rotated");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(60)));
+        fromFile.heartbeat(heartbeat());
+        assertThat(coordinator.last().authorization()).isEqualTo("Bearer projected-token-2-rotated");
+
+        // a file that disappears for a moment (an atomic swap) keeps the last token
+        Files.delete(file);
+        fromFile.heartbeat(heartbeat());
+        assertThat(coordinator.last().authorization()).isEqualTo("Bearer projected-token-2-rotated");
+    }
+
+    @Test
+    void aMissingOrEmptyTokenFileIsAClearErrorAtStart(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> CoordinatorToken.fromFile(dir.resolve("absent"))).hasMessageContaining("coordinator-token-file");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> CoordinatorToken.fromFile(empty)).hasMessageContaining("is empty");
+    }
+
+    @Test
     void theReplicaIdIsEscapedInThePath() {
-        HttpCoordinatorClient odd = new HttpCoordinatorClient(URI.create("http://h:1/base"), "a b", null, Duration.ofSeconds(1), JsonMapper.builder().build());
+        HttpCoordinatorClient odd = new HttpCoordinatorClient(URI.create("http://h:1/base"), "a b", (String) null, Duration.ofSeconds(1), JsonMapper.builder().build());
         assertThat(odd.endpoint().toString()).isEqualTo("http://h:1/base/internal/v1/replicas/a%20b/heartbeat");
     }
 }

@@ -1,0 +1,132 @@
+package io.tsfleet.coordinator.config;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tsfleet.coordinator.kubernetes.KubernetesTokenReviewer;
+import io.tsfleet.coordinator.security.BearerAuthenticationFilter;
+import io.tsfleet.coordinator.security.CachingTokenReviewer;
+import io.tsfleet.coordinator.security.CallerAuthenticator;
+import io.tsfleet.coordinator.security.HeartbeatIdentityRule;
+import io.tsfleet.coordinator.security.ReplicaTokenFile;
+import io.tsfleet.coordinator.security.ReplicaTokenReviewer;
+import io.tsfleet.coordinator.security.SecurityProblems;
+import io.tsfleet.coordinator.security.TokenAuthenticator;
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderNotFoundException;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The coordinator's HTTP security: Spring Security's filter chain behind its {@link StrictHttpFirewall} (a path
+ * that is not in canonical form - encoded slashes, dots or backslashes, matrix parameters, dot segments, double
+ * slashes - is refused with 400 before anything matches it), bearer-token authentication, and authorization rules
+ * that match the same decoded, normalised path Spring MVC routes by. Deny by default: only the allow-listed public
+ * paths (the console's files, health probes, metrics, API docs) answer without a token.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class SecurityConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    /** Read without a token (GET and HEAD only). */
+    static final String[] PUBLIC_PATHS = {
+            "/", "/index.html", "/console/**",
+            "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/**",
+            "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+
+    @Bean
+    TokenAuthenticator tokenAuthenticator(CoordinatorProperties p) {
+        TokenAuthenticator tokens = new TokenAuthenticator(p.security().adminTokens(), p.security().readTokens(), p.security().replicaTokens());
+        if (tokens.hasSharedReplicaTokens()) {
+            log.warn("tsfleet.coordinator.security.replica-tokens is set: a holder of a shared replica token can heartbeat as ANY replica id; "
+                    + "prefer per-replica tokens (replica-tokens-file) or, on Kubernetes, token-review");
+        }
+        return tokens;
+    }
+
+    @Bean
+    CallerAuthenticator callerAuthenticator(CoordinatorProperties p, TokenAuthenticator tokens, Clock clock, ObjectProvider<KubernetesClient> kubernetes) {
+        CoordinatorProperties.Security s = p.security();
+        Optional<ReplicaTokenFile> file = Optional.empty();
+        if (!s.replicaTokensFile().isBlank()) {
+            ReplicaTokenFile f = new ReplicaTokenFile(Path.of(s.replicaTokensFile()));
+            log.info("per-replica tokens of {} replicas from {}", f.size(), f.path());
+            file = Optional.of(f);
+        }
+        Optional<ReplicaTokenReviewer> reviewer = Optional.empty();
+        CoordinatorProperties.TokenReview tr = s.tokenReview();
+        if (tr.enabled()) {
+            KubernetesClient client = kubernetes.getIfAvailable();
+            if (client == null) throw new IllegalStateException("tsfleet.coordinator.security.token-review.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true");
+            String namespace = !tr.namespace().isBlank() ? tr.namespace() : CoordinatorConfiguration.namespace(p, client);
+            KubernetesTokenReviewer k = new KubernetesTokenReviewer(client, tr.audience(), namespace, tr.serviceAccount());
+            log.info("replica credentials: projected service account tokens of {} for audience '{}', checked with TokenReviews", k.expectedUser(), tr.audience());
+            reviewer = Optional.of(new CachingTokenReviewer(k, clock, tr.cacheTtl(), tr.cacheSize()));
+        }
+        if (!tokens.hasAnyToken() && file.isEmpty() && reviewer.isEmpty()) {
+            log.warn("no tokens are configured (tsfleet.coordinator.security.*): the admin API and the heartbeat endpoint refuse every request");
+        }
+        return new CallerAuthenticator(tokens, file, reviewer);
+    }
+
+    @Bean
+    SecurityProblems securityProblems(JsonMapper json, MeterRegistry registry) {
+        return new SecurityProblems(json, registry);
+    }
+
+    @Bean
+    HttpFirewall httpFirewall() {
+        return new StrictHttpFirewall();
+    }
+
+    /** No user store: bearer tokens are the only credentials (this also keeps Boot from generating a password). */
+    @Bean
+    AuthenticationManager noPasswordAuthentication() {
+        return authentication -> {
+            throw new ProviderNotFoundException("the coordinator takes bearer tokens only");
+        };
+    }
+
+    @Bean
+    SecurityFilterChain coordinatorSecurity(HttpSecurity http, CallerAuthenticator authenticator, SecurityProblems problems) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new BearerAuthenticationFilter(authenticator), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+                .authorizeHttpRequests(a -> a
+                        // the container's error dispatch of a request already let through (or refused) above
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers(HttpMethod.GET, PUBLIC_PATHS).permitAll()
+                        .requestMatchers(HttpMethod.HEAD, PUBLIC_PATHS).permitAll()
+                        .requestMatchers(HttpMethod.POST, "/internal/v1/replicas/{id}/heartbeat").access(new HeartbeatIdentityRule())
+                        .requestMatchers("/internal/**").hasAnyRole("REPLICA", "ADMIN")
+                        .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole("READ", "ADMIN")
+                        .requestMatchers(HttpMethod.HEAD, "/api/**").hasAnyRole("READ", "ADMIN")
+                        .requestMatchers(HttpMethod.OPTIONS, "/api/**").hasAnyRole("READ", "ADMIN")
+                        .requestMatchers("/api/**").hasRole("ADMIN")
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+}

@@ -1,0 +1,45 @@
+package io.tsfleet.coordinator.security;
+
+import io.tsfleet.coordinator.security.TokenAuthenticator.Role;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Who a bearer token proved to be: its role and, for a replica credential bound to one replica (a per-replica token
+ * or a Kubernetes service-account token), that replica's id. A replica caller without an id holds a shared replica
+ * token and may heartbeat as any replica.
+ *
+ * @param role      what the token may do
+ * @param replicaId the one replica a bound replica credential speaks for; empty for admin, read and shared tokens
+ * @param source    where the credential was found, for logs and problem details
+ */
+public record Caller(Role role, Optional<String> replicaId, String source) {
+
+    public Caller {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(replicaId, "replicaId");
+        Objects.requireNonNull(source, "source");
+        if (replicaId.isPresent() && role != Role.REPLICA) throw new IllegalArgumentException("only a replica caller is bound to a replica id");
+    }
+
+    public static Caller of(Role role, String source) {
+        return new Caller(role, Optional.empty(), source);
+    }
+
+    public static Caller replica(String replicaId, String source) {
+        return new Caller(Role.REPLICA, Optional.of(replicaId), source);
+    }
+
+    /** Whether this caller may send the heartbeat of replica {@code id}: admin, a shared replica token, or the replica itself. */
+    public boolean mayHeartbeatAs(String id) {
+        if (role == Role.ADMIN) return true;
+        if (role != Role.REPLICA) return false;
+        return replicaId.map(own -> own.equals(id)).orElse(true);
+    }
+
+    /** A name for logs: the role, and the replica for a bound credential. */
+    public String describe() {
+        return replicaId.map(id -> "the replica credential of '" + id + "' (" + source + ")").orElse("a " + role.name().toLowerCase() + " token");
+    }
+}

@@ -1,0 +1,108 @@
+package io.tsfleet.coordinator.security;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The security refusals as RFC 9457 problem+json, each counted in {@code tsfleet_coordinator_auth_refusals_total}
+ * by reason: 400 for a request the firewall rejects (an unusual spelling of a path: encoded slashes or dots, matrix
+ * parameters, dot segments, double slashes, backslashes), 401 with {@code WWW-Authenticate: Bearer} for a missing or
+ * unknown token, 403 for a token without the needed role or for another replica's heartbeat, 503 when a replica's
+ * service-account token cannot be checked now.
+ */
+public final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+
+    /** Why a request was refused: the {@code reason} label of the metric. */
+    public enum Reason {
+        REJECTED_REQUEST, MISSING_TOKEN, UNKNOWN_TOKEN, REVIEW_UNAVAILABLE, FORBIDDEN, WRONG_REPLICA;
+
+        String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final JsonMapper json;
+    private final Map<Reason, Counter> refusals = new EnumMap<>(Reason.class);
+
+    public SecurityProblems(JsonMapper json, MeterRegistry registry) {
+        this.json = json;
+        for (Reason r : Reason.values()) {
+            refusals.put(r, Counter.builder("tsfleet.coordinator.auth.refusals").description("Requests refused by the security layer, by reason")
+                    .tag("reason", r.label()).register(registry));
+        }
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, org.springframework.security.web.firewall.RequestRejectedException e) throws IOException {
+        write(request, response, Reason.REJECTED_REQUEST, HttpStatus.BAD_REQUEST, "Request rejected",
+                "the request's path or headers are not in a canonical form (" + e.getMessage() + ")");
+    }
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, org.springframework.security.core.AuthenticationException e) throws IOException {
+        Object unavailable = request.getAttribute(BearerAuthenticationFilter.UNAVAILABLE);
+        if (unavailable != null) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+            write(request, response, Reason.REVIEW_UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE, "Credential check unavailable", unavailable.toString());
+            return;
+        }
+        Object refusal = request.getAttribute(BearerAuthenticationFilter.REFUSAL);
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tsfleet-coordinator\"");
+        if (refusal != null) {
+            write(request, response, Reason.UNKNOWN_TOKEN, HttpStatus.UNAUTHORIZED, "Unauthorized", refusal.toString());
+        } else {
+            write(request, response, Reason.MISSING_TOKEN, HttpStatus.UNAUTHORIZED, "Unauthorized", "missing bearer token: send 'Authorization: Bearer <token>'");
+        }
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, org.springframework.security.access.AccessDeniedException e) throws IOException {
+        if (e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof HeartbeatIdentityRule.Refusal r) {
+            write(request, response, Reason.WRONG_REPLICA, HttpStatus.FORBIDDEN, "Forbidden", r.reason());
+            return;
+        }
+        Authentication a = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+        String who = a instanceof CallerAuthentication ca ? ca.caller().describe() : "this token";
+        write(request, response, Reason.FORBIDDEN, HttpStatus.FORBIDDEN, "Forbidden", who + " cannot do this; " + needed(request));
+    }
+
+    private static String needed(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (path.startsWith("/internal/")) return "it needs a replica or admin token";
+        if (!path.startsWith("/api/")) return "nothing is served at this path";
+        String m = request.getMethod();
+        return "GET".equals(m) || "HEAD".equals(m) || "OPTIONS".equals(m) ? "it needs a read or admin token" : "it needs an admin token";
+    }
+
+    private void write(HttpServletRequest request, HttpServletResponse response, Reason reason, HttpStatus status, String title, String detail) throws IOException {
+        refusals.get(reason).increment();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        try {
+            problem.setInstance(URI.create(request.getRequestURI()));
+        } catch (IllegalArgumentException notAUri) {
+            // a rejected request's raw path need not be a valid URI; the problem goes without an instance
+        }
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream().write(json.writeValueAsBytes(problem));
+    }
+}
