@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -125,14 +126,19 @@ public record CoordinatorProperties(
      * @param serviceAccount the listener pods' service account (required when enabled)
      * @param namespace      that service account's namespace (empty: the coordinator's namespace)
      * @param cacheTtl       how long a review's answer is kept
-     * @param cacheSize      at most this many answers are kept
+     * @param cacheSize      at most this many proofs, and as many refusals, are kept
+     * @param reviewRate     at most this many reviews per second reach the API server (tokens not in the cache);
+     *                       past it a heartbeat with an uncached token is answered 503 with Retry-After
+     * @param reviewBurst    this many reviews may be sent at once (a whole fleet starting) before the rate applies
      */
     public record TokenReview(@DefaultValue("false") boolean enabled,
                               @NotBlank @DefaultValue("tsfleet-coordinator") String audience,
                               @DefaultValue("") String serviceAccount,
                               @DefaultValue("") String namespace,
                               @NotNull @DefaultValue("30s") Duration cacheTtl,
-                              @Min(1) @DefaultValue("4096") int cacheSize) {
+                              @Min(1) @DefaultValue("4096") int cacheSize,
+                              @Positive @DefaultValue("20") double reviewRate,
+                              @Min(1) @DefaultValue("200") int reviewBurst) {
     }
 
     @AssertTrue(message = "tsfleet.coordinator.security.token-review.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true "

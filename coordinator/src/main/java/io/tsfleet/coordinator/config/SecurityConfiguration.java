@@ -9,6 +9,7 @@ import io.tsfleet.coordinator.security.CallerAuthenticator;
 import io.tsfleet.coordinator.security.HeartbeatIdentityRule;
 import io.tsfleet.coordinator.security.ReplicaTokenFile;
 import io.tsfleet.coordinator.security.ReplicaTokenReviewer;
+import io.tsfleet.coordinator.security.ThrottledTokenReviewer;
 import io.tsfleet.coordinator.security.SecurityProblems;
 import io.tsfleet.coordinator.security.TokenAuthenticator;
 import jakarta.servlet.DispatcherType;
@@ -79,7 +80,8 @@ public class SecurityConfiguration {
             String namespace = !tr.namespace().isBlank() ? tr.namespace() : CoordinatorConfiguration.namespace(p, client);
             KubernetesTokenReviewer k = new KubernetesTokenReviewer(client, tr.audience(), namespace, tr.serviceAccount());
             log.info("replica credentials: projected service account tokens of {} for audience '{}', checked with TokenReviews", k.expectedUser(), tr.audience());
-            reviewer = Optional.of(new CachingTokenReviewer(k, clock, tr.cacheTtl(), tr.cacheSize()));
+            reviewer = Optional.of(new CachingTokenReviewer(new ThrottledTokenReviewer(k, clock, tr.reviewRate(), tr.reviewBurst()),
+                    clock, tr.cacheTtl(), tr.cacheSize()));
         }
         if (!tokens.hasAnyToken() && file.isEmpty() && reviewer.isEmpty()) {
             log.warn("no tokens are configured (tsfleet.coordinator.security.*): the admin API and the heartbeat endpoint refuse every request");

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Keeps the answers of another reviewer for a short while (both proofs and refusals; never "unavailable"), so that
- * a replica's heartbeats do not each cost a call to the API server. The cache is bounded (least recently used
- * answers leave first) and keyed by the SHA-256 of the token, so that it holds no token.
+ * a replica's heartbeats do not each cost a call to the API server. Proofs and refusals are kept apart, each bounded
+ * (least recently used answers leave first): a flood of made-up tokens fills the refusals and never pushes out the
+ * proofs of the fleet's pods. Keyed by the SHA-256 of the token, so that it holds no token.
  */
 public final class CachingTokenReviewer implements ReplicaTokenReviewer {
     private record Cached(Review review, Instant expires) {
@@ -22,7 +23,8 @@ public final class CachingTokenReviewer implements ReplicaTokenReviewer {
     private final ReplicaTokenReviewer delegate;
     private final Clock clock;
     private final Duration ttl;
-    private final Map<String, Cached> cache;
+    private final Map<String, Cached> proofs;
+    private final Map<String, Cached> refusals;
 
     public CachingTokenReviewer(ReplicaTokenReviewer delegate, Clock clock, Duration ttl, int maxEntries) {
         if (ttl.isNegative()) throw new IllegalArgumentException("ttl must not be negative");
@@ -30,7 +32,12 @@ public final class CachingTokenReviewer implements ReplicaTokenReviewer {
         this.delegate = delegate;
         this.clock = clock;
         this.ttl = ttl;
-        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+        this.proofs = lru(maxEntries);
+        this.refusals = lru(maxEntries);
+    }
+
+    private static Map<String, Cached> lru(int maxEntries) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
                 return size() > maxEntries;
@@ -47,23 +54,25 @@ public final class CachingTokenReviewer implements ReplicaTokenReviewer {
     public Review review(String token) {
         String key = sha256(token);
         Instant now = clock.instant();
-        synchronized (cache) {
-            Cached hit = cache.get(key);
+        synchronized (this) {
+            Cached hit = proofs.get(key);
+            if (hit == null) hit = refusals.get(key);
             if (hit != null && now.isBefore(hit.expires())) return hit.review();
-            if (hit != null) cache.remove(key);
+            if (hit != null) {
+                proofs.remove(key);
+                refusals.remove(key);
+            }
         }
         Review fresh = delegate.review(token);
-        synchronized (cache) {
-            cache.put(key, new Cached(fresh, now.plus(ttl)));
+        synchronized (this) {
+            (fresh instanceof Review.Replica ? proofs : refusals).put(key, new Cached(fresh, now.plus(ttl)));
         }
         return fresh;
     }
 
     /** How many answers are kept now. */
-    public int size() {
-        synchronized (cache) {
-            return cache.size();
-        }
+    public synchronized int size() {
+        return proofs.size() + refusals.size();
     }
 
     private static String sha256(String token) {
