@@ -13,6 +13,13 @@ public interface Leadership {
     /** Gives up leadership (if held) and stops taking part. */
     void stop();
 
+    /**
+     * This instance found that it is not the only leader (another one wrote the shared state): it stops leading
+     * (the stop callback runs) and stands for election again. Single-node leadership has no one to give way to.
+     */
+    default void relinquish() {
+    }
+
     /** A human-readable description for logs and the audit log. */
     String describe();
 }
