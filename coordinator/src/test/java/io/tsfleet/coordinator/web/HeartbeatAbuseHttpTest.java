@@ -118,6 +118,11 @@ class HeartbeatAbuseHttpTest {
         int members = service.call(c -> c.replicas().size());
         assertThat(members).isEqualTo(20);
         assertThat(service.status().refusedHeartbeats().get(CoordinatorStatus.REFUSED_MEMBER_LIMIT)).isGreaterThanOrEqualTo(refused);
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("tsfleet_coordinator_heartbeats_refused_total\\{[^}]*reason=\"member-limit\"[^}]*} " + refused + ".0")
+                .contains("tsfleet_coordinator_heartbeats_refused_total{application=\"tsfleet-coordinator\",reason=\"invalid\"}")
+                .contains("tsfleet_coordinator_requests_too_large_total");
     }
 
     @Test
