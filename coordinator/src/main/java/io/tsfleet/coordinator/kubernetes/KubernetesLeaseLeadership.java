@@ -111,9 +111,10 @@ public final class KubernetesLeaseLeadership implements Leadership {
 
     /** Ends the current term (releasing the Lease if this instance holds it); the next term starts after the retry period. */
     @Override
-    public void relinquish() {
+    public boolean relinquish() {
         CompletableFuture<?> f = running;
         if (f != null) f.cancel(true);
+        return true;
     }
 
     /** Election terms started so far (for tests and logs). */

@@ -15,9 +15,11 @@ public interface Leadership {
 
     /**
      * This instance found that it is not the only leader (another one wrote the shared state): it stops leading
-     * (the stop callback runs) and stands for election again. Single-node leadership has no one to give way to.
+     * (the stop callback runs, possibly later on another thread) and stands for election again. Returns false when
+     * there is no one to give way to (single-node leadership): the caller then keeps leading from the stored state.
      */
-    default void relinquish() {
+    default boolean relinquish() {
+        return false;
     }
 
     /** A human-readable description for logs and the audit log. */

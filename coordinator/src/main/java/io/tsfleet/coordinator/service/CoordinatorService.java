@@ -189,7 +189,18 @@ public class CoordinatorService implements SmartLifecycle {
         } finally {
             lockHold.accumulateAndGet(System.nanoTime() - lockedAt, Math::max);
             lock.unlock();
-            if (conflict) leadership.relinquish();
+            if (conflict && !leadership.relinquish()) {
+                // no one to give way to: go on from what the store holds now
+                lock.lock();
+                try {
+                    if (coordinator == null && !leading) {
+                        leading = true;
+                        recoverFromStore(null);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
     }
 

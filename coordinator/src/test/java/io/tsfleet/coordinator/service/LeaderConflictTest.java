@@ -60,9 +60,10 @@ class LeaderConflictTest {
         }
 
         @Override
-        public void relinquish() {
+        public boolean relinquish() {
             relinquished++;
             stop();
+            return true;
         }
 
         @Override
@@ -107,6 +108,25 @@ class LeaderConflictTest {
         assertThat(generation).isEqualTo(100);
         Map<String, String> targets = service.call(c -> c.assignment().targets());
         assertThat(targets).containsEntry("z", "0-7");
+        service.stop();
+    }
+
+    @Test
+    void withoutAnElectionTheInstanceGoesOnFromWhatTheStoreHolds() {
+        ConfigMapAssignmentStore store = new ConfigMapAssignmentStore(server.client(), "fleet", "single-state");
+        CoordinatorService service = new CoordinatorService(CoordinatorSettings.defaults(CpuSet.range(0, 7)), new StickyBalancedAssignor(),
+                store, Clock.systemUTC(), new io.tsfleet.coordinator.kubernetes.SingleNodeLeadership(), Optional.empty(), Duration.ofMinutes(1));
+        service.start();
+        service.heartbeat("a", Heartbeats.empty("a", "ia", 0));
+        service.heartbeat("b", Heartbeats.empty("b", "ib", 0));
+        ConfigMapAssignmentStore other = new ConfigMapAssignmentStore(server.client(), "fleet", "single-state");
+        other.load();
+        other.save(new AssignmentSnapshot(50, "0-7", Map.of("a", "0-7"), Map.of("a", "0-7"), List.of(), List.of(), Map.of(), Set.of()));
+
+        assertThatThrownBy(() -> service.call(c -> c.rebalance(false))).isInstanceOf(StateNotPersistedException.class);
+        assertThat(service.isLeader()).isTrue();
+        long generation = service.call(c -> c.generation());
+        assertThat(generation).isEqualTo(50);
         service.stop();
     }
 }
