@@ -239,18 +239,37 @@ class FleetScenariosIT {
             LOG.info("[coordinator] back {} ms after the restart with generation {}", millisSince(t0), recovered[0].get("generation").asLong());
             sleep(Duration.ofSeconds(2));
             afterRestart[0] = ownedCpus();
-            // the restarted coordinator re-learns the loads and may then move CPUs (the policy's business, not a
-            // reshuffle): the window closes once the assignment is quiet, so that no handover is cut in half by it
-            // (a leaving CPU's held-back records reach the sink only at its fence)
+            // the restarted coordinator takes over the persisted assignment with the persisted loads: past its load
+            // warm-up (5 s here) it must not plan a reshuffle of its own; the window closes once the assignment is
+            // quiet, so that a handover, if one started, would not be cut in half by it
+            sleep(COORDINATOR_LOAD_WARMUP.plusSeconds(5));
             awaitStableAssignment();
         });
-        LOG.info("[coordinator] generation {} -> {}; masks before {}, 2 s after the restart {}, once quiet {} (later load-driven "
-                + "moves are the policy's business, not a reshuffle)", generationBefore, generation(), before, afterRestart[0], ownedCpus());
+        Map<String, String> onceQuiet = ownedCpus();
+        double moved = coordinatorMetric("tsfleet_coordinator_cpus_moved_total");
+        double completed = coordinatorMetric("tsfleet_coordinator_handovers_completed_total");
+        LOG.info("[coordinator] generation {} -> {}; masks before {}, 2 s after the restart {}, once quiet {}; CPUs moved since the "
+                + "restart {} (handovers completed {})", generationBefore, generation(), before, afterRestart[0], onceQuiet, moved, completed);
         assertThat(v.missing()).as("lost records").isZero();
         assertThat(v.duplicates()).isZero();
         assertThat(recovered[0].get("owners")).as("the restarted coordinator recovered the assignment").isEqualTo(ownersBefore);
         assertThat(recovered[0].get("generation").asLong()).as("the generation is recovered, not reset").isGreaterThanOrEqualTo(generationBefore);
         assertThat(afterRestart[0]).as("no reshuffle after the restart").isEqualTo(before);
+        assertThat(moved).as("CPUs the restarted coordinator moved (its counter starts at the restart)").isZero();
+        assertThat(onceQuiet).as("masks past the restarted coordinator's load warm-up").isEqualTo(before);
+    }
+
+    /** The restarted coordinator's load warm-up ({@code policy.load-warmup} in {@link Fleet}). */
+    private static final Duration COORDINATOR_LOAD_WARMUP = Duration.ofSeconds(5);
+
+    /** A metric of the coordinator, summed over its label sets (Prometheus text format). */
+    private double coordinatorMetric(String name) {
+        String text = Http.get(fleet.coordinatorUrl() + "/actuator/prometheus", null).body();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ 7. emulator restart

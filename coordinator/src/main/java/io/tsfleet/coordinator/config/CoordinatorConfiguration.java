@@ -61,7 +61,7 @@ public class CoordinatorConfiguration {
                 new PolicySettings(po.imbalanceThreshold(), po.imbalanceSustain(), po.overflowSustain(), po.cooldown(), po.loadWarmup()),
                 new ReconcilerSettings(p.handover().timeout(), p.handover().retryBackoff(), p.handover().maxInFlight()),
                 new ScalingSettings(sc.minReplicas(), sc.maxReplicas(), sc.tolerance(), sc.scaleDownStabilization()),
-                p.auditCapacity());
+                p.auditCapacity(), p.effectiveMaxMembers());
     }
 
     @Bean

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import org.springframework.util.unit.DataSize;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -25,6 +27,9 @@ import java.util.List;
  *                     {@code memory} (nothing survives a restart)
  * @param stateFile    the file of the {@code file} store
  * @param tickInterval how often the coordinator runs leases, timeouts, the policy and handover starts
+ * @param maxMembers   how many replicas may be members at once (0: twice {@code scaling.max-replicas}); the heartbeat
+ *                     of one more new replica id is refused with 409
+ * @param maxRequestBody the largest request body the API takes (heartbeats, admin calls); larger ones get 413
  */
 @ConfigurationProperties("tsfleet.coordinator")
 @Validated
@@ -37,6 +42,8 @@ public record CoordinatorProperties(
         @NotNull @DefaultValue("1s") Duration tickInterval,
         @NotNull @DefaultValue("30s") Duration loadSmoothing,
         @Min(1) @DefaultValue("1000") int auditCapacity,
+        @Min(0) @DefaultValue("0") int maxMembers,
+        @NotNull @DefaultValue("1MB") DataSize maxRequestBody,
         @Valid @NotNull @DefaultValue Planner planner,
         @Valid @NotNull @DefaultValue Policy policy,
         @Valid @NotNull @DefaultValue Handover handover,
@@ -45,6 +52,17 @@ public record CoordinatorProperties(
         @Valid @NotNull @DefaultValue Security security) {
 
     public enum StoreKind { FILE, CONFIGMAP, MEMORY }
+
+    /** The member limit in effect: {@code max-members}, or twice {@code scaling.max-replicas} when that is 0. */
+    public int effectiveMaxMembers() {
+        return maxMembers > 0 ? maxMembers : io.tsfleet.coordinator.domain.CoordinatorSettings.defaultMaxMembers(scaling.maxReplicas());
+    }
+
+    @jakarta.validation.constraints.AssertTrue(message = "tsfleet.coordinator.max-request-body must be between 64KB and 64MB "
+            + "(a heartbeat of a replica owning 8192 CPUs needs a few hundred KB)")
+    public boolean isMaxRequestBodySensible() {
+        return maxRequestBody == null || (maxRequestBody.toBytes() >= 64 * 1024 && maxRequestBody.toBytes() <= 64L * 1024 * 1024);
+    }
 
     /**
      * @param headroom          share of a replica's measured capacity that may be planned

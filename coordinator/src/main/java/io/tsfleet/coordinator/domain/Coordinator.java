@@ -69,12 +69,31 @@ public final class Coordinator {
     private final AuditLog audit;
     private final FleetCounters counters;
     private final Map<String, CpuSet> pins = new TreeMap<>();
+    /**
+     * Whether this coordinator started without a persisted assignment (the memory store, or a lost state file or
+     * ConfigMap): only then can a replica hold a generation it never issued, and a joining replica's generation is
+     * adopted. With a persisted assignment every generation handed out was persisted first, so a higher one is refused.
+     */
+    private final boolean startedEmpty;
 
+    private boolean discarded;
     private TargetAssignment lastPlan;
     private boolean fullPlanPending;
     private CoordinatorStatus status;
 
     public Coordinator(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock) {
+        this(settings, assignor, store, clock, new AuditLog(settings.auditCapacity()));
+    }
+
+    /**
+     * A coordinator recovered from the store after {@code failed} could not persist its state (or after a conflict):
+     * the assignment is the persisted one, the audit log continues.
+     */
+    public static Coordinator recover(Coordinator failed) {
+        return new Coordinator(failed.settings, failed.assignor, failed.store, failed.clock, failed.audit);
+    }
+
+    private Coordinator(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock, AuditLog audit) {
         this.settings = settings;
         this.assignor = assignor;
         this.store = store;
@@ -85,44 +104,59 @@ public final class Coordinator {
         this.membership = new Membership();
         this.leases = new LeaseJudge(settings.lease(), startedAt);
         this.loads = new LoadTracker(possible.length(), settings.loadSmoothing());
-        this.audit = new AuditLog(settings.auditCapacity());
+        this.audit = audit;
         Optional<AssignmentSnapshot> saved = store.load();
+        this.startedEmpty = saved.isEmpty();
         this.generations = new Generations(saved.map(AssignmentSnapshot::generation).orElse(0L));
         this.counters = new FleetCounters(audit, generations, clock);
         this.reconciler = new Reconciler(table, membership.members(), loads, generations, settings.reconciler(), counters);
         this.policy = new RebalancePolicy(settings.policy());
         this.scaling = new ScalingAdvisor(settings.scaling());
         saved.ifPresentOrElse(this::recover, () -> audit.record(startedAt, 0, "start", null, -1, "no persisted assignment: starting empty"));
-        this.fullPlanPending = true;
+        // a fresh fleet gets one full plan once loads are known; a recovered assignment was planned already, and any
+        // load-driven change of it goes through the policy (its thresholds and sustain windows), with the persisted loads
+        this.fullPlanPending = startedEmpty;
         generations.commit();
         refreshStatus(startedAt);
     }
 
     private void recover(AssignmentSnapshot snapshot) {
-        SnapshotCodec.Restored r = SnapshotCodec.restore(snapshot, table, membership, pins, startedAt);
+        SnapshotCodec.Restored r = SnapshotCodec.restore(snapshot, table, membership, pins, loads, startedAt);
         audit.record(startedAt, generations.current(), "recovered", null, -1, "recovered generation " + snapshot.generation() + " with "
                 + r.replicas() + " replicas (presumed alive for one lease), " + r.handovers() + " handovers, " + r.releases()
-                + " releases" + (r.droppedCpus().isEmpty() ? "" : "; CPUs no longer possible dropped: " + r.droppedCpus()));
+                + " releases, loads of " + snapshot.loads().size() + " CPUs" + (r.droppedCpus().isEmpty() ? "" : "; CPUs no longer possible dropped: " + r.droppedCpus()));
     }
 
     // ------------------------------------------------------------------------------------------ operations
 
     /** A replica's heartbeat: join, report, handover progress; answers its directive. */
     public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
+        return heartbeat(parseHeartbeat(pathId, raw, table.possible()));
+    }
+
+    /**
+     * Validates a heartbeat and parses its cpulists into an immutable report, without touching any state: the
+     * service runs this outside its lock, so that parsing a large body never delays another replica's heartbeat.
+     */
+    public static HeartbeatReport parseHeartbeat(String pathId, ReplicaHeartbeat raw, CpuSet possible) {
+        return HeartbeatParser.parse(pathId, raw, possible);
+    }
+
+    /**
+     * A parsed heartbeat (see {@link #parseHeartbeat}). Refused, changing nothing but a counter: a late heartbeat of a
+     * replaced incarnation, a new incarnation of a member whose lease has not expired, a new member beyond
+     * {@code maxMembers}, and a generation this coordinator never issued.
+     */
+    public ReplicaDirective heartbeat(HeartbeatReport hb) {
+        requireNotDiscarded();
         Instant now = clock.instant();
-        HeartbeatReport hb = HeartbeatParser.parse(pathId, raw, table.possible());
         creditStall(now);
+        refuseIfNotAcceptable(hb, now);
         boolean membershipChanged = false;
-        if (membership.isRetired(hb.replicaId(), hb.incarnation())) {
-            // a late heartbeat of a process that a restart already replaced: stale, never a "restart back"
-            counters.staleHeartbeat();
-            commit(now);
-            throw new CoordinatorException.Conflict("incarnation " + hb.incarnation() + " of replica '" + hb.replicaId()
-                    + "' has been replaced by a newer process");
-        }
         Member m = membership.get(hb.replicaId());
         if (m != null && !m.presumed() && !m.incarnation().equals(hb.incarnation())) {
-            audit.record(now, generations.current(), "restarted", m.id(), -1, "new incarnation " + hb.incarnation() + " replaces " + m.incarnation());
+            audit.record(now, generations.current(), "restarted", m.id(), -1, "new incarnation " + hb.incarnation() + " replaces "
+                    + m.incarnation() + " (whose lease expired at " + leaseEnd(m) + ")");
             membership.retire(m.id(), m.incarnation());
             removeMember(m.id(), true, now);
             m = null;
@@ -141,7 +175,7 @@ public final class Coordinator {
         }
         if (hb.generation() > generations.current()) {
             audit.record(now, generations.current(), "generation-raised", m.id(), -1, "replica applied generation " + hb.generation()
-                    + ", above this coordinator's; raising ours above it");
+                    + ", above this coordinator's (which started without a persisted assignment); raising ours above it");
             generations.atLeast(hb.generation());
         }
         if (hb.draining() && !m.draining()) {
@@ -164,8 +198,51 @@ public final class Coordinator {
         return commitAndAnswer(m.id(), now);
     }
 
+    /** Throws (changing nothing but a counter) when the heartbeat must be refused; see {@link #heartbeat(HeartbeatReport)}. */
+    private void refuseIfNotAcceptable(HeartbeatReport hb, Instant now) {
+        String id = hb.replicaId();
+        if (membership.isRetired(id, hb.incarnation())) {
+            // a late heartbeat of a process that a restart already replaced: stale, never a "restart back"
+            counters.staleHeartbeat();
+            throw refuse(CoordinatorStatus.REFUSED_REPLACED_INCARNATION, "incarnation " + hb.incarnation() + " of replica '" + id
+                    + "' has been replaced by a newer process", now);
+        }
+        Member m = membership.get(id);
+        boolean joins = m == null;
+        if (m != null && !m.presumed() && !m.incarnation().equals(hb.incarnation())) {
+            Instant leaseEnd = leaseEnd(m);
+            if (!leaseEnd.isBefore(now)) {
+                // a second process claiming a live replica's id: the live one keeps it until its lease runs out
+                throw refuse(CoordinatorStatus.REFUSED_INCARNATION_LIVE, "replica '" + id + "' is live with incarnation " + m.incarnation()
+                        + " (last heartbeat " + m.lastHeartbeat() + "); a new incarnation is accepted once that lease expires at "
+                        + leaseEnd + ", i.e. in " + java.time.Duration.between(now, leaseEnd).toMillis() + " ms", now);
+            }
+            joins = true;
+        }
+        if (m == null && membership.all().size() >= settings.maxMembers()) {
+            throw refuse(CoordinatorStatus.REFUSED_MEMBER_LIMIT, "the fleet already has " + membership.all().size() + " members, the limit "
+                    + "(tsfleet.coordinator.max-members); replica '" + id + "' can join once a member leaves or its lease expires", now);
+        }
+        if (hb.generation() > generations.current() && !(joins && startedEmpty)) {
+            throw refuse(CoordinatorStatus.REFUSED_UNISSUED_GENERATION, "generation " + hb.generation() + " was never issued by this "
+                    + "coordinator (its current generation is " + generations.current() + ")", now);
+        }
+    }
+
+    private CoordinatorException.Conflict refuse(String reason, String message, Instant now) {
+        counters.refusedHeartbeat(reason);
+        refreshStatus(now);
+        return new CoordinatorException.Conflict(message);
+    }
+
+    /** When the member's lease runs out (its last heartbeat plus the lease). */
+    private Instant leaseEnd(Member m) {
+        return m.lastHeartbeat().plus(settings.lease());
+    }
+
     /** The periodic step: leases, timeouts, coverage, the rebalancing policy, handover starts, scaling advice. */
     public void tick() {
+        requireNotDiscarded();
         Instant now = clock.instant();
         creditStall(now);
         boolean membershipChanged = false;
@@ -215,8 +292,16 @@ public final class Coordinator {
 
     /** Pins {@code cpulist} to the replica: it will own exactly those CPUs, moved to it make before break. */
     public RebalanceResult setMask(String id, String cpulist) {
+        return setMask(id, Validation.possibleSubset(cpulist, table.possible()));
+    }
+
+    /** {@link #setMask(String, String)} with the cpulist parsed already ({@link Validation#possibleSubset}, outside the lock). */
+    public RebalanceResult setMask(String id, CpuSet cpus) {
+        requireNotDiscarded();
         Instant now = clock.instant();
-        CpuSet cpus = Validation.possibleSubset(cpulist, table.possible());
+        if (cpus.isEmpty() || !cpus.minus(table.possible()).isEmpty()) {
+            throw new CoordinatorException.InvalidRequest("cpus must be a non-empty set of possible CPUs");
+        }
         Member m = requireMember(id);
         if (m.draining()) throw new CoordinatorException.Conflict("replica '" + id + "' is draining; it cannot take CPUs");
         for (Map.Entry<String, CpuSet> e : new ArrayList<>(pins.entrySet())) {
@@ -231,6 +316,7 @@ public final class Coordinator {
 
     /** Removes the replica's pin; its CPUs become plannable again. */
     public RebalanceResult clearMask(String id) {
+        requireNotDiscarded();
         Instant now = clock.instant();
         requireMember(id);
         if (pins.remove(id) != null) audit.record(now, generations.current(), "mask-cleared", id, -1, "pin removed");
@@ -239,6 +325,7 @@ public final class Coordinator {
 
     /** Drains a replica: its CPUs move away make before break, then its target is empty. */
     public RebalanceResult drain(String id) {
+        requireNotDiscarded();
         Instant now = clock.instant();
         Member m = requireMember(id);
         if (!m.draining()) startDraining(m, "admin drain", now);
@@ -247,6 +334,7 @@ public final class Coordinator {
 
     /** Plans now with full planning; a dry run returns the plan and its moves and changes nothing. */
     public RebalanceResult rebalance(boolean dryRun) {
+        requireNotDiscarded();
         Instant now = clock.instant();
         if (dryRun) {
             TargetAssignment plan = assignor.assign(planningInput(PlanningMode.FULL));
@@ -429,17 +517,35 @@ public final class Coordinator {
         return directiveFor(id);
     }
 
+    /**
+     * Ends an operation: when it changed a directive, the assignment is persisted before anything is answered. When
+     * the store does not take it, the operation fails with {@link StateNotPersistedException}: this instance's state
+     * is then ahead of the store and must not answer anything any more ({@link #recover}).
+     */
     private void commit(Instant now) {
         if (generations.commit()) {
             try {
-                store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins));
+                store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins, loads));
             } catch (RuntimeException e) {
                 counters.persistFailure();
                 audit.record(now, generations.current(), "persist-failed", null, -1, "could not persist generation "
-                        + generations.current() + ": " + e.getMessage());
+                        + generations.current() + ": " + e.getMessage() + "; nothing of it is handed out, the assignment is "
+                        + "recovered from the store");
+                discarded = true;
+                refreshStatus(now);
+                throw new StateNotPersistedException(generations.current(), e);
             }
         }
         refreshStatus(now);
+    }
+
+    /** Whether a failed persist left this instance ahead of the store: it refuses every operation. */
+    public boolean discarded() {
+        return discarded;
+    }
+
+    private void requireNotDiscarded() {
+        if (discarded) throw new IllegalStateException("this coordinator's state was not persisted; recover a new one from the store");
     }
 
     private void refreshStatus(Instant now) {
@@ -459,7 +565,7 @@ public final class Coordinator {
                 reconciler.pendingMoves(), currentImbalance(), currentFloor(), rec == null ? activeCount() : rec.desiredReplicas(),
                 hotCpus().size(), counters.rebalances(), counters.cpusMoved(), counters.handoversCompleted(),
                 counters.rollbacks(), counters.staleHeartbeats(), counters.strayFences(), counters.stuckReleases(),
-                counters.persistFailures());
+                counters.persistFailures(), counters.refusedHeartbeats());
     }
 
     /** Possible CPUs that no live replica reports being registered on. */

@@ -18,10 +18,12 @@ import java.util.Objects;
  *                          heartbeat interval
  * @param loadSmoothing     time constant of the per-CPU load average
  * @param auditCapacity     how many audit entries are kept
+ * @param maxMembers        how many replicas (live or presumed) may be members at once; a heartbeat that would join
+ *                          one more is refused
  */
 public record CoordinatorSettings(CpuSet possibleCpus, Duration heartbeatInterval, Duration lease, Duration loadSmoothing,
                                   PlannerSettings planner, PolicySettings policy, ReconcilerSettings reconciler,
-                                  ScalingSettings scaling, int auditCapacity) {
+                                  ScalingSettings scaling, int auditCapacity, int maxMembers) {
     public CoordinatorSettings {
         Objects.requireNonNull(possibleCpus, "possibleCpus");
         if (possibleCpus.isEmpty()) throw new IllegalArgumentException("the possible CPU set must not be empty");
@@ -29,10 +31,24 @@ public record CoordinatorSettings(CpuSet possibleCpus, Duration heartbeatInterva
         if (lease.compareTo(heartbeatInterval) <= 0) throw new IllegalArgumentException("the lease must be longer than the heartbeat interval");
         if (loadSmoothing.isNegative()) throw new IllegalArgumentException("load smoothing must not be negative");
         if (auditCapacity < 1) throw new IllegalArgumentException("audit capacity must be positive");
+        if (maxMembers < 1) throw new IllegalArgumentException("the member limit must be positive");
         if (policy.imbalanceThreshold() <= planner.balanceTolerance()) {
             throw new IllegalArgumentException("the imbalance threshold (" + policy.imbalanceThreshold()
                     + ") must exceed the planner's balance tolerance (" + planner.balanceTolerance() + "), or plans would re-trigger themselves");
         }
+    }
+
+    /** With the default member limit: room for twice the most replicas scaling may ask for (a rolling update's surge). */
+    public CoordinatorSettings(CpuSet possibleCpus, Duration heartbeatInterval, Duration lease, Duration loadSmoothing,
+                               PlannerSettings planner, PolicySettings policy, ReconcilerSettings reconciler,
+                               ScalingSettings scaling, int auditCapacity) {
+        this(possibleCpus, heartbeatInterval, lease, loadSmoothing, planner, policy, reconciler, scaling, auditCapacity,
+                defaultMaxMembers(scaling.maxReplicas()));
+    }
+
+    /** Twice {@code maxReplicas}: every replica and its replacement during a rolling update. */
+    public static int defaultMaxMembers(int maxReplicas) {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * maxReplicas);
     }
 
     public static CoordinatorSettings defaults(CpuSet possibleCpus) {

@@ -87,6 +87,17 @@ final class FleetCounters implements FleetJournal {
         staleHeartbeats++;
     }
 
+    private final Map<String, Long> refusedHeartbeats = new TreeMap<>();
+
+    /** A heartbeat refused for {@code reason} (a label of {@code tsfleet_coordinator_heartbeats_refused_total}). */
+    void refusedHeartbeat(String reason) {
+        refusedHeartbeats.merge(reason, 1L, Long::sum);
+    }
+
+    Map<String, Long> refusedHeartbeats() {
+        return new TreeMap<>(refusedHeartbeats);
+    }
+
     void persistFailure() {
         persistFailures++;
     }

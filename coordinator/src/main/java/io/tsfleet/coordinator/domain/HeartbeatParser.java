@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.coordinator.domain.fleet.Generations;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
@@ -24,6 +25,9 @@ final class HeartbeatParser {
             throw invalid("incarnation is required (at most 256 characters)");
         }
         if (hb.generation() < 0) throw invalid("generation must not be negative");
+        if (hb.generation() > Generations.MAX_REPORTED) {
+            throw invalid("generation " + hb.generation() + " is beyond any generation a coordinator issues (at most " + Generations.MAX_REPORTED + ")");
+        }
         String state = hb.state() == null ? ReplicaHeartbeat.ACTIVE : hb.state();
         if (!state.equals(ReplicaHeartbeat.ACTIVE) && !state.equals(ReplicaHeartbeat.DRAINING)) {
             throw invalid("state must be ACTIVE or DRAINING, not '" + state + "'");
@@ -69,6 +73,7 @@ final class HeartbeatParser {
 
     private static CpuSet cpulist(String field, String value) {
         if (value == null || value.isBlank()) return CpuSet.EMPTY;
+        Validation.checkCpulistLength(field, value);
         try {
             return CpuSet.parse(value);
         } catch (CpulistParseException e) {

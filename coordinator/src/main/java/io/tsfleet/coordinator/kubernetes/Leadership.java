@@ -13,6 +13,15 @@ public interface Leadership {
     /** Gives up leadership (if held) and stops taking part. */
     void stop();
 
+    /**
+     * This instance found that it is not the only leader (another one wrote the shared state): it stops leading
+     * (the stop callback runs, possibly later on another thread) and stands for election again. Returns false when
+     * there is no one to give way to (single-node leadership): the caller then keeps leading from the stored state.
+     */
+    default boolean relinquish() {
+        return false;
+    }
+
     /** A human-readable description for logs and the audit log. */
     String describe();
 }

@@ -44,6 +44,14 @@ public class CoordinatorMetrics implements MeterBinder {
         counter(registry, "tsfleet.coordinator.handover.rollbacks", "Handovers rolled back", "rollbacks", CoordinatorStatus::handoverRollbacks);
         counter(registry, "tsfleet.coordinator.stale.heartbeats", "Heartbeats refused as stale", "staleHeartbeats", CoordinatorStatus::staleHeartbeats);
         counter(registry, "tsfleet.coordinator.persist.failures", "Assignment snapshots that could not be persisted", "persistFailures", CoordinatorStatus::persistFailures);
+        for (String reason : List.of(CoordinatorStatus.REFUSED_INCARNATION_LIVE, CoordinatorStatus.REFUSED_MEMBER_LIMIT,
+                CoordinatorStatus.REFUSED_UNISSUED_GENERATION, CoordinatorStatus.REFUSED_REPLACED_INCARNATION)) {
+            FunctionCounter.builder("tsfleet.coordinator.heartbeats.refused", this,
+                            m -> m.count("refused." + reason, s -> s.refusedHeartbeats().getOrDefault(reason, 0L)))
+                    .description("Heartbeats refused (409 or 400), by reason; nothing of them was applied").tag("reason", reason).register(registry);
+        }
+        FunctionCounter.builder("tsfleet.coordinator.heartbeats.refused", service, s -> (double) s.invalidHeartbeats())
+                .description("Heartbeats refused (409 or 400), by reason; nothing of them was applied").tag("reason", "invalid").register(registry);
         gauge(registry, "tsfleet.coordinator.handovers.in.flight", "CPUs in make-before-break handover (idle CPUs waiting for traffic excluded)", CoordinatorStatus::handoversInFlight);
         gauge(registry, "tsfleet.coordinator.handovers.waiting.for.traffic", "Handovers whose new owner is registered on an idle CPU", CoordinatorStatus::handoversWaitingForTraffic);
         gauge(registry, "tsfleet.coordinator.pending.moves", "Planned moves not yet started", CoordinatorStatus::pendingMoves);

@@ -1,6 +1,14 @@
 package io.tsfleet.coordinator.service;
 
 import io.tsfleet.coordinator.domain.Coordinator;
+import io.tsfleet.coordinator.domain.CoordinatorException;
+import io.tsfleet.coordinator.domain.StateNotPersistedException;
+import io.tsfleet.coordinator.domain.Validation;
+import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
+import io.tsfleet.coordinator.domain.view.RebalanceResult;
+import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
 import io.tsfleet.coordinator.domain.plan.CpuAssignor;
 import io.tsfleet.coordinator.domain.state.AssignmentStore;
@@ -19,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -41,6 +51,10 @@ public class CoordinatorService implements SmartLifecycle {
     private final ReentrantLock lock = new ReentrantLock();
 
     private volatile Coordinator coordinator;
+    /** Between the leadership's start and stop callbacks (the coordinator may be missing while the store is unreadable). */
+    private volatile boolean leading;
+    private final AtomicLong lockHold = new AtomicLong();
+    private final LongAdder invalidHeartbeats = new LongAdder();
     private volatile CoordinatorStatus status;
     private volatile boolean running;
     private final Map<String, Long> counterBase = new TreeMap<>();
@@ -80,18 +94,34 @@ public class CoordinatorService implements SmartLifecycle {
     private void startLeading() {
         lock.lock();
         try {
-            Coordinator c = new Coordinator(settings, assignor, store, clock);
+            leading = true;
+            recoverFromStore(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes a coordinator from the persisted assignment ({@code failed}: the one whose state the store did not take,
+     * whose audit log continues). When the store cannot be read, there is no coordinator (every call is answered 503)
+     * and the next tick tries again. Under the lock.
+     */
+    private void recoverFromStore(Coordinator failed) {
+        coordinator = null;
+        try {
+            Coordinator c = failed == null ? new Coordinator(settings, assignor, store, clock) : Coordinator.recover(failed);
             coordinator = c;
             status = c.status();
             log.info("leading: recovered generation {}", c.generation());
-        } finally {
-            lock.unlock();
+        } catch (RuntimeException e) {
+            log.error("leading, but cannot recover the assignment from {} (retrying every tick): {}", store, e.getMessage());
         }
     }
 
     private void stopLeading() {
         lock.lock();
         try {
+            leading = false;
             Coordinator c = coordinator;
             if (c != null) accumulate(c.status());
             coordinator = null;
@@ -102,24 +132,98 @@ public class CoordinatorService implements SmartLifecycle {
 
     // ------------------------------------------------------------------------------------------ operations
 
-    /** Runs {@code op} on the leading coordinator under the lock. */
+    /**
+     * A replica's heartbeat: validated and parsed outside the lock (a large body costs its own request time, never
+     * another replica's), then applied under it.
+     */
+    public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
+        HeartbeatReport report;
+        try {
+            report = Coordinator.parseHeartbeat(pathId, raw, settings.possibleCpus());
+        } catch (CoordinatorException.InvalidRequest e) {
+            invalidHeartbeats.increment();
+            throw e;
+        }
+        return call(c -> c.heartbeat(report));
+    }
+
+    /** Pins CPUs to a replica; the cpulist is parsed outside the lock. */
+    public RebalanceResult setMask(String id, String cpulist) {
+        CpuSet cpus = Validation.possibleSubset(cpulist, settings.possibleCpus());
+        return call(c -> c.setMask(id, cpus));
+    }
+
+    /**
+     * Runs {@code op} on the leading coordinator under the lock. When the operation's state could not be persisted,
+     * the coordinator is replaced by one recovered from the store (the operation's changes are gone with it, nothing
+     * of them was answered) and the caller gets the {@link StateNotPersistedException} (503); when someone else wrote
+     * the store, this instance also gives up its leadership and stands for election again.
+     */
     public <T> T call(Function<Coordinator, T> op) {
+        boolean conflict = false;
         lock.lock();
+        long lockedAt = System.nanoTime();
         try {
             Coordinator c = coordinator;
-            if (c == null) throw new NotLeaderException("this coordinator instance is not the leader (" + leadership.describe() + ")");
+            if (c == null) {
+                throw new NotLeaderException("this coordinator instance is not the leader (" + leadership.describe() + ")"
+                        + (leading ? "; it leads but could not recover the assignment from " + store + " yet" : ""));
+            }
             try {
                 return op.apply(c);
+            } catch (StateNotPersistedException e) {
+                conflict = e.conflict();
+                accumulate(c.status());
+                if (conflict) {
+                    log.warn("{}: another coordinator wrote {}; standing down", e.getMessage(), store);
+                    coordinator = null;
+                    leading = false;
+                } else {
+                    log.warn("{}", e.getMessage());
+                    recoverFromStore(c);
+                }
+                throw e;
             } finally {
-                status = c.status();
+                if (coordinator == c) status = c.status();
             }
         } finally {
+            lockHold.accumulateAndGet(System.nanoTime() - lockedAt, Math::max);
             lock.unlock();
+            if (conflict && !leadership.relinquish()) {
+                // no one to give way to: go on from what the store holds now
+                lock.lock();
+                try {
+                    if (coordinator == null && !leading) {
+                        leading = true;
+                        recoverFromStore(null);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
+    }
+
+    /** The longest time an operation held the lock since the last call of this method (nanoseconds); resets it. */
+    public long takeLongestLockHoldNanos() {
+        return lockHold.getAndSet(0);
+    }
+
+    /** Heartbeats refused as invalid (400) before they reached the domain. */
+    public long invalidHeartbeats() {
+        return invalidHeartbeats.sum();
     }
 
     @Scheduled(fixedDelayString = "${tsfleet.coordinator.tick-interval:1s}")
     public void tick() {
+        if (coordinator == null && leading) {
+            lock.lock();
+            try {
+                if (coordinator == null && leading) recoverFromStore(null);
+            } finally {
+                lock.unlock();
+            }
+        }
         if (coordinator == null) return;
         try {
             call(c -> {
@@ -129,6 +233,8 @@ public class CoordinatorService implements SmartLifecycle {
             applyScaling();
         } catch (NotLeaderException ignored) {
             // lost leadership between the check and the call
+        } catch (StateNotPersistedException e) {
+            log.warn("coordinator tick not persisted: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("coordinator tick failed", e);
         }
@@ -180,6 +286,7 @@ public class CoordinatorService implements SmartLifecycle {
             counterBase.merge("rollbacks", s.handoverRollbacks(), Long::sum);
             counterBase.merge("staleHeartbeats", s.staleHeartbeats(), Long::sum);
             counterBase.merge("persistFailures", s.persistFailures(), Long::sum);
+            s.refusedHeartbeats().forEach((k, v) -> counterBase.merge("refused." + k, v, Long::sum));
             s.rebalancesByTrigger().forEach((k, v) -> counterBase.merge("rebalances." + k, v, Long::sum));
         }
     }

@@ -64,7 +64,7 @@ public class AdminController {
             + "or CPUs outside the possible set (nothing changes)")
     public RebalanceResult setMask(@PathVariable String id, @RequestBody MaskRequest body) {
         if (body == null || body.cpus() == null) throw new CoordinatorException.InvalidRequest("body must be {\"cpus\": \"<cpulist>\"}");
-        return service.call(c -> c.setMask(id, body.cpus()));
+        return service.setMask(id, body.cpus());
     }
 
     @DeleteMapping("/replicas/{id}/mask")

@@ -23,6 +23,6 @@ public class HeartbeatController {
     @PostMapping("/internal/v1/replicas/{id}/heartbeat")
     @Operation(summary = "Heartbeat of a listener replica; answers its directive (target CPUs, release fences, generation)")
     public ReplicaDirective heartbeat(@PathVariable String id, @RequestBody ReplicaHeartbeat heartbeat) {
-        return service.call(c -> c.heartbeat(id, heartbeat));
+        return service.heartbeat(id, heartbeat);
     }
 }

@@ -1,6 +1,7 @@
 package io.tsfleet.coordinator.web;
 
 import io.tsfleet.coordinator.domain.CoordinatorException;
+import io.tsfleet.coordinator.domain.StateNotPersistedException;
 import io.tsfleet.coordinator.service.NotLeaderException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -13,7 +14,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Every error as RFC 9457 problem+json: the framework's own (unreadable bodies, type mismatches, unknown paths)
  * through {@link ResponseEntityExceptionHandler}, the domain's refusals mapped to 400, 404, 409, and 503 when this
- * instance does not lead.
+ * instance does not lead or could not persist what a request changed (nothing of it is kept).
  */
 @RestControllerAdvice
 public class ProblemHandlers extends ResponseEntityExceptionHandler {
@@ -36,6 +37,12 @@ public class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NotLeaderException.class)
     ResponseEntity<ProblemDetail> notLeader(NotLeaderException e) {
         ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "Not the leader", e.getMessage());
+        return ResponseEntity.status(r.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "2").body(r.getBody());
+    }
+
+    @ExceptionHandler(StateNotPersistedException.class)
+    ResponseEntity<ProblemDetail> notPersisted(StateNotPersistedException e) {
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "Assignment not persisted", e.getMessage());
         return ResponseEntity.status(r.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "2").body(r.getBody());
     }
 

@@ -195,6 +195,12 @@ class CoordinatorTest {
     void aRestartedReplicaIsANewMemberThatKeepsItsCpus() {
         ReplicaDirective d = coordinator.heartbeat("a", Heartbeats.empty("a", "first", 0));
         coordinator.heartbeat("a", Heartbeats.of("a", "first", d.generation(), "0-7", 10, Map.of(), ""));
+        // the old process died: its lease runs out (ticks every 4 s, so that the coordinator does not count as stalled)
+        clock.advance(Duration.ofSeconds(4));
+        coordinator.tick();
+        clock.advance(Duration.ofSeconds(4));
+        coordinator.tick();
+        clock.advance(Duration.ofMillis(2001));
         ReplicaDirective again = coordinator.heartbeat("a", Heartbeats.empty("a", "second", 0));
 
         assertThat(again.targetCpus()).isEqualTo("0-7");
@@ -205,6 +211,11 @@ class CoordinatorTest {
     @Test
     void aLateHeartbeatOfAReplacedProcessIsRefusedNotTakenForAnotherRestart() {
         coordinator.heartbeat("a", Heartbeats.empty("a", "first", 0));
+        clock.advance(Duration.ofSeconds(4));
+        coordinator.tick();
+        clock.advance(Duration.ofSeconds(4));
+        coordinator.tick();
+        clock.advance(Duration.ofMillis(2001));
         coordinator.heartbeat("a", Heartbeats.empty("a", "second", 0));
 
         assertThatThrownBy(() -> coordinator.heartbeat("a", Heartbeats.empty("a", "first", 0)))

@@ -53,6 +53,58 @@ class KubernetesAdaptersTest {
         }
     }
 
+    /** Another candidate takes the Lease and renews it for a minute. */
+    private void intruderTakesTheLease() {
+        client.leases().inNamespace("fleet").withName("coordinator-leader").edit(l -> {
+            l.getSpec().setHolderIdentity("intruder");
+            l.getSpec().setLeaseDurationSeconds(60);
+            l.getSpec().setAcquireTime(java.time.ZonedDateTime.now());
+            l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+            return l;
+        });
+    }
+
+    /** The other candidate releases it, as fabric8 does: no holder, a lease that has run out. */
+    private void intruderReleasesTheLease() {
+        client.leases().inNamespace("fleet").withName("coordinator-leader").edit(l -> {
+            l.getSpec().setHolderIdentity("");
+            l.getSpec().setLeaseDurationSeconds(1);
+            l.getSpec().setRenewTime(java.time.ZonedDateTime.now().minusMinutes(1));
+            return l;
+        });
+    }
+
+    private String holder() {
+        return client.leases().inNamespace("fleet").withName("coordinator-leader").get().getSpec().getHolderIdentity();
+    }
+
+    @Test
+    void aPodThatLosesTheLeaseTwiceInARowLeadsAgainEachTimeItIsFree() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
+        KubernetesLeaseLeadership pod = new KubernetesLeaseLeadership(client, "fleet", "coordinator-leader", "pod-a",
+                Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+        try {
+            pod.start(starts::incrementAndGet, stops::incrementAndGet);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> starts.get() == 1 && pod.isLeader());
+            for (int loss = 1; loss <= 2; loss++) {
+                int n = loss;
+                intruderTakesTheLease();
+                org.awaitility.Awaitility.await("loss " + n).atMost(Duration.ofSeconds(10)).until(() -> stops.get() == n && !pod.isLeader());
+                Thread.sleep(1000); // the other holder keeps it: the pod waits as a standby
+                assertThat(pod.isLeader()).isFalse();
+                assertThat(holder()).isEqualTo("intruder");
+                intruderReleasesTheLease();
+                org.awaitility.Awaitility.await("leading again after loss " + n).atMost(Duration.ofSeconds(10))
+                        .until(() -> starts.get() == n + 1 && pod.isLeader());
+                assertThat(holder()).isEqualTo("pod-a");
+            }
+            assertThat(pod.terms()).isGreaterThanOrEqualTo(3);
+        } finally {
+            pod.stop();
+        }
+    }
+
     @Test
     void theScalerReadsAndSetsTheDeploymentsReplicas() {
         client.apps().deployments().inNamespace("fleet").resource(new DeploymentBuilder()

@@ -189,8 +189,10 @@ final class FleetSimulation {
         try {
             d = coordinator.heartbeat(r.id, hb);
         } catch (io.tsfleet.coordinator.domain.CoordinatorException.Conflict e) {
-            // a late heartbeat of a process that has been replaced by a restart: refused, as it must be
-            if (r.alive) violations.add(now + " ms: heartbeat of live " + r.id + " refused: " + e.getMessage());
+            // a late heartbeat of a process that has been replaced by a restart: refused, as it must be; and a
+            // restarted process is refused until its predecessor's lease has run out (it keeps heartbeating)
+            boolean waitsForPredecessor = e.getMessage().contains("a new incarnation is accepted once that lease expires");
+            if (r.alive && !waitsForPredecessor) violations.add(now + " ms: heartbeat of live " + r.id + " refused: " + e.getMessage());
             return;
         } catch (RuntimeException e) {
             violations.add(now + " ms: heartbeat of " + r.id + " refused: " + e);

@@ -47,6 +47,19 @@ public final class LoadTracker {
         if (lostSincePrevious > 0) lost[cpu] += lostSincePrevious;
     }
 
+    /** Sets a CPU's average as persisted by a previous coordinator, as if it had been reported at {@code now}. */
+    public void restore(int cpu, double value, Instant now) {
+        if (cpu < 0 || cpu >= load.length || !(value >= 0) || Double.isInfinite(value)) return;
+        load[cpu] = value;
+        lastRate[cpu] = value;
+        updatedAtMillis[cpu] = now.toEpochMilli();
+    }
+
+    /** Whether anything is known of the CPU's load (reported or restored). */
+    public boolean known(int cpu) {
+        return cpu >= 0 && cpu < load.length && updatedAtMillis[cpu] != Long.MIN_VALUE;
+    }
+
     public double load(int cpu) {
         return cpu >= 0 && cpu < load.length ? load[cpu] : 0;
     }

@@ -22,7 +22,8 @@ public final class SnapshotCodec {
     public record Restored(int replicas, int handovers, int releases, String droppedCpus) {
     }
 
-    public static AssignmentSnapshot snapshot(long generation, CpuTable table, Membership membership, Map<String, CpuSet> pins) {
+    public static AssignmentSnapshot snapshot(long generation, CpuTable table, Membership membership, Map<String, CpuSet> pins,
+                                              LoadTracker loads) {
         Map<String, String> owners = cpulists(table.ownerMasks());
         Map<String, String> targets = cpulists(table.targetMasks());
         List<HandoverRecord> handovers = new ArrayList<>();
@@ -33,15 +34,24 @@ public final class SnapshotCodec {
         for (Release r : table.releases()) releases.add(new ReleaseRecord(r.cpu(), r.replica(), r.fence(), r.generation()));
         Set<String> draining = new TreeSet<>();
         for (Member m : membership.all()) if (m.draining()) draining.add(m.id());
-        return new AssignmentSnapshot(generation, table.possible().toCpulist(), owners, targets, handovers, releases, cpulists(pins), draining);
+        Map<Integer, Double> cpuLoads = new TreeMap<>();
+        table.possible().forEach(c -> {
+            if (loads.known(c)) cpuLoads.put(c, Math.round(loads.load(c) * 1000) / 1000.0);
+        });
+        return new AssignmentSnapshot(generation, table.possible().toCpulist(), owners, targets, handovers, releases, cpulists(pins), draining,
+                cpuLoads);
     }
 
     /**
      * Restores a snapshot into an empty table and membership. Every replica named in it becomes a presumed member
      * (its lease starts now). CPUs that are no longer possible are dropped and reported.
      */
-    public static Restored restore(AssignmentSnapshot s, CpuTable table, Membership membership, Map<String, CpuSet> pins, Instant now) {
+    public static Restored restore(AssignmentSnapshot s, CpuTable table, Membership membership, Map<String, CpuSet> pins,
+                                   LoadTracker loads, Instant now) {
         CpuSet possible = table.possible();
+        s.loads().forEach((cpu, load) -> {
+            if (cpu != null && load != null && possible.contains(cpu)) loads.restore(cpu, load, now);
+        });
         CpuSet.Builder dropped = CpuSet.builder();
         Map<String, CpuSet> owners = parse(s.owners(), possible, dropped);
         Map<String, CpuSet> targets = parse(s.targets(), possible, dropped);

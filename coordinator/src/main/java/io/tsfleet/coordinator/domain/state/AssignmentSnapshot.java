@@ -21,12 +21,18 @@ import java.util.TreeSet;
  * @param releases     releases (fences) still pending
  * @param pins         operator pins per replica
  * @param draining     replicas being drained
+ * @param loads        the smoothed load (exits/s) per CPU when it was written, so that a coordinator that takes
+ *                     over plans with the loads its predecessor planned with instead of reshuffling on a few seconds
+ *                     of fresh, noisy rates (empty in snapshots written before loads were persisted)
  */
 public record AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners,
                                  Map<String, String> targets, List<HandoverRecord> handovers,
-                                 List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining) {
+                                 List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining,
+                                 Map<Integer, Double> loads) {
 
     public static final int FORMAT_VERSION = 1;
+    /** The largest generation there can be: 2^53 - 1, the largest integer every JSON reader keeps exactly. */
+    public static final long MAX_GENERATION = (1L << 53) - 1;
 
     public AssignmentSnapshot {
         Objects.requireNonNull(possibleCpus, "possibleCpus");
@@ -36,7 +42,16 @@ public record AssignmentSnapshot(long generation, String possibleCpus, Map<Strin
         releases = List.copyOf(releases);
         pins = Collections.unmodifiableMap(new TreeMap<>(pins));
         draining = Collections.unmodifiableSet(new TreeSet<>(draining));
-        if (generation < 0) throw new IllegalArgumentException("negative generation");
+        loads = loads == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(loads));
+        if (generation < 0 || generation > MAX_GENERATION) {
+            throw new IllegalArgumentException("generation " + generation + " is outside 0.." + MAX_GENERATION);
+        }
+    }
+
+    /** A snapshot without loads. */
+    public AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners, Map<String, String> targets,
+                              List<HandoverRecord> handovers, List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining) {
+        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, Map.of());
     }
 
     /**

@@ -8,5 +8,10 @@ public record CoordinatorStatus(long generation, int uncoveredCpus, Map<String, 
                                 double imbalanceRatio, double imbalanceFloorRatio, int desiredReplicas, int hotCpus,
                                 Map<String, Long> rebalancesByTrigger, long cpusMoved, long handoversCompleted,
                                 long handoverRollbacks, long staleHeartbeats, long strayFences, long stuckReleases,
-                                long persistFailures) {
+                                long persistFailures, Map<String, Long> refusedHeartbeats) {
+    /** Reasons for which the domain refuses a heartbeat (labels of {@code tsfleet_coordinator_heartbeats_refused_total}). */
+    public static final String REFUSED_INCARNATION_LIVE = "incarnation-live";
+    public static final String REFUSED_MEMBER_LIMIT = "member-limit";
+    public static final String REFUSED_UNISSUED_GENERATION = "unissued-generation";
+    public static final String REFUSED_REPLACED_INCARNATION = "replaced-incarnation";
 }
