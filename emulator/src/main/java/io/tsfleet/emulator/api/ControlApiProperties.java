@@ -1,0 +1,31 @@
+package io.tsfleet.emulator.api;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code tsfleet.emulator.api.*}: who may change the emulator through its HTTP control API, and how much one request
+ * may do.
+ *
+ * @param token          bearer token of the control API's writes ({@code POST /api/v1/exits}, {@code POST /api/v1/tasks},
+ *                       {@code PUT /api/v1/workload}); unset or blank: writes are taken from loopback clients only
+ * @param maxExitEvents  the most exit events one {@code POST /api/v1/exits} may cause ({@code count × threads}), which
+ *                       also bounds its answer (one entry per event)
+ * @param maxLiveTasks   the most live tasks (threads) the machine may hold for {@code POST /api/v1/tasks} to start more;
+ *                       the pid space ({@code pid_max} 4,194,304) is shared with every exit
+ */
+@Validated
+@ConfigurationProperties("tsfleet.emulator.api")
+public record ControlApiProperties(
+        String token,
+        @DefaultValue("10000") @Min(1) @Max(1_000_000) int maxExitEvents,
+        @DefaultValue("65536") @Min(1) @Max(1_000_000) int maxLiveTasks) {
+
+    /** Whether writes need the token (a blank token counts as none). */
+    public boolean tokenRequired() {
+        return token != null && !token.isBlank();
+    }
+}
