@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tsfleet.emulator.broker.port=0", "tsfleet.emulator.workload.enabled=true", "tsfleet.emulator.workload.base-rate=0",
         "tsfleet.emulator.kernel.possible-cpus=0-7", "tsfleet.emulator.kernel.nr-cpus=64",
-        // what Spring Boot assumes in a pod: it would trust X-Forwarded-For from private addresses unless told not to
-        "spring.main.cloud-platform=kubernetes"})
+        // what Spring Boot assumes in a pod: it would trust X-Forwarded-For from the pod network (private addresses, here
+        // any address: this machine's may not be private) unless told not to
+        "spring.main.cloud-platform=kubernetes", "server.tomcat.remoteip.internal-proxies=.*"})
 class ControlApiWithoutTokenTest {
     private static final String PROBLEM = "application/problem+json";
 

@@ -10,7 +10,9 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,15 +87,19 @@ final class RawHttp {
         }
     }
 
-    /** An address of this machine that is not loopback: connecting to it makes this test a remote client. */
+    /**
+     * An address of this machine that is not loopback: connecting to it makes this test a remote client. A private one
+     * (10/8, 172.16/12, 192.168/16) first: that is where a proxy Spring Boot would trust by default sits.
+     */
     static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+        List<InetAddress> found = new ArrayList<>();
         for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (!nic.isUp() || nic.isLoopback()) continue;
             for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) return Optional.of(a);
+                if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) found.add(a);
             }
         }
-        return Optional.empty();
+        return found.stream().filter(InetAddress::isSiteLocalAddress).findFirst().or(() -> found.stream().findFirst());
     }
 
     static InetAddress loopback() {
