@@ -175,4 +175,22 @@ class ControlApiWithoutTokenTest {
         assertThat(RawHttp.send(remote, port, "GET", "/actuator/health/liveness", null).status()).isEqualTo(200);
         assertThat(RawHttp.send(remote, port, "GET", "/v3/api-docs", null).status()).isEqualTo(200);
     }
+
+    @Test
+    void aBodyBeyondTheLimitIsNotRead() throws Exception {
+        long exits = kernel.counters().exits();
+        String declared = "POST /api/v1/exits HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2000000000\r\n\r\n{\"cpu\":0";
+        RawHttp.Response r = RawHttp.exchange(RawHttp.loopback(), port, declared.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.body()).contains("tsfleet.emulator.api.max-body-bytes");
+        assertThat(r.millis()).isLessThan(5_000);
+
+        String big = "{\"cpu\":0,\"comm\":\"" + "a".repeat(1_100_000) + "\"}";
+        String chunked = "POST /api/v1/exits HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n";
+        RawHttp.Response c = RawHttp.exchange(RawHttp.loopback(), port, chunked.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(c.status()).isEqualTo(400);
+        assertThat(kernel.counters().exits()).isEqualTo(exits);
+    }
 }

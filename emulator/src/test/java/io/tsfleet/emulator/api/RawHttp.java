@@ -53,6 +53,35 @@ final class RawHttp {
         }
     }
 
+    /**
+     * A request written exactly as given (request line, headers and whatever body); its answer is read as far as its
+     * {@code Content-Length} (the server may keep the connection open to drain a body it refused).
+     */
+    static Response exchange(InetAddress host, int port, byte[] request) throws IOException {
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 5_000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request);
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int end = -1;
+            while (end < 0) {
+                int b = in.read();
+                if (b < 0) break;
+                out.write(b);
+                String sofar = out.toString(StandardCharsets.ISO_8859_1);
+                if (sofar.endsWith("\r\n\r\n")) end = sofar.length();
+            }
+            String head = out.toString(StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)").matcher(head);
+            if (m.find()) out.write(in.readNBytes(Integer.parseInt(m.group(1))));
+            else out.write(readAll(in));
+            return parse(out.toString(StandardCharsets.ISO_8859_1), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
     private static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);

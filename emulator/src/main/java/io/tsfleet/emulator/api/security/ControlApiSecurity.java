@@ -13,6 +13,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -53,7 +54,8 @@ class ControlApiSecurity {
     }
 
     @Bean
-    SecurityFilterChain controlApiFilterChain(HttpSecurity http, ControlApiToken token, ControlApiRefusals refusals, JsonMapper json) throws Exception {
+    SecurityFilterChain controlApiFilterChain(HttpSecurity http, ControlApiToken token, ControlApiRefusals refusals, JsonMapper json,
+                                              ControlApiProperties properties) throws Exception {
         ProblemResponses problems = new ProblemResponses(json);
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -62,6 +64,7 @@ class ControlApiSecurity {
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .addFilterBefore(new BearerTokenFilter(token, problems, refusals), AnonymousAuthenticationFilter.class)
+                .addFilterAfter(new BodySizeLimitFilter(properties.maxBodyBytes(), problems, refusals), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/v1/cpus", "/api/v1/listeners", "/api/v1/workload").permitAll()
