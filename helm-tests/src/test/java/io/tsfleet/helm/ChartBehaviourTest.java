@@ -147,6 +147,31 @@ class ChartBehaviourTest {
         }
 
         @Test
+        void theEmulatorServesItsActuatorOnAManagementPortThatTheProbesUse() {
+            assertThat(m.applicationConfig("emulator").at("/management/server/port").asInt()).isEqualTo(9081);
+            assertThat(m.applicationConfig("emulator").at("/server/port").asInt()).isEqualTo(8081);
+            JsonNode container = podSpec(m.component("Deployment", "emulator")).at("/containers/0");
+            assertThat(container.path("ports").toString()).contains("{\"name\":\"management\",\"containerPort\":9081,\"protocol\":\"TCP\"}");
+            for (String probe : new String[] {"startupProbe", "livenessProbe", "readinessProbe"}) {
+                assertThat(container.at("/" + probe + "/httpGet/port").asText()).as(probe).isEqualTo("management");
+            }
+        }
+
+        @Test
+        void nobodyInTheClusterReachesTheEmulatorsControlApiUnlessAllowed() {
+            JsonNode ingress = m.component("NetworkPolicy", "emulator").at("/spec/ingress");
+            assertThat(ingress).hasSize(1);
+            assertThat(ingress.get(0).at("/ports/0/port").asText()).isEqualTo("broker");
+
+            JsonNode allowed = HelmChart.project().render()
+                    .set("networkPolicy.emulatorControlApiFrom[0].podSelector.matchLabels.role", "load-driver").manifests()
+                    .component("NetworkPolicy", "emulator").at("/spec/ingress");
+            assertThat(allowed).hasSize(2);
+            assertThat(allowed.get(1).at("/ports/0/port").asText()).isEqualTo("http");
+            assertThat(allowed.get(1).at("/from/0/podSelector/matchLabels/role").asText()).isEqualTo("load-driver");
+        }
+
+        @Test
         void networkPoliciesLetOnlyTheReplicasReachTheBroker() {
             JsonNode emulator = m.component("NetworkPolicy", "emulator");
             JsonNode brokerRule = emulator.at("/spec/ingress/0");
@@ -192,8 +217,23 @@ class ChartBehaviourTest {
             assertThat(m.ofKind("ServiceMonitor")).hasSize(3).allSatisfy(sm -> {
                 assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
                 assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/actuator/prometheus");
-                assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+                String port = sm.at("/spec/endpoints/0/port").asText();
+                assertThat(port).isEqualTo(Manifests.name(sm).endsWith("-emulator") ? "management" : "http");
             });
+            // the emulator's ServiceMonitor names a port its Service has, which leads to the management server
+            JsonNode service = m.component("Service", "emulator");
+            assertThat(service.at("/spec/ports").findValuesAsText("name")).contains("management");
+            assertThat(service.at("/spec/ports").toString()).contains("\"targetPort\":\"management\"");
+        }
+
+        @Test
+        void prometheusReachesTheEmulatorsMetricsButNotItsControlApi() {
+            JsonNode ingress = m.component("NetworkPolicy", "emulator").at("/spec/ingress");
+            assertThat(ingress).hasSize(2);
+            assertThat(ingress.get(0).at("/ports/0/port").asText()).isEqualTo("broker");
+            assertThat(ingress.get(1).at("/ports").toString()).isEqualTo("[{\"port\":\"management\",\"protocol\":\"TCP\"}]");
+            assertThat(ingress.get(1).path("from").toString()).contains("\"kubernetes.io/metadata.name\":\"monitoring\"");
+            assertThat(ingress.toString()).doesNotContain("\"port\":\"http\"");
         }
 
         @Test

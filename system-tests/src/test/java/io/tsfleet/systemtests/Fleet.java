@@ -32,6 +32,8 @@ final class Fleet implements AutoCloseable {
     static final String ADMIN_TOKEN = "it-admin-token";
     static final String REPLICA_TOKEN = "it-replica-token";
     static final String BROKER_TOKEN = "it-broker-token";
+    /** The emulator's control API token: the tests write to it from the host, not from its loopback. */
+    static final String EMULATOR_TOKEN = "it-emulator-token";
     static final String SINK = "/tmp/records.jsonl";
 
     private final Network network = Network.newNetwork();
@@ -56,6 +58,7 @@ final class Fleet implements AutoCloseable {
                 .withCommand(
                         "--tsfleet.emulator.kernel.possible-cpus=" + settings.possible(),
                         "--tsfleet.emulator.broker.token=" + BROKER_TOKEN,
+                        "--tsfleet.emulator.api.token=" + EMULATOR_TOKEN,
                         // the kernel has no buffer between a listener's receive queue and the listener: keep the
                         // broker's TCP send buffer small so that an overflow starts (and is seen) where it would
                         "--tsfleet.emulator.broker.tcp-send-buffer-bytes=16384",
@@ -187,7 +190,7 @@ final class Fleet implements AutoCloseable {
     }
 
     void workload(String emulatorUrl, Map<String, Object> body) {
-        Http.ok(Http.put(emulatorUrl + "/api/v1/workload", null, body));
+        Http.ok(Http.put(emulatorUrl + "/api/v1/workload", EMULATOR_TOKEN, body));
     }
 
     // ------------------------------------------------------------------ the replicas' sinks

@@ -39,15 +39,26 @@ class EmulatorController {
             .collect(Collectors.toMap(TaskstatsField::cName, Function.identity()));
 
     private final EmulatedKernel kernel;
+    private final ControlApiProperties limits;
+    private final ControlApiRefusals refusals;
 
-    EmulatorController(EmulatedKernel kernel) {
+    EmulatorController(EmulatedKernel kernel, ControlApiProperties limits, ControlApiRefusals refusals) {
         this.kernel = kernel;
+        this.limits = limits;
+        this.refusals = refusals;
     }
 
-    @Operation(summary = "End tasks now", description = "Runs the exit path: statistics, thread-group aggregate, per-CPU sequence number, fan-out.")
+    @Operation(summary = "End tasks now", description = "Runs the exit path: statistics, thread-group aggregate, per-CPU sequence number, fan-out. "
+            + "count × threads may not pass tsfleet.emulator.api.max-exit-events (400, nothing done).")
     @PostMapping("/exits")
     ExitResponse exits(@Valid @RequestBody ExitRequest r) {
         int count = r.count() == null ? 1 : r.count();
+        long events = (long) count * (r.threads() == null ? 1 : r.threads());
+        if (events > limits.maxExitEvents()) {
+            refusals.count(ControlApiRefusals.Reason.LIMIT);
+            throw new IllegalArgumentException("count × threads = " + count + " × " + (r.threads() == null ? 1 : r.threads()) + " = " + events
+                    + " exit events, more than one request may cause (tsfleet.emulator.api.max-exit-events = " + limits.maxExitEvents() + ")");
+        }
         if (count > 1 && (r.pid() != null || r.tgid() != null)) throw new IllegalArgumentException("a batch (count > 1) cannot name a pid or tgid");
         if (!kernel.isPossible(r.cpu())) throw new IllegalArgumentException("CPU " + r.cpu() + " is not possible (possible: " + kernel.config().possibleCpus() + ")");
         Map<TaskstatsField, Long> fields = new EnumMap<>(TaskstatsField.class);
@@ -77,10 +88,21 @@ class EmulatorController {
     record SpawnResponse(int tgid, List<Integer> threads) {
     }
 
-    @Operation(summary = "Start a live task", description = "It answers TASKSTATS CMD_GET until an exit names its tgid.")
+    @Operation(summary = "Start a live task", description = "It answers TASKSTATS CMD_GET until an exit names its tgid. "
+            + "Refused (409) when the machine's live tasks would pass tsfleet.emulator.api.max-live-tasks.")
     @PostMapping("/tasks")
     SpawnResponse spawn(@Valid @RequestBody SpawnRequest r) {
-        int tgid = kernel.spawn(r.comm(), r.threads() == null ? 1 : r.threads(), r.uid() == null ? 0 : r.uid());
+        int threads = r.threads() == null ? 1 : r.threads();
+        int tgid;
+        synchronized (this) {
+            int live = kernel.liveTasks();
+            if ((long) live + threads > limits.maxLiveTasks()) {
+                refusals.count(ControlApiRefusals.Reason.LIMIT);
+                throw new IllegalStateException("the machine has " + live + " live tasks; " + threads + " more would pass the limit of "
+                        + limits.maxLiveTasks() + " (tsfleet.emulator.api.max-live-tasks): end some first (POST /api/v1/exits with their tgid)");
+            }
+            tgid = kernel.spawn(r.comm(), threads, r.uid() == null ? 0 : r.uid());
+        }
         return new SpawnResponse(tgid, kernel.liveThreads(tgid));
     }
 

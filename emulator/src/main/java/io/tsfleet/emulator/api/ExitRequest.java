@@ -20,8 +20,12 @@ public record ExitRequest(
         Boolean coreDumped,
         @Size(min = 1, max = 15) String comm,
         @Min(0) Integer uid,
-        @Min(0) Long lifetimeUs,
+        @Min(0) @Max(ExitRequest.MAX_LIFETIME_US) @Schema(description = "how long the tasks lived, at most 10 years") Long lifetimeUs,
         @Schema(description = "forked without exec (AFORK on the leader)") Boolean forked,
         @Schema(description = "struct taskstats values by C name, e.g. {\"cpu_delay_total\": 123456}") Map<String, Long> fields,
-        @Min(1) @Max(10_000) @Schema(description = "how many such tasks (a batch; not with pid/tgid)") Integer count) {
+        @Min(1) @Max(10_000) @Schema(description = "how many such tasks (a batch; not with pid/tgid); count × threads is limited by "
+                + "tsfleet.emulator.api.max-exit-events") Integer count) {
+
+    /** Ten years in microseconds: a task's age must stay far from overflowing the nanosecond clock. */
+    public static final long MAX_LIFETIME_US = 10L * 365 * 86_400 * 1_000_000;
 }

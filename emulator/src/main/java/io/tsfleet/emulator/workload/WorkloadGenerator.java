@@ -90,18 +90,17 @@ public final class WorkloadGenerator {
         int moveStart = -1;
         int moveWidth = 0;
         if (plan.moving() != null) {
-            long period = plan.moving().period().toNanos();
-            moveStart = (int) ((sinceApply.toNanos() % period) * cpus.length / period);
+            moveStart = windowStart(sinceApply, plan.moving().period(), cpus.length);
             moveWidth = Math.min(plan.moving().width(), cpus.length);
         }
         int emittedNow = 0;
         for (int i = 0; i < cpus.length; i++) {
             double rate = steadyRate[i];
-            if (moveStart >= 0 && Math.floorMod(i - moveStart, cpus.length) < moveWidth) rate *= plan.moving().factor();
+            if (moveStart >= 0 && Math.floorMod(i - moveStart, cpus.length) < moveWidth) rate = capped(rate * plan.moving().factor());
             for (WorkloadPlan.Burst b : plan.bursts()) {
                 if (b.cpus().contains(cpus[i]) && sinceApply.compareTo(b.startAfter()) >= 0
                         && sinceApply.compareTo(b.startAfter().plus(b.duration())) < 0) {
-                    rate *= b.factor();
+                    rate = capped(rate * b.factor());
                 }
             }
             credit[i] += rate * dt;
@@ -118,6 +117,21 @@ public final class WorkloadGenerator {
         return emittedNow;
     }
 
+    /**
+     * The first CPU index of a moving window {@code sinceApply} into its sweep: {@code floor(phase × cpus / period)} with
+     * {@code phase = sinceApply mod period}, in exact arithmetic: a period of at most {@link WorkloadPlan#MAX_DURATION}
+     * times 8192 CPUs stays far inside a {@code long}, and anything beyond would throw rather than wrap.
+     */
+    static int windowStart(Duration sinceApply, Duration period, int cpuCount) {
+        long periodNanos = period.toNanos();
+        long phase = Math.floorMod(sinceApply.toNanos(), periodNanos);
+        return Math.toIntExact(Math.multiplyExact(phase, (long) cpuCount) / periodNanos);
+    }
+
+    private static double capped(double rate) {
+        return Math.min(rate, WorkloadPlan.MAX_CPU_RATE);
+    }
+
     /** Exits emitted so far. */
     public synchronized long emitted() {
         return emitted;
@@ -125,6 +139,7 @@ public final class WorkloadGenerator {
 
     /** Exits that were due but not emitted: a tick hit its limit, or came later than it may catch up. */
     public synchronized long lagged() {
-        return lagged + (long) skipped;
+        long late = (long) skipped; // saturates at Long.MAX_VALUE
+        return late > Long.MAX_VALUE - lagged ? Long.MAX_VALUE : lagged + late;
     }
 }

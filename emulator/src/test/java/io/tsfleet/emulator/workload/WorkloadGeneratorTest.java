@@ -89,4 +89,46 @@ class WorkloadGeneratorTest {
         assertThatThrownBy(() -> new WorkloadPlan(1, CpuSet.EMPTY, 0.5, List.of(), null, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WorkloadPlan.MovingLoad(1, 2, Duration.ofMillis(5))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void planTimesBeyondSevenDaysAreRefused() {
+        Duration tooLong = WorkloadPlan.MAX_DURATION.plusMillis(1);
+        assertThatThrownBy(() -> new WorkloadPlan.MovingLoad(1, 2, Duration.ofMillis(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("moving period must be within 100..604800000 ms");
+        assertThatThrownBy(() -> new WorkloadPlan.MovingLoad(1, 2, tooLong)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WorkloadPlan.Burst(CpuSet.of(1), 2, tooLong, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("burst startAfter");
+        assertThatThrownBy(() -> new WorkloadPlan.Burst(CpuSet.of(1), 2, Duration.ZERO, tooLong))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("burst duration");
+    }
+
+    @Test
+    void theLongestPeriodSweepsAllCpusWithoutOverflowAtAnyPoint() {
+        Duration period = WorkloadPlan.MAX_DURATION;
+        for (int cpus : new int[] {1, 8, 8192}) {
+            assertThat(WorkloadGenerator.windowStart(Duration.ZERO, period, cpus)).isZero();
+            assertThat(WorkloadGenerator.windowStart(period.minusNanos(1), period, cpus)).isEqualTo(cpus - 1);
+            assertThat(WorkloadGenerator.windowStart(period.multipliedBy(1000).plus(period.dividedBy(2)), period, cpus)).isEqualTo(cpus / 2);
+        }
+        WorkloadGenerator g = generator(new WorkloadPlan(0, CpuSet.EMPTY, 1, List.of(), new WorkloadPlan.MovingLoad(2, 10, period), 1));
+        clock.advance(period.multipliedBy(3).minusSeconds(1));
+        g.tick();
+        run(g, 10);
+    }
+
+    @Test
+    void factorsThatMultiplyBeyondAnyRateStayAtTheHighestRateAndTheCountsStayFinite() {
+        List<WorkloadPlan.Burst> bursts = new java.util.ArrayList<>();
+        for (int i = 0; i < 999; i++) bursts.add(new WorkloadPlan.Burst(CpuSet.of(0), WorkloadPlan.MAX_FACTOR, Duration.ZERO, Duration.ofDays(1)));
+        bursts.add(new WorkloadPlan.Burst(CpuSet.of(0), 0, Duration.ZERO, Duration.ofDays(1))); // Infinity × 0 would be NaN
+        WorkloadGenerator g = new WorkloadGenerator(CpuSet.range(0, 7), cpu -> perCpu[cpu]++, clock,
+                new WorkloadPlan(WorkloadPlan.MAX_RATE, CpuSet.of(0, 1), WorkloadPlan.MAX_FACTOR, bursts, null, 1), 1_000, Duration.ofMillis(50));
+        clock.advance(Duration.ofMillis(10));
+        assertThat(g.tick()).isEqualTo(1_000);
+        clock.advance(Duration.ofSeconds(10)); // late: most of it is skipped and counted
+        g.tick();
+        assertThat(g.lagged()).as("CPU 1 skipped 9.95 s at 10^10 exits/s (a NaN on CPU 0 would lose that)").isGreaterThan(99_000_000_000L).isLessThan(Long.MAX_VALUE);
+        assertThat(perCpu[0]).as("the last burst silences CPU 0").isZero();
+        assertThat(perCpu[1]).isEqualTo(2_000);
+    }
 }

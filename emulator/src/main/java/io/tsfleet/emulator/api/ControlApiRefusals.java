@@ -1,0 +1,49 @@
+package io.tsfleet.emulator.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** {@code tsfleet_emulator_api_refused_total{reason}}: every request the control API refused before it did anything. */
+public final class ControlApiRefusals {
+
+    /** Why a request was refused. */
+    public enum Reason {
+        /** a write without a bearer token while one is configured */
+        TOKEN_MISSING,
+        /** a bearer token that is not the configured one (or one sent while none is configured) */
+        TOKEN_INVALID,
+        /** a write from a non-loopback client while no token is configured */
+        NOT_LOOPBACK,
+        /** a method and path the control API does not serve (deny by default) */
+        DENIED,
+        /** a path that is not in normal form (encoded slashes or dots, {@code ;}, {@code //}, {@code ..}) */
+        MALFORMED_PATH,
+        /** a request beyond a limit: events of one exit request, live tasks */
+        LIMIT;
+
+        public String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
+
+    public ControlApiRefusals(MeterRegistry registry) {
+        for (Reason r : Reason.values()) {
+            counters.put(r, Counter.builder("tsfleet.emulator.api.refused")
+                    .description("Control API requests refused before they changed anything, by reason")
+                    .tag("reason", r.tag()).register(registry));
+        }
+    }
+
+    public void count(Reason reason) {
+        counters.get(reason).increment();
+    }
+
+    public double count(String reasonTag) {
+        return counters.entrySet().stream().filter(e -> e.getKey().tag().equals(reasonTag)).mapToDouble(e -> e.getValue().count()).sum();
+    }
+}
