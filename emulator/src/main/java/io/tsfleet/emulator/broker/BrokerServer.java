@@ -173,9 +173,10 @@ public final class BrokerServer implements AutoCloseable {
         perPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Counts the refusal, tells the client why (best effort: one small write to a fresh socket), closes, warns (throttled). */
+    /** Counts the refusal, warns (throttled), tells the client why (best effort: one small write to a fresh socket), closes. */
     private void refuse(SocketChannel ch, SocketAddress remote, RefusalReason reason, String why) {
         stats.countRefused(reason);
+        warnings.warn("refused:" + reason.tag(), "refused connection from " + remote + " (" + reason.tag() + "): " + why);
         try {
             ch.configureBlocking(false);
             ch.write(ByteBuffer.wrap(RefusalMessage.of(reason, why).toBytes()));
@@ -184,7 +185,6 @@ public final class BrokerServer implements AutoCloseable {
             // the client is gone or its buffer is full: the close says enough
         }
         closeQuietly(ch);
-        warnings.warn("refused:" + reason.tag(), "refused connection from " + remote + " (" + reason.tag() + "): " + why);
     }
 
     /** Number of connections that {@code peer} holds now (for tests and diagnostics). */
