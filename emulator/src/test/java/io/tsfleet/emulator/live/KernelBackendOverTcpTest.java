@@ -101,6 +101,29 @@ class KernelBackendOverTcpTest {
     }
 
     @Test
+    void answersHeldWhileTheClientPausedReadingAreBoundedAndTheDropIsReportedInBand() throws Exception {
+        start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, BACKLOG, 64L << 20));
+        byte[] request = new NetlinkMessage(1000, Netlink.NLM_F_REQUEST, 1, 0, new byte[4]).toBytes();
+        int n = 50_000; // 2 MB of answers held while paused: without a bound, all of them
+        try (BrokerClient c = BrokerClient.open(address(), null)) {
+            assertThat(c.pauseReading()).isZero();
+            long before = server.stats().requests();
+            for (int i = 0; i < n; i++) c.sendBytes(request);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (server.stats().requests() < before + n && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(server.stats().requests()).as("a paused client's requests are read on").isEqualTo(before + n);
+
+            List<NetlinkMessage> released = c.resumeAndReadAll();
+            long bytes = released.stream().mapToLong(m -> m.toBytes().length).sum();
+            assertThat(bytes).as("held answers are bounded").isLessThanOrEqualTo(BACKLOG + 64);
+            assertThat(released).as("the drop is reported in band").anyMatch(io.tsfleet.protocol.netlink.NetlinkError::isOverrun);
+            double dropped = registry.get("tsfleet.broker.kernel.dropped.answers").counter().count();
+            assertThat(dropped + released.size() - 1).as("every answer is released or counted as dropped").isEqualTo(n);
+            assertThat(c.resolve(TaskstatsProtocol.FAMILY_NAME)).as("served normally after the resume").isPositive();
+        }
+    }
+
+    @Test
     void aClientThatReadsItsAnswersIsServedThroughThePausesOfItsInput() throws Exception {
         start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, BACKLOG, 64L << 20));
         int n = 20_000; // 800 KB of answers: many times the cap, so the input pauses and resumes
