@@ -155,13 +155,16 @@ public final class BrokerServer implements AutoCloseable {
                     + "set tsfleet.emulator.broker.token on the broker (and present it) to connect from " + peer.getHostAddress());
             return null;
         }
-        if (stats.open.get() >= settings.maxConnections()) {
+        // counted here, not when a loop adopts it: a burst of connects must not pass the limit before the loops catch up
+        if (stats.open.incrementAndGet() > settings.maxConnections()) {
+            stats.open.decrementAndGet();
             refuse(ch, remote, RefusalReason.CONNECTION_LIMIT, "the broker holds its maximum of " + settings.maxConnections() + " connections");
             return null;
         }
         int mine = perPeer.merge(peer, 1, Integer::sum);
         if (mine > limits.maxConnectionsPerPeer()) {
             releasePeer(peer);
+            stats.open.decrementAndGet();
             refuse(ch, remote, RefusalReason.PEER_LIMIT, peer.getHostAddress() + " holds the maximum of "
                     + limits.maxConnectionsPerPeer() + " connections per client address");
             return null;
@@ -171,6 +174,12 @@ public final class BrokerServer implements AutoCloseable {
 
     private void releasePeer(InetAddress peer) {
         perPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** An admitted connection is gone (closed, or refused by its backend): it no longer counts against the limits. */
+    private void release(InetAddress peer) {
+        releasePeer(peer);
+        stats.open.decrementAndGet();
     }
 
     /** Counts the refusal, warns (throttled), tells the client why (best effort: one small write to a fresh socket), closes. */
@@ -354,11 +363,11 @@ public final class BrokerServer implements AutoCloseable {
                     c = new Connection(this, ch, next.peer());
                     c.session = backend.open(c);
                 } catch (ConnectionRefusedException e) {
-                    releasePeer(next.peer());
+                    release(next.peer());
                     refuse(ch, remoteOf(ch), e.reason(), e.getMessage());
                     continue;
                 } catch (IOException | RuntimeException e) {
-                    releasePeer(next.peer());
+                    release(next.peer());
                     LOG.log(Level.FINE, "connection refused by the backend", e);
                     refuse(ch, remoteOf(ch), RefusalReason.BACKEND_ERROR, "the " + backend.name() + " backend cannot open a socket: " + e.getMessage());
                     continue;
@@ -370,7 +379,6 @@ public final class BrokerServer implements AutoCloseable {
                     continue;
                 }
                 connections.add(c);
-                stats.open.incrementAndGet();
                 Connection adopted = c;
                 guarded(c, () -> {
                     if (adopted.closeReason != null) adopted.shutdown(adopted.closeReason);
@@ -618,8 +626,8 @@ public final class BrokerServer implements AutoCloseable {
             closed = true;
             if (key != null) key.cancel();
             closeQuietly(channel);
-            if (loop.connections.remove(this)) stats.open.decrementAndGet();
-            releasePeer(peer);
+            loop.connections.remove(this);
+            release(peer);
             if (session != null) {
                 try {
                     session.close();

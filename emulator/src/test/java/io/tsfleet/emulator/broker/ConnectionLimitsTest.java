@@ -94,6 +94,21 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void aBurstOfConnectsDoesNotPassTheConnectionLimit() throws Exception {
+        start(TOKEN, 5, ConnectionLimits.defaults(true), "127.0.0.1");
+        List<Socket> burst = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Socket s = keep(new Socket());
+            s.connect(address());
+            burst.add(s);
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (server.stats().accepted() + server.stats().rejected() < 40 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(server.stats().rejected(RefusalReason.CONNECTION_LIMIT)).isEqualTo(35);
+        assertThat(server.stats().openConnections()).isEqualTo(5);
+    }
+
+    @Test
     void aClientThatSendsButNeverAuthenticatesIsClosedToo() throws Exception {
         start(TOKEN, 100, ConnectionLimits.defaults(true).withTimeouts(Duration.ofMillis(500), Duration.ZERO), "127.0.0.1");
         BrokerClient unauthenticated = keep(BrokerClient.open(address(), null));
