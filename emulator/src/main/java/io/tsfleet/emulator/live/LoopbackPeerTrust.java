@@ -34,7 +34,7 @@ public final class LoopbackPeerTrust {
     private final UidLookup lookup;
 
     LoopbackPeerTrust(Collection<Integer> trustedUids, UidLookup lookup) {
-        this.trusted = Set.copyOf(new TreeSet<>(trustedUids));
+        this.trusted = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(trustedUids));
         this.lookup = lookup;
     }
 
