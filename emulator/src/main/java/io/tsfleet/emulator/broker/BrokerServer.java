@@ -88,7 +88,7 @@ public final class BrokerServer implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.limits = settings.limits();
-        this.warnings = new ThrottledWarnings(clock, limits.refusalLogInterval(), LOG::warning);
+        this.warnings = new ThrottledWarnings(clock, limits.refusalLogInterval(), (message, cause) -> LOG.log(Level.WARNING, message, cause));
         this.decoder = new NetlinkStreamDecoder(settings.maxMessageBytes());
         this.flushDelayNanos = settings.flushDelay().toNanos();
     }
@@ -132,7 +132,14 @@ public final class BrokerServer implements AutoCloseable {
                 if (running.get()) LOG.log(Level.WARNING, "accept failed", e);
                 continue;
             }
-            InetAddress peer = admit(ch);
+            InetAddress peer;
+            try {
+                peer = admit(ch);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "admitting a connection failed; it is closed", e);
+                closeQuietly(ch);
+                continue;
+            }
             if (peer == null) continue;
             stats.accepted.increment();
             EventLoop loop = loops.get(next++ % loops.size());
@@ -330,10 +337,8 @@ public final class BrokerServer implements AutoCloseable {
                 work.run();
             } catch (RuntimeException e) {
                 stats.countClosed(CloseReason.FAILURE);
-                if (warnings.warn("closed:" + CloseReason.FAILURE.tag(), "closing connection " + c.id + " from " + c.remote
-                        + " after an error while serving it: " + e)) {
-                    LOG.log(Level.FINE, "the error that closed connection " + c.id, e);
-                }
+                warnings.warn("closed:" + CloseReason.FAILURE.tag(), "closing connection " + c.id + " from " + c.remote
+                        + " after an error while serving it: " + e, e);
                 c.shutdown("failed: " + e);
             }
         }

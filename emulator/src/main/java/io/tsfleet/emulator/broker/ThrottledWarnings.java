@@ -3,7 +3,7 @@ package io.tsfleet.emulator.broker;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * At most one warning per key (a reason of refusal or close) per interval: the others are only counted, and the next
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 public final class ThrottledWarnings {
     private final Clock clock;
     private final long intervalMillis;
-    private final Consumer<String> sink;
+    private final BiConsumer<String, Throwable> sink;
     private final Map<String, Window> windows = new HashMap<>();
 
     private static final class Window {
@@ -21,7 +21,8 @@ public final class ThrottledWarnings {
         long suppressed;
     }
 
-    public ThrottledWarnings(Clock clock, java.time.Duration interval, Consumer<String> sink) {
+    /** @param sink receives each warning that goes out, with its cause (null when there is none) */
+    public ThrottledWarnings(Clock clock, java.time.Duration interval, BiConsumer<String, Throwable> sink) {
         this.clock = clock;
         this.intervalMillis = interval.toMillis();
         this.sink = sink;
@@ -29,6 +30,11 @@ public final class ThrottledWarnings {
 
     /** Logs {@code message} unless {@code key} was logged less than the interval ago; returns whether it was logged. */
     public boolean warn(String key, String message) {
+        return warn(key, message, null);
+    }
+
+    /** {@link #warn(String, String)} with the cause that goes out with the warning (its stack trace, once per interval). */
+    public boolean warn(String key, String message, Throwable cause) {
         long now = clock.millis();
         long suppressed;
         synchronized (windows) {
@@ -46,7 +52,7 @@ public final class ThrottledWarnings {
             w.lastLoggedAt = now;
         }
         sink.accept(suppressed == 0 ? message
-                : message + " (" + suppressed + " more of this kind suppressed since the previous warning)");
+                : message + " (" + suppressed + " more of this kind suppressed since the previous warning)", cause);
         return true;
     }
 }
