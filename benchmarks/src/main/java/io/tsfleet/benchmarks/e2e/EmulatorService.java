@@ -50,7 +50,9 @@ public final class EmulatorService implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + httpPort,
                 "--tsfleet.emulator.broker.port=" + brokerPort,
-                "--tsfleet.emulator.broker.bind-address=127.0.0.1"));
+                "--tsfleet.emulator.broker.bind-address=127.0.0.1",
+                // all listeners of a benchmark connect from 127.0.0.1, up to one connection per CPU each
+                "--tsfleet.emulator.broker.max-connections-per-peer=10000"));
         args.addAll(appArgs);
         List<String> jvm = new ArrayList<>(s.emulatorJvmArgs());
         jvm.addAll(jvmExtra);

@@ -3,6 +3,7 @@ package io.tsfleet.emulator.app;
 import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.BrokerSettings;
+import io.tsfleet.emulator.broker.ConnectionLimits;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,8 +34,10 @@ class BrokerConfiguration {
                     + " (the kernel backend lives in io.tsfleet.emulator.live)");
         }
         EmulatorProperties.Broker b = props.broker();
+        ConnectionLimits limits = new ConnectionLimits(b.authTimeout(), b.idleTimeout(), b.maxConnectionsPerPeer(), b.hasToken(),
+                b.refusalLogInterval());
         return new BrokerServer(backend, new BrokerSettings(b.bindAddress(), b.port(), b.ioThreads(), b.maxConnections(), b.maxMessageBytes(),
-                b.partialFrameTimeout(), b.tcpSendBufferBytes(), b.flushDelay()), clock);
+                b.partialFrameTimeout(), b.tcpSendBufferBytes(), b.flushDelay(), limits), clock);
     }
 
     @Bean

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.BrokerStats;
+import io.tsfleet.emulator.broker.CloseReason;
+import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.kernel.EmulatedKernel;
 import io.tsfleet.emulator.kernel.KernelCounters;
 import io.tsfleet.emulator.workload.WorkloadGenerator;
@@ -35,7 +37,16 @@ class BrokerMetrics implements MeterBinder {
         BrokerStats s = server.stats();
         Gauge.builder("tsfleet.broker.connections", s, BrokerStats::openConnections).description("open broker connections (netlink sockets)").register(r);
         counter(r, "tsfleet.broker.connections.accepted", s, BrokerStats::accepted, "connections accepted");
-        counter(r, "tsfleet.broker.connections.rejected", s, BrokerStats::rejected, "connections refused (limit reached or backend failure)");
+        for (RefusalReason reason : RefusalReason.values()) {
+            FunctionCounter.builder("tsfleet.broker.connections.rejected", s, st -> st.rejected(reason)).tag("reason", reason.tag())
+                    .description("connections refused right after accept, by reason").register(r);
+        }
+        for (CloseReason reason : CloseReason.values()) {
+            FunctionCounter.builder("tsfleet.broker.connections.closed", s, st -> st.closed(reason)).tag("reason", reason.tag())
+                    .description("established connections the broker closed, by reason").register(r);
+        }
+        counter(r, "tsfleet.broker.input.pauses", s, BrokerStats::inputPauses,
+                "times the broker stopped reading a connection's requests because its unread output was at the cap");
         counter(r, "tsfleet.broker.malformed.frames", s, BrokerStats::malformedFrames, "connections closed for a malformed netlink frame");
         counter(r, "tsfleet.broker.slow.connections.closed", s, BrokerStats::slowlorisClosed, "connections closed for sitting on an incomplete frame");
         counter(r, "tsfleet.broker.received.bytes", s, BrokerStats::bytesRead, "bytes read from clients");

@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code tsfleet.emulator.*}.
@@ -40,11 +41,14 @@ public record EmulatorProperties(
      * @param backlog            messages a connection may hold that the backend has taken from the kernel and its client
      *                           has not taken yet
      * @param backlogTotal       the same for all connections together (the backend's memory when every client lags)
+     * @param trustedUids        without a broker token, the uids besides root and the backend's own whose loopback
+     *                           clients are served (found in /proc/net/tcp); other local users are refused
      */
     public record Live(
             @DefaultValue("256MB") @NotNull DataSize receiveBufferFloor,
             @DefaultValue("16MB") @NotNull DataSize backlog,
-            @DefaultValue("64MB") @NotNull DataSize backlogTotal) {
+            @DefaultValue("64MB") @NotNull DataSize backlogTotal,
+            @DefaultValue({}) List<@NotNull @Min(0) Integer> trustedUids) {
 
         @AssertTrue(message = "tsfleet.emulator.live.receive-buffer-floor must be 0..1GB, backlog 64KB..1GB and backlog-total at least backlog")
         public boolean isValid() {
@@ -89,6 +93,13 @@ public record EmulatorProperties(
      *                            outside the emulated receive queue (the kernel has no such buffer)
      * @param flushDelay          how long a connection's output may gather before it is written (0: at once; up to 1s):
      *                            fewer, larger writes for that much latency, see {@code BrokerSettings}
+     * @param authTimeout         a connection not authenticated this long after accept is closed (with a token: one that
+     *                            has not presented it; without one every admitted connection is authenticated at once)
+     * @param idleTimeout         an authenticated connection without listener registration that sends nothing this long
+     *                            is closed (0: never); registered listeners are never closed as idle
+     * @param maxConnectionsPerPeer connections one client address may hold (all local clients share 127.0.0.1)
+     * @param refusalLogInterval  at most one WARN per reason of refusal or close in this interval, with the count of the
+     *                            suppressed ones
      */
     public record Broker(
             @DefaultValue("7411") @Min(0) @Max(65535) int port,
@@ -99,7 +110,21 @@ public record EmulatorProperties(
             @DefaultValue("131072") @Min(1024) @Max(131072) int maxMessageBytes,
             @DefaultValue("10s") Duration partialFrameTimeout,
             @DefaultValue("131072") @Min(4096) @Max(16777216) int tcpSendBufferBytes,
-            @DefaultValue("0ms") Duration flushDelay) {
+            @DefaultValue("0ms") Duration flushDelay,
+            @DefaultValue("10s") @NotNull Duration authTimeout,
+            @DefaultValue("5m") @NotNull Duration idleTimeout,
+            @DefaultValue("1024") @Min(1) int maxConnectionsPerPeer,
+            @DefaultValue("10s") @NotNull Duration refusalLogInterval) {
+
+        @AssertTrue(message = "tsfleet.emulator.broker.auth-timeout must be positive, idle-timeout and refusal-log-interval not negative")
+        public boolean isTimeoutsValid() {
+            return authTimeout.compareTo(Duration.ZERO) > 0 && !idleTimeout.isNegative() && !refusalLogInterval.isNegative();
+        }
+
+        /** Whether a token is set (blank counts as none). */
+        public boolean hasToken() {
+            return token != null && !token.isBlank();
+        }
     }
 
     /**

@@ -11,6 +11,9 @@ public interface BrokerConnection {
     /** The client's address. */
     SocketAddress remoteAddress();
 
+    /** The broker's address of this connection (the listening address and port the client connected to). */
+    SocketAddress localAddress();
+
     /**
      * Signals that the session has output for {@link BrokerSession#drainTo}. Cheap and non-blocking; may be
      * called from any thread, as often as convenient (calls are coalesced).

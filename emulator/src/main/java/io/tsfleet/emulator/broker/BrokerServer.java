@@ -6,6 +6,7 @@ import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +51,16 @@ import java.util.logging.Logger;
  * closes that connection (counted); a connection that keeps an incomplete frame for longer than
  * {@link BrokerSettings#partialFrameTimeout()} is closed (counted); the input buffer never exceeds one
  * maximal frame. Nothing a connection does blocks the loops for other connections.
+ *
+ * <p>Admission and lifetime ({@link ConnectionLimits}): without a token, a client that is not on loopback is refused;
+ * beyond {@link BrokerSettings#maxConnections()} in all or {@link ConnectionLimits#maxConnectionsPerPeer()} from one
+ * remote address a client is refused; a backend may refuse by policy ({@link ConnectionRefusedException}). A refused
+ * client reads one {@link RefusalMessage} with the reason, then the connection closes. A connection that is not
+ * authenticated {@link ConnectionLimits#authTimeout()} after accept is closed; an authenticated one that sends nothing
+ * for {@link ConnectionLimits#idleTimeout()} and has no listener registration is closed. While a session does not
+ * {@linkplain BrokerSession#acceptsInput() accept input} (it holds too much unread output), the connection's input is not
+ * read. An exception while serving one connection closes that connection only; its loop serves the others on. Every
+ * refusal and close is counted by reason; their WARNs are throttled per reason ({@link ThrottledWarnings}).
  */
 public final class BrokerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerServer.class.getName());
@@ -66,11 +78,17 @@ public final class BrokerServer implements AutoCloseable {
     private Thread acceptor;
     private final List<EventLoop> loops = new ArrayList<>();
     private final long flushDelayNanos;
+    private final ConnectionLimits limits;
+    /** Open (or being adopted) connections per remote address. */
+    private final ConcurrentHashMap<InetAddress, Integer> perPeer = new ConcurrentHashMap<>();
+    private final ThrottledWarnings warnings;
 
     public BrokerServer(BrokerBackend backend, BrokerSettings settings, Clock clock) {
         this.backend = backend;
         this.settings = settings;
         this.clock = clock;
+        this.limits = settings.limits();
+        this.warnings = new ThrottledWarnings(clock, limits.refusalLogInterval(), (message, cause) -> LOG.log(Level.WARNING, message, cause));
         this.decoder = new NetlinkStreamDecoder(settings.maxMessageBytes());
         this.flushDelayNanos = settings.flushDelay().toNanos();
     }
@@ -114,15 +132,80 @@ public final class BrokerServer implements AutoCloseable {
                 if (running.get()) LOG.log(Level.WARNING, "accept failed", e);
                 continue;
             }
-            if (stats.open.get() >= settings.maxConnections()) {
-                stats.rejected.increment();
+            InetAddress peer;
+            try {
+                peer = admit(ch);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "admitting a connection failed; it is closed", e);
                 closeQuietly(ch);
                 continue;
             }
+            if (peer == null) continue;
             stats.accepted.increment();
             EventLoop loop = loops.get(next++ % loops.size());
-            loop.adopt(ch);
+            loop.adopt(ch, peer);
         }
+    }
+
+    /** The client's address when it may connect (and counts against its peer limit), else null (refused and closed). */
+    private InetAddress admit(SocketChannel ch) {
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return null;
+        }
+        InetAddress peer = remote.getAddress();
+        if (!limits.tokenConfigured() && !peer.isLoopbackAddress()) {
+            refuse(ch, remote, RefusalReason.TOKEN_REQUIRED, "the broker has no token and admits loopback clients only; "
+                    + "set tsfleet.emulator.broker.token on the broker (and present it) to connect from " + peer.getHostAddress());
+            return null;
+        }
+        // counted here, not when a loop adopts it: a burst of connects must not pass the limit before the loops catch up
+        if (stats.open.incrementAndGet() > settings.maxConnections()) {
+            stats.open.decrementAndGet();
+            refuse(ch, remote, RefusalReason.CONNECTION_LIMIT, "the broker holds its maximum of " + settings.maxConnections() + " connections");
+            return null;
+        }
+        int mine = perPeer.merge(peer, 1, Integer::sum);
+        if (mine > limits.maxConnectionsPerPeer()) {
+            releasePeer(peer);
+            stats.open.decrementAndGet();
+            refuse(ch, remote, RefusalReason.PEER_LIMIT, peer.getHostAddress() + " holds the maximum of "
+                    + limits.maxConnectionsPerPeer() + " connections per client address");
+            return null;
+        }
+        return peer;
+    }
+
+    private void releasePeer(InetAddress peer) {
+        perPeer.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** An admitted connection is gone (closed, or refused by its backend): it no longer counts against the limits. */
+    private void release(InetAddress peer) {
+        releasePeer(peer);
+        stats.open.decrementAndGet();
+    }
+
+    /** Counts the refusal, warns (throttled), tells the client why (best effort: one small write to a fresh socket), closes. */
+    private void refuse(SocketChannel ch, SocketAddress remote, RefusalReason reason, String why) {
+        stats.countRefused(reason);
+        warnings.warn("refused:" + reason.tag(), "refused connection from " + remote + " (" + reason.tag() + "): " + why);
+        try {
+            ch.configureBlocking(false);
+            ch.write(ByteBuffer.wrap(RefusalMessage.of(reason, why).toBytes()));
+            ch.shutdownOutput();
+        } catch (IOException | RuntimeException ignored) {
+            // the client is gone or its buffer is full: the close says enough
+        }
+        closeQuietly(ch);
+    }
+
+    /** Number of connections that {@code peer} holds now (for tests and diagnostics). */
+    public int connectionsOf(InetAddress peer) {
+        return perPeer.getOrDefault(peer, 0);
     }
 
     @Override
@@ -153,7 +236,7 @@ public final class BrokerServer implements AutoCloseable {
     private final class EventLoop {
         final Thread thread;
         final Selector selector;
-        final Queue<SocketChannel> incoming = new ConcurrentLinkedQueue<>();
+        final Queue<Incoming> incoming = new ConcurrentLinkedQueue<>();
         final Queue<Connection> ready = new ConcurrentLinkedQueue<>();
         final AtomicBoolean sleeping = new AtomicBoolean();
         final Set<Connection> connections = new HashSet<>();
@@ -168,8 +251,8 @@ public final class BrokerServer implements AutoCloseable {
             thread = Thread.ofPlatform().name("broker-io-" + index).daemon().unstarted(this::run);
         }
 
-        void adopt(SocketChannel ch) {
-            incoming.add(ch);
+        void adopt(SocketChannel ch, InetAddress peer) {
+            incoming.add(new Incoming(ch, peer));
             wake();
         }
 
@@ -190,43 +273,14 @@ public final class BrokerServer implements AutoCloseable {
         void run() {
             try {
                 while (!stopping) {
-                    long sleepMillis = gathering.isEmpty() ? 500 : millisUntil(gathering.peekFirst().flushAt);
-                    if (incoming.isEmpty() && ready.isEmpty() && sleepMillis > 0) {
-                        // announce the sleep, then look again: work queued after this look sees the flag and wakes us
-                        sleeping.set(true);
-                        if (incoming.isEmpty() && ready.isEmpty()) selector.select(sleepMillis);
-                        else selector.selectNow();
-                        sleeping.set(false);
-                    } else {
-                        selector.selectNow(); // busy: a producer need not wake us (a wakeup costs it two syscalls)
+                    try {
+                        turn();
+                    } catch (RuntimeException e) {
+                        // not tied to one connection (those are isolated in guarded()): the loop goes on
+                        LOG.log(Level.SEVERE, "broker event loop " + thread.getName() + " hit an error; it continues", e);
                     }
-                    adoptIncoming();
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        Connection c = (Connection) key.attachment();
-                        if (!key.isValid()) continue;
-                        if (key.isReadable()) c.read();
-                        if (key.isValid() && key.isWritable()) c.flush();
-                    }
-                    selector.selectedKeys().clear();
-                    Connection c;
-                    int budget = 4096;
-                    long now = System.nanoTime();
-                    while (budget-- > 0 && (c = ready.poll()) != null) {
-                        if (flushDelayNanos > 0 && c.closeReason == null && !c.backlogged) {
-                            c.flushAt = now + flushDelayNanos; // stays scheduled: what comes meanwhile joins
-                            gathering.addLast(c);
-                        } else {
-                            serve(c);
-                        }
-                    }
-                    if (!gathering.isEmpty()) now = System.nanoTime();
-                    while ((c = gathering.peekFirst()) != null && c.flushAt - now <= 0) {
-                        gathering.pollFirst();
-                        serve(c);
-                    }
-                    sweepSlowConnections();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 LOG.log(Level.SEVERE, "broker event loop failed", e);
             } finally {
                 for (Connection c : new ArrayList<>(connections)) c.shutdown("broker stopping");
@@ -234,10 +288,67 @@ public final class BrokerServer implements AutoCloseable {
             }
         }
 
+        private void turn() throws IOException {
+            long sleepMillis = gathering.isEmpty() ? 250 : millisUntil(gathering.peekFirst().flushAt);
+            if (incoming.isEmpty() && ready.isEmpty() && sleepMillis > 0) {
+                // announce the sleep, then look again: work queued after this look sees the flag and wakes us
+                sleeping.set(true);
+                if (incoming.isEmpty() && ready.isEmpty()) selector.select(sleepMillis);
+                else selector.selectNow();
+                sleeping.set(false);
+            } else {
+                selector.selectNow(); // busy: a producer need not wake us (a wakeup costs it two syscalls)
+            }
+            adoptIncoming();
+            for (SelectionKey key : selector.selectedKeys()) {
+                Connection c = (Connection) key.attachment();
+                if (!key.isValid()) continue;
+                guarded(c, () -> {
+                    if (key.isReadable()) c.read();
+                    if (key.isValid() && key.isWritable()) c.flush();
+                });
+            }
+            selector.selectedKeys().clear();
+            Connection c;
+            int budget = 4096;
+            long now = System.nanoTime();
+            while (budget-- > 0 && (c = ready.poll()) != null) {
+                if (flushDelayNanos > 0 && c.closeReason == null && !c.backlogged) {
+                    c.flushAt = now + flushDelayNanos; // stays scheduled: what comes meanwhile joins
+                    gathering.addLast(c);
+                } else {
+                    serve(c);
+                }
+            }
+            if (!gathering.isEmpty()) now = System.nanoTime();
+            while ((c = gathering.peekFirst()) != null && c.flushAt - now <= 0) {
+                gathering.pollFirst();
+                serve(c);
+            }
+            sweep();
+        }
+
+        /**
+         * Runs one connection's work; when it throws, that connection is closed (counted as a failure, warned about
+         * with throttling) and the loop goes on with the others.
+         */
+        private void guarded(Connection c, Runnable work) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                stats.countClosed(CloseReason.FAILURE);
+                warnings.warn("closed:" + CloseReason.FAILURE.tag(), "closing connection " + c.id + " from " + c.remote
+                        + " after an error while serving it: " + e, e);
+                c.shutdown("failed: " + e);
+            }
+        }
+
         private void serve(Connection c) {
             c.scheduled.set(false);
-            if (c.closeReason != null) c.shutdown(c.closeReason);
-            else c.flush();
+            guarded(c, () -> {
+                if (c.closeReason != null) c.shutdown(c.closeReason);
+                else c.flush();
+            });
         }
 
         private static long millisUntil(long deadlineNanos) {
@@ -246,39 +357,85 @@ public final class BrokerServer implements AutoCloseable {
         }
 
         private void adoptIncoming() {
-            SocketChannel ch;
-            while ((ch = incoming.poll()) != null) {
+            Incoming next;
+            while ((next = incoming.poll()) != null) {
+                SocketChannel ch = next.channel();
+                Connection c = null;
                 try {
                     ch.configureBlocking(false);
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     ch.setOption(StandardSocketOptions.SO_SNDBUF, settings.tcpSendBufferBytes());
-                    Connection c = new Connection(this, ch);
+                    c = new Connection(this, ch, next.peer());
                     c.session = backend.open(c);
-                    c.key = ch.register(selector, SelectionKey.OP_READ, c);
-                    connections.add(c);
-                    stats.open.incrementAndGet();
-                    if (c.closeReason != null) c.shutdown(c.closeReason);
-                    else c.flush();
+                } catch (ConnectionRefusedException e) {
+                    release(next.peer());
+                    refuse(ch, remoteOf(ch), e.reason(), e.getMessage());
+                    continue;
                 } catch (IOException | RuntimeException e) {
-                    stats.rejected.increment();
+                    release(next.peer());
                     LOG.log(Level.FINE, "connection refused by the backend", e);
-                    closeQuietly(ch);
+                    refuse(ch, remoteOf(ch), RefusalReason.BACKEND_ERROR, "the " + backend.name() + " backend cannot open a socket: " + e.getMessage());
+                    continue;
                 }
+                try {
+                    c.key = ch.register(selector, SelectionKey.OP_READ, c);
+                } catch (IOException | RuntimeException e) {
+                    c.shutdown("cannot register with the selector: " + e);
+                    continue;
+                }
+                connections.add(c);
+                Connection adopted = c;
+                guarded(c, () -> {
+                    if (adopted.closeReason != null) adopted.shutdown(adopted.closeReason);
+                    else adopted.flush();
+                });
             }
         }
 
-        private void sweepSlowConnections() {
+        private static SocketAddress remoteOf(SocketChannel ch) {
+            try {
+                return ch.getRemoteAddress();
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** Closes connections that sat on a partial frame, did not authenticate in time, or idle (every 250 ms). */
+        private void sweep() {
             long now = clock.millis();
             if (now - lastSweep < 250) return;
             lastSweep = now;
-            long limit = settings.partialFrameTimeout().toMillis();
+            long partialLimit = settings.partialFrameTimeout().toMillis();
+            long authLimit = limits.authTimeout().toMillis();
+            long idleLimit = limits.idleTimeout().toMillis();
             for (Connection c : new ArrayList<>(connections)) {
-                if (c.partialSince >= 0 && now - c.partialSince > limit) {
-                    stats.slowloris.increment();
-                    c.shutdown("incomplete frame for more than " + settings.partialFrameTimeout());
-                }
+                guarded(c, () -> {
+                    if (c.partialSince >= 0 && now - c.partialSince > partialLimit) {
+                        stats.slowloris.increment();
+                        c.shutdown("incomplete frame for more than " + settings.partialFrameTimeout());
+                    } else if (!c.authenticated) {
+                        if (c.session.authenticated()) {
+                            c.authenticated = true;
+                        } else if (now - c.openedAt > authLimit) {
+                            close(c, CloseReason.AUTH_TIMEOUT, "not authenticated within " + limits.authTimeout());
+                        }
+                    } else if (idleLimit > 0 && now - c.lastInputAt > idleLimit) {
+                        // a registered listener sends nothing for long periods: look again after another idle period
+                        if (c.session.mayHaveRegistrations()) c.lastInputAt = now;
+                        else close(c, CloseReason.IDLE, "sent nothing for " + limits.idleTimeout() + " and has no listener registration");
+                    }
+                });
             }
         }
+
+        private void close(Connection c, CloseReason reason, String why) {
+            stats.countClosed(reason);
+            warnings.warn("closed:" + reason.tag(), "closed connection " + c.id + " from " + c.remote + " (" + reason.tag() + "): " + why);
+            c.shutdown(why);
+        }
+    }
+
+    private record Incoming(SocketChannel channel, InetAddress peer) {
     }
 
     /** One client connection = one netlink socket of the backend. Its I/O runs on its loop's thread only. */
@@ -287,7 +444,18 @@ public final class BrokerServer implements AutoCloseable {
         final SocketChannel channel;
         final long id = connectionIds.incrementAndGet();
         final SocketAddress remote;
+        final SocketAddress local;
+        final InetAddress peer;
         final AtomicBoolean scheduled = new AtomicBoolean();
+        /** When it was accepted, and when it last sent anything ({@link #clock} millis; loop thread only). */
+        final long openedAt;
+        long lastInputAt;
+        /** The session said so once (it stays so). */
+        boolean authenticated;
+        /** The session does not accept input: the socket is not read until a drain makes room. */
+        boolean inputPaused;
+        /** The connection waits for {@code OP_WRITE} to write its leftover. */
+        boolean wantWrite;
         BrokerSession session;
         SelectionKey key;
         ByteBuffer in = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
@@ -300,10 +468,19 @@ public final class BrokerServer implements AutoCloseable {
         /** The last flush left output behind: the next one is a continuation and does not wait again (loop thread only). */
         boolean backlogged;
 
-        Connection(EventLoop loop, SocketChannel channel) throws IOException {
+        Connection(EventLoop loop, SocketChannel channel, InetAddress peer) throws IOException {
             this.loop = loop;
             this.channel = channel;
+            this.peer = peer;
             this.remote = channel.getRemoteAddress();
+            this.local = channel.getLocalAddress();
+            this.openedAt = clock.millis();
+            this.lastInputAt = openedAt;
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return local;
         }
 
         @Override
@@ -329,6 +506,7 @@ public final class BrokerServer implements AutoCloseable {
         }
 
         void read() {
+            if (closed || inputPaused) return;
             int n;
             try {
                 n = channel.read(in);
@@ -340,11 +518,25 @@ public final class BrokerServer implements AutoCloseable {
                 shutdown("closed by client");
                 return;
             }
+            if (n > 0) lastInputAt = clock.millis();
             stats.bytesRead.add(n);
+            consumeInput();
+        }
+
+        /**
+         * Hands the complete frames in the input buffer to the session (the buffer is in write mode before and after)
+         * until one is incomplete or the session stops accepting input; then the socket is no longer read.
+         */
+        private void consumeInput() {
             in.flip();
             try {
                 int frame;
                 while (!closed && (frame = decoder.frameLength(in)) > 0) {
+                    if (!session.acceptsInput()) {
+                        inputPaused = true;
+                        stats.inputPauses.increment();
+                        break;
+                    }
                     NetlinkMessage m = NetlinkMessage.decode(in.duplicate().order(ByteOrder.LITTLE_ENDIAN).limit(in.position() + frame));
                     in.position(in.position() + frame);
                     stats.requests.increment();
@@ -355,9 +547,19 @@ public final class BrokerServer implements AutoCloseable {
                 shutdown("malformed frame: " + e.getMessage());
                 return;
             }
+            if (closed) return;
             ensureRoomForNextFrame();
             in.compact();
-            partialSince = in.position() > 0 ? (partialSince >= 0 ? partialSince : clock.millis()) : -1;
+            // a paused connection holds complete frames that the broker does not take: not the client's slowness
+            partialSince = in.position() > 0 && !inputPaused ? (partialSince >= 0 ? partialSince : clock.millis()) : -1;
+            updateInterest();
+        }
+
+        /** Reads on once the session accepts input again (after a drain took output). */
+        private void resumeInputIfRoom() {
+            if (!inputPaused || closed || !session.acceptsInput()) return;
+            inputPaused = false;
+            consumeInput();
         }
 
         /** Grows the input buffer to hold the frame whose header has arrived (never beyond one maximal frame). */
@@ -373,13 +575,18 @@ public final class BrokerServer implements AutoCloseable {
         }
 
         void flush() {
+            flushOutput();
+            resumeInputIfRoom();
+        }
+
+        private void flushOutput() {
             if (closed) return;
             try {
                 if (leftover != null) {
                     stats.bytesWritten.add(channel.write(leftover));
                     stats.writes.increment();
                     if (leftover.hasRemaining()) {
-                        interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        wantWrite(true);
                         return;
                     }
                     leftover = null;
@@ -389,7 +596,7 @@ public final class BrokerServer implements AutoCloseable {
                 for (int round = 0; round < FLUSH_ROUNDS; round++) {
                     out.clear();
                     if (session.drainTo(out) == 0) {
-                        interest(SelectionKey.OP_READ);
+                        wantWrite(false);
                         return;
                     }
                     out.flip();
@@ -397,10 +604,11 @@ public final class BrokerServer implements AutoCloseable {
                     stats.writes.increment();
                     if (out.hasRemaining()) {
                         leftover = ByteBuffer.allocate(out.remaining()).put(out).flip();
-                        interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        wantWrite(true);
                         return;
                     }
                 }
+                wantWrite(false);
                 backlogged = true;
                 outputReady(); // more pending: come back after the other connections had their turn
             } catch (IOException e) {
@@ -408,8 +616,14 @@ public final class BrokerServer implements AutoCloseable {
             }
         }
 
-        private void interest(int ops) {
-            if (key.isValid() && key.interestOps() != ops) key.interestOps(ops);
+        private void wantWrite(boolean want) {
+            wantWrite = want;
+            updateInterest();
+        }
+
+        private void updateInterest() {
+            int ops = (inputPaused ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+            if (key != null && key.isValid() && key.interestOps() != ops) key.interestOps(ops);
         }
 
         void shutdown(String reason) {
@@ -417,8 +631,15 @@ public final class BrokerServer implements AutoCloseable {
             closed = true;
             if (key != null) key.cancel();
             closeQuietly(channel);
-            if (loop.connections.remove(this)) stats.open.decrementAndGet();
-            if (session != null) session.close();
+            loop.connections.remove(this);
+            release(peer);
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "closing the session of connection " + id + " failed", e);
+                }
+            }
             LOG.fine(() -> "connection " + id + " from " + remote + " closed: " + reason);
         }
     }

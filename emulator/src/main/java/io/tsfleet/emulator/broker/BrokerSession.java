@@ -31,6 +31,36 @@ public interface BrokerSession {
      */
     int drainTo(ByteBuffer out);
 
+    /**
+     * Whether the connection has the broker's trust: it presented the token ({@code TSFLEET_SOCK CMD_AUTH}), or the
+     * broker has no token and admitted it as trusted when it opened. The server closes a connection that is not
+     * authenticated {@link ConnectionLimits#authTimeout()} after accept. May be called from the server's I/O thread at
+     * any time.
+     */
+    default boolean authenticated() {
+        return true;
+    }
+
+    /**
+     * Whether the socket may be registered as a listener on some CPU: such a connection legitimately sends nothing for
+     * long periods (the protocol has no keepalive), so the server never closes it as idle. A conservative answer (true
+     * when unsure) only keeps an idle connection open.
+     */
+    default boolean mayHaveRegistrations() {
+        return false;
+    }
+
+    /**
+     * False while the session holds as much output for the client as it accepts: the server then stops reading the
+     * connection's input (the requests already read wait in the server's input buffer) until a {@link #drainTo} has
+     * taken enough for this to be true again. A client that writes requests and never reads the answers thus fills its
+     * own TCP buffers instead of the backend's memory. A session whose output is bounded otherwise (the emulated receive
+     * queue drops what does not fit, as the kernel does) keeps the default.
+     */
+    default boolean acceptsInput() {
+        return true;
+    }
+
     /** The connection is gone. Called exactly once; idempotent in implementations. */
     void close();
 

@@ -20,9 +20,11 @@ import java.time.Duration;
  *                            loop comes round; more makes fewer, larger writes (a loopback write costs about the same
  *                            whatever it carries) at the price of that much delivery latency, answers included. The
  *                            output waits in the emulated receive queue, so it still overflows as the kernel's would.
+ * @param limits              who may hold a connection and for how long: the authentication deadline, the idle timeout,
+ *                            the per-peer limit, and whether non-loopback clients are admitted (only with a token)
  */
 public record BrokerSettings(String bindAddress, int port, int ioThreads, int maxConnections, int maxMessageBytes,
-                             Duration partialFrameTimeout, int tcpSendBufferBytes, Duration flushDelay) {
+                             Duration partialFrameTimeout, int tcpSendBufferBytes, Duration flushDelay, ConnectionLimits limits) {
 
     public static final int DEFAULT_PORT = 7411;
     public static final int DEFAULT_TCP_SEND_BUFFER = 128 * 1024;
@@ -39,12 +41,25 @@ public record BrokerSettings(String bindAddress, int port, int ioThreads, int ma
             throw new IllegalArgumentException("tcpSendBufferBytes must be within 4096.." + (16 << 20));
         }
         if (partialFrameTimeout.isNegative() || partialFrameTimeout.isZero()) throw new IllegalArgumentException("partialFrameTimeout must be positive");
+        if (limits == null) throw new IllegalArgumentException("limits must be set");
         if (flushDelay.isNegative() || flushDelay.compareTo(MAX_FLUSH_DELAY) > 0) {
             throw new IllegalArgumentException("flushDelay must be within 0.." + MAX_FLUSH_DELAY + ": " + flushDelay);
         }
     }
 
+    /** The settings with {@link ConnectionLimits#defaults the default limits} of a broker without a token. */
+    public BrokerSettings(String bindAddress, int port, int ioThreads, int maxConnections, int maxMessageBytes,
+                          Duration partialFrameTimeout, int tcpSendBufferBytes, Duration flushDelay) {
+        this(bindAddress, port, ioThreads, maxConnections, maxMessageBytes, partialFrameTimeout, tcpSendBufferBytes, flushDelay,
+                ConnectionLimits.defaults(false));
+    }
+
     public static BrokerSettings defaults(int port) {
         return new BrokerSettings("0.0.0.0", port, 2, 10_000, 128 * 1024, Duration.ofSeconds(10), DEFAULT_TCP_SEND_BUFFER, Duration.ZERO);
+    }
+
+    public BrokerSettings withLimits(ConnectionLimits newLimits) {
+        return new BrokerSettings(bindAddress, port, ioThreads, maxConnections, maxMessageBytes, partialFrameTimeout, tcpSendBufferBytes,
+                flushDelay, newLimits);
     }
 }

@@ -1,5 +1,7 @@
 package io.tsfleet.emulator.broker;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -7,13 +9,28 @@ import java.util.concurrent.atomic.LongAdder;
 public final class BrokerStats {
     final AtomicInteger open = new AtomicInteger();
     final LongAdder accepted = new LongAdder();
-    final LongAdder rejected = new LongAdder();
+    final Map<RefusalReason, LongAdder> refused = new EnumMap<>(RefusalReason.class);
+    final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
     final LongAdder malformed = new LongAdder();
     final LongAdder slowloris = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder writes = new LongAdder();
     final LongAdder requests = new LongAdder();
+    final LongAdder inputPauses = new LongAdder();
+
+    BrokerStats() {
+        for (RefusalReason r : RefusalReason.values()) refused.put(r, new LongAdder());
+        for (CloseReason r : CloseReason.values()) closed.put(r, new LongAdder());
+    }
+
+    void countRefused(RefusalReason reason) {
+        refused.get(reason).increment();
+    }
+
+    void countClosed(CloseReason reason) {
+        closed.get(reason).increment();
+    }
 
     /** Connections open now. */
     public int openConnections() {
@@ -24,9 +41,21 @@ public final class BrokerStats {
         return accepted.sum();
     }
 
-    /** Connections refused because the backend could not open a socket or the limit was reached. */
+    /** Connections refused right after accept, for any reason. */
     public long rejected() {
-        return rejected.sum();
+        long sum = 0;
+        for (LongAdder a : refused.values()) sum += a.sum();
+        return sum;
+    }
+
+    /** Connections refused right after accept for {@code reason}. */
+    public long rejected(RefusalReason reason) {
+        return refused.get(reason).sum();
+    }
+
+    /** Established connections the broker closed for {@code reason}. */
+    public long closed(CloseReason reason) {
+        return closed.get(reason).sum();
     }
 
     /** Connections closed because of a malformed frame. */
@@ -55,5 +84,10 @@ public final class BrokerStats {
     /** Netlink messages handed to backends. */
     public long requests() {
         return requests.sum();
+    }
+
+    /** Times the server stopped reading a connection's input because its session held too much output. */
+    public long inputPauses() {
+        return inputPauses.sum();
     }
 }

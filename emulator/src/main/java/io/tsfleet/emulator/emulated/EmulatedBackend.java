@@ -43,6 +43,18 @@ public final class EmulatedBackend implements BrokerBackend {
             return socket.drainTo(out);
         }
 
+        /** Privileged: authenticated with the token, or any connection when the kernel has no token. */
+        @Override
+        public boolean authenticated() {
+            return kernel.config().token() == null || socket.authenticated();
+        }
+
+        /** Exact: the kernel's listener table has an entry of this socket (asked at most once per idle period). */
+        @Override
+        public boolean mayHaveRegistrations() {
+            return kernel.registrations().containsKey(socket.portId());
+        }
+
         @Override
         public void close() {
             kernel.closeSocket(socket);

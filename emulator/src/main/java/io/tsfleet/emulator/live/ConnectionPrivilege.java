@@ -12,7 +12,8 @@ import java.security.MessageDigest;
  *   <li>with a configured token, every connection starts unprivileged, like a process without CAP_NET_ADMIN, and
  *       becomes privileged by presenting the token ({@code TSFLEET_SOCK CMD_AUTH}); a wrong token is
  *       {@code -EPERM} and changes nothing;</li>
- *   <li>without a token, only loopback clients are admitted at all (see {@link #admit}), and they are privileged.</li>
+ *   <li>without a token, only loopback clients are admitted at all (see {@link #admit}), and only those of trusted
+ *       uids ({@link LoopbackPeerTrust}); they are privileged.</li>
  * </ul>
  */
 public final class ConnectionPrivilege {

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.broker.BrokerConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.broker.ConnectionRefusedException;
+import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.live.netlink.GenlController;
 import io.tsfleet.emulator.live.netlink.GenlFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
@@ -46,10 +48,12 @@ public final class KernelBackend implements BrokerBackend {
     private final ProcNetNetlink proc;
     private final KernelBackendMetrics metrics;
     private final LiveNetlinkSocket portIdAnchor;
+    private final LoopbackPeerTrust peerTrust;
 
     private KernelBackend(KernelBackendSettings settings, LiveSystem system, GenlFamily taskstats, NetlinkPoller poller,
-                          LiveNetlinkSocket portIdAnchor, MeterRegistry registry) {
+                          LiveNetlinkSocket portIdAnchor, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
         this.settings = settings;
+        this.peerTrust = peerTrust;
         this.portIdAnchor = portIdAnchor;
         this.system = system;
         this.taskstats = taskstats;
@@ -67,6 +71,11 @@ public final class KernelBackend implements BrokerBackend {
      * id is practically never handed to a second connection.
      */
     public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
+        return start(settings, system, registry, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
+    }
+
+    /** {@link #start(KernelBackendSettings, LiveSystem, MeterRegistry)} with the given trust of tokenless loopback clients. */
+    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
         InitNetworkNamespace.problem(InitNetworkNamespace.PROC).ifPresent(p -> {
             throw new KernelBackendUnavailableException(p);
         });
@@ -90,10 +99,10 @@ public final class KernelBackend implements BrokerBackend {
         }
         LOG.info("kernel backend ready: TASKSTATS family id " + taskstats.id() + ", TSFLEET_SOCK served as id "
                 + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
-                + (settings.hasToken() ? ", token required" : ", loopback clients only") + ", receive buffer floor "
+                + (settings.hasToken() ? ", token required" : ", loopback clients of uids " + peerTrust.trustedUids() + " only") + ", receive buffer floor "
                 + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection and "
                 + settings.backlogTotalBytes() + " in all");
-        return new KernelBackend(settings, system, taskstats, poller, anchor, registry);
+        return new KernelBackend(settings, system, taskstats, poller, anchor, registry, peerTrust);
     }
 
     /** A socket on the process id's port id, the one autobind tries first; any socket when another one already holds it. */
@@ -165,10 +174,16 @@ public final class KernelBackend implements BrokerBackend {
         ConnectionPrivilege privilege;
         try {
             privilege = ConnectionPrivilege.admit(connection.remoteAddress(), settings.token());
+            if (!settings.hasToken()) peerTrust.check(connection.remoteAddress(), connection.localAddress());
         } catch (SecurityException e) {
+            // the server logs refusals (throttled) and tells the client the reason
             metrics.refusedConnections.increment();
-            LOG.warning(e.getMessage());
-            throw new IOException(e.getMessage(), e);
+            ConnectionRefusedException refused = new ConnectionRefusedException(RefusalReason.TOKEN_REQUIRED, e.getMessage());
+            refused.initCause(e);
+            throw refused;
+        } catch (ConnectionRefusedException e) {
+            metrics.refusedConnections.increment();
+            throw e;
         }
         LiveNetlinkSocket socket;
         try {

@@ -24,6 +24,7 @@ final class KernelBackendMetrics {
     final Counter truncatedDatagrams;
     final Counter oversizedMessages;
     final Counter refusedConnections;
+    final Counter droppedAnswers;
 
     KernelBackendMetrics(MeterRegistry registry) {
         Gauge.builder("tsfleet.broker.kernel.sockets", sockets, AtomicInteger::get)
@@ -47,6 +48,8 @@ final class KernelBackendMetrics {
         backlogFull = Counter.builder("tsfleet.broker.kernel.backlog.full")
                 .description("times a connection's backlog was full, so that reading its kernel socket waited for the client").register(registry);
         refusedConnections = Counter.builder("tsfleet.broker.kernel.refused.connections")
-                .description("connections refused (non-loopback without a token, socket errors)").register(registry);
+                .description("connections refused (non-loopback or untrusted local uid without a token, socket errors)").register(registry);
+        droppedAnswers = Counter.builder("tsfleet.broker.kernel.dropped.answers").tag("reason", "held_full")
+                .description("backend answers dropped because the client had paused reading and its held answers were full").register(registry);
     }
 }

@@ -7,8 +7,8 @@ import io.tsfleet.protocol.netlink.Netlink;
  *
  * @param token        the broker token ({@code tsfleet.emulator.broker.token}); {@code null} or blank for none. With a
  *                     token, a connection is unprivileged (TASKSTATS commands get {@code -EPERM}) until it presents
- *                     the token with {@code TSFLEET_SOCK CMD_AUTH}; without one, only loopback clients are accepted
- *                     and they are privileged.
+ *                     the token with {@code TSFLEET_SOCK CMD_AUTH}; without one, only loopback clients of trusted
+ *                     uids ({@code trustedUids}, root, the backend's own) are accepted, and they are privileged.
  * @param sockFamilyId the generic netlink family id under which the backend serves {@code TSFLEET_SOCK}; it must lie
  *                     above {@code GENL_MAX_ID} (1023), the largest id the kernel ever allocates, so it can never
  *                     collide with a real family (checked against the controller at start as well).
@@ -25,8 +25,11 @@ import io.tsfleet.protocol.netlink.Netlink;
  * @param backlogTotalBytes the backlog of all connections together: beyond it no socket is read until clients have
  *                     taken some (it bounds the backend's memory when every client lags at once, as in an exit storm;
  *                     the kernel queues then hold the rest)
+ * @param trustedUids  without a token, the uids (besides root and the backend's own) whose loopback clients are served;
+ *                     a loopback client of any other uid is refused (see {@link LoopbackPeerTrust})
  */
-public record KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes, long backlogTotalBytes) {
+public record KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes, long backlogTotalBytes,
+                                    java.util.List<Integer> trustedUids) {
     /** The default {@link #backlogBytes}: 16 MiB, about 28,000 single-task exit events. */
     public static final int DEFAULT_BACKLOG_BYTES = 16 << 20;
     /** The default {@link #backlogTotalBytes}: 64 MiB. */
@@ -36,7 +39,14 @@ public record KernelBackendSettings(String token, int sockFamilyId, int receiveB
     /** The default id of {@code TSFLEET_SOCK}: the first id the kernel cannot allocate. */
     public static final int DEFAULT_SOCK_FAMILY_ID = GENL_MAX_ID + 1;
 
+    /** Settings that trust no uid beyond root and the backend's own. */
+    public KernelBackendSettings(String token, int sockFamilyId, int receiveBufferFloor, int backlogBytes, long backlogTotalBytes) {
+        this(token, sockFamilyId, receiveBufferFloor, backlogBytes, backlogTotalBytes, java.util.List.of());
+    }
+
     public KernelBackendSettings {
+        trustedUids = trustedUids == null ? java.util.List.of() : java.util.List.copyOf(trustedUids);
+        for (int uid : trustedUids) if (uid < 0) throw new IllegalArgumentException("trusted uid " + uid + " < 0");
         if (token != null && token.isBlank()) token = null;
         if (sockFamilyId <= GENL_MAX_ID || sockFamilyId > 0xFFFF) {
             throw new IllegalArgumentException("TSFLEET_SOCK family id " + sockFamilyId + " must be in " + (GENL_MAX_ID + 1)

@@ -43,12 +43,20 @@ import java.util.logging.Logger;
  * {@code RECV_PAUSED} (the broker's TSFLEET_SOCK extension for exact overflow tests over TCP) stops taking datagrams
  * from the kernel socket, so the kernel's own queue fills and overflows while the client is paused.
  *
+ * <p>Bounds: the server stops reading the client's requests while {@link #pending} holds {@code backlogBytes} or more
+ * ({@link #acceptsInput}), so a client that writes requests and never reads the answers cannot grow it beyond that by
+ * more than one answer and what the kernel had already queued on the socket; the answers held while the client has
+ * paused reading are bounded by the same number of bytes: one beyond it is dropped (counted, as the kernel drops a
+ * reply that does not fit a full receive queue) and the client later reads the in-band overrun report in its place.
+ *
  * <p>On close, a socket that may have registered is deregistered from every possible CPU before it is closed, so no
  * stale registration is left for a later socket that the kernel autobinds to the same port id.
  */
 final class KernelSession implements BrokerSession {
     private static final Logger LOG = Logger.getLogger(KernelSession.class.getName());
     private static final byte[] OVERRUN = NetlinkError.overrun().toBytes();
+    /** The least room for held answers, whatever the backlog setting (tests run with backlogs of a few bytes). */
+    private static final int MIN_HELD_BYTES = 64 * 1024;
 
     private final BrokerConnection connection;
     private final LiveNetlinkSocket socket;
@@ -67,6 +75,10 @@ final class KernelSession implements BrokerSession {
     private boolean congested;
     /** The backend's own answers produced while the client has paused reading; released on resume. */
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    /** The bytes in {@link #held}. */
+    private long heldBytes;
+    /** An answer was dropped from {@link #held} since it was last released (its overrun report is queued there). */
+    private boolean heldOverrun;
     /** The sequence number of a resume whose {@code NLMSG_NOOP} marker is due when the kernel queue is next empty. */
     private Integer resumeMarkerSeq;
     private NetlinkPoller.Registration readiness;
@@ -175,7 +187,7 @@ final class KernelSession implements BrokerSession {
         if (pause != null) {
             boolean emptied = pullKernelOutput();
             for (byte[] h : held) enqueue(h);
-            held.clear();
+            releaseHeld();
             for (NetlinkMessage m : messages) enqueue(m.toBytes());
             resumeMarkerSeq = null;
             if (!pause && emptied) enqueue(marker(request.seq()));
@@ -185,7 +197,7 @@ final class KernelSession implements BrokerSession {
         }
         if (messages.isEmpty()) return false;
         if (control.recvPaused()) {
-            for (NetlinkMessage m : messages) held.add(m.toBytes());
+            for (NetlinkMessage m : messages) hold(m.toBytes());
             return false;
         }
         pullKernelOutput();
@@ -336,7 +348,7 @@ final class KernelSession implements BrokerSession {
             metrics.backlogBytes.addAndGet(-pendingBytes);
             pending.clear();
             pendingBytes = 0;
-            held.clear();
+            releaseHeld();
             metrics.sockets.decrementAndGet();
         } finally {
             lock.unlock();
@@ -351,6 +363,69 @@ final class KernelSession implements BrokerSession {
             socket.send(deregister);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Holds an answer while the client has paused reading (lock held): up to {@code backlogBytes}; beyond, it is dropped
+     * and counted, and the first drop since the last release holds the in-band overrun report in its place.
+     */
+    private void hold(byte[] message) {
+        if (heldBytes + message.length > Math.max(backlogBytes, MIN_HELD_BYTES)) {
+            metrics.droppedAnswers.increment();
+            if (!heldOverrun) {
+                heldOverrun = true;
+                held.add(OVERRUN);
+                heldBytes += OVERRUN.length;
+            }
+            return;
+        }
+        held.add(message);
+        heldBytes += message.length;
+    }
+
+    private void releaseHeld() {
+        held.clear();
+        heldBytes = 0;
+        heldOverrun = false;
+    }
+
+    /**
+     * Whether the server may hand this session more requests: not while the client's backlog holds
+     * {@code backlogBytes} or more (see the class comment). An empty backlog always accepts, whatever the setting.
+     */
+    @Override
+    public boolean acceptsInput() {
+        lock.lock();
+        try {
+            return pendingBytes == 0 || pendingBytes < backlogBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean authenticated() {
+        return privilege.privileged();
+    }
+
+    @Override
+    public boolean mayHaveRegistrations() {
+        lock.lock();
+        try {
+            return mayHaveRegistrations;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bytes queued for the client now: its backlog and the answers held while it paused (for tests and metrics). */
+    long queuedBytes() {
+        lock.lock();
+        try {
+            return pendingBytes + heldBytes;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -41,7 +41,7 @@ class KernelStormTest {
     @BeforeEach
     void start() throws IOException {
         taskstats = LiveKernel.assumeAvailable();
-        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry());
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry(), SpiClient.ROOT_PEER);
     }
 
     @AfterEach

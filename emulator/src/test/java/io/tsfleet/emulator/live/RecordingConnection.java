@@ -34,6 +34,11 @@ final class RecordingConnection implements BrokerConnection {
     }
 
     @Override
+    public SocketAddress localAddress() {
+        return new InetSocketAddress("127.0.0.1", 7411);
+    }
+
+    @Override
     public void outputReady() {
         outputSignals.release();
     }

@@ -23,6 +23,12 @@ import java.util.Optional;
  * test that does not read leaves events in the kernel's queue, like a client that stops reading its TCP socket.
  */
 final class SpiClient implements AutoCloseable {
+    /**
+     * The trust of tokenless loopback clients for backends that SPI clients talk to: their connections have no TCP
+     * socket to look up in /proc/net/tcp, and the test runs as root, so every one of them is root's.
+     */
+    static final LoopbackPeerTrust ROOT_PEER = new LoopbackPeerTrust(java.util.Set.of(0), (client, server) -> java.util.OptionalInt.of(0));
+
     private final RecordingConnection connection;
     private final BrokerSession session;
     private final ByteBuffer stream = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);

@@ -27,7 +27,9 @@ import java.util.Map;
  *
  * <p>The broker then listens on {@code 127.0.0.1} unless {@code tsfleet.emulator.broker.bind-address} is set: the
  * backend serves the node's task data with root's privilege. Non-loopback clients are refused unless
- * {@code tsfleet.emulator.broker.token} is set, and then they must authenticate before any TASKSTATS command.
+ * {@code tsfleet.emulator.broker.token} is set, and then they must authenticate before any TASKSTATS command. Without a
+ * token, loopback clients are served only when their process runs as root, as the backend's uid, or as one of
+ * {@code tsfleet.emulator.live.trusted-uids}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "tsfleet.emulator.backend", havingValue = "kernel")
@@ -51,7 +53,8 @@ public class KernelBackendConfiguration {
             throw new KernelBackendUnavailableException("cannot read the CPU topology from " + LiveSystem.SYSFS_CPU + ": " + e.getMessage(), e);
         }
         KernelBackendSettings settings = new KernelBackendSettings(props.broker().token(), KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID,
-                (int) props.live().receiveBufferFloor().toBytes(), (int) props.live().backlog().toBytes(), props.live().backlogTotal().toBytes());
+                (int) props.live().receiveBufferFloor().toBytes(), (int) props.live().backlog().toBytes(), props.live().backlogTotal().toBytes(),
+                props.live().trustedUids());
         if (!settings.hasToken() && !isLoopback(props.broker().bindAddress())) {
             LOG.warn("kernel backend listens on {} without tsfleet.emulator.broker.token: every non-loopback client will be refused",
                     props.broker().bindAddress());
