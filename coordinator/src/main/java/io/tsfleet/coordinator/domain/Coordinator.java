@@ -77,6 +77,8 @@ public final class Coordinator {
     private final boolean startedEmpty;
 
     private boolean discarded;
+    /** A member joined or was confirmed: its incarnation is persisted with the next commit even without a new generation. */
+    private boolean incarnationsChanged;
     private TargetAssignment lastPlan;
     private boolean fullPlanPending;
     private CoordinatorStatus status;
@@ -154,19 +156,22 @@ public final class Coordinator {
         refuseIfNotAcceptable(hb, now);
         boolean membershipChanged = false;
         Member m = membership.get(hb.replicaId());
-        if (m != null && !m.presumed() && !m.incarnation().equals(hb.incarnation())) {
+        if (m != null && isAnotherProcess(m, hb)) {
             audit.record(now, generations.current(), "restarted", m.id(), -1, "new incarnation " + hb.incarnation() + " replaces "
-                    + m.incarnation() + " (whose lease expired at " + leaseEnd(m) + ")");
-            membership.retire(m.id(), m.incarnation());
+                    + m.knownIncarnation() + (m.presumed() ? " (recovered from the persisted assignment and not heard from since)"
+                    : " (whose lease expired at " + leaseEnd(m) + ")"));
+            membership.retire(m.id(), m.knownIncarnation());
             removeMember(m.id(), true, now);
             m = null;
         }
         if (m == null) {
             m = membership.join(hb.replicaId(), hb.incarnation(), now);
             membershipChanged = true;
+            incarnationsChanged = true;
             audit.record(now, generations.current(), "joined", m.id(), -1, "joined with " + describe(hb.owned()) + " registered");
         } else if (m.presumed()) {
             membership.confirm(m, hb.incarnation());
+            incarnationsChanged = true;
             audit.record(now, generations.current(), "confirmed", m.id(), -1, "recovered replica is alive");
         }
         if (hb.generation() < m.appliedGeneration()) {
@@ -209,9 +214,9 @@ public final class Coordinator {
         }
         Member m = membership.get(id);
         boolean joins = m == null;
-        if (m != null && !m.presumed() && !m.incarnation().equals(hb.incarnation())) {
+        if (m != null && isAnotherProcess(m, hb)) {
             Instant leaseEnd = leaseEnd(m);
-            if (!leaseEnd.isBefore(now)) {
+            if (!m.presumed() && !leaseEnd.isBefore(now)) {
                 // a second process claiming a live replica's id: the live one keeps it until its lease runs out
                 throw refuse(CoordinatorStatus.REFUSED_INCARNATION_LIVE, "replica '" + id + "' is live with incarnation " + m.incarnation()
                         + " (last heartbeat " + m.lastHeartbeat() + "); a new incarnation is accepted once that lease expires at "
@@ -227,6 +232,15 @@ public final class Coordinator {
             throw refuse(CoordinatorStatus.REFUSED_UNISSUED_GENERATION, "generation " + hb.generation() + " was never issued by this "
                     + "coordinator (its current generation is " + generations.current() + ")", now);
         }
+    }
+
+    /**
+     * Whether a heartbeat comes from another process than the one the member is known to be: a restart (or someone
+     * else claiming the id). A live member keeps its id until its lease runs out; a member recovered from the persisted
+     * assignment and not heard from since gives it up at once (nothing tells this coordinator that it still runs).
+     */
+    private static boolean isAnotherProcess(Member m, HeartbeatReport hb) {
+        return m.knownIncarnation() != null && !m.knownIncarnation().equals(hb.incarnation());
     }
 
     private CoordinatorException.Conflict refuse(String reason, String message, Instant now) {
@@ -522,19 +536,37 @@ public final class Coordinator {
      * the store does not take it, the operation fails with {@link StateNotPersistedException}: this instance's state
      * is then ahead of the store and must not answer anything any more ({@link #recover}).
      */
+    /**
+     * Persists who the members are when nothing else changed (a replica joined or was confirmed without a new
+     * generation). Best effort: no directive depends on it, so a store that refuses it fails nothing; it is tried
+     * again at the next commit, and a refusal that matters (a successor's write) surfaces with the next generation.
+     */
+    private void persistIncarnations() {
+        try {
+            store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins, loads));
+            incarnationsChanged = false;
+        } catch (RuntimeException e) {
+            // kept: tried again at the next commit
+        }
+    }
+
     private void commit(Instant now) {
-        if (generations.commit()) {
-            try {
-                store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins, loads));
-            } catch (RuntimeException e) {
-                counters.persistFailure();
-                audit.record(now, generations.current(), "persist-failed", null, -1, "could not persist generation "
-                        + generations.current() + ": " + e.getMessage() + "; nothing of it is handed out, the assignment is "
-                        + "recovered from the store");
-                discarded = true;
-                refreshStatus(now);
-                throw new StateNotPersistedException(generations.current(), e);
-            }
+        if (!generations.commit()) {
+            if (incarnationsChanged) persistIncarnations();
+            refreshStatus(now);
+            return;
+        }
+        incarnationsChanged = false;
+        try {
+            store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins, loads));
+        } catch (RuntimeException e) {
+            counters.persistFailure();
+            audit.record(now, generations.current(), "persist-failed", null, -1, "could not persist generation "
+                    + generations.current() + ": " + e.getMessage() + "; nothing of it is handed out, the assignment is "
+                    + "recovered from the store");
+            discarded = true;
+            refreshStatus(now);
+            throw new StateNotPersistedException(generations.current(), e);
         }
         refreshStatus(now);
     }

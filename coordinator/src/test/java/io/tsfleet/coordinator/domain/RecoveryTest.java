@@ -111,4 +111,52 @@ class RecoveryTest {
     private static List<String> essentials(List<HandoverView> hs) {
         return hs.stream().map(h -> h.cpu() + ":" + h.from() + ">" + h.to() + ":" + h.phase() + ":" + h.fence() + ":" + h.phaseGeneration()).toList();
     }
+
+    @Test
+    void aRecoveredReplicaThatComesBackAsAnotherProcessIsANewMemberNotItsDrainingPredecessor() {
+        Path file = dir.resolve("state.json");
+        Coordinator first = start(file);
+        ReplicaDirective a = first.heartbeat("a", Heartbeats.empty("a", "ia", 0));
+        first.heartbeat("a", Heartbeats.of("a", "ia", a.generation(), "0-11", 10, Map.of(), ""));
+        first.heartbeat("b", Heartbeats.empty("b", "ib", 0));
+        // a's process is stopped: it reports DRAINING and the coordinator moves its CPUs away
+        first.heartbeat("a", Heartbeats.of("a", "ia", first.directiveFor("a").generation(), "DRAINING", "0-11", 0, 10, Map.of(), ""));
+        assertThat(first.replicas()).filteredOn(r -> r.id().equals("a")).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualToIgnoringCase("draining"));
+
+        Coordinator second = start(file);
+        // a new process with a's id (scripts/fleet up again, a pod restarted while the coordinator was away)
+        second.heartbeat("a", Heartbeats.empty("a", "ia-2", 0));
+        second.heartbeat("b", Heartbeats.of("b", "ib", second.directiveFor("b").generation(), "", 10, Map.of(), ""));
+
+        assertThat(second.replicas()).filteredOn(r -> r.id().equals("a")).singleElement().satisfies(r -> {
+            assertThat(r.state()).as("the drain ended with the process that asked for it").isEqualToIgnoringCase("active");
+            assertThat(r.incarnation()).isEqualTo("ia-2");
+        });
+        assertThat(second.audit(50)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo("restarted");
+            assertThat(e.replica()).isEqualTo("a");
+        });
+        assertThat(second.audit(50)).filteredOn(e -> "b".equals(e.replica())).extracting(e -> e.type())
+                .contains("confirmed").doesNotContain("restarted");
+        assertThat(Heartbeats.cpus(second.directiveFor("a").targetCpus()).isEmpty()).as("the new process gets CPUs again").isFalse();
+    }
+
+    @Test
+    void theIncarnationOfAConfirmedReplicaIsPersistedEvenWhenNoDirectiveChanges() {
+        Path file = dir.resolve("state.json");
+        FileAssignmentStore store = new FileAssignmentStore(file);
+        // an assignment persisted by a coordinator that did not record incarnations
+        store.save(new io.tsfleet.coordinator.domain.state.AssignmentSnapshot(7, "0-11", Map.of("a", "0-11"), Map.of("a", "0-11"),
+                List.of(), List.of(), Map.of(), java.util.Set.of()));
+        Coordinator second = start(file);
+        second.heartbeat("a", Heartbeats.of("a", "ia", 7, "0-11", 10, Map.of(), ""));
+        assertThat(second.generation()).as("nothing to change").isEqualTo(7);
+        assertThat(store.load()).get().satisfies(s -> assertThat(s.incarnations()).containsEntry("a", "ia"));
+
+        Coordinator third = start(file);
+        third.heartbeat("a", Heartbeats.of("a", "ia", 7, "0-11", 10, Map.of(), ""));
+        assertThat(third.audit(50)).extracting(e -> e.type()).contains("confirmed").doesNotContain("restarted");
+        assertThat(third.directiveFor("a").targetCpus()).isEqualTo("0-11");
+    }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 public final class Member {
     private final String id;
     private String incarnation;          // null for a member recovered from persistence and not yet heard from
+    private String recoveredIncarnation; // the persisted incarnation of a recovered member (null: unknown)
     private MemberState state = MemberState.ACTIVE;
     private Instant joinedAt;
     private Instant lastHeartbeat;
@@ -39,6 +40,18 @@ public final class Member {
 
     void incarnation(String value) {
         this.incarnation = value;
+    }
+
+    /**
+     * The process this coordinator holds the member to be: its incarnation, or for a member recovered and not yet
+     * heard from, the incarnation persisted with the assignment (null when the snapshot did not record one).
+     */
+    public String knownIncarnation() {
+        return incarnation != null ? incarnation : recoveredIncarnation;
+    }
+
+    void recoveredIncarnation(String value) {
+        this.recoveredIncarnation = value;
     }
 
     /** True for a member recovered from the persisted assignment that has not yet sent a heartbeat. */

@@ -48,9 +48,11 @@ public final class Membership {
     /**
      * A member recovered from the persisted assignment: presumed alive with its persisted mask for one lease from
      * now, so that a coordinator restart does not reshuffle replicas that simply have not heartbeated yet.
+     * {@code incarnation} is the process it was when the assignment was persisted (null: not recorded).
      */
-    public Member presume(String id, CpuSet owned, boolean draining, Instant now) {
+    public Member presume(String id, CpuSet owned, boolean draining, String incarnation, Instant now) {
         Member m = new Member(id, null, now);
+        m.recoveredIncarnation(incarnation);
         m.owned(owned);
         if (draining) m.state(MemberState.DRAINING);
         members.put(id, m);

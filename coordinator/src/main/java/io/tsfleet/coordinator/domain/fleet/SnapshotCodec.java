@@ -33,13 +33,17 @@ public final class SnapshotCodec {
         List<ReleaseRecord> releases = new ArrayList<>();
         for (Release r : table.releases()) releases.add(new ReleaseRecord(r.cpu(), r.replica(), r.fence(), r.generation()));
         Set<String> draining = new TreeSet<>();
-        for (Member m : membership.all()) if (m.draining()) draining.add(m.id());
+        Map<String, String> incarnations = new TreeMap<>();
+        for (Member m : membership.all()) {
+            if (m.draining()) draining.add(m.id());
+            if (m.knownIncarnation() != null) incarnations.put(m.id(), m.knownIncarnation());
+        }
         Map<Integer, Double> cpuLoads = new TreeMap<>();
         table.possible().forEach(c -> {
             if (loads.known(c)) cpuLoads.put(c, Math.round(loads.load(c) * 1000) / 1000.0);
         });
         return new AssignmentSnapshot(generation, table.possible().toCpulist(), owners, targets, handovers, releases, cpulists(pins), draining,
-                cpuLoads);
+                cpuLoads, incarnations);
     }
 
     /**
@@ -66,7 +70,7 @@ public final class SnapshotCodec {
         for (String id : ids) {
             CpuSet owned = owners.getOrDefault(id, CpuSet.EMPTY);
             for (ReleaseRecord r : s.releases()) if (r.replica().equals(id) && possible.contains(r.cpu())) owned = owned.union(CpuSet.of(r.cpu()));
-            membership.presume(id, owned, s.draining().contains(id), now);
+            membership.presume(id, owned, s.draining().contains(id), s.incarnations().get(id), now);
         }
         owners.forEach((id, mask) -> mask.forEach(c -> table.owner(c, id)));
         targets.forEach((id, mask) -> mask.forEach(c -> table.target(c, id)));

@@ -24,11 +24,15 @@ import java.util.TreeSet;
  * @param loads        the smoothed load (exits/s) per CPU when it was written, so that a coordinator that takes
  *                     over plans with the loads its predecessor planned with instead of reshuffling on a few seconds
  *                     of fresh, noisy rates (empty in snapshots written before loads were persisted)
+ * @param incarnations the process incarnation of each replica when it was written, so that a recovered replica
+ *                     that comes back as another process is known to be a restarted one (whose drain and handovers
+ *                     ended with its predecessor), not the same process (empty in snapshots written before
+ *                     incarnations were persisted)
  */
 public record AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners,
                                  Map<String, String> targets, List<HandoverRecord> handovers,
                                  List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining,
-                                 Map<Integer, Double> loads) {
+                                 Map<Integer, Double> loads, Map<String, String> incarnations) {
 
     public static final int FORMAT_VERSION = 1;
     /** The largest generation there can be: 2^53 - 1, the largest integer every JSON reader keeps exactly. */
@@ -43,15 +47,23 @@ public record AssignmentSnapshot(long generation, String possibleCpus, Map<Strin
         pins = Collections.unmodifiableMap(new TreeMap<>(pins));
         draining = Collections.unmodifiableSet(new TreeSet<>(draining));
         loads = loads == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(loads));
+        incarnations = incarnations == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(incarnations));
         if (generation < 0 || generation > MAX_GENERATION) {
             throw new IllegalArgumentException("generation " + generation + " is outside 0.." + MAX_GENERATION);
         }
     }
 
+    /** A snapshot without incarnations. */
+    public AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners, Map<String, String> targets,
+                              List<HandoverRecord> handovers, List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining,
+                              Map<Integer, Double> loads) {
+        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, loads, Map.of());
+    }
+
     /** A snapshot without loads. */
     public AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners, Map<String, String> targets,
                               List<HandoverRecord> handovers, List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining) {
-        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, Map.of());
+        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, Map.of(), Map.of());
     }
 
     /**
