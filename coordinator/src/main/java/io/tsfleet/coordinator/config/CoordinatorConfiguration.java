@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.config;
 
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.swagger.v3.oas.models.Components;
@@ -99,6 +100,12 @@ public class CoordinatorConfiguration {
         CoordinatorProperties.Kubernetes k = p.kubernetes();
         String identity = !k.identity().isBlank() ? k.identity() : Optional.ofNullable(System.getenv("HOSTNAME")).orElse("coordinator-" + ProcessHandle.current().pid());
         return new KubernetesLeaseLeadership(client, namespace(p, client), k.leaseName(), identity, k.leaseDuration(), k.renewDeadline(), k.retryPeriod());
+    }
+
+    /** The coordinator's tick, every {@link CoordinatorProperties#tickInterval()} (validated with the other settings). */
+    @Bean
+    SchedulingConfigurer coordinatorTick(CoordinatorService service, CoordinatorProperties p) {
+        return registrar -> registrar.addFixedDelayTask(service::tick, p.tickInterval());
     }
 
     @Bean

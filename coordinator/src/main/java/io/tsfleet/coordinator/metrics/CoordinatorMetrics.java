@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.coordinator.service.CoordinatorService;
+import io.tsfleet.coordinator.service.CounterTotals;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -36,18 +37,18 @@ public class CoordinatorMetrics implements MeterBinder {
         }
         for (RebalanceTrigger t : RebalanceTrigger.values()) {
             FunctionCounter.builder("tsfleet.coordinator.rebalances", this,
-                            m -> m.count("rebalances." + t.label(), s -> s.rebalancesByTrigger().getOrDefault(t.label(), 0L)))
+                            m -> m.count(c -> c.rebalancesByTrigger().getOrDefault(t.label(), 0L)))
                     .description("Plans made, by trigger").tag("trigger", t.label()).register(registry);
         }
-        counter(registry, "tsfleet.coordinator.cpus.moved", "CPUs that changed owner at a sequence fence", "cpusMoved", CoordinatorStatus::cpusMoved);
-        counter(registry, "tsfleet.coordinator.handovers.completed", "Handovers completed", "handoversCompleted", CoordinatorStatus::handoversCompleted);
-        counter(registry, "tsfleet.coordinator.handover.rollbacks", "Handovers rolled back", "rollbacks", CoordinatorStatus::handoverRollbacks);
-        counter(registry, "tsfleet.coordinator.stale.heartbeats", "Heartbeats refused as stale", "staleHeartbeats", CoordinatorStatus::staleHeartbeats);
-        counter(registry, "tsfleet.coordinator.persist.failures", "Assignment snapshots that could not be persisted", "persistFailures", CoordinatorStatus::persistFailures);
+        counter(registry, "tsfleet.coordinator.cpus.moved", "CPUs that changed owner at a sequence fence", CounterTotals::cpusMoved);
+        counter(registry, "tsfleet.coordinator.handovers.completed", "Handovers completed", CounterTotals::handoversCompleted);
+        counter(registry, "tsfleet.coordinator.handover.rollbacks", "Handovers rolled back", CounterTotals::handoverRollbacks);
+        counter(registry, "tsfleet.coordinator.stale.heartbeats", "Heartbeats refused as stale", CounterTotals::staleHeartbeats);
+        counter(registry, "tsfleet.coordinator.persist.failures", "Assignment snapshots that could not be persisted", CounterTotals::persistFailures);
         for (String reason : List.of(CoordinatorStatus.REFUSED_INCARNATION_LIVE, CoordinatorStatus.REFUSED_MEMBER_LIMIT,
                 CoordinatorStatus.REFUSED_UNISSUED_GENERATION, CoordinatorStatus.REFUSED_REPLACED_INCARNATION)) {
             FunctionCounter.builder("tsfleet.coordinator.heartbeats.refused", this,
-                            m -> m.count("refused." + reason, s -> s.refusedHeartbeats().getOrDefault(reason, 0L)))
+                            m -> m.count(c -> c.refusedHeartbeats().getOrDefault(reason, 0L)))
                     .description("Heartbeats refused (409 or 400), by reason; nothing of them was applied").tag("reason", reason).register(registry);
         }
         FunctionCounter.builder("tsfleet.coordinator.heartbeats.refused", service, s -> (double) s.invalidHeartbeats())
@@ -67,8 +68,8 @@ public class CoordinatorMetrics implements MeterBinder {
         Gauge.builder(name, this, m -> m.value(f)).description(description).register(registry);
     }
 
-    private void counter(MeterRegistry registry, String name, String description, String key, ToLongFunction<CoordinatorStatus> f) {
-        FunctionCounter.builder(name, this, m -> m.count(key, f)).description(description).register(registry);
+    private void counter(MeterRegistry registry, String name, String description, ToLongFunction<CounterTotals> f) {
+        FunctionCounter.builder(name, this, m -> m.count(f)).description(description).register(registry);
     }
 
     private double value(ToDoubleFunction<CoordinatorStatus> f) {
@@ -76,8 +77,7 @@ public class CoordinatorMetrics implements MeterBinder {
         return s == null ? Double.NaN : f.applyAsDouble(s);
     }
 
-    private double count(String key, ToLongFunction<CoordinatorStatus> f) {
-        CoordinatorStatus s = service.isLeader() ? service.status() : null;
-        return service.counter(key, s == null ? 0 : f.applyAsLong(s));
+    private double count(ToLongFunction<CounterTotals> f) {
+        return f.applyAsLong(service.counters());
     }
 }

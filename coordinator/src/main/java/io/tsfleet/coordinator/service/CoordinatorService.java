@@ -18,15 +18,12 @@ import io.tsfleet.coordinator.kubernetes.ReplicaScaler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.annotation.Scheduled;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,7 +54,8 @@ public class CoordinatorService implements SmartLifecycle {
     private final LongAdder invalidHeartbeats = new LongAdder();
     private volatile CoordinatorStatus status;
     private volatile boolean running;
-    private final Map<String, Long> counterBase = new TreeMap<>();
+    /** The counters of the leadership terms that ended (and of failed operations' discarded coordinators). */
+    private volatile CounterTotals endedTerms = CounterTotals.ZERO;
     private Instant lastScaleAttempt = Instant.EPOCH;
 
     public CoordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
@@ -214,7 +212,7 @@ public class CoordinatorService implements SmartLifecycle {
         return invalidHeartbeats.sum();
     }
 
-    @Scheduled(fixedDelayString = "${tsfleet.coordinator.tick-interval:1s}")
+    /** Leases, timeouts, the policy and handover starts; run every {@code tsfleet.coordinator.tick-interval}. */
     public void tick() {
         if (coordinator == null && leading) {
             lock.lock();
@@ -272,23 +270,15 @@ public class CoordinatorService implements SmartLifecycle {
         return status;
     }
 
-    /** A counter of the status, cumulative across leadership terms of this process. */
-    public long counter(String name, long current) {
-        synchronized (counterBase) {
-            return counterBase.getOrDefault(name, 0L) + current;
-        }
+    /** The counters, cumulative across the leadership terms of this process (the current term's only while it leads). */
+    public CounterTotals counters() {
+        CoordinatorStatus s = isLeader() ? status : null;
+        return s == null ? endedTerms : endedTerms.plus(CounterTotals.of(s));
     }
 
+    /** Called under the lock when a term's coordinator is dropped. */
     private void accumulate(CoordinatorStatus s) {
-        synchronized (counterBase) {
-            counterBase.merge("cpusMoved", s.cpusMoved(), Long::sum);
-            counterBase.merge("handoversCompleted", s.handoversCompleted(), Long::sum);
-            counterBase.merge("rollbacks", s.handoverRollbacks(), Long::sum);
-            counterBase.merge("staleHeartbeats", s.staleHeartbeats(), Long::sum);
-            counterBase.merge("persistFailures", s.persistFailures(), Long::sum);
-            s.refusedHeartbeats().forEach((k, v) -> counterBase.merge("refused." + k, v, Long::sum));
-            s.rebalancesByTrigger().forEach((k, v) -> counterBase.merge("rebalances." + k, v, Long::sum));
-        }
+        endedTerms = endedTerms.plus(CounterTotals.of(s));
     }
 
     public CoordinatorSettings settings() {

@@ -101,7 +101,7 @@ class LeaderConflictTest {
         assertThat(leadership.relinquished).isEqualTo(1);
         assertThat(service.isLeader()).isFalse();
         assertThatThrownBy(() -> service.heartbeat("a", Heartbeats.empty("a", "ia", 0))).isInstanceOf(NotLeaderException.class);
-        assertThat(service.counter("persistFailures", 0)).isEqualTo(1);
+        assertThat(service.counters().persistFailures()).isEqualTo(1);
 
         leadership.elect(); // elected again later: it continues from what is persisted
         long generation = service.call(c -> c.generation());
