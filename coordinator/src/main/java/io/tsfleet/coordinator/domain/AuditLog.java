@@ -18,8 +18,8 @@ public final class AuditLog {
         this.capacity = capacity;
     }
 
-    void record(Instant time, long generation, String type, String replica, int cpu, String message) {
-        events.addLast(new AuditEvent(++sequence, time, generation, type, replica, cpu, message));
+    void record(Instant time, long generation, AuditType type, String replica, int cpu, String message) {
+        events.addLast(new AuditEvent(++sequence, time, generation, type.label(), replica, cpu, message));
         while (events.size() > capacity) {
             events.removeFirst();
             dropped++;

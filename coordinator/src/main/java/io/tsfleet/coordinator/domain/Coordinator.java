@@ -114,7 +114,7 @@ public final class Coordinator {
         this.reconciler = new Reconciler(table, membership.members(), loads, generations, settings.reconciler(), counters);
         this.policy = new RebalancePolicy(settings.policy());
         this.scaling = new ScalingAdvisor(settings.scaling());
-        saved.ifPresentOrElse(this::recover, () -> audit.record(startedAt, 0, "start", null, -1, "no persisted assignment: starting empty"));
+        saved.ifPresentOrElse(this::recover, () -> audit.record(startedAt, 0, AuditType.START, null, -1, "no persisted assignment: starting empty"));
         // a fresh fleet gets one full plan once loads are known; a recovered assignment was planned already, and any
         // load-driven change of it goes through the policy (its thresholds and sustain windows), with the persisted loads
         this.fullPlanPending = startedEmpty;
@@ -124,7 +124,7 @@ public final class Coordinator {
 
     private void recover(AssignmentSnapshot snapshot) {
         SnapshotCodec.Restored r = SnapshotCodec.restore(snapshot, table, membership, pins, loads, startedAt);
-        audit.record(startedAt, generations.current(), "recovered", null, -1, "recovered generation " + snapshot.generation() + " with "
+        audit.record(startedAt, generations.current(), AuditType.RECOVERED, null, -1, "recovered generation " + snapshot.generation() + " with "
                 + r.replicas() + " replicas (presumed alive for one lease), " + r.handovers() + " handovers, " + r.releases()
                 + " releases, loads of " + snapshot.loads().size() + " CPUs" + (r.droppedCpus().isEmpty() ? "" : "; CPUs no longer possible dropped: " + r.droppedCpus()));
     }
@@ -157,7 +157,7 @@ public final class Coordinator {
         boolean membershipChanged = false;
         Member m = membership.get(hb.replicaId());
         if (m != null && isAnotherProcess(m, hb)) {
-            audit.record(now, generations.current(), "restarted", m.id(), -1, "new incarnation " + hb.incarnation() + " replaces "
+            audit.record(now, generations.current(), AuditType.RESTARTED, m.id(), -1, "new incarnation " + hb.incarnation() + " replaces "
                     + m.knownIncarnation() + (m.presumed() ? " (recovered from the persisted assignment and not heard from since)"
                     : " (whose lease expired at " + leaseEnd(m) + ")"));
             membership.retire(m.id(), m.knownIncarnation());
@@ -168,18 +168,18 @@ public final class Coordinator {
             m = membership.join(hb.replicaId(), hb.incarnation(), now);
             membershipChanged = true;
             incarnationsChanged = true;
-            audit.record(now, generations.current(), "joined", m.id(), -1, "joined with " + describe(hb.owned()) + " registered");
+            audit.record(now, generations.current(), AuditType.JOINED, m.id(), -1, "joined with " + describe(hb.owned()) + " registered");
         } else if (m.presumed()) {
             membership.confirm(m, hb.incarnation());
             incarnationsChanged = true;
-            audit.record(now, generations.current(), "confirmed", m.id(), -1, "recovered replica is alive");
+            audit.record(now, generations.current(), AuditType.CONFIRMED, m.id(), -1, "recovered replica is alive");
         }
         if (hb.generation() < m.appliedGeneration()) {
             counters.staleHeartbeat();
             return commitAndAnswer(m.id(), now);
         }
         if (hb.generation() > generations.current()) {
-            audit.record(now, generations.current(), "generation-raised", m.id(), -1, "replica applied generation " + hb.generation()
+            audit.record(now, generations.current(), AuditType.GENERATION_RAISED, m.id(), -1, "replica applied generation " + hb.generation()
                     + ", above this coordinator's (which started without a persisted assignment); raising ours above it");
             generations.atLeast(hb.generation());
         }
@@ -189,7 +189,7 @@ public final class Coordinator {
         }
         membership.update(m, hb, now);
         if (leases.heard(now, membership)) {
-            audit.record(now, generations.current(), "fleet-heard", m.id(), -1, "first heartbeat after the whole fleet was silent; "
+            audit.record(now, generations.current(), AuditType.FLEET_HEARD, m.id(), -1, "first heartbeat after the whole fleet was silent; "
                     + "every replica's lease restarts now");
         }
         for (int i = 0; i < hb.ownedCpus().length; i++) {
@@ -263,12 +263,12 @@ public final class Coordinator {
         boolean wasSilent = leases.fleetSilent();
         List<Member> expired = leases.expired(now, membership);
         if (!wasSilent && leases.fleetSilent()) {
-            audit.record(now, generations.current(), "fleet-silent", null, -1, "no replica has heartbeated for "
+            audit.record(now, generations.current(), AuditType.FLEET_SILENT, null, -1, "no replica has heartbeated for "
                     + settings.lease().toMillis() + " ms: all of them keep their CPUs for one more lease (a stalled machine or "
                     + "network, rather than every replica dead at once)");
         }
         for (Member m : expired) {
-            audit.record(now, generations.current(), "expired", m.id(), -1, "no heartbeat for " + settings.lease().toMillis()
+            audit.record(now, generations.current(), AuditType.EXPIRED, m.id(), -1, "no heartbeat for " + settings.lease().toMillis()
                     + " ms; its CPUs are reassigned now");
             removeMember(m.id(), false, now);
             membershipChanged = true;
@@ -299,7 +299,7 @@ public final class Coordinator {
     private void creditStall(Instant now) {
         java.time.Duration stall = leases.observe(now, membership);
         if (!stall.isZero()) {
-            audit.record(now, generations.current(), "stalled", null, -1, "the coordinator did not run for " + stall.toMillis()
+            audit.record(now, generations.current(), AuditType.STALLED, null, -1, "the coordinator did not run for " + stall.toMillis()
                     + " ms (a starved machine?); every lease is extended by that much");
         }
     }
@@ -324,7 +324,7 @@ public final class Coordinator {
             else pins.put(e.getKey(), rest);
         }
         pins.put(id, cpus);
-        audit.record(now, generations.current(), "mask-set", id, -1, "pinned " + describe(cpus));
+        audit.record(now, generations.current(), AuditType.MASK_SET, id, -1, "pinned " + describe(cpus));
         return applyAdmin(now);
     }
 
@@ -333,7 +333,7 @@ public final class Coordinator {
         requireNotDiscarded();
         Instant now = clock.instant();
         requireMember(id);
-        if (pins.remove(id) != null) audit.record(now, generations.current(), "mask-cleared", id, -1, "pin removed");
+        if (pins.remove(id) != null) audit.record(now, generations.current(), AuditType.MASK_CLEARED, id, -1, "pin removed");
         return applyAdmin(now);
     }
 
@@ -429,7 +429,7 @@ public final class Coordinator {
         boolean changed = !previousTargets.equals(table.targetMasks());
         if (changed || trigger != RebalanceTrigger.MEMBERSHIP) {
             counters.rebalance(trigger, plan.moves().size());
-            audit.record(now, generations.current(), "plan", null, -1, trigger.label() + " plan (" + mode.name().toLowerCase()
+            audit.record(now, generations.current(), AuditType.PLAN, null, -1, trigger.label() + " plan (" + mode.name().toLowerCase()
                     + "): " + plan.moves().size() + " CPUs to move, imbalance " + round(before) + " -> " + round(plan.imbalanceRatio())
                     + " (floor " + round(floor) + ")" + (plan.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(plan.hotCpus()))
                     + (plan.overCapacity().isEmpty() ? "" : ", over capacity: " + plan.overCapacity()));
@@ -461,7 +461,7 @@ public final class Coordinator {
         }
         if (plan.moves().isEmpty() || !helps) {
             counters.skippedRebalance();
-            audit.record(now, generations.current(), "rebalance-skipped", null, -1, trigger.label() + " rebalance skipped: "
+            audit.record(now, generations.current(), AuditType.REBALANCE_SKIPPED, null, -1, trigger.label() + " rebalance skipped: "
                     + (plan.moves().isEmpty() ? "the plan moves nothing" : "the plan would not help enough (" + measure + ")")
                     + "; desired replicas " + scaling().desiredReplicas()
                     + (plan.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(plan.hotCpus())));
@@ -511,7 +511,7 @@ public final class Coordinator {
     private void startDraining(Member m, String reason, Instant now) {
         membership.drain(m);
         pins.remove(m.id());
-        audit.record(now, generations.current(), "draining", m.id(), -1, reason + ": moving its CPUs away");
+        audit.record(now, generations.current(), AuditType.DRAINING, m.id(), -1, reason + ": moving its CPUs away");
     }
 
     private void removeMember(String id, boolean rejoining, Instant now) {
@@ -561,7 +561,7 @@ public final class Coordinator {
             store.save(SnapshotCodec.snapshot(generations.current(), table, membership, pins, loads));
         } catch (RuntimeException e) {
             counters.persistFailure();
-            audit.record(now, generations.current(), "persist-failed", null, -1, "could not persist generation "
+            audit.record(now, generations.current(), AuditType.PERSIST_FAILED, null, -1, "could not persist generation "
                     + generations.current() + ": " + e.getMessage() + "; nothing of it is handed out, the assignment is "
                     + "recovered from the store");
             discarded = true;
@@ -692,7 +692,7 @@ public final class Coordinator {
     }
 
     /** Records an event of an adapter (e.g. a scaling action) in the audit log. */
-    public void note(String type, String message) {
+    public void note(AuditType type, String message) {
         audit.record(clock.instant(), generations.current(), type, null, -1, message);
     }
 

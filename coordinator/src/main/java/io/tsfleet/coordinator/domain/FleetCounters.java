@@ -45,7 +45,7 @@ final class FleetCounters implements FleetJournal {
     @Override
     public void handoverRolledBack(Handover h, String reason) {
         rollbacks++;
-        audit.record(clock.instant(), generations.current(), "handover-rolled-back", h.to(), h.cpu(),
+        audit.record(clock.instant(), generations.current(), AuditType.HANDOVER_ROLLED_BACK, h.to(), h.cpu(),
                 "CPU " + h.cpu() + " stays with " + h.from() + " (" + h.phase().name().toLowerCase() + " phase): " + reason);
     }
 
@@ -53,21 +53,21 @@ final class FleetCounters implements FleetJournal {
     public void ownershipTaken(int cpu, String replica, String reason) {
         ownershipTaken++;
         if (!"uncovered".equals(reason)) {
-            audit.record(clock.instant(), generations.current(), "ownership-taken", replica, cpu, "CPU " + cpu + " taken by " + replica + ": " + reason);
+            audit.record(clock.instant(), generations.current(), AuditType.OWNERSHIP_TAKEN, replica, cpu, "CPU " + cpu + " taken by " + replica + ": " + reason);
         }
     }
 
     @Override
     public void strayFenced(int cpu, String replica, long fence) {
         strayFences++;
-        audit.record(clock.instant(), generations.current(), "stray-fenced", replica, cpu,
+        audit.record(clock.instant(), generations.current(), AuditType.STRAY_FENCED, replica, cpu,
                 replica + " is registered on CPU " + cpu + " without owning it; told to release it after fence " + fence);
     }
 
     @Override
     public void releaseStuck(Release r) {
         stuckReleases++;
-        audit.record(clock.instant(), generations.current(), "release-stuck", r.replica(), r.cpu(),
+        audit.record(clock.instant(), generations.current(), AuditType.RELEASE_STUCK, r.replica(), r.cpu(),
                 r.replica() + " has not released CPU " + r.cpu() + " (fence " + r.fence() + ") in time; the new owner keeps it, the fence stays in its directive");
     }
 

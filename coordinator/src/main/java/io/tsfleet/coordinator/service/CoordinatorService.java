@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.service;
 
+import io.tsfleet.coordinator.domain.AuditType;
 import io.tsfleet.coordinator.domain.Coordinator;
 import io.tsfleet.coordinator.domain.CoordinatorException;
 import io.tsfleet.coordinator.domain.StateNotPersistedException;
@@ -250,7 +251,7 @@ public class CoordinatorService implements SmartLifecycle {
                 scaler.get().scale(desired);
                 log.info("scaled {} from {} to {} replicas", scaler.get().describe(), current.getAsInt(), desired);
                 call(c -> {
-                    c.note("scaled", scaler.get().describe() + " from " + current.getAsInt() + " to " + desired + " replicas");
+                    c.note(AuditType.SCALED, scaler.get().describe() + " from " + current.getAsInt() + " to " + desired + " replicas");
                     return null;
                 });
             }
