@@ -1,5 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission;
+import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission.Verdict;
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
 import io.tsfleet.coordinator.domain.fleet.Generations;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
@@ -75,6 +77,7 @@ public final class Coordinator {
      * adopted. With a persisted assignment every generation handed out was persisted first, so a higher one is refused.
      */
     private final boolean startedEmpty;
+    private final HeartbeatAdmission admission;
 
     private boolean discarded;
     /** A member joined or was confirmed: its incarnation is persisted with the next commit even without a new generation. */
@@ -109,6 +112,7 @@ public final class Coordinator {
         this.audit = audit;
         Optional<AssignmentSnapshot> saved = store.load();
         this.startedEmpty = saved.isEmpty();
+        this.admission = new HeartbeatAdmission(settings.lease(), settings.maxMembers(), startedEmpty);
         this.generations = new Generations(saved.map(AssignmentSnapshot::generation).orElse(0L));
         this.counters = new FleetCounters(audit, generations, clock);
         this.reconciler = new Reconciler(table, membership.members(), loads, generations, settings.reconciler(), counters);
@@ -153,27 +157,31 @@ public final class Coordinator {
         requireNotDiscarded();
         Instant now = clock.instant();
         creditStall(now);
-        refuseIfNotAcceptable(hb, now);
-        boolean membershipChanged = false;
-        Member m = membership.get(hb.replicaId());
-        if (m != null && isAnotherProcess(m, hb)) {
-            audit.record(now, generations.current(), AuditType.RESTARTED, m.id(), -1, "new incarnation " + hb.incarnation() + " replaces "
-                    + m.knownIncarnation() + (m.presumed() ? " (recovered from the persisted assignment and not heard from since)"
-                    : " (whose lease expired at " + leaseEnd(m) + ")"));
-            membership.retire(m.id(), m.knownIncarnation());
-            removeMember(m.id(), true, now);
-            m = null;
-        }
-        if (m == null) {
-            m = membership.join(hb.replicaId(), hb.incarnation(), now);
-            membershipChanged = true;
-            incarnationsChanged = true;
-            audit.record(now, generations.current(), AuditType.JOINED, m.id(), -1, "joined with " + describe(hb.owned()) + " registered");
-        } else if (m.presumed()) {
-            membership.confirm(m, hb.incarnation());
-            incarnationsChanged = true;
-            audit.record(now, generations.current(), AuditType.CONFIRMED, m.id(), -1, "recovered replica is alive");
-        }
+        Verdict verdict = admission.judge(hb, membership, generations.current(), now);
+        boolean membershipChanged = verdict instanceof Verdict.Joins || verdict instanceof Verdict.Restarts;
+        Member m = switch (verdict) {
+            case Verdict.Refused r -> {
+                if (r.stale()) counters.staleHeartbeat();
+                throw refuse(r.reason(), r.message(), now);
+            }
+            case Verdict.Restarts r -> {
+                Member old = r.predecessor();
+                audit.record(now, generations.current(), AuditType.RESTARTED, old.id(), -1, "new incarnation " + hb.incarnation()
+                        + " replaces " + old.knownIncarnation() + (old.presumed() ? " (recovered from the persisted assignment and "
+                        + "not heard from since)" : " (whose lease expired at " + admission.leaseEnd(old) + ")"));
+                membership.retire(old.id(), old.knownIncarnation());
+                removeMember(old.id(), true, now);
+                yield join(hb, now);
+            }
+            case Verdict.Joins j -> join(hb, now);
+            case Verdict.Confirms c -> {
+                membership.confirm(c.member(), hb.incarnation());
+                incarnationsChanged = true;
+                audit.record(now, generations.current(), AuditType.CONFIRMED, c.member().id(), -1, "recovered replica is alive");
+                yield c.member();
+            }
+            case Verdict.Continues c -> c.member();
+        };
         if (hb.generation() < m.appliedGeneration()) {
             counters.staleHeartbeat();
             return commitAndAnswer(m.id(), now);
@@ -203,55 +211,17 @@ public final class Coordinator {
         return commitAndAnswer(m.id(), now);
     }
 
-    /** Throws (changing nothing but a counter) when the heartbeat must be refused; see {@link #heartbeat(HeartbeatReport)}. */
-    private void refuseIfNotAcceptable(HeartbeatReport hb, Instant now) {
-        String id = hb.replicaId();
-        if (membership.isRetired(id, hb.incarnation())) {
-            // a late heartbeat of a process that a restart already replaced: stale, never a "restart back"
-            counters.staleHeartbeat();
-            throw refuse(CoordinatorStatus.REFUSED_REPLACED_INCARNATION, "incarnation " + hb.incarnation() + " of replica '" + id
-                    + "' has been replaced by a newer process", now);
-        }
-        Member m = membership.get(id);
-        boolean joins = m == null;
-        if (m != null && isAnotherProcess(m, hb)) {
-            Instant leaseEnd = leaseEnd(m);
-            if (!m.presumed() && !leaseEnd.isBefore(now)) {
-                // a second process claiming a live replica's id: the live one keeps it until its lease runs out
-                throw refuse(CoordinatorStatus.REFUSED_INCARNATION_LIVE, "replica '" + id + "' is live with incarnation " + m.incarnation()
-                        + " (last heartbeat " + m.lastHeartbeat() + "); a new incarnation is accepted once that lease expires at "
-                        + leaseEnd + ", i.e. in " + java.time.Duration.between(now, leaseEnd).toMillis() + " ms", now);
-            }
-            joins = true;
-        }
-        if (m == null && membership.all().size() >= settings.maxMembers()) {
-            throw refuse(CoordinatorStatus.REFUSED_MEMBER_LIMIT, "the fleet already has " + membership.all().size() + " members, the limit "
-                    + "(tsfleet.coordinator.max-members); replica '" + id + "' can join once a member leaves or its lease expires", now);
-        }
-        if (hb.generation() > generations.current() && !(joins && startedEmpty)) {
-            throw refuse(CoordinatorStatus.REFUSED_UNISSUED_GENERATION, "generation " + hb.generation() + " was never issued by this "
-                    + "coordinator (its current generation is " + generations.current() + ")", now);
-        }
-    }
-
-    /**
-     * Whether a heartbeat comes from another process than the one the member is known to be: a restart (or someone
-     * else claiming the id). A live member keeps its id until its lease runs out; a member recovered from the persisted
-     * assignment and not heard from since gives it up at once (nothing tells this coordinator that it still runs).
-     */
-    private static boolean isAnotherProcess(Member m, HeartbeatReport hb) {
-        return m.knownIncarnation() != null && !m.knownIncarnation().equals(hb.incarnation());
-    }
-
     private CoordinatorException.Conflict refuse(String reason, String message, Instant now) {
         counters.refusedHeartbeat(reason);
         refreshStatus(now);
         return new CoordinatorException.Conflict(message);
     }
 
-    /** When the member's lease runs out (its last heartbeat plus the lease). */
-    private Instant leaseEnd(Member m) {
-        return m.lastHeartbeat().plus(settings.lease());
+    private Member join(HeartbeatReport hb, Instant now) {
+        Member m = membership.join(hb.replicaId(), hb.incarnation(), now);
+        incarnationsChanged = true;
+        audit.record(now, generations.current(), AuditType.JOINED, m.id(), -1, "joined with " + describe(hb.owned()) + " registered");
+        return m;
     }
 
     /** The periodic step: leases, timeouts, coverage, the rebalancing policy, handover starts, scaling advice. */
