@@ -1,6 +1,11 @@
 package io.tsfleet.benchmarks;
 
-import io.tsfleet.benchmarks.planner.CoordinatorPlanner;
+import io.tsfleet.planner.CpuAssignor;
+import io.tsfleet.planner.PlanningInput;
+import io.tsfleet.planner.PlanningMode;
+import io.tsfleet.planner.ReplicaSlot;
+import io.tsfleet.planner.StickyBalancedAssignor;
+import io.tsfleet.planner.TargetAssignment;
 import io.tsfleet.protocol.cpu.CpuSet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * CPU uncovered) and incremental re-plans from the current assignment: unchanged loads (the fixed point: nothing
  * moves), a hot spot (64 contiguous CPUs at 20 times their load), a replica lost (full and coverage-only), a replica
  * joined. Loads are seeded log-normal exit rates around 100/s per CPU; every replica can take 10,000 records/s (the
- * planner plans at most 70 % of it). The planner is the coordinator's own ({@link CoordinatorPlanner}).
+ * planner plans at most 70 % of it). The planner is the coordinator's own: {@link StickyBalancedAssignor} behind the
+ * {@link CpuAssignor} SPI of the {@code planner} module, which the coordinator depends on as well.
  *
  * <p>{@code java -jar benchmarks/target/benchmarks.jar PlannerBenchmark} from the repository root.
  */
@@ -44,90 +50,95 @@ public class PlannerBenchmark {
     @Param("256")
     public int replicas;
 
-    private CoordinatorPlanner planner;
-    private Object fullInput;
-    private Object steadyInput;
-    private Object hotSpotInput;
-    private Object replicaLostInput;
-    private Object replicaLostCoverageInput;
-    private Object replicaJoinedInput;
+    private final CpuAssignor planner = new StickyBalancedAssignor();
+    private PlanningInput fullInput;
+    private PlanningInput steadyInput;
+    private PlanningInput hotSpotInput;
+    private PlanningInput replicaLostInput;
+    private PlanningInput replicaLostCoverageInput;
+    private PlanningInput replicaJoinedInput;
 
     @Setup(Level.Trial)
     public void setUp() {
-        planner = CoordinatorPlanner.load();
         CpuSet possible = CpuSet.range(0, cpus - 1);
         SplittableRandom rnd = new SplittableRandom(42);
         double[] loads = new double[cpus];
         for (int c = 0; c < cpus; c++) loads[c] = 100 * Math.exp(0.5 * rnd.nextGaussian());
-        List<Object> slots = slots(replicas);
-        fullInput = planner.input(possible, slots, Map.of(), loads);
-        Object full = planner.assign(fullInput);
+        List<ReplicaSlot> slots = slots(replicas);
+        fullInput = PlanningInput.of(possible, slots, Map.of(), loads);
+        TargetAssignment full = planner.assign(fullInput);
         requireCovered("full plan", full);
-        Map<String, CpuSet> current = planner.masks(full);
+        Map<String, CpuSet> current = full.masks();
 
-        steadyInput = planner.input(possible, slots, current, loads);
-        Object steady = planner.assign(steadyInput);
-        if (planner.moves(steady) != 0) throw new IllegalStateException("re-planning the plan's own output moved " + planner.moves(steady) + " CPUs");
+        steadyInput = PlanningInput.of(possible, slots, current, loads);
+        TargetAssignment steady = planner.assign(steadyInput);
+        if (!steady.moves().isEmpty()) throw new IllegalStateException("re-planning the plan's own output moved " + steady.moves().size() + " CPUs");
 
         double[] hot = loads.clone();
         for (int c = 1024; c < 1024 + 64 && c < cpus; c++) hot[c] *= 20;
-        hotSpotInput = planner.input(possible, slots, current, hot);
+        hotSpotInput = PlanningInput.of(possible, slots, current, hot);
 
-        List<Object> fewer = new ArrayList<>(slots);
+        List<ReplicaSlot> fewer = new ArrayList<>(slots);
         fewer.remove(replicas / 2);
-        replicaLostInput = planner.input(possible, fewer, current, loads);
-        replicaLostCoverageInput = planner.coverageOnly(replicaLostInput);
+        replicaLostInput = PlanningInput.of(possible, fewer, current, loads);
+        replicaLostCoverageInput = replicaLostInput.withMode(PlanningMode.COVERAGE_ONLY);
 
-        List<Object> more = new ArrayList<>(slots);
-        more.add(planner.replica(String.format(Locale.ROOT, "replica-%04d", replicas), 10_000));
-        replicaJoinedInput = planner.input(possible, more, current, loads);
+        List<ReplicaSlot> more = new ArrayList<>(slots);
+        more.add(ReplicaSlot.active(String.format(Locale.ROOT, "replica-%04d", replicas), 10_000));
+        replicaJoinedInput = PlanningInput.of(possible, more, current, loads);
 
-        for (Object in : List.of(hotSpotInput, replicaLostInput, replicaLostCoverageInput, replicaJoinedInput)) requireCovered("re-plan", planner.assign(in));
+        for (PlanningInput in : List.of(hotSpotInput, replicaLostInput, replicaLostCoverageInput, replicaJoinedInput)) requireCovered("re-plan", planner.assign(in));
         System.out.printf(Locale.ROOT, "%n# planner from %s; moves: hot spot %d, replica lost %d (coverage-only %d), replica joined %d; full-plan imbalance %.3f%n",
-                planner.source(), planner.moves(planner.assign(hotSpotInput)), planner.moves(planner.assign(replicaLostInput)),
-                planner.moves(planner.assign(replicaLostCoverageInput)), planner.moves(planner.assign(replicaJoinedInput)), planner.imbalance(full));
+                plannerSource(), planner.assign(hotSpotInput).moves().size(), planner.assign(replicaLostInput).moves().size(),
+                planner.assign(replicaLostCoverageInput).moves().size(), planner.assign(replicaJoinedInput).moves().size(), full.imbalanceRatio());
     }
 
-    private List<Object> slots(int n) {
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) out.add(planner.replica(String.format(Locale.ROOT, "replica-%04d", i), 10_000));
+    private static List<ReplicaSlot> slots(int n) {
+        List<ReplicaSlot> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(ReplicaSlot.active(String.format(Locale.ROOT, "replica-%04d", i), 10_000));
         return out;
     }
 
-    private void requireCovered(String what, Object plan) {
-        if (!planner.unplaced(plan).isEmpty()) throw new IllegalStateException(what + " left CPUs uncovered: " + planner.unplaced(plan));
+    /** Where the planner's classes were loaded from (the benchmarks jar shades the planner module in). */
+    private static String plannerSource() {
+        var source = StickyBalancedAssignor.class.getProtectionDomain().getCodeSource();
+        return source != null ? source.getLocation().toString() : "unknown";
+    }
+
+    private void requireCovered(String what, TargetAssignment plan) {
+        if (!plan.unplaced().isEmpty()) throw new IllegalStateException(what + " left CPUs uncovered: " + plan.unplaced());
         Map<String, Integer> sizes = new HashMap<>();
-        planner.masks(plan).forEach((id, m) -> sizes.put(id, m.size()));
+        plan.masks().forEach((id, m) -> sizes.put(id, m.size()));
         if (sizes.values().stream().mapToInt(Integer::intValue).sum() != cpus) throw new IllegalStateException(what + " does not own every CPU exactly once");
     }
 
     @Benchmark
-    public Object fullPlan() {
+    public TargetAssignment fullPlan() {
         return planner.assign(fullInput);
     }
 
     @Benchmark
-    public Object replanUnchanged() {
+    public TargetAssignment replanUnchanged() {
         return planner.assign(steadyInput);
     }
 
     @Benchmark
-    public Object replanHotSpot() {
+    public TargetAssignment replanHotSpot() {
         return planner.assign(hotSpotInput);
     }
 
     @Benchmark
-    public Object replanReplicaLost() {
+    public TargetAssignment replanReplicaLost() {
         return planner.assign(replicaLostInput);
     }
 
     @Benchmark
-    public Object replanReplicaLostCoverageOnly() {
+    public TargetAssignment replanReplicaLostCoverageOnly() {
         return planner.assign(replicaLostCoverageInput);
     }
 
     @Benchmark
-    public Object replanReplicaJoined() {
+    public TargetAssignment replanReplicaJoined() {
         return planner.assign(replicaJoinedInput);
     }
 }

@@ -1,7 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.coordinator.domain.fleet.ReconcilerSettings;
-import io.tsfleet.coordinator.domain.plan.PlannerSettings;
+import io.tsfleet.planner.PlannerSettings;
 import io.tsfleet.coordinator.domain.policy.PolicySettings;
 import io.tsfleet.coordinator.domain.policy.ScalingSettings;
 import io.tsfleet.protocol.cpu.CpuSet;

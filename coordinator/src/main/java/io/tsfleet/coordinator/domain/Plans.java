@@ -1,8 +1,8 @@
 package io.tsfleet.coordinator.domain;
 
-import io.tsfleet.coordinator.domain.plan.CpuMove;
-import io.tsfleet.coordinator.domain.plan.PlanningMode;
-import io.tsfleet.coordinator.domain.plan.TargetAssignment;
+import io.tsfleet.planner.CpuMove;
+import io.tsfleet.planner.PlanningMode;
+import io.tsfleet.planner.TargetAssignment;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.view.MoveGroup;
 import io.tsfleet.coordinator.domain.view.RebalanceResult;

@@ -11,7 +11,7 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
-import io.tsfleet.coordinator.domain.plan.CpuAssignor;
+import io.tsfleet.planner.CpuAssignor;
 import io.tsfleet.coordinator.domain.state.AssignmentStore;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.coordinator.kubernetes.Leadership;

@@ -1,6 +1,6 @@
 package io.tsfleet.coordinator.domain;
 
-import io.tsfleet.coordinator.domain.plan.StickyBalancedAssignor;
+import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.protocol.cpu.CpuSet;

@@ -1,7 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.protocol.testing.ManualClock;
-import io.tsfleet.coordinator.domain.plan.StickyBalancedAssignor;
+import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.view.AssignmentView;
 import io.tsfleet.coordinator.domain.view.HandoverView;
 import io.tsfleet.coordinator.domain.view.ReleaseView;

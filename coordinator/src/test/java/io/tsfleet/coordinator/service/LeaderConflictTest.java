@@ -3,7 +3,7 @@ package io.tsfleet.coordinator.service;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
 import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.coordinator.domain.StateNotPersistedException;
-import io.tsfleet.coordinator.domain.plan.StickyBalancedAssignor;
+import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.state.AssignmentSnapshot;
 import io.tsfleet.coordinator.kubernetes.Leadership;
 import io.tsfleet.coordinator.kubernetes.MockApiServer;

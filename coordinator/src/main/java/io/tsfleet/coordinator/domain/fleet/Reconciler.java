@@ -1,6 +1,6 @@
 package io.tsfleet.coordinator.domain.fleet;
 
-import io.tsfleet.coordinator.domain.plan.TargetAssignment;
+import io.tsfleet.planner.TargetAssignment;
 import io.tsfleet.protocol.cpu.CpuSet;
 
 import java.time.Instant;

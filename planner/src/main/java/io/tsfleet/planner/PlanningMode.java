@@ -1,4 +1,4 @@
-package io.tsfleet.coordinator.domain.plan;
+package io.tsfleet.planner;
 
 /** How much the planner may change. */
 public enum PlanningMode {

@@ -1,4 +1,4 @@
-package io.tsfleet.coordinator.domain.plan;
+package io.tsfleet.planner;
 
 /** What the planner may do with a replica. */
 enum ReplicaRole {

@@ -1,4 +1,4 @@
-package io.tsfleet.coordinator.domain.plan;
+package io.tsfleet.planner;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 import net.jqwik.api.Arbitraries;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static io.tsfleet.coordinator.domain.plan.PlannerFixtures.*;
+import static io.tsfleet.planner.PlannerFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PlannerPropertiesTest {

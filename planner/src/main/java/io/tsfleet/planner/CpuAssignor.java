@@ -1,4 +1,4 @@
-package io.tsfleet.coordinator.domain.plan;
+package io.tsfleet.planner;
 
 /**
  * The assignor SPI, in the style of Kafka's group-coordinator {@code PartitionAssignor}: a pure function from

@@ -1,4 +1,4 @@
-package io.tsfleet.coordinator.domain.plan;
+package io.tsfleet.planner;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 
