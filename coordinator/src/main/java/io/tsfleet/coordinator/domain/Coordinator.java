@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.coordinator.domain.fleet.FleetLoad;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission.Verdict;
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
@@ -37,7 +38,6 @@ import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +69,7 @@ public final class Coordinator {
     private final RebalancePolicy policy;
     private final ScalingAdvisor scaling;
     private final AuditLog audit;
+    private final FleetLoad fleetLoad;
     private final FleetCounters counters;
     private final Map<String, CpuSet> pins = new TreeMap<>();
     /**
@@ -110,6 +111,7 @@ public final class Coordinator {
         this.leases = new LeaseJudge(settings.lease(), startedAt);
         this.loads = new LoadTracker(possible.length(), settings.loadSmoothing());
         this.audit = audit;
+        this.fleetLoad = new FleetLoad(table, membership, loads, settings.planner());
         Optional<AssignmentSnapshot> saved = store.load();
         this.startedEmpty = saved.isEmpty();
         this.admission = new HeartbeatAdmission(settings.lease(), settings.maxMembers(), startedEmpty);
@@ -254,14 +256,14 @@ public final class Coordinator {
             Optional<RebalanceTrigger> trigger = policy.evaluate(o, now);
             if (trigger.isPresent()) {
                 if (trigger.get() == RebalanceTrigger.OVERFLOW) {
-                    for (String id : overflowing) membership.capCapacity(membership.get(id), replicaLoad(id), now);
+                    for (String id : overflowing) membership.capCapacity(membership.get(id), fleetLoad.replicaLoad(id), now);
                 }
                 boolean applied = planIfItHelps(trigger.get(), now);
                 policy.loadRebalanceDone(now, applied && trigger.get() == RebalanceTrigger.OVERFLOW);
             }
         }
         reconciler.startHandovers(now);
-        scaling.recommend(activeCount(), cpuLoads(), capacities(), settings.planner().headroom(), now);
+        scaling.recommend(fleetLoad.activeReplicas(), fleetLoad.cpuLoads(), fleetLoad.activeCapacities(), settings.planner().headroom(), now);
         commit(now);
     }
 
@@ -322,7 +324,7 @@ public final class Coordinator {
         Instant now = clock.instant();
         if (dryRun) {
             TargetAssignment plan = assignor.assign(planningInput(PlanningMode.FULL));
-            return Plans.result(plan, false, RebalanceTrigger.ADMIN, PlanningMode.FULL, assignor.name(), generations.current(), currentImbalance(), currentFloor());
+            return Plans.result(plan, false, RebalanceTrigger.ADMIN, PlanningMode.FULL, assignor.name(), generations.current(), fleetLoad.imbalance(), fleetLoad.floor());
         }
         RebalanceResult result = plan(RebalanceTrigger.ADMIN, PlanningMode.FULL, now);
         reconciler.startHandovers(now);
@@ -356,12 +358,12 @@ public final class Coordinator {
         if (!table.isPossible(cpu)) {
             throw new CoordinatorException.InvalidRequest("CPU " + cpu + " is not a possible CPU (possible: " + table.possible().toCpulist() + ")");
         }
-        return Views.cpu(cpu, table, membership, reconciler, loads, pins, hotLimit());
+        return Views.cpu(cpu, table, membership, reconciler, loads, pins, fleetLoad.hotLimit());
     }
 
     public ScalingRecommendation scaling() {
         ScalingRecommendation last = scaling.last();
-        return last != null ? last : scaling.recommend(activeCount(), cpuLoads(), capacities(), settings.planner().headroom(), clock.instant());
+        return last != null ? last : scaling.recommend(fleetLoad.activeReplicas(), fleetLoad.cpuLoads(), fleetLoad.activeCapacities(), settings.planner().headroom(), clock.instant());
     }
 
     public List<AuditEvent> audit(int limit) {
@@ -389,8 +391,8 @@ public final class Coordinator {
     // ------------------------------------------------------------------------------------------ internals
 
     private RebalanceResult plan(RebalanceTrigger trigger, PlanningMode mode, Instant now) {
-        double before = currentImbalance();
-        double floor = currentFloor();
+        double before = fleetLoad.imbalance();
+        double floor = fleetLoad.floor();
         TargetAssignment plan = assignor.assign(planningInput(mode, trigger == RebalanceTrigger.OVERFLOW));
         if (mode == PlanningMode.FULL) fullPlanPending = false;
         Map<String, CpuSet> previousTargets = table.targetMasks();
@@ -564,8 +566,8 @@ public final class Coordinator {
         }
         ScalingRecommendation rec = scaling.last();
         status = new CoordinatorStatus(generations.current(), uncovered().size(), byState, total - waiting, waiting,
-                reconciler.pendingMoves(), currentImbalance(), currentFloor(), rec == null ? activeCount() : rec.desiredReplicas(),
-                hotCpus().size(), counters.rebalances(), counters.cpusMoved(), counters.handoversCompleted(),
+                reconciler.pendingMoves(), fleetLoad.imbalance(), fleetLoad.floor(), rec == null ? fleetLoad.activeReplicas() : rec.desiredReplicas(),
+                fleetLoad.hotCpus().size(), counters.rebalances(), counters.cpusMoved(), counters.handoversCompleted(),
                 counters.rollbacks(), counters.staleHeartbeats(), counters.strayFences(), counters.stuckReleases(),
                 counters.persistFailures(), counters.refusedHeartbeats());
     }
@@ -578,78 +580,7 @@ public final class Coordinator {
     }
 
     private FleetObservation observe(Set<String> overflowing) {
-        Set<String> over = new HashSet<>();
-        for (Member m : membership.all()) {
-            double cap = m.planningCapacity();
-            if (!m.draining() && cap > 0 && replicaLoad(m.id()) > cap * settings.planner().headroom()) over.add(m.id());
-        }
-        return new FleetObservation(currentImbalance(), currentFloor(), overflowing, over, reconciler.inFlight() > 0);
-    }
-
-    private double replicaLoad(String id) {
-        double[] sum = {0};
-        table.possible().forEach(c -> {
-            if (id.equals(table.owner(c))) sum[0] += loads.load(c);
-        });
-        return sum[0];
-    }
-
-    private Map<String, Double> activeLoads() {
-        Map<String, Double> out = new TreeMap<>();
-        for (Member m : membership.all()) if (!m.draining()) out.put(m.id(), 0.0);
-        table.possible().forEach(c -> {
-            String o = table.owner(c);
-            if (o != null && out.containsKey(o)) out.merge(o, loads.load(c), Double::sum);
-        });
-        return out;
-    }
-
-    private double currentImbalance() {
-        return LoadStats.imbalance(activeLoads().values());
-    }
-
-    private double currentFloor() {
-        double max = 0, total = 0;
-        for (double l : cpuLoads()) {
-            max = Math.max(max, l);
-            total += l;
-        }
-        return LoadStats.floor(max, activeCount(), total);
-    }
-
-    private double[] cpuLoads() {
-        double[] all = loads.loads();
-        double[] out = new double[table.possible().size()];
-        int[] i = {0};
-        table.possible().forEach(c -> out[i[0]++] = all[c]);
-        return out;
-    }
-
-    private double[] capacities() {
-        return membership.all().stream().filter(m -> !m.draining()).mapToDouble(Member::capacityPerSecond).toArray();
-    }
-
-    private int activeCount() {
-        return (int) membership.all().stream().filter(m -> !m.draining()).count();
-    }
-
-    private double hotLimit() {
-        double max = 0;
-        for (Member m : membership.all()) {
-            if (m.draining()) continue;
-            if (m.planningCapacity() <= 0) return Double.POSITIVE_INFINITY;
-            max = Math.max(max, m.planningCapacity() * settings.planner().headroom());
-        }
-        return max == 0 ? Double.POSITIVE_INFINITY : max;
-    }
-
-    private CpuSet hotCpus() {
-        double limit = hotLimit();
-        CpuSet.Builder b = CpuSet.builder();
-        table.possible().forEach(c -> {
-            if (loads.load(c) + settings.planner().cpuBaseWeight() > limit) b.add(c);
-        });
-        return b.build();
+        return new FleetObservation(fleetLoad.imbalance(), fleetLoad.floor(), overflowing, fleetLoad.overHeadroom(), reconciler.inFlight() > 0);
     }
 
     private static String describe(CpuSet cpus) {
