@@ -8,8 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,32 +35,37 @@ class DefaultStateFileTest {
         return new SpringApplicationBuilder(CoordinatorApplication.class).run(all);
     }
 
+    /** The old default file in the working directory, as it was: its modification time, or null when absent. */
+    private static FileTime oldDefault() throws IOException {
+        return Files.exists(OLD_DEFAULT) ? Files.getLastModifiedTime(OLD_DEFAULT) : null;
+    }
+
     private static void join(ConfigurableApplicationContext ctx) {
         ctx.getBean(CoordinatorService.class).call(c -> c.heartbeat("a", Heartbeats.empty("a", "ia", 0)));
     }
 
     @Test
     void theDefaultStateFileIsUnderXdgStateHome() throws Exception {
-        Files.deleteIfExists(OLD_DEFAULT);
+        FileTime before = oldDefault();
         Path expected = dir.resolve("state/tsfleet/coordinator-state.json");
         try (ConfigurableApplicationContext ctx = start("--XDG_STATE_HOME=" + dir.resolve("state"))) {
             assertThat(ctx.getBean(FileAssignmentStore.class).file()).isEqualTo(expected);
             join(ctx);
         }
         assertThat(expected).isRegularFile();
-        assertThat(OLD_DEFAULT).as("nothing in the working directory").doesNotExist();
+        assertThat(oldDefault()).as("nothing written to the working directory").isEqualTo(before);
     }
 
     @Test
     void withoutXdgStateHomeItIsUnderTheHomeDirectory() throws Exception {
         assumeTrue(System.getenv("XDG_STATE_HOME") == null, "XDG_STATE_HOME is set in this environment");
-        Files.deleteIfExists(OLD_DEFAULT);
+        FileTime before = oldDefault();
         Path expected = dir.resolve(".local/state/tsfleet/coordinator-state.json");
         try (ConfigurableApplicationContext ctx = start("--user.home=" + dir)) {
             assertThat(ctx.getBean(FileAssignmentStore.class).file()).isEqualTo(expected);
             join(ctx);
         }
         assertThat(expected).isRegularFile();
-        assertThat(OLD_DEFAULT).as("nothing in the working directory").doesNotExist();
+        assertThat(oldDefault()).as("nothing written to the working directory").isEqualTo(before);
     }
 }
