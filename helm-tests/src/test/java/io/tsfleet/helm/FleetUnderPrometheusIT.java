@@ -111,7 +111,7 @@ class FleetUnderPrometheusIT {
         assertThat(named).isNotEmpty();
         assertThat(named).as("metrics named by rules and dashboards but exported by none of the services\n%s", fleet.logs())
                 .allSatisfy(n -> assertThat(exported).contains(n));
-        assertThat(exported).as("the design's core metrics").containsAll(MetricCatalog.DESIGN);
+        assertThat(exported).as("the core metrics").containsAll(MetricCatalog.CORE);
     }
 
     @Test

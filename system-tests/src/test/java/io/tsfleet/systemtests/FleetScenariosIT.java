@@ -185,7 +185,13 @@ class FleetScenariosIT {
             awaitCoverage(Duration.ofSeconds(10));
         });
         assertThat(v.missing()).as("lost records").isZero();
-        LOG.info("[scale] duplicates {}", v.duplicates());
+        // Both moves are planned handovers (PREPARE, MAKE, BREAK with the fence), like the manual move of scenario 2:
+        // the old owner holds back from PREPARE on and writes only what lies below the new owner's first sequence
+        // number, so no record can reach two sinks. The only ways to a duplicate are a handover that times out
+        // (ABORT rolled back after 30 s, or a drain that ends before its releases) or a holdback that overflows (8 192
+        // records per CPU, 65 536 per replica); at 5 exits/s per CPU a phase of even 30 s holds 150 records, and the
+        // recorded runs (3 626 and 3 730 records) had none. So any duplicate here is a handover that went wrong.
+        assertThat(v.duplicates()).as("duplicate records").isZero();
     }
 
     // ------------------------------------------------------------------ 5. replica crash

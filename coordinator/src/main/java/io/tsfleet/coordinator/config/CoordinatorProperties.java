@@ -25,7 +25,10 @@ import java.util.List;
  * @param possibleCpus the CPUs to cover, as a cpulist (required)
  * @param store        where the assignment is persisted: {@code file} (default), {@code configmap} (Kubernetes),
  *                     {@code memory} (nothing survives a restart)
- * @param stateFile    the file of the {@code file} store
+ * @param stateFile    the file of the {@code file} store; the default, set in {@code application.yaml}, is
+ *                     {@code $XDG_STATE_HOME/tsfleet/coordinator-state.json}, else
+ *                     {@code ~/.local/state/tsfleet/coordinator-state.json}: a per-user state directory that survives
+ *                     restarts, never the working directory. The directory is created on the first write.
  * @param tickInterval how often the coordinator runs leases, timeouts, the policy and handover starts
  * @param maxMembers   how many replicas may be members at once (0: twice {@code scaling.max-replicas}); the heartbeat
  *                     of one more new replica id is refused with 409
@@ -36,7 +39,7 @@ import java.util.List;
 public record CoordinatorProperties(
         @NotBlank String possibleCpus,
         @NotNull @DefaultValue("file") StoreKind store,
-        @NotBlank @DefaultValue("tsfleet-coordinator-state.json") String stateFile,
+        @NotBlank String stateFile,
         @NotNull @DefaultValue("2s") Duration heartbeatInterval,
         @NotNull @DefaultValue("10s") Duration lease,
         @NotNull @DefaultValue("1s") Duration tickInterval,

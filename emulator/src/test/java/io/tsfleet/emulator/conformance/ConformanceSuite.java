@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The recorded live-kernel answers ({@code conformance/kernel-oracle-public.json}, read from the directory
- * in the system property {@code tsfleet.shared.dir}, else {@code /work/shared}) replayed over the broker
+ * in the system property {@code tsfleet.shared.dir}, else the repository's {@code testdata/shared} found upwards from the
+ * working directory) replayed over the broker
  * protocol against any backend. Subclasses say where the broker is, how to make tasks exit, and what the
  * machine looks like.
  *
@@ -95,7 +96,9 @@ public abstract class ConformanceSuite {
     static Path oracleFile() {
         String dir = System.getProperty("tsfleet.shared.dir");
         Path p = dir == null ? null : Path.of(dir, "conformance", "kernel-oracle-public.json");
-        if (p == null || !Files.exists(p)) p = Path.of("/work/shared/conformance/kernel-oracle-public.json");
+        for (Path d = Path.of("").toAbsolutePath(); (p == null || !Files.exists(p)) && d != null; d = d.getParent()) {
+            p = d.resolve("testdata/shared/conformance/kernel-oracle-public.json");
+        }
         return p;
     }
 

@@ -110,10 +110,25 @@ class ListenerBookkeepingTest {
     @Test
     void invalidCpusAreEinvalWhenThePossibleSetHasHoles() {
         KernelHarness holes = new KernelHarness(KernelConfig.of(64, io.tsfleet.protocol.cpu.CpuSet.of(0, 1, 4, 5)));
+        int[] possible = {0, 1, 4, 5};
         NetlinkSocket s = holes.open();
         assertThat(holes.register(s, "2")).as("parses (nr_cpu_ids 6) but is not possible").isEqualTo(-22);
-        assertThat(holes.register(s, "6")).isEqualTo(-34);
+        assertThat(holes.register(s, "0-2")).as("possible CPUs with an impossible one: all refused").isEqualTo(-22);
+        assertThat(holes.register(s, "1,6")).as("beyond nr_cpu_ids").isEqualTo(-34);
+        for (int cpu : possible) {
+            assertThat(holes.kernel.cpu(cpu).listeners()).as("a refused REGISTER registers nothing, CPU %d", cpu).isEmpty();
+        }
+        holes.kernel.exit(ExitSpec.simple(0));
+        holes.kernel.exit(ExitSpec.simple(1));
+        assertThat(KernelHarness.read(s).stream().filter(m -> m.type() == holes.kernel.taskstatsFamilyId()))
+                .as("no event reaches the socket").isEmpty();
+        assertThat(holes.kernel.cpu(0).nextSeq()).as("no listener: no number used").isZero();
+
         assertThat(holes.register(s, "4-5")).isZero();
+        for (int cpu : possible) {
+            assertThat(holes.kernel.cpu(cpu).listeners()).as("CPU %d", cpu)
+                    .isEqualTo(cpu >= 4 ? new int[] {s.portId()} : new int[0]);
+        }
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The three services as processes on free loopback ports, from the jars the build made (DESIGN section 3 names
- * and configuration keys): an emulator with a workload, a coordinator and some listener replicas.
+ * The three services as processes on free loopback ports, from the jars the build made (the fixed jar names and
+ * configuration keys of docs/operations.md): an emulator with a workload, a coordinator and some listener replicas.
  */
 public final class LocalFleet implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);

@@ -6,14 +6,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The metric names that rules and dashboards may use, in their Prometheus form: the fixed names of the design
- * (DESIGN section 3, "core metric names"), copied verbatim, and the names the services added and
- * docs/operations.md lists. Whether the services really export them is checked against running services by
+ * The metric names that rules and dashboards may use, in their Prometheus form: the core metrics that every
+ * version of the services exports under these fixed names (the broker's, the listener's and the coordinator's
+ * headline counters and gauges), and the names the services added later and docs/operations.md lists. Whether the services really export them is checked against running services by
  * {@code FleetUnderPrometheusIT}.
  */
 public final class MetricCatalog {
-    /** DESIGN section 3. */
-    public static final Set<String> DESIGN = Set.of(
+    /** The core metrics: fixed names that rules, dashboards and the HPA rely on. */
+    public static final Set<String> CORE = Set.of(
             "tsfleet_broker_exits_total", "tsfleet_broker_events_sent_total", "tsfleet_broker_events_dropped_total",
             "tsfleet_broker_connections", "tsfleet_broker_listeners",
             "tsfleet_listener_records_total", "tsfleet_listener_records_lost_total", "tsfleet_listener_enobufs_total",
@@ -23,7 +23,7 @@ public final class MetricCatalog {
             "tsfleet_coordinator_handovers_in_flight", "tsfleet_coordinator_imbalance_ratio",
             "tsfleet_coordinator_imbalance_floor_ratio", "tsfleet_coordinator_desired_replicas", "tsfleet_coordinator_leader");
 
-    /** Gauges and counters the services added beyond the design. */
+    /** Gauges and counters the services added beyond the core metrics. */
     public static final Set<String> ADDED = Set.of(
             "tsfleet_coordinator_hot_cpus", "tsfleet_listener_generation", "tsfleet_listener_handovers_in_flight");
 
@@ -38,7 +38,7 @@ public final class MetricCatalog {
 
     /** Every series name the catalogue allows. */
     public static Set<String> seriesNames() {
-        return Stream.concat(Stream.concat(DESIGN.stream(), ADDED.stream()),
+        return Stream.concat(Stream.concat(CORE.stream(), ADDED.stream()),
                         HISTOGRAMS.stream().flatMap(h -> HISTOGRAM_SUFFIXES.stream().map(suffix -> h + suffix)))
                 .collect(Collectors.toUnmodifiableSet());
     }

@@ -165,8 +165,43 @@ class JsonLinesSinkTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max-file-bytes");
     }
 
+    /** A contributed sink that keeps what it is given, so the test can see where records went. */
+    private static final class MemorySink implements RecordSink {
+        final String argument;
+        final SinkContext context;
+        final List<String> written = new java.util.ArrayList<>();
+        int flushes;
+        boolean closed;
+
+        MemorySink(String argument, SinkContext context) {
+            this.argument = argument;
+            this.context = context;
+        }
+
+        @Override
+        public void write(ExitRecordView record) {
+            written.add(record.cpu() + "/" + record.seq() + "/" + record.pid());
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        @Override
+        public String describe() {
+            return "memory " + argument;
+        }
+    }
+
     @Test
     void aContributedProviderIsUsedForItsScheme() throws IOException {
+        List<MemorySink> opened = new java.util.ArrayList<>();
         RecordSinkProvider custom = new RecordSinkProvider() {
             @Override
             public String scheme() {
@@ -175,12 +210,33 @@ class JsonLinesSinkTest {
 
             @Override
             public RecordSink open(String argument, SinkContext context) {
-                return new NoneSink() ;
+                MemorySink sink = new MemorySink(argument, context);
+                opened.add(sink);
+                return sink;
             }
         };
         RecordSinkFactory f = new RecordSinkFactory(List.of(custom));
-        try (RecordSink s = f.open("memory:whatever", new SinkContext("r", Map.of()))) {
-            assertThat(s).isNotNull();
+        SinkContext context = new SinkContext("replica-7", Map.of("colour", "blue"));
+        RecordSink s = f.open("MEMORY:bucket:a/b", context);
+
+        assertThat(opened).as("the provider of the scheme (case-insensitive) opened exactly one sink").hasSize(1);
+        MemorySink memory = opened.getFirst();
+        assertThat(s).as("no option wraps it: the factory returns the provider's sink itself").isSameAs(memory);
+        assertThat(memory.argument).as("everything after the first colon").isEqualTo("bucket:a/b");
+        assertThat(memory.context).isSameAs(context);
+        assertThat(s.describe()).isEqualTo("memory bucket:a/b");
+
+        s.write(record(3, 41, 1234, "sh", false));
+        s.write(record(5, 7, 99, "cc1", true));
+        s.flush();
+        s.close();
+        assertThat(memory.written).containsExactly("3/41/1234", "5/7/99");
+        assertThat(memory.flushes).isEqualTo(1);
+        assertThat(memory.closed).isTrue();
+
+        try (RecordSink none = f.open("none", context)) {
+            assertThat(none).as("the built-in schemes stay").isInstanceOf(NoneSink.class);
         }
+        assertThat(opened).as("other schemes do not reach the contributed provider").hasSize(1);
     }
 }
