@@ -439,7 +439,7 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     /** One client connection = one netlink socket of the backend. Its I/O runs on its loop's thread only. */
-    private final class Connection implements BrokerConnection {
+    private final class Connection implements ClientConnection {
         final EventLoop loop;
         final SocketChannel channel;
         final long id = connectionIds.incrementAndGet();

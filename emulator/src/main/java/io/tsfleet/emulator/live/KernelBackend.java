@@ -2,7 +2,7 @@ package io.tsfleet.emulator.live;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.broker.BrokerBackend;
-import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
 import io.tsfleet.emulator.broker.ConnectionRefusedException;
 import io.tsfleet.emulator.broker.RefusalReason;
@@ -170,7 +170,7 @@ public final class KernelBackend implements BrokerBackend {
     }
 
     @Override
-    public BrokerSession open(BrokerConnection connection) throws IOException {
+    public BrokerSession open(ClientConnection connection) throws IOException {
         ConnectionPrivilege privilege;
         try {
             privilege = ConnectionPrivilege.admit(connection.remoteAddress(), settings.token());

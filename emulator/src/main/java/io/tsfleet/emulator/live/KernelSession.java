@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
@@ -58,7 +58,7 @@ final class KernelSession implements BrokerSession {
     /** The least room for held answers, whatever the backlog setting (tests run with backlogs of a few bytes). */
     private static final int MIN_HELD_BYTES = 64 * 1024;
 
-    private final BrokerConnection connection;
+    private final ClientConnection connection;
     private final LiveNetlinkSocket socket;
     private final LiveSocketControl control;
     private final RequestRouter router;
@@ -85,7 +85,7 @@ final class KernelSession implements BrokerSession {
     private boolean mayHaveRegistrations;
     private boolean closed;
 
-    KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
+    KernelSession(ClientConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
                   ConnectionPrivilege privilege, String deregisterCpulist, int backlogBytes, long backlogTotalBytes,
                   KernelBackendMetrics metrics) {
         this.connection = connection;

@@ -45,7 +45,7 @@ class ServerResilienceTest {
         }
 
         @Override
-        public BrokerSession open(BrokerConnection connection) throws IOException {
+        public BrokerSession open(ClientConnection connection) throws IOException {
             BrokerSession s = delegate.open(connection);
             return new BrokerSession() {
                 @Override

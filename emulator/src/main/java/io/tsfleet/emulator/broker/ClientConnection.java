@@ -2,8 +2,11 @@ package io.tsfleet.emulator.broker;
 
 import java.net.SocketAddress;
 
-/** The server side of one broker connection, as its {@link BrokerSession} sees it. Thread-safe. */
-public interface BrokerConnection {
+/**
+ * The server side of one client's connection to the broker, as its {@link BrokerSession} sees it (the listener's
+ * {@code BrokerConnection} is the other end). Thread-safe.
+ */
+public interface ClientConnection {
 
     /** The server's number for this connection (for logs; not a port id). */
     long id();
