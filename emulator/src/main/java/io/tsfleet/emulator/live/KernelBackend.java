@@ -7,7 +7,7 @@ import io.tsfleet.emulator.broker.BrokerSession;
 import io.tsfleet.emulator.broker.ConnectionRefusedException;
 import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.live.netlink.GenlController;
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
@@ -42,7 +42,7 @@ public final class KernelBackend implements BrokerBackend {
 
     private final KernelBackendSettings settings;
     private final LiveSystem system;
-    private final GenlFamily taskstats;
+    private final ResolvedFamily taskstats;
     private final RequestRouter router;
     private final NetlinkPoller poller;
     private final ProcNetNetlink proc;
@@ -50,7 +50,7 @@ public final class KernelBackend implements BrokerBackend {
     private final LiveNetlinkSocket portIdAnchor;
     private final LoopbackPeerTrust peerTrust;
 
-    private KernelBackend(KernelBackendSettings settings, LiveSystem system, GenlFamily taskstats, NetlinkPoller poller,
+    private KernelBackend(KernelBackendSettings settings, LiveSystem system, ResolvedFamily taskstats, NetlinkPoller poller,
                           LiveNetlinkSocket portIdAnchor, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
         this.settings = settings;
         this.peerTrust = peerTrust;
@@ -85,7 +85,7 @@ public final class KernelBackend implements BrokerBackend {
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new KernelBackendUnavailableException("cannot open an AF_NETLINK/NETLINK_GENERIC socket: " + e, e);
         }
-        GenlFamily taskstats;
+        ResolvedFamily taskstats;
         NetlinkPoller poller;
         try {
             taskstats = probe(anchor, settings);
@@ -115,13 +115,13 @@ public final class KernelBackend implements BrokerBackend {
         }
     }
 
-    private static GenlFamily probe(LiveNetlinkSocket s, KernelBackendSettings settings) {
+    private static ResolvedFamily probe(LiveNetlinkSocket s, KernelBackendSettings settings) {
         try {
-            GenlFamily taskstats = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, KERNEL_TIMEOUT).orElseThrow(
+            ResolvedFamily taskstats = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, KERNEL_TIMEOUT).orElseThrow(
                     () -> new KernelBackendUnavailableException("the kernel has no TASKSTATS generic netlink family: "
                             + "it was built without CONFIG_TASKSTATS, so the kernel backend cannot run on this node"));
             checkPrivilege(s, taskstats);
-            Optional<GenlFamily> clash = GenlController.byId(s, settings.sockFamilyId(), KERNEL_TIMEOUT);
+            Optional<ResolvedFamily> clash = GenlController.byId(s, settings.sockFamilyId(), KERNEL_TIMEOUT);
             if (clash.isPresent()) {
                 throw new KernelBackendUnavailableException("the TSFLEET_SOCK family id " + settings.sockFamilyId()
                         + " is taken by the kernel family " + clash.get().name());
@@ -135,7 +135,7 @@ public final class KernelBackend implements BrokerBackend {
     }
 
     /** A deregistration of the empty cpulist: changes nothing, but the kernel checks privilege and namespaces first. */
-    private static void checkPrivilege(LiveNetlinkSocket s, GenlFamily taskstats) throws IOException {
+    private static void checkPrivilege(LiveNetlinkSocket s, ResolvedFamily taskstats) throws IOException {
         var probe = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION)
                 .attribute(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK, new byte[] {0})
                 .build(taskstats.id(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 1, 0);
@@ -157,7 +157,7 @@ public final class KernelBackend implements BrokerBackend {
         return "kernel";
     }
 
-    public GenlFamily taskstatsFamily() {
+    public ResolvedFamily taskstatsFamily() {
         return taskstats;
     }
 

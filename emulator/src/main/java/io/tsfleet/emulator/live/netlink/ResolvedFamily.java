@@ -11,19 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A generic netlink family as the controller describes it in a {@code CTRL_CMD_NEWFAMILY} answer. */
-public record GenlFamily(int id, String name, long version, long headerSize, long maxAttribute, List<Operation> operations,
+public record ResolvedFamily(int id, String name, long version, long headerSize, long maxAttribute, List<Operation> operations,
                          boolean hasMulticastGroups) {
 
     /** One {@code CTRL_ATTR_OPS} entry: the command and its {@code GENL_*} flags. */
     public record Operation(long cmd, long flags) {
     }
 
-    public GenlFamily {
+    public ResolvedFamily {
         operations = List.copyOf(operations);
     }
 
     /** Decodes the controller's reply to {@code CTRL_CMD_GETFAMILY}. */
-    public static GenlFamily decode(NetlinkMessage reply) throws MalformedMessageException {
+    public static ResolvedFamily decode(NetlinkMessage reply) throws MalformedMessageException {
         if (reply.type() != Netlink.GENL_ID_CTRL) throw new MalformedMessageException("not a controller message: type " + reply.type());
         GenlMessage g = GenlMessage.of(reply);
         if (g.cmd() != Netlink.CTRL_CMD_NEWFAMILY) throw new MalformedMessageException("not CTRL_CMD_NEWFAMILY: cmd " + g.cmd());
@@ -38,7 +38,7 @@ public record GenlFamily(int id, String name, long version, long headerSize, lon
                 ops.add(new Operation(u32(opAttrs, Netlink.CTRL_ATTR_OP_ID), u32(opAttrs, Netlink.CTRL_ATTR_OP_FLAGS)));
             }
         }
-        return new GenlFamily(Short.toUnsignedInt(id.valueBuffer().getShort(0)), attrs.require(Netlink.CTRL_ATTR_FAMILY_NAME).string(),
+        return new ResolvedFamily(Short.toUnsignedInt(id.valueBuffer().getShort(0)), attrs.require(Netlink.CTRL_ATTR_FAMILY_NAME).string(),
                 u32(attrs, Netlink.CTRL_ATTR_VERSION), u32(attrs, Netlink.CTRL_ATTR_HDRSIZE), u32(attrs, Netlink.CTRL_ATTR_MAXATTR),
                 ops, attrs.last(Netlink.CTRL_ATTR_MCAST_GROUPS).isPresent());
     }
