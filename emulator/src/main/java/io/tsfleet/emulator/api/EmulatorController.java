@@ -1,11 +1,11 @@
 package io.tsfleet.emulator.api;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.tsfleet.emulator.kernel.CpuSnapshot;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.ExitResult;
-import io.tsfleet.emulator.kernel.ExitSpec;
-import io.tsfleet.emulator.kernel.NetlinkSocket;
+import io.tsfleet.emulator.emulated.kernel.CpuSnapshot;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.ExitResult;
+import io.tsfleet.emulator.emulated.kernel.ExitSpec;
+import io.tsfleet.emulator.emulated.kernel.NetlinkSocket;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.taskstats.TaskstatsField;

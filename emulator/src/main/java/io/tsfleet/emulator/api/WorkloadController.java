@@ -1,9 +1,9 @@
 package io.tsfleet.emulator.api;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.workload.WorkloadGenerator;
-import io.tsfleet.emulator.workload.WorkloadPlan;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.workload.WorkloadGenerator;
+import io.tsfleet.emulator.emulated.workload.WorkloadPlan;
 import io.tsfleet.protocol.cpu.CpuSet;
 import jakarta.validation.Valid;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

@@ -8,9 +8,9 @@ import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.BrokerStats;
 import io.tsfleet.emulator.broker.CloseReason;
 import io.tsfleet.emulator.broker.RefusalReason;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.KernelCounters;
-import io.tsfleet.emulator.workload.WorkloadGenerator;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.KernelCounters;
+import io.tsfleet.emulator.emulated.workload.WorkloadGenerator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 

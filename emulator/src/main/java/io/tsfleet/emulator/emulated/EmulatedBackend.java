@@ -3,8 +3,8 @@ package io.tsfleet.emulator.emulated;
 import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.NetlinkSocket;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.NetlinkSocket;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 
 import java.nio.ByteBuffer;

@@ -35,7 +35,7 @@ class LiveBackendArchitectureTest {
     void theBackendDependsOnTheSpiTheProtocolAndMicrometerButNoFramework() {
         classes().that().resideInAPackage("io.tsfleet.emulator.live")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live..",
-                        "io.tsfleet.emulator.broker..", "io.tsfleet.emulator.kernel..", "io.micrometer.core..")
+                        "io.tsfleet.emulator.broker..", "io.micrometer.core..")
                 .check(CLASSES);
     }
 }
