@@ -2,24 +2,25 @@ package io.tsfleet.emulator.live;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.broker.BrokerBackend;
-import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.ConnectionRefusedException;
 import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.live.netlink.GenlController;
-import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
 import io.tsfleet.emulator.live.netlink.NetlinkPoller;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The broker backend of the live kernel ({@code tsfleet.emulator.backend=kernel}): every broker connection is bound
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * that says what is missing.
  */
 public final class KernelBackend implements BrokerBackend {
-    private static final Logger LOG = Logger.getLogger(KernelBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
     private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(2);
     private static final int EPERM = 1;
     private static final int EINVAL = 22;

@@ -1,7 +1,7 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkPoller;
@@ -11,6 +11,8 @@ import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,8 +21,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One broker connection bound to its own kernel socket.
@@ -53,7 +53,7 @@ import java.util.logging.Logger;
  * stale registration is left for a later socket that the kernel autobinds to the same port id.
  */
 final class KernelSession implements BrokerSession {
-    private static final Logger LOG = Logger.getLogger(KernelSession.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KernelSession.class);
     private static final byte[] OVERRUN = NetlinkError.overrun().toBytes();
     /** The least room for held answers, whatever the backlog setting (tests run with backlogs of a few bytes). */
     private static final int MIN_HELD_BYTES = 64 * 1024;
@@ -241,7 +241,7 @@ final class KernelSession implements BrokerSession {
             case Received.Datagram d -> {
                 if (d.truncated()) {
                     metrics.truncatedDatagrams.increment();
-                    LOG.warning("dropped a truncated kernel datagram of " + d.datagramLength() + " bytes on port id " + portIdText());
+                    LOG.warn("dropped a truncated kernel datagram of " + d.datagramLength() + " bytes on port id " + portIdText());
                 } else {
                     enqueueDatagram(d.bytes());
                 }
@@ -297,7 +297,7 @@ final class KernelSession implements BrokerSession {
                         // would never take this one, so it is dropped and counted rather than blocking the stream
                         dequeue();
                         metrics.oversizedMessages.increment();
-                        LOG.warning("dropped a message of " + chunk.length + " bytes larger than the " + out.remaining()
+                        LOG.warn("dropped a message of " + chunk.length + " bytes larger than the " + out.remaining()
                                 + "-byte drain buffer on port id " + portIdText());
                         continue;
                     }
@@ -332,7 +332,7 @@ final class KernelSession implements BrokerSession {
     }
 
     private void fail(String reason) {
-        LOG.log(Level.WARNING, "kernel socket " + portIdText() + ": " + reason + "; closing the connection");
+        LOG.warn("kernel socket " + portIdText() + ": " + reason + "; closing the connection");
         connection.close(reason);
     }
 
@@ -362,7 +362,7 @@ final class KernelSession implements BrokerSession {
         try {
             socket.send(deregister);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
+            LOG.warn("could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
         }
     }
 

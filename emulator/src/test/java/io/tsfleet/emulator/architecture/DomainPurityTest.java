@@ -44,4 +44,9 @@ class DomainPurityTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.tsfleet.emulator.app..", "io.tsfleet.emulator.live..")
                 .check(CLASSES);
     }
+
+    @Test
+    void everyClassLogsThroughSlf4j() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("java.util.logging..").check(CLASSES);
+    }
 }

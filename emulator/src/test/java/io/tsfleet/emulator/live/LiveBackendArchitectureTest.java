@@ -27,7 +27,7 @@ class LiveBackendArchitectureTest {
     @Test
     void theNetlinkSocketLayerDependsOnlyOnTheJdkAndTheProtocol() {
         classes().that().resideInAPackage("io.tsfleet.emulator.live.netlink..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live.netlink..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live.netlink..", "org.slf4j..")
                 .check(CLASSES);
     }
 
@@ -35,7 +35,7 @@ class LiveBackendArchitectureTest {
     void theBackendDependsOnTheSpiTheProtocolAndMicrometerButNoFramework() {
         classes().that().resideInAPackage("io.tsfleet.emulator.live")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live..",
-                        "io.tsfleet.emulator.broker..", "io.micrometer.core..")
+                        "io.tsfleet.emulator.broker..", "io.micrometer.core..", "org.slf4j..")
                 .check(CLASSES);
     }
 }

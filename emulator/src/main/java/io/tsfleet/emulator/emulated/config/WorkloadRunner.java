@@ -2,17 +2,17 @@ package io.tsfleet.emulator.emulated.config;
 
 import io.tsfleet.emulator.app.EmulatorProperties;
 import io.tsfleet.emulator.emulated.workload.WorkloadGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** Ticks the workload generator on its own thread while the application runs (unless disabled). */
 final class WorkloadRunner implements SmartLifecycle {
-    private static final Logger LOG = Logger.getLogger(WorkloadRunner.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadRunner.class);
 
     private final WorkloadGenerator generator;
     private final EmulatorProperties.Workload settings;
@@ -40,7 +40,7 @@ final class WorkloadRunner implements SmartLifecycle {
             generator.tick();
         } catch (RuntimeException e) {
             // a tick runs a hundred times a second: the first failure with its trace, then every 1000th, not a flood
-            if (failures++ % 1000 == 0) LOG.log(Level.WARNING, "workload tick failed (" + failures + " failures so far)", e);
+            if (failures++ % 1000 == 0) LOG.warn("workload tick failed (" + failures + " failures so far)", e);
         }
     }
 
