@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.broker.BrokerSession;
 import io.tsfleet.emulator.broker.ClientConnection;
@@ -47,12 +46,12 @@ public final class KernelBackend implements BrokerBackend {
     private final RequestRouter router;
     private final NetlinkPoller poller;
     private final ProcNetNetlink proc;
-    private final KernelBackendMetrics metrics;
+    private final KernelBackendStats stats = new KernelBackendStats();
     private final LiveNetlinkSocket portIdAnchor;
     private final LoopbackPeerTrust peerTrust;
 
     private KernelBackend(KernelBackendSettings settings, LiveSystem system, ResolvedFamily taskstats, NetlinkPoller poller,
-                          LiveNetlinkSocket portIdAnchor, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
+                          LiveNetlinkSocket portIdAnchor, LoopbackPeerTrust peerTrust) {
         this.settings = settings;
         this.peerTrust = peerTrust;
         this.portIdAnchor = portIdAnchor;
@@ -61,7 +60,6 @@ public final class KernelBackend implements BrokerBackend {
         this.router = new RequestRouter(taskstats, settings.sockFamilyId(), LiveSystem.seqEpoch(LiveSystem.BOOT_ID));
         this.poller = poller;
         this.proc = new ProcNetNetlink(ProcNetNetlink.DEFAULT);
-        this.metrics = new KernelBackendMetrics(registry);
     }
 
     /**
@@ -71,12 +69,12 @@ public final class KernelBackend implements BrokerBackend {
      * process id), so every connection's socket gets one of the kernel's random negative port ids instead, and a port
      * id is practically never handed to a second connection.
      */
-    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
-        return start(settings, system, registry, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
+    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system) {
+        return start(settings, system, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
     }
 
-    /** {@link #start(KernelBackendSettings, LiveSystem, MeterRegistry)} with the given trust of tokenless loopback clients. */
-    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
+    /** {@link #start(KernelBackendSettings, LiveSystem)} with the given trust of tokenless loopback clients. */
+    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, LoopbackPeerTrust peerTrust) {
         InitNetworkNamespace.problem(InitNetworkNamespace.PROC).ifPresent(p -> {
             throw new KernelBackendUnavailableException(p);
         });
@@ -103,7 +101,7 @@ public final class KernelBackend implements BrokerBackend {
                 + (settings.hasToken() ? ", token required" : ", loopback clients of uids " + peerTrust.trustedUids() + " only") + ", receive buffer floor "
                 + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection and "
                 + settings.backlogTotalBytes() + " in all");
-        return new KernelBackend(settings, system, taskstats, poller, anchor, registry, peerTrust);
+        return new KernelBackend(settings, system, taskstats, poller, anchor, peerTrust);
     }
 
     /** A socket on the process id's port id, the one autobind tries first; any socket when another one already holds it. */
@@ -170,6 +168,11 @@ public final class KernelBackend implements BrokerBackend {
         return settings.sockFamilyId();
     }
 
+    /** What the backend counted so far (published as metrics by the application). */
+    public KernelBackendStats stats() {
+        return stats;
+    }
+
     @Override
     public BrokerSession open(ClientConnection connection) throws IOException {
         ConnectionPrivilege privilege;
@@ -178,19 +181,19 @@ public final class KernelBackend implements BrokerBackend {
             if (!settings.hasToken()) peerTrust.check(connection.remoteAddress(), connection.localAddress());
         } catch (SecurityException e) {
             // the server logs refusals (throttled) and tells the client the reason
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             ConnectionRefusedException refused = new ConnectionRefusedException(RefusalReason.TOKEN_REQUIRED, e.getMessage());
             refused.initCause(e);
             throw refused;
         } catch (ConnectionRefusedException e) {
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             throw e;
         }
         LiveNetlinkSocket socket;
         try {
             socket = LiveNetlinkSocket.open();
         } catch (IOException e) {
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             throw e;
         }
         LiveSocketControl control;
@@ -198,12 +201,12 @@ public final class KernelBackend implements BrokerBackend {
             control = new LiveSocketControl(socket, proc, settings.receiveBufferFloor());
         } catch (IOException e) {
             socket.close();
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             throw e;
         }
         KernelSession session = new KernelSession(connection, socket, control, router, privilege,
-                system.possibleCpus().toCpulist(), settings.backlogBytes(), settings.backlogTotalBytes(), metrics);
-        metrics.sockets.incrementAndGet();
+                system.possibleCpus().toCpulist(), settings.backlogBytes(), settings.backlogTotalBytes(), stats);
+        stats.sockets.incrementAndGet();
         try {
             session.watch(poller);
         } catch (IOException | RuntimeException e) {

@@ -3,6 +3,8 @@ package io.tsfleet.emulator.architecture;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -48,5 +50,12 @@ class DomainPurityTest {
     @Test
     void everyClassLogsThroughSlf4j() {
         noClasses().should().dependOnClassesThat().resideInAPackage("java.util.logging..").check(CLASSES);
+    }
+
+    @Test
+    void onlyMeterBindersRegisterMeters() {
+        noClasses().that().doNotImplement(MeterBinder.class).should().dependOnClassesThat().areAssignableTo(MeterRegistry.class)
+                .because("metrics are registered by binders with their names in app.MetricNames; the domain counts in plain Java")
+                .check(CLASSES);
     }
 }

@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkError;
@@ -41,7 +40,7 @@ class KernelStormTest {
     @BeforeEach
     void start() throws IOException {
         taskstats = LiveKernel.assumeAvailable();
-        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry(), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
     }
 
     @AfterEach

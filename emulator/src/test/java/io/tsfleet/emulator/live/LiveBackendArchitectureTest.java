@@ -32,10 +32,10 @@ class LiveBackendArchitectureTest {
     }
 
     @Test
-    void theBackendDependsOnTheSpiTheProtocolAndMicrometerButNoFramework() {
+    void theBackendDependsOnTheSpiAndTheProtocolButNoFrameworkAndNoMeterRegistry() {
         classes().that().resideInAPackage("io.tsfleet.emulator.live")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live..",
-                        "io.tsfleet.emulator.broker..", "io.micrometer.core..", "org.slf4j..")
+                        "io.tsfleet.emulator.broker..", "org.slf4j..")
                 .check(CLASSES);
     }
 }
