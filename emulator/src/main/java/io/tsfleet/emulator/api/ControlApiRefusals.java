@@ -1,13 +1,16 @@
 package io.tsfleet.emulator.api;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.tsfleet.emulator.app.MetricNames;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /** {@code tsfleet_emulator_api_refused_total{reason}}: every request the control API refused before it did anything. */
-public final class ControlApiRefusals {
+public final class ControlApiRefusals implements MeterBinder {
 
     /** Why a request was refused. */
     public enum Reason {
@@ -29,14 +32,17 @@ public final class ControlApiRefusals {
         }
     }
 
-    private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
+    private final Map<Reason, LongAdder> counters = new EnumMap<>(Reason.class);
 
-    public ControlApiRefusals(MeterRegistry registry) {
-        for (Reason r : Reason.values()) {
-            counters.put(r, Counter.builder("tsfleet.emulator.api.refused")
-                    .description("Control API requests refused before they changed anything, by reason")
-                    .tag("reason", r.tag()).register(registry));
-        }
+    public ControlApiRefusals() {
+        for (Reason r : Reason.values()) counters.put(r, new LongAdder());
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        counters.forEach((reason, count) -> FunctionCounter.builder(MetricNames.API_REFUSED, count, LongAdder::doubleValue)
+                .description("Control API requests refused before they changed anything, by reason")
+                .tag("reason", reason.tag()).register(registry));
     }
 
     public void count(Reason reason) {
@@ -44,6 +50,6 @@ public final class ControlApiRefusals {
     }
 
     public double count(String reasonTag) {
-        return counters.entrySet().stream().filter(e -> e.getKey().tag().equals(reasonTag)).mapToDouble(e -> e.getValue().count()).sum();
+        return counters.entrySet().stream().filter(e -> e.getKey().tag().equals(reasonTag)).mapToDouble(e -> e.getValue().doubleValue()).sum();
     }
 }

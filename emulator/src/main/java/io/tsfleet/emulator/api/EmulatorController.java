@@ -1,11 +1,11 @@
 package io.tsfleet.emulator.api;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.tsfleet.emulator.kernel.CpuSnapshot;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.ExitResult;
-import io.tsfleet.emulator.kernel.ExitSpec;
-import io.tsfleet.emulator.kernel.NetlinkSocket;
+import io.tsfleet.emulator.emulated.kernel.CpuSnapshot;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.ExitResult;
+import io.tsfleet.emulator.emulated.kernel.ExitSpec;
+import io.tsfleet.emulator.emulated.kernel.NetlinkSocket;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
@@ -56,27 +56,31 @@ class EmulatorController {
         long events = (long) count * (r.threads() == null ? 1 : r.threads());
         if (events > limits.maxExitEvents()) {
             refusals.count(ControlApiRefusals.Reason.LIMIT);
-            throw new IllegalArgumentException("count × threads = " + count + " × " + (r.threads() == null ? 1 : r.threads()) + " = " + events
+            throw ControlApiException.badRequest("count × threads = " + count + " × " + (r.threads() == null ? 1 : r.threads()) + " = " + events
                     + " exit events, more than one request may cause (tsfleet.emulator.api.max-exit-events = " + limits.maxExitEvents() + ")");
         }
-        if (count > 1 && (r.pid() != null || r.tgid() != null)) throw new IllegalArgumentException("a batch (count > 1) cannot name a pid or tgid");
-        if (!kernel.isPossible(r.cpu())) throw new IllegalArgumentException("CPU " + r.cpu() + " is not possible (possible: " + kernel.config().possibleCpus() + ")");
+        if (count > 1 && (r.pid() != null || r.tgid() != null)) throw ControlApiException.badRequest("a batch (count > 1) cannot name a pid or tgid");
+        if (!kernel.isPossible(r.cpu())) throw ControlApiException.badRequest("CPU " + r.cpu() + " is not possible (possible: " + kernel.config().possibleCpus() + ")");
         Map<TaskstatsField, Long> fields = new EnumMap<>(TaskstatsField.class);
         if (r.fields() != null) {
             r.fields().forEach((name, value) -> {
                 TaskstatsField f = FIELDS.get(name);
-                if (f == null) throw new IllegalArgumentException("unknown struct taskstats field '" + name + "'");
-                if (value == null) throw new IllegalArgumentException("field '" + name + "' has no value");
+                if (f == null) throw ControlApiException.badRequest("unknown struct taskstats field '" + name + "'");
+                if (value == null) throw ControlApiException.badRequest("field '" + name + "' has no value");
                 fields.put(f, value);
             });
         }
-        ExitSpec spec = new ExitSpec(r.cpu(), r.tgid(), r.pid(), r.threads(), r.exitCode(), r.signal(), Boolean.TRUE.equals(r.coreDumped()),
-                r.comm(), r.uid(), r.lifetimeUs(), r.forked(), fields);
         List<ExitResponse.Group> groups = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            ExitResult res = kernel.exit(spec);
-            groups.add(new ExitResponse.Group(res.tgid(), res.threads().stream()
-                    .map(t -> new ExitResponse.Event(t.pid(), t.seq() < 0 ? null : t.seq(), t.eventLength(), t.groupDead())).toList()));
+        try {
+            ExitSpec spec = new ExitSpec(r.cpu(), r.tgid(), r.pid(), r.threads(), r.exitCode(), r.signal(), Boolean.TRUE.equals(r.coreDumped()),
+                    r.comm(), r.uid(), r.lifetimeUs(), r.forked(), fields);
+            for (int i = 0; i < count; i++) {
+                ExitResult res = kernel.exit(spec);
+                groups.add(new ExitResponse.Group(res.tgid(), res.threads().stream()
+                        .map(t -> new ExitResponse.Event(t.pid(), t.seq() < 0 ? null : t.seq(), t.eventLength(), t.groupDead())).toList()));
+            }
+        } catch (IllegalArgumentException impossible) {
+            throw ControlApiException.badRequest(impossible);
         }
         return new ExitResponse(r.cpu(), count, groups);
     }
@@ -98,10 +102,14 @@ class EmulatorController {
             int live = kernel.liveTasks();
             if ((long) live + threads > limits.maxLiveTasks()) {
                 refusals.count(ControlApiRefusals.Reason.LIMIT);
-                throw new IllegalStateException("the machine has " + live + " live tasks; " + threads + " more would pass the limit of "
+                throw ControlApiException.conflict("the machine has " + live + " live tasks; " + threads + " more would pass the limit of "
                         + limits.maxLiveTasks() + " (tsfleet.emulator.api.max-live-tasks): end some first (POST /api/v1/exits with their tgid)");
             }
-            tgid = kernel.spawn(r.comm(), threads, r.uid() == null ? 0 : r.uid());
+            try {
+                tgid = kernel.spawn(r.comm(), threads, r.uid() == null ? 0 : r.uid());
+            } catch (IllegalArgumentException impossible) {
+                throw ControlApiException.badRequest(impossible);
+            }
         }
         return new SpawnResponse(tgid, kernel.liveThreads(tgid));
     }
@@ -154,7 +162,7 @@ class EmulatorController {
         try {
             return CpuSet.parse(cpulist);
         } catch (CpulistParseException e) {
-            throw new IllegalArgumentException(what + ": '" + cpulist + "' is not a cpulist: " + e.getMessage());
+            throw ControlApiException.badRequest(what + ": '" + cpulist + "' is not a cpulist: " + e.getMessage());
         }
     }
 }

@@ -7,13 +7,17 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import java.util.stream.Collectors;
 
-/** Errors as RFC 9457 problem details: bad input is 400 and changed nothing; a disabled feature is 409. */
+/**
+ * Errors as RFC 9457 problem details: Spring MVC's own refusals (an unreadable body, a wrong parameter type, ...) and
+ * every {@link ControlApiException} answer with their status; a body that breaks its constraints is 400 and names
+ * every field. Nothing else is mapped: any other exception is a fault of the emulator, a 500 from Spring Boot's error
+ * handling, and never mistaken for a refusal (an {@code IllegalStateException} used to become a 409).
+ */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
@@ -28,19 +32,5 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
         p.setTitle("Bad request");
         return handleExceptionInternal(e, p, headers, HttpStatus.BAD_REQUEST, request);
-    }
-
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badInput(IllegalArgumentException e) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        p.setTitle("Bad request");
-        return p;
-    }
-
-    @ExceptionHandler(IllegalStateException.class)
-    ProblemDetail conflict(IllegalStateException e) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        p.setTitle("Conflict");
-        return p;
     }
 }

@@ -20,7 +20,7 @@ public record WorkloadBody(
         Long seed,
         Boolean running) {
 
-    /** The longest time a body may name, in ms: {@link io.tsfleet.emulator.workload.WorkloadPlan#MAX_DURATION} (7 days). */
+    /** The longest time a body may name, in ms: {@link io.tsfleet.emulator.emulated.workload.WorkloadPlan#MAX_DURATION} (7 days). */
     public static final long MAX_MS = 604_800_000L;
 
     /** A temporary rate multiplier on some CPUs, counted from when the plan is applied. */

@@ -1,9 +1,9 @@
 package io.tsfleet.emulator.api;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.workload.WorkloadGenerator;
-import io.tsfleet.emulator.workload.WorkloadPlan;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.workload.WorkloadGenerator;
+import io.tsfleet.emulator.emulated.workload.WorkloadPlan;
 import io.tsfleet.protocol.cpu.CpuSet;
 import jakarta.validation.Valid;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -42,27 +42,32 @@ class WorkloadController {
     @Operation(summary = "Replace the workload plan", description = "Bursts count from now. A bad body is a 400 and changes nothing.")
     @PutMapping
     WorkloadBody put(@Valid @RequestBody WorkloadBody b) {
-        if (!enabled) throw new IllegalStateException("the workload generator is disabled (tsfleet.emulator.workload.enabled=false)");
+        if (!enabled) throw ControlApiException.conflict("the workload generator is disabled (tsfleet.emulator.workload.enabled=false)");
         CpuSet possible = kernel.config().possibleCpus();
         CpuSet hot = b.hotCpus() == null || b.hotCpus().isBlank() ? CpuSet.EMPTY : possibleSubset(b.hotCpus(), "hotCpus", possible);
-        List<WorkloadPlan.Burst> bursts = new ArrayList<>();
-        if (b.bursts() != null) {
-            for (WorkloadBody.BurstBody x : b.bursts()) {
-                bursts.add(new WorkloadPlan.Burst(possibleSubset(x.cpus(), "bursts.cpus", possible), x.factor(),
-                        Duration.ofMillis(x.startAfterMs()), Duration.ofMillis(x.durationMs())));
+        WorkloadPlan plan;
+        try {
+            List<WorkloadPlan.Burst> bursts = new ArrayList<>();
+            if (b.bursts() != null) {
+                for (WorkloadBody.BurstBody x : b.bursts()) {
+                    bursts.add(new WorkloadPlan.Burst(possibleSubset(x.cpus(), "bursts.cpus", possible), x.factor(),
+                            Duration.ofMillis(x.startAfterMs()), Duration.ofMillis(x.durationMs())));
+                }
             }
+            WorkloadPlan.MovingLoad moving = b.moving() == null ? null
+                    : new WorkloadPlan.MovingLoad(b.moving().width(), b.moving().factor(), Duration.ofMillis(b.moving().periodMs()));
+            plan = new WorkloadPlan(b.baseRate(), hot, b.hotFactor() == null ? 1 : b.hotFactor(), bursts, moving,
+                    b.seed() == null ? generator.plan().seed() : b.seed());
+        } catch (IllegalArgumentException impossible) {
+            throw ControlApiException.badRequest(impossible);
         }
-        WorkloadPlan.MovingLoad moving = b.moving() == null ? null
-                : new WorkloadPlan.MovingLoad(b.moving().width(), b.moving().factor(), Duration.ofMillis(b.moving().periodMs()));
-        WorkloadPlan plan = new WorkloadPlan(b.baseRate(), hot, b.hotFactor() == null ? 1 : b.hotFactor(), bursts, moving,
-                b.seed() == null ? generator.plan().seed() : b.seed());
         generator.apply(plan);
         return body(plan);
     }
 
     private static CpuSet possibleSubset(String cpulist, String what, CpuSet possible) {
         CpuSet s = EmulatorController.parse(cpulist, what);
-        if (!s.isSubsetOf(possible)) throw new IllegalArgumentException(what + ": CPUs " + s.minus(possible) + " are not possible");
+        if (!s.isSubsetOf(possible)) throw ControlApiException.badRequest(what + ": CPUs " + s.minus(possible) + " are not possible");
         return s;
     }
 

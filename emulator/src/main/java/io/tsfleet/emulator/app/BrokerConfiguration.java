@@ -15,7 +15,7 @@ import java.time.Clock;
 
 /**
  * The TCP broker around whichever {@link BrokerBackend} bean the selected backend provides: the emulated
- * kernel ({@link EmulatedKernelConfiguration}) or the live kernel (a configuration in
+ * kernel ({@code io.tsfleet.emulator.emulated.config}) or the live kernel (a configuration in
  * {@code io.tsfleet.emulator.live} under {@code tsfleet.emulator.backend=kernel}).
  */
 @Configuration(proxyBeanMethods = false)

@@ -20,7 +20,7 @@ import java.io.IOException;
  *       backend.</li>
  *   <li>Everything the client would {@code recv()} (replies, acks, errors, exit events, the in-band
  *       {@code ENOBUFS} report) is queued by the session. The session calls
- *       {@link BrokerConnection#outputReady()} when it has new output; the server then calls
+ *       {@link ClientConnection#outputReady()} when it has new output; the server then calls
  *       {@link BrokerSession#drainTo} from its writer (never concurrently for one session) and writes the
  *       bytes to the socket. The server asks for more only after it has written the previous batch, so a
  *       client that stops reading makes the session's queue fill up and overflow exactly as a netlink
@@ -34,7 +34,7 @@ import java.io.IOException;
  * <p>Threading: {@link #open}, {@link BrokerSession#onRequest} and {@link BrokerSession#drainTo} run on a
  * server I/O thread that serves many connections, so they must not block (no waiting on the network or on
  * another client); a backend that needs to block uses its own threads and signals with
- * {@link BrokerConnection#outputReady()}. {@code outputReady} and {@link BrokerConnection#close} may be
+ * {@link ClientConnection#outputReady()}. {@code outputReady} and {@link ClientConnection#close} may be
  * called from any thread.
  */
 public interface BrokerBackend extends AutoCloseable {
@@ -49,7 +49,7 @@ public interface BrokerBackend extends AutoCloseable {
      * @return the session that serves this connection until {@link BrokerSession#close()}
      * @throws IOException when the socket cannot be created; the connection is then closed
      */
-    BrokerSession open(BrokerConnection connection) throws IOException;
+    BrokerSession open(ClientConnection connection) throws IOException;
 
     /** Releases the backend's resources when the broker stops; sessions are closed before this. */
     @Override

@@ -4,6 +4,8 @@ import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,8 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The broker's TCP server: non-blocking NIO with an acceptor thread and a few event loops, each serving
@@ -63,7 +63,7 @@ import java.util.logging.Logger;
  * refusal and close is counted by reason; their WARNs are throttled per reason ({@link ThrottledWarnings}).
  */
 public final class BrokerServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(BrokerServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
     private static final int READ_CHUNK = 16 * 1024;
     private static final int FLUSH_ROUNDS = 8;
 
@@ -88,7 +88,7 @@ public final class BrokerServer implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.limits = settings.limits();
-        this.warnings = new ThrottledWarnings(clock, limits.refusalLogInterval(), (message, cause) -> LOG.log(Level.WARNING, message, cause));
+        this.warnings = new ThrottledWarnings(clock, limits.refusalLogInterval(), (message, cause) -> LOG.warn(message, cause));
         this.decoder = new NetlinkStreamDecoder(settings.maxMessageBytes());
         this.flushDelayNanos = settings.flushDelay().toNanos();
     }
@@ -104,7 +104,7 @@ public final class BrokerServer implements AutoCloseable {
             loop.thread.start();
         }
         acceptor = Thread.ofPlatform().name("broker-accept").daemon().start(this::acceptLoop);
-        LOG.info(() -> "broker (" + backend.name() + " backend) listening on " + server.socket().getLocalSocketAddress());
+        LOG.info("broker ({} backend) listening on {}", backend.name(), server.socket().getLocalSocketAddress());
     }
 
     /** The bound port (useful when configured with 0). */
@@ -129,14 +129,14 @@ public final class BrokerServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (running.get()) LOG.log(Level.WARNING, "accept failed", e);
+                if (running.get()) LOG.warn("accept failed", e);
                 continue;
             }
             InetAddress peer;
             try {
                 peer = admit(ch);
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "admitting a connection failed; it is closed", e);
+                LOG.error("admitting a connection failed; it is closed", e);
                 closeQuietly(ch);
                 continue;
             }
@@ -277,11 +277,11 @@ public final class BrokerServer implements AutoCloseable {
                         turn();
                     } catch (RuntimeException e) {
                         // not tied to one connection (those are isolated in guarded()): the loop goes on
-                        LOG.log(Level.SEVERE, "broker event loop " + thread.getName() + " hit an error; it continues", e);
+                        LOG.error("broker event loop " + thread.getName() + " hit an error; it continues", e);
                     }
                 }
             } catch (IOException e) {
-                LOG.log(Level.SEVERE, "broker event loop failed", e);
+                LOG.error("broker event loop failed", e);
             } finally {
                 for (Connection c : new ArrayList<>(connections)) c.shutdown("broker stopping");
                 closeQuietly(selector);
@@ -373,7 +373,7 @@ public final class BrokerServer implements AutoCloseable {
                     continue;
                 } catch (IOException | RuntimeException e) {
                     release(next.peer());
-                    LOG.log(Level.FINE, "connection refused by the backend", e);
+                    LOG.debug("connection refused by the backend", e);
                     refuse(ch, remoteOf(ch), RefusalReason.BACKEND_ERROR, "the " + backend.name() + " backend cannot open a socket: " + e.getMessage());
                     continue;
                 }
@@ -439,7 +439,7 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     /** One client connection = one netlink socket of the backend. Its I/O runs on its loop's thread only. */
-    private final class Connection implements BrokerConnection {
+    private final class Connection implements ClientConnection {
         final EventLoop loop;
         final SocketChannel channel;
         final long id = connectionIds.incrementAndGet();
@@ -637,10 +637,10 @@ public final class BrokerServer implements AutoCloseable {
                 try {
                     session.close();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "closing the session of connection " + id + " failed", e);
+                    LOG.warn("closing the session of connection " + id + " failed", e);
                 }
             }
-            LOG.fine(() -> "connection " + id + " from " + remote + " closed: " + reason);
+            LOG.debug("connection {} from {} closed: {}", id, remote, reason);
         }
     }
 }

@@ -19,7 +19,7 @@ public interface BrokerSession {
     /**
      * One message exactly as the client sent it (what it would {@code send()} on a {@code NETLINK_GENERIC}
      * socket). Called in stream order, never concurrently for one session. Any answer is queued for
-     * {@link #drainTo}, followed by {@link BrokerConnection#outputReady()}.
+     * {@link #drainTo}, followed by {@link ClientConnection#outputReady()}.
      */
     void onRequest(NetlinkMessage request);
 

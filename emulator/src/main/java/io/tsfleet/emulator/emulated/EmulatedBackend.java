@@ -1,10 +1,10 @@
 package io.tsfleet.emulator.emulated;
 
 import io.tsfleet.emulator.broker.BrokerBackend;
-import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.NetlinkSocket;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.NetlinkSocket;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 
 import java.nio.ByteBuffer;
@@ -23,7 +23,7 @@ public final class EmulatedBackend implements BrokerBackend {
     }
 
     @Override
-    public BrokerSession open(BrokerConnection connection) {
+    public BrokerSession open(ClientConnection connection) {
         return new Session(kernel, kernel.openSocket(connection::outputReady));
     }
 

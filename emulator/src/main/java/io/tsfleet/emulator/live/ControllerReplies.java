@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
@@ -24,16 +24,16 @@ final class ControllerReplies {
      * How {@code TSFLEET_SOCK} describes itself: commands GET, SET and AUTH, each doable with a per-operation policy
      * ({@code GENL_CMD_CAP_DO | GENL_CMD_CAP_HASPOL}, so {@code maxattr} 0, as for TASKSTATS).
      */
-    static GenlFamily sockFamily(int id) {
+    static ResolvedFamily sockFamily(int id) {
         long flags = Netlink.GENL_CMD_CAP_DO | Netlink.GENL_CMD_CAP_HASPOL;
-        return new GenlFamily(id, SockProtocol.FAMILY_NAME, SockProtocol.GENL_VERSION, 0, 0,
-                List.of(new GenlFamily.Operation(SockProtocol.CMD_GET, flags),
-                        new GenlFamily.Operation(SockProtocol.CMD_SET, flags),
-                        new GenlFamily.Operation(SockProtocol.CMD_AUTH, flags)),
+        return new ResolvedFamily(id, SockProtocol.FAMILY_NAME, SockProtocol.GENL_VERSION, 0, 0,
+                List.of(new ResolvedFamily.Operation(SockProtocol.CMD_GET, flags),
+                        new ResolvedFamily.Operation(SockProtocol.CMD_SET, flags),
+                        new ResolvedFamily.Operation(SockProtocol.CMD_AUTH, flags)),
                 false);
     }
 
-    static NetlinkMessage newFamily(GenlFamily f, int flags, int seq, int portId) {
+    static NetlinkMessage newFamily(ResolvedFamily f, int flags, int seq, int portId) {
         MessageBuilder b = MessageBuilder.genl(Netlink.CTRL_CMD_NEWFAMILY, CTRL_VERSION)
                 .string(Netlink.CTRL_ATTR_FAMILY_NAME, f.name())
                 .u16(Netlink.CTRL_ATTR_FAMILY_ID, f.id())
@@ -43,7 +43,7 @@ final class ControllerReplies {
         if (!f.operations().isEmpty()) {
             int ops = b.beginNest(Netlink.CTRL_ATTR_OPS);
             int index = 1;
-            for (GenlFamily.Operation op : f.operations()) {
+            for (ResolvedFamily.Operation op : f.operations()) {
                 int nest = b.beginNest(index++);
                 b.u32(Netlink.CTRL_ATTR_OP_ID, op.cmd()).u32(Netlink.CTRL_ATTR_OP_FLAGS, op.flags());
                 b.endNest(nest);

@@ -1,25 +1,25 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.broker.BrokerBackend;
-import io.tsfleet.emulator.broker.BrokerConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.ConnectionRefusedException;
 import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.live.netlink.GenlController;
-import io.tsfleet.emulator.live.netlink.GenlFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
 import io.tsfleet.emulator.live.netlink.NetlinkPoller;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The broker backend of the live kernel ({@code tsfleet.emulator.backend=kernel}): every broker connection is bound
@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * that says what is missing.
  */
 public final class KernelBackend implements BrokerBackend {
-    private static final Logger LOG = Logger.getLogger(KernelBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
     private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(2);
     private static final int EPERM = 1;
     private static final int EINVAL = 22;
@@ -42,16 +42,16 @@ public final class KernelBackend implements BrokerBackend {
 
     private final KernelBackendSettings settings;
     private final LiveSystem system;
-    private final GenlFamily taskstats;
+    private final ResolvedFamily taskstats;
     private final RequestRouter router;
     private final NetlinkPoller poller;
     private final ProcNetNetlink proc;
-    private final KernelBackendMetrics metrics;
+    private final KernelBackendStats stats = new KernelBackendStats();
     private final LiveNetlinkSocket portIdAnchor;
     private final LoopbackPeerTrust peerTrust;
 
-    private KernelBackend(KernelBackendSettings settings, LiveSystem system, GenlFamily taskstats, NetlinkPoller poller,
-                          LiveNetlinkSocket portIdAnchor, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
+    private KernelBackend(KernelBackendSettings settings, LiveSystem system, ResolvedFamily taskstats, NetlinkPoller poller,
+                          LiveNetlinkSocket portIdAnchor, LoopbackPeerTrust peerTrust) {
         this.settings = settings;
         this.peerTrust = peerTrust;
         this.portIdAnchor = portIdAnchor;
@@ -60,7 +60,6 @@ public final class KernelBackend implements BrokerBackend {
         this.router = new RequestRouter(taskstats, settings.sockFamilyId(), LiveSystem.seqEpoch(LiveSystem.BOOT_ID));
         this.poller = poller;
         this.proc = new ProcNetNetlink(ProcNetNetlink.DEFAULT);
-        this.metrics = new KernelBackendMetrics(registry);
     }
 
     /**
@@ -70,12 +69,12 @@ public final class KernelBackend implements BrokerBackend {
      * process id), so every connection's socket gets one of the kernel's random negative port ids instead, and a port
      * id is practically never handed to a second connection.
      */
-    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry) {
-        return start(settings, system, registry, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
+    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system) {
+        return start(settings, system, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
     }
 
-    /** {@link #start(KernelBackendSettings, LiveSystem, MeterRegistry)} with the given trust of tokenless loopback clients. */
-    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, MeterRegistry registry, LoopbackPeerTrust peerTrust) {
+    /** {@link #start(KernelBackendSettings, LiveSystem)} with the given trust of tokenless loopback clients. */
+    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, LoopbackPeerTrust peerTrust) {
         InitNetworkNamespace.problem(InitNetworkNamespace.PROC).ifPresent(p -> {
             throw new KernelBackendUnavailableException(p);
         });
@@ -85,7 +84,7 @@ public final class KernelBackend implements BrokerBackend {
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new KernelBackendUnavailableException("cannot open an AF_NETLINK/NETLINK_GENERIC socket: " + e, e);
         }
-        GenlFamily taskstats;
+        ResolvedFamily taskstats;
         NetlinkPoller poller;
         try {
             taskstats = probe(anchor, settings);
@@ -102,7 +101,7 @@ public final class KernelBackend implements BrokerBackend {
                 + (settings.hasToken() ? ", token required" : ", loopback clients of uids " + peerTrust.trustedUids() + " only") + ", receive buffer floor "
                 + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection and "
                 + settings.backlogTotalBytes() + " in all");
-        return new KernelBackend(settings, system, taskstats, poller, anchor, registry, peerTrust);
+        return new KernelBackend(settings, system, taskstats, poller, anchor, peerTrust);
     }
 
     /** A socket on the process id's port id, the one autobind tries first; any socket when another one already holds it. */
@@ -115,13 +114,13 @@ public final class KernelBackend implements BrokerBackend {
         }
     }
 
-    private static GenlFamily probe(LiveNetlinkSocket s, KernelBackendSettings settings) {
+    private static ResolvedFamily probe(LiveNetlinkSocket s, KernelBackendSettings settings) {
         try {
-            GenlFamily taskstats = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, KERNEL_TIMEOUT).orElseThrow(
+            ResolvedFamily taskstats = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, KERNEL_TIMEOUT).orElseThrow(
                     () -> new KernelBackendUnavailableException("the kernel has no TASKSTATS generic netlink family: "
                             + "it was built without CONFIG_TASKSTATS, so the kernel backend cannot run on this node"));
             checkPrivilege(s, taskstats);
-            Optional<GenlFamily> clash = GenlController.byId(s, settings.sockFamilyId(), KERNEL_TIMEOUT);
+            Optional<ResolvedFamily> clash = GenlController.byId(s, settings.sockFamilyId(), KERNEL_TIMEOUT);
             if (clash.isPresent()) {
                 throw new KernelBackendUnavailableException("the TSFLEET_SOCK family id " + settings.sockFamilyId()
                         + " is taken by the kernel family " + clash.get().name());
@@ -135,7 +134,7 @@ public final class KernelBackend implements BrokerBackend {
     }
 
     /** A deregistration of the empty cpulist: changes nothing, but the kernel checks privilege and namespaces first. */
-    private static void checkPrivilege(LiveNetlinkSocket s, GenlFamily taskstats) throws IOException {
+    private static void checkPrivilege(LiveNetlinkSocket s, ResolvedFamily taskstats) throws IOException {
         var probe = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION)
                 .attribute(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK, new byte[] {0})
                 .build(taskstats.id(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 1, 0);
@@ -157,7 +156,7 @@ public final class KernelBackend implements BrokerBackend {
         return "kernel";
     }
 
-    public GenlFamily taskstatsFamily() {
+    public ResolvedFamily taskstatsFamily() {
         return taskstats;
     }
 
@@ -169,27 +168,32 @@ public final class KernelBackend implements BrokerBackend {
         return settings.sockFamilyId();
     }
 
+    /** What the backend counted so far (published as metrics by the application). */
+    public KernelBackendStats stats() {
+        return stats;
+    }
+
     @Override
-    public BrokerSession open(BrokerConnection connection) throws IOException {
+    public BrokerSession open(ClientConnection connection) throws IOException {
         ConnectionPrivilege privilege;
         try {
             privilege = ConnectionPrivilege.admit(connection.remoteAddress(), settings.token());
             if (!settings.hasToken()) peerTrust.check(connection.remoteAddress(), connection.localAddress());
         } catch (SecurityException e) {
             // the server logs refusals (throttled) and tells the client the reason
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             ConnectionRefusedException refused = new ConnectionRefusedException(RefusalReason.TOKEN_REQUIRED, e.getMessage());
             refused.initCause(e);
             throw refused;
         } catch (ConnectionRefusedException e) {
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             throw e;
         }
         LiveNetlinkSocket socket;
         try {
             socket = LiveNetlinkSocket.open();
         } catch (IOException e) {
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             throw e;
         }
         LiveSocketControl control;
@@ -197,12 +201,12 @@ public final class KernelBackend implements BrokerBackend {
             control = new LiveSocketControl(socket, proc, settings.receiveBufferFloor());
         } catch (IOException e) {
             socket.close();
-            metrics.refusedConnections.increment();
+            stats.refusedConnections.increment();
             throw e;
         }
         KernelSession session = new KernelSession(connection, socket, control, router, privilege,
-                system.possibleCpus().toCpulist(), settings.backlogBytes(), settings.backlogTotalBytes(), metrics);
-        metrics.sockets.incrementAndGet();
+                system.possibleCpus().toCpulist(), settings.backlogBytes(), settings.backlogTotalBytes(), stats);
+        stats.sockets.incrementAndGet();
         try {
             session.watch(poller);
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.broker.BrokerConnection;
 import io.tsfleet.emulator.broker.BrokerSession;
+import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkPoller;
@@ -11,6 +11,8 @@ import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,8 +21,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One broker connection bound to its own kernel socket.
@@ -53,18 +53,18 @@ import java.util.logging.Logger;
  * stale registration is left for a later socket that the kernel autobinds to the same port id.
  */
 final class KernelSession implements BrokerSession {
-    private static final Logger LOG = Logger.getLogger(KernelSession.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KernelSession.class);
     private static final byte[] OVERRUN = NetlinkError.overrun().toBytes();
     /** The least room for held answers, whatever the backlog setting (tests run with backlogs of a few bytes). */
     private static final int MIN_HELD_BYTES = 64 * 1024;
 
-    private final BrokerConnection connection;
+    private final ClientConnection connection;
     private final LiveNetlinkSocket socket;
     private final LiveSocketControl control;
     private final RequestRouter router;
     private final ConnectionPrivilege privilege;
     private final String deregisterCpulist;
-    private final KernelBackendMetrics metrics;
+    private final KernelBackendStats stats;
     private final ReentrantLock lock = new ReentrantLock();
     private final int backlogBytes;
     private final long backlogTotalBytes;
@@ -85,9 +85,9 @@ final class KernelSession implements BrokerSession {
     private boolean mayHaveRegistrations;
     private boolean closed;
 
-    KernelSession(BrokerConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
+    KernelSession(ClientConnection connection, LiveNetlinkSocket socket, LiveSocketControl control, RequestRouter router,
                   ConnectionPrivilege privilege, String deregisterCpulist, int backlogBytes, long backlogTotalBytes,
-                  KernelBackendMetrics metrics) {
+                  KernelBackendStats stats) {
         this.connection = connection;
         this.backlogBytes = backlogBytes;
         this.backlogTotalBytes = backlogTotalBytes;
@@ -96,7 +96,7 @@ final class KernelSession implements BrokerSession {
         this.router = router;
         this.privilege = privilege;
         this.deregisterCpulist = deregisterCpulist;
-        this.metrics = metrics;
+        this.stats = stats;
     }
 
     /** Starts watching the socket (the registration is armed: the first datagram triggers {@link #pump}). */
@@ -114,8 +114,8 @@ final class KernelSession implements BrokerSession {
             if (closed || control.recvPaused()) return false;
             boolean full = false;
             while (true) {
-                if (pendingBytes >= backlogBytes && !congested || metrics.backlogBytes.get() >= backlogTotalBytes) {
-                    metrics.backlogFull.increment();
+                if (pendingBytes >= backlogBytes && !congested || stats.backlogBytes.get() >= backlogTotalBytes) {
+                    stats.backlogFull.increment();
                     full = true;
                     break;
                 }
@@ -163,12 +163,12 @@ final class KernelSession implements BrokerSession {
             return switch (router.route(request, control, privilege)) {
                 case RequestRouter.Forward f -> {
                     mayHaveRegistrations |= f.mayRegister();
-                    metrics.requestsForwarded.increment();
+                    stats.requestsForwarded.increment();
                     forward(request);
                     yield false;
                 }
                 case RequestRouter.Answer a -> {
-                    metrics.requestsAnswered.increment();
+                    stats.requestsAnswered.increment();
                     yield answer(request, a.messages());
                 }
             };
@@ -240,15 +240,15 @@ final class KernelSession implements BrokerSession {
         switch (r) {
             case Received.Datagram d -> {
                 if (d.truncated()) {
-                    metrics.truncatedDatagrams.increment();
-                    LOG.warning("dropped a truncated kernel datagram of " + d.datagramLength() + " bytes on port id " + portIdText());
+                    stats.truncatedDatagrams.increment();
+                    LOG.warn("dropped a truncated kernel datagram of " + d.datagramLength() + " bytes on port id " + portIdText());
                 } else {
                     enqueueDatagram(d.bytes());
                 }
                 return true;
             }
             case Received.Overrun o -> {
-                metrics.overruns.increment();
+                stats.overruns.increment();
                 congested = true;
                 enqueue(OVERRUN);
                 return true;
@@ -273,10 +273,10 @@ final class KernelSession implements BrokerSession {
         while (pos + Netlink.NLMSG_HDRLEN <= datagram.length) {
             int len = b.getInt(pos);
             if (len < Netlink.NLMSG_HDRLEN || len > datagram.length - pos) break;
-            metrics.messagesForwarded.increment();
+            stats.messagesForwarded.increment();
             boolean event = Short.toUnsignedInt(b.getShort(pos + 4)) == router.taskstatsFamilyId() && b.getInt(pos + 12) == 0
                     && len > Netlink.NLMSG_HDRLEN && Byte.toUnsignedInt(b.get(pos + 16)) == TaskstatsProtocol.CMD_NEW;
-            if (event) metrics.eventsForwarded.increment();
+            if (event) stats.eventsForwarded.increment();
             enqueue(Arrays.copyOfRange(datagram, pos, pos + Netlink.align(len)));
             pos += Netlink.align(len);
         }
@@ -296,8 +296,8 @@ final class KernelSession implements BrokerSession {
                         // the server offers more than any message the kernel can send; a caller that offers less
                         // would never take this one, so it is dropped and counted rather than blocking the stream
                         dequeue();
-                        metrics.oversizedMessages.increment();
-                        LOG.warning("dropped a message of " + chunk.length + " bytes larger than the " + out.remaining()
+                        stats.oversizedMessages.increment();
+                        LOG.warn("dropped a message of " + chunk.length + " bytes larger than the " + out.remaining()
                                 + "-byte drain buffer on port id " + portIdText());
                         continue;
                     }
@@ -332,7 +332,7 @@ final class KernelSession implements BrokerSession {
     }
 
     private void fail(String reason) {
-        LOG.log(Level.WARNING, "kernel socket " + portIdText() + ": " + reason + "; closing the connection");
+        LOG.warn("kernel socket " + portIdText() + ": " + reason + "; closing the connection");
         connection.close(reason);
     }
 
@@ -345,11 +345,11 @@ final class KernelSession implements BrokerSession {
             if (readiness != null) readiness.close();
             if (mayHaveRegistrations) deregisterEverywhere();
             socket.close();
-            metrics.backlogBytes.addAndGet(-pendingBytes);
+            stats.backlogBytes.addAndGet(-pendingBytes);
             pending.clear();
             pendingBytes = 0;
             releaseHeld();
-            metrics.sockets.decrementAndGet();
+            stats.sockets.decrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -362,7 +362,7 @@ final class KernelSession implements BrokerSession {
         try {
             socket.send(deregister);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
+            LOG.warn("could not deregister kernel socket " + portIdText() + " before closing it: " + e.getMessage());
         }
     }
 
@@ -372,7 +372,7 @@ final class KernelSession implements BrokerSession {
      */
     private void hold(byte[] message) {
         if (heldBytes + message.length > Math.max(backlogBytes, MIN_HELD_BYTES)) {
-            metrics.droppedAnswers.increment();
+            stats.droppedAnswers.increment();
             if (!heldOverrun) {
                 heldOverrun = true;
                 held.add(OVERRUN);
@@ -433,7 +433,7 @@ final class KernelSession implements BrokerSession {
     private void enqueue(byte[] message) {
         pending.add(message);
         pendingBytes += message.length;
-        metrics.backlogBytes.addAndGet(message.length);
+        stats.backlogBytes.addAndGet(message.length);
     }
 
     /** Removes the backlog's head (lock held). */
@@ -441,7 +441,7 @@ final class KernelSession implements BrokerSession {
         byte[] m = pending.poll();
         if (m == null) return;
         pendingBytes -= m.length;
-        metrics.backlogBytes.addAndGet(-m.length);
+        stats.backlogBytes.addAndGet(-m.length);
     }
 
     private String portIdText() {

@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.GenlMessage;
@@ -40,11 +40,11 @@ final class RequestRouter {
     private static final String CTRL_NAME = "nlctrl";
     private static final int ENOENT = 2;
 
-    private final GenlFamily taskstats;
-    private final GenlFamily sockFamily;
+    private final ResolvedFamily taskstats;
+    private final ResolvedFamily sockFamily;
     private final TsfleetSockHandler sock;
 
-    RequestRouter(GenlFamily taskstats, int sockFamilyId, long seqEpoch) {
+    RequestRouter(ResolvedFamily taskstats, int sockFamilyId, long seqEpoch) {
         this.taskstats = taskstats;
         this.sockFamily = ControllerReplies.sockFamily(sockFamilyId);
         this.sock = new TsfleetSockHandler(sockFamilyId, seqEpoch);

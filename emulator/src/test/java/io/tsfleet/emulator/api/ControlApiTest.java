@@ -2,7 +2,7 @@ package io.tsfleet.emulator.api;
 
 import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.conformance.BrokerClient;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;

@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.api;
 
-import io.tsfleet.emulator.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,7 +1,7 @@
 package io.tsfleet.emulator.api;
 
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.workload.WorkloadGenerator;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.workload.WorkloadGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,7 +1,7 @@
 package io.tsfleet.emulator.broker;
 
 import io.tsfleet.emulator.conformance.BrokerClient;
-import io.tsfleet.emulator.kernel.ExitSpec;
+import io.tsfleet.emulator.emulated.kernel.ExitSpec;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;

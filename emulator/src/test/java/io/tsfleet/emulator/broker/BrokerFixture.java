@@ -2,8 +2,8 @@ package io.tsfleet.emulator.broker;
 
 import io.tsfleet.emulator.conformance.BrokerClient;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.KernelConfig;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.KernelConfig;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;

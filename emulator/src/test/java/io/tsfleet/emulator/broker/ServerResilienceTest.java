@@ -1,13 +1,18 @@
 package io.tsfleet.emulator.broker;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.tsfleet.emulator.conformance.BrokerClient;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
-import io.tsfleet.emulator.kernel.EmulatedKernel;
-import io.tsfleet.emulator.kernel.KernelConfig;
+import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.emulator.emulated.kernel.KernelConfig;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,10 +24,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,7 @@ class ServerResilienceTest {
         }
 
         @Override
-        public BrokerSession open(BrokerConnection connection) throws IOException {
+        public BrokerSession open(ClientConnection connection) throws IOException {
             BrokerSession s = delegate.open(connection);
             return new BrokerSession() {
                 @Override
@@ -123,23 +124,16 @@ class ServerResilienceTest {
     void refusedConnectionsWarnAtMostOncePerIntervalAndTheNextWarningCountsTheSuppressedOnes() throws Exception {
         EmulatedKernel kernel = new EmulatedKernel(KernelConfig.of(256, CpuSet.of(0, 1)), Clock.systemUTC());
         TestClock clock = new TestClock();
-        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
+        List<ILoggingEvent> warnings = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
             @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
+            protected void append(ILoggingEvent e) {
+                if (e.getLevel().isGreaterOrEqual(Level.WARN)) warnings.add(e);
             }
         };
-        Logger log = Logger.getLogger(BrokerServer.class.getName());
-        log.addHandler(capture);
+        capture.start();
+        Logger log = (Logger) LoggerFactory.getLogger(BrokerServer.class);
+        log.addAppender(capture);
         ConnectionLimits limits = ConnectionLimits.defaults(false).withMaxConnectionsPerPeer(1);
         try (BrokerServer server = new BrokerServer(new EmulatedBackend(kernel), new BrokerSettings("127.0.0.1", 0, 1, 100, 128 * 1024,
                 Duration.ofSeconds(10), BrokerSettings.DEFAULT_TCP_SEND_BUFFER, Duration.ZERO, limits), clock);
@@ -148,15 +142,15 @@ class ServerResilienceTest {
             for (int i = 0; i < 20; i++) assertThat(Refusal.connect(address, 3_000).refused()).isTrue();
             assertThat(server.stats().rejected(RefusalReason.PEER_LIMIT)).isEqualTo(20);
             assertThat(warnings).as("one WARN for 20 refusals within the interval").hasSize(1);
-            assertThat(warnings.getFirst().getMessage()).contains("peer_limit").doesNotContain("suppressed");
+            assertThat(warnings.getFirst().getFormattedMessage()).contains("peer_limit").doesNotContain("suppressed");
 
             clock.millis.addAndGet(ConnectionLimits.DEFAULT_REFUSAL_LOG_INTERVAL.toMillis());
             assertThat(Refusal.connect(address, 3_000).refused()).isTrue();
             assertThat(warnings).hasSize(2);
-            assertThat(warnings.get(1).getMessage()).contains("19 more of this kind suppressed");
+            assertThat(warnings.get(1).getFormattedMessage()).contains("19 more of this kind suppressed");
             assertThat(holder.resolve(TaskstatsProtocol.FAMILY_NAME)).isPositive();
         } finally {
-            log.removeHandler(capture);
+            log.detachAppender(capture);
         }
     }
 

@@ -1,8 +1,8 @@
 package io.tsfleet.emulator.broker;
 
 import io.tsfleet.emulator.conformance.BrokerClient;
-import io.tsfleet.emulator.kernel.ExitResult;
-import io.tsfleet.emulator.kernel.ExitSpec;
+import io.tsfleet.emulator.emulated.kernel.ExitResult;
+import io.tsfleet.emulator.emulated.kernel.ExitSpec;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;

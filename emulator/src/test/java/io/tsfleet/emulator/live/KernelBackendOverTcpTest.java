@@ -6,6 +6,7 @@ import io.tsfleet.emulator.broker.BrokerSettings;
 import io.tsfleet.emulator.broker.ConnectionLimits;
 import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.live.config.KernelBackendMeters;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
@@ -40,7 +41,8 @@ class KernelBackendOverTcpTest {
         LiveKernel.assumeAvailable();
         registry = new SimpleMeterRegistry();
         // the real trust of tokenless loopback clients: root, this process's uid, looked up in /proc/net/tcp
-        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), registry);
+        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU));
+        new KernelBackendMeters(backend.stats()).bindTo(registry);
         server = new BrokerServer(backend, new BrokerSettings("127.0.0.1", 0, 1, 100, 128 * 1024, Duration.ofSeconds(10),
                 BrokerSettings.DEFAULT_TCP_SEND_BUFFER, Duration.ZERO, ConnectionLimits.defaults(settings.hasToken())), Clock.systemUTC());
         server.start();
@@ -117,7 +119,7 @@ class KernelBackendOverTcpTest {
             long bytes = released.stream().mapToLong(m -> m.toBytes().length).sum();
             assertThat(bytes).as("held answers are bounded").isLessThanOrEqualTo(BACKLOG + 64);
             assertThat(released).as("the drop is reported in band").anyMatch(io.tsfleet.protocol.netlink.NetlinkError::isOverrun);
-            double dropped = registry.get("tsfleet.broker.kernel.dropped.answers").counter().count();
+            double dropped = registry.get("tsfleet.broker.kernel.dropped.answers").functionCounter().count();
             assertThat(dropped + released.size() - 1).as("every answer is released or counted as dropped").isEqualTo(n);
             assertThat(c.resolve(TaskstatsProtocol.FAMILY_NAME)).as("served normally after the resume").isPositive();
         }

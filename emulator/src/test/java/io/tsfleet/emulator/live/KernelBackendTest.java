@@ -1,7 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
 import io.tsfleet.emulator.live.netlink.Received;
@@ -29,13 +28,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The kernel backend through the broker SPI, against the live kernel (skipped without root/TASKSTATS). */
 class KernelBackendTest {
     private static final Duration QUIET = Duration.ofMillis(300);
-    private GenlFamily taskstats;
+    private ResolvedFamily taskstats;
     private KernelBackend backend;
 
     @BeforeEach
     void start() throws IOException {
         taskstats = LiveKernel.assumeAvailable();
-        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry(), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
     }
 
     @AfterEach
@@ -48,13 +47,13 @@ class KernelBackendTest {
         try (SpiClient c = new SpiClient(backend, RecordingConnection.LOOPBACK)) {
             Conversation.Answer ts = ask(c, Requests.getFamily(TaskstatsProtocol.FAMILY_NAME));
             assertThat(ts.errno()).isZero();
-            assertThat(GenlFamily.decode(ts.replies().getFirst())).isEqualTo(taskstats);
+            assertThat(ResolvedFamily.decode(ts.replies().getFirst())).isEqualTo(taskstats);
 
             Conversation.Answer sock = ask(c, Requests.getFamily(SockProtocol.FAMILY_NAME));
             assertThat(sock.errno()).isZero();
-            GenlFamily sf = GenlFamily.decode(sock.replies().getFirst());
+            ResolvedFamily sf = ResolvedFamily.decode(sock.replies().getFirst());
             assertThat(sf.id()).isEqualTo(KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID).isGreaterThan(KernelBackendSettings.GENL_MAX_ID);
-            assertThat(sf.operations()).extracting(GenlFamily.Operation::cmd)
+            assertThat(sf.operations()).extracting(ResolvedFamily.Operation::cmd)
                     .containsExactly((long) SockProtocol.CMD_GET, (long) SockProtocol.CMD_SET, (long) SockProtocol.CMD_AUTH);
             assertThat(sock.replies().getFirst().portId()).isEqualTo(c.portId());
 
@@ -72,8 +71,8 @@ class KernelBackendTest {
             c.send(MessageBuilder.genl(Netlink.CTRL_CMD_GETFAMILY, 1).build(Netlink.GENL_ID_CTRL, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, 9, 0));
             List<NetlinkMessage> dump = c.readUntilQuiet(QUIET);
             assertThat(dump).hasSize(3);
-            assertThat(GenlFamily.decode(dump.get(0)).name()).isEqualTo(TaskstatsProtocol.FAMILY_NAME);
-            assertThat(GenlFamily.decode(dump.get(1)).name()).isEqualTo(SockProtocol.FAMILY_NAME);
+            assertThat(ResolvedFamily.decode(dump.get(0)).name()).isEqualTo(TaskstatsProtocol.FAMILY_NAME);
+            assertThat(ResolvedFamily.decode(dump.get(1)).name()).isEqualTo(SockProtocol.FAMILY_NAME);
             assertThat(dump.get(2).type()).isEqualTo(Netlink.NLMSG_DONE);
             assertThat(dump).allSatisfy(m -> assertThat(m.hasFlag(Netlink.NLM_F_MULTI)).isTrue());
         }
@@ -226,7 +225,7 @@ class KernelBackendTest {
     /** Replaces the default backend of this test with one of other settings. */
     private void restartWith(KernelBackendSettings settings) throws IOException {
         backend.close();
-        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry(), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
     }
 
     private static long rcvbuf(SpiClient c, int sock) throws Exception {
@@ -308,7 +307,7 @@ class KernelBackendTest {
     @Test
     void withATokenConnectionsAreUnprivilegedUntilTheyAuthenticate() throws Exception {
         backend.close();
-        backend = KernelBackend.start(KernelBackendSettings.withToken("s3cret"), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry(), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken("s3cret"), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
         int sock = backend.sockFamilyId();
         try (SpiClient c = new SpiClient(backend, RecordingConnection.REMOTE)) {
             Conversation.Answer denied = ask(c, Requests.register(taskstats.id(), "0"));

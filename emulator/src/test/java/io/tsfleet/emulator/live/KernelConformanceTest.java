@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.BrokerSettings;
 import io.tsfleet.emulator.conformance.ConformanceSuite;
@@ -37,7 +36,7 @@ class KernelConformanceTest extends ConformanceSuite {
         exits = PinnedExitDaemon.start();
         LiveSystem live = LiveSystem.read(LiveSystem.SYSFS_CPU);
         machine = new MachineShape(live.nrCpus(), live.possibleCpus());
-        backend = KernelBackend.start(KernelBackendSettings.withToken(TOKEN), live, new SimpleMeterRegistry());
+        backend = KernelBackend.start(KernelBackendSettings.withToken(TOKEN), live);
         server = new BrokerServer(backend, new BrokerSettings("127.0.0.1", 0, 2, 1_000, 128 * 1024, Duration.ofSeconds(10), BrokerSettings.DEFAULT_TCP_SEND_BUFFER, java.time.Duration.ZERO), Clock.systemUTC());
         server.start();
     }

@@ -1,7 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
@@ -35,13 +34,13 @@ class KernelStormTest {
     /** Large enough that the storm cannot overflow a queue: SO_RCVBUFFORCE 16 MiB = 32 MiB effective, ~26k events. */
     private static final int RCVBUF = 16 << 20;
 
-    private GenlFamily taskstats;
+    private ResolvedFamily taskstats;
     private KernelBackend backend;
 
     @BeforeEach
     void start() throws IOException {
         taskstats = LiveKernel.assumeAvailable();
-        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), new SimpleMeterRegistry(), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
     }
 
     @AfterEach

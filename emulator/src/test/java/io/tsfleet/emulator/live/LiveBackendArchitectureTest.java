@@ -27,15 +27,15 @@ class LiveBackendArchitectureTest {
     @Test
     void theNetlinkSocketLayerDependsOnlyOnTheJdkAndTheProtocol() {
         classes().that().resideInAPackage("io.tsfleet.emulator.live.netlink..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live.netlink..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live.netlink..", "org.slf4j..")
                 .check(CLASSES);
     }
 
     @Test
-    void theBackendDependsOnTheSpiTheProtocolAndMicrometerButNoFramework() {
+    void theBackendDependsOnTheSpiAndTheProtocolButNoFrameworkAndNoMeterRegistry() {
         classes().that().resideInAPackage("io.tsfleet.emulator.live")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.tsfleet.protocol..", "io.tsfleet.emulator.live..",
-                        "io.tsfleet.emulator.broker..", "io.tsfleet.emulator.kernel..", "io.micrometer.core..")
+                        "io.tsfleet.emulator.broker..", "org.slf4j..")
                 .check(CLASSES);
     }
 }

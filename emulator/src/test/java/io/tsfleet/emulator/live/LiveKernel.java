@@ -1,7 +1,7 @@
 package io.tsfleet.emulator.live;
 
 import io.tsfleet.emulator.live.netlink.GenlController;
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public final class LiveKernel {
     private static final int CAP_NET_ADMIN = 12;
     private static volatile String unavailableReason;
-    private static volatile GenlFamily taskstats;
+    private static volatile ResolvedFamily taskstats;
 
     private LiveKernel() {
     }
@@ -33,7 +33,7 @@ public final class LiveKernel {
     }
 
     /** The TASKSTATS family as the kernel reports it; skips the calling test when the live interface is unavailable. */
-    public static synchronized GenlFamily assumeAvailable() {
+    public static synchronized ResolvedFamily assumeAvailable() {
         if (taskstats == null && unavailableReason == null) probe();
         assumeTrue(unavailableReason == null, () -> "live kernel TASKSTATS not available: " + unavailableReason);
         return taskstats;
@@ -53,7 +53,7 @@ public final class LiveKernel {
             return;
         }
         try (LiveNetlinkSocket s = LiveNetlinkSocket.open()) {
-            Optional<GenlFamily> f = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, Duration.ofSeconds(2));
+            Optional<ResolvedFamily> f = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, Duration.ofSeconds(2));
             if (f.isEmpty()) unavailableReason = "the kernel has no TASKSTATS generic netlink family (CONFIG_TASKSTATS off)";
             else taskstats = f.get();
         } catch (IOException | RuntimeException | LinkageError e) {

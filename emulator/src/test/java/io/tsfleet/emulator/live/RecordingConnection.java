@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.broker.BrokerConnection;
+import io.tsfleet.emulator.broker.ClientConnection;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The server side of a broker connection as a test sees it: output signals are counted, a close is recorded. */
-final class RecordingConnection implements BrokerConnection {
+final class RecordingConnection implements ClientConnection {
     private static final AtomicLong IDS = new AtomicLong();
     static final SocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 40000);
     static final SocketAddress REMOTE = new InetSocketAddress("192.0.2.7", 40000);

@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.live;
 
-import io.tsfleet.emulator.live.netlink.GenlFamily;
+import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MessageBuilder;
@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What the backend answers itself and what it forwards: plain Java, no kernel. */
 class RequestRouterTest {
     private static final int PORT = 4242;
-    private static final GenlFamily TASKSTATS = new GenlFamily(31, "TASKSTATS", 1, 0, 0,
-            List.of(new GenlFamily.Operation(1, 0x0b), new GenlFamily.Operation(4, 0x0a)), false);
+    private static final ResolvedFamily TASKSTATS = new ResolvedFamily(31, "TASKSTATS", 1, 0, 0,
+            List.of(new ResolvedFamily.Operation(1, 0x0b), new ResolvedFamily.Operation(4, 0x0a)), false);
     private static final int SOCK = KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID;
 
     private final RequestRouter router = new RequestRouter(TASKSTATS, SOCK, 42L);
@@ -41,7 +41,7 @@ class RequestRouterTest {
         GenlMessage g = GenlMessage.of(reply);
         assertThat(g.cmd()).isEqualTo(Netlink.CTRL_CMD_NEWFAMILY);
         assertThat(g.version()).isEqualTo(ControllerReplies.CTRL_VERSION);
-        GenlFamily f = GenlFamily.decode(reply);
+        ResolvedFamily f = ResolvedFamily.decode(reply);
         assertThat(f.id()).isEqualTo(SOCK);
         assertThat(f.operations()).allSatisfy(op -> assertThat(op.flags()).isEqualTo(Netlink.GENL_CMD_CAP_DO | Netlink.GENL_CMD_CAP_HASPOL));
         assertThat(NetlinkError.decode(out.get(1)).error()).isZero();
@@ -53,7 +53,7 @@ class RequestRouterTest {
         NetlinkMessage req = MessageBuilder.genl(Netlink.CTRL_CMD_GETFAMILY, 1).u16(Netlink.CTRL_ATTR_FAMILY_ID, SOCK)
                 .build(Netlink.GENL_ID_CTRL, Netlink.NLM_F_REQUEST, 5, 0);
         List<NetlinkMessage> out = answer(router.route(req, socket, loopback));
-        assertThat(out).singleElement().satisfies(m -> assertThat(GenlFamily.decode(m).name()).isEqualTo(SockProtocol.FAMILY_NAME));
+        assertThat(out).singleElement().satisfies(m -> assertThat(ResolvedFamily.decode(m).name()).isEqualTo(SockProtocol.FAMILY_NAME));
     }
 
     @Test

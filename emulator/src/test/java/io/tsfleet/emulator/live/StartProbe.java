@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Started in a child JVM by {@link KernelBackendPrivilegeTest}: tries to start the backend and prints the outcome. */
 public final class StartProbe {
@@ -8,8 +7,7 @@ public final class StartProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        try (KernelBackend b = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU),
-                new SimpleMeterRegistry())) {
+        try (KernelBackend b = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU))) {
             System.out.println("STARTED " + b.taskstatsFamily().id());
         } catch (KernelBackendUnavailableException e) {
             System.out.println("UNAVAILABLE " + e.getMessage());

@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.api.security;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.api.ControlApiProperties;
 import io.tsfleet.emulator.api.ControlApiRefusals;
 import io.tsfleet.emulator.api.ControlApiRefusals.Reason;
@@ -44,8 +43,8 @@ class ControlApiSecurity {
             PathPatternRequestMatcher.pathPattern(HttpMethod.PUT, "/api/v1/workload"));
 
     @Bean
-    ControlApiRefusals controlApiRefusals(MeterRegistry registry) {
-        return new ControlApiRefusals(registry);
+    ControlApiRefusals controlApiRefusals() {
+        return new ControlApiRefusals();
     }
 
     @Bean

@@ -1,6 +1,5 @@
 package io.tsfleet.emulator.live.config;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.emulator.app.EmulatorProperties;
 import io.tsfleet.emulator.live.KernelBackend;
 import io.tsfleet.emulator.live.KernelBackendSettings;
@@ -45,7 +44,7 @@ public class KernelBackendConfiguration {
     }
 
     @Bean
-    KernelBackend kernelBackend(EmulatorProperties props, MeterRegistry registry) {
+    KernelBackend kernelBackend(EmulatorProperties props) {
         LiveSystem system;
         try {
             system = LiveSystem.read(LiveSystem.SYSFS_CPU);
@@ -59,7 +58,12 @@ public class KernelBackendConfiguration {
             LOG.warn("kernel backend listens on {} without tsfleet.emulator.broker.token: every non-loopback client will be refused",
                     props.broker().bindAddress());
         }
-        return KernelBackend.start(settings, system, registry);
+        return KernelBackend.start(settings, system);
+    }
+
+    @Bean
+    KernelBackendMeters kernelBackendMeters(KernelBackend backend) {
+        return new KernelBackendMeters(backend.stats());
     }
 
     private static boolean isLoopback(String address) {

@@ -1,13 +1,14 @@
 package io.tsfleet.emulator.live.netlink;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -24,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * lost wake-up between the last {@code recv} and the re-arm.
  */
 public final class NetlinkPoller implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(NetlinkPoller.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NetlinkPoller.class);
     private static final int MAX_EVENTS = 64;
     /** The registration id of the poller's own wake-up eventfd. */
     private static final long WAKE_ID = 0;
@@ -78,7 +79,7 @@ public final class NetlinkPoller implements AutoCloseable {
             while (!closed) {
                 int n = Libc.epollWait(epfd, events, MAX_EVENTS, -1);
                 if (n < 0) {
-                    LOG.log(Level.SEVERE, "epoll_wait failed: " + NativeErrnoException.name(-n) + "; netlink poller stops");
+                    LOG.error("epoll_wait failed: " + NativeErrnoException.name(-n) + "; netlink poller stops");
                     return;
                 }
                 for (int i = 0; i < n; i++) {
@@ -98,7 +99,7 @@ public final class NetlinkPoller implements AutoCloseable {
         try {
             r.onReadable.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "readiness callback of " + r.socket + " failed", e);
+            LOG.warn("readiness callback of " + r.socket + " failed", e);
         }
     }
 

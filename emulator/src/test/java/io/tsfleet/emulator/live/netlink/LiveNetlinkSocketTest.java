@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LiveNetlinkSocketTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final AtomicInteger SEQ = new AtomicInteger(100);
-    private GenlFamily taskstats;
+    private ResolvedFamily taskstats;
 
     @BeforeEach
     void liveKernel() {
@@ -45,10 +45,10 @@ class LiveNetlinkSocketTest {
     @Test
     void controllerDescribesTheTaskstatsFamily() throws IOException {
         try (LiveNetlinkSocket s = LiveNetlinkSocket.open()) {
-            GenlFamily f = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, TIMEOUT).orElseThrow();
+            ResolvedFamily f = GenlController.byName(s, TaskstatsProtocol.FAMILY_NAME, TIMEOUT).orElseThrow();
             assertThat(f.id()).isGreaterThan(Netlink.GENL_ID_CTRL);
             assertThat(f.version()).isEqualTo(1);
-            assertThat(f.operations()).containsExactly(new GenlFamily.Operation(1, 0x0b), new GenlFamily.Operation(4, 0x0a));
+            assertThat(f.operations()).containsExactly(new ResolvedFamily.Operation(1, 0x0b), new ResolvedFamily.Operation(4, 0x0a));
             assertThat(GenlController.byId(s, f.id(), TIMEOUT)).contains(f);
             assertThat(GenlController.byName(s, SockProtocol.FAMILY_NAME, TIMEOUT)).isEmpty();
         }
