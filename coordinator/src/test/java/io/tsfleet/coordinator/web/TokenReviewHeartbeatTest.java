@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.web;
 
+import io.tsfleet.testing.RawHttp;
 import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.coordinator.domain.view.ReplicaView;
 import io.tsfleet.coordinator.kubernetes.TokenReviewApiServer;

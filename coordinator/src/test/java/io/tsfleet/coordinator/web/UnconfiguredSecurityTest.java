@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.web;
 
+import io.tsfleet.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;

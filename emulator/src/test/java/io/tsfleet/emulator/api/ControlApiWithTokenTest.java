@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.api;
 
+import io.tsfleet.testing.RawHttp;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

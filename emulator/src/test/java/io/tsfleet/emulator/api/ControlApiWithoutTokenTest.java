@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.api;
 
+import io.tsfleet.testing.RawHttp;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.emulator.emulated.workload.WorkloadGenerator;
 import org.junit.jupiter.api.BeforeEach;
