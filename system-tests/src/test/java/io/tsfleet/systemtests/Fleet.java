@@ -1,5 +1,6 @@
 package io.tsfleet.systemtests;
 
+import io.tsfleet.testing.Http;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;

@@ -1,5 +1,6 @@
 package io.tsfleet.systemtests;
 
+import io.tsfleet.testing.Http;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import org.junit.jupiter.api.AfterAll;

@@ -1,5 +1,6 @@
 package io.tsfleet.systemtests;
 
+import io.tsfleet.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

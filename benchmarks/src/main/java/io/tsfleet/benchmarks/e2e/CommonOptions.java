@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.Http;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;

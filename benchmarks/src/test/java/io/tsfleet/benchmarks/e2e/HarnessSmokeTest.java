@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.Http;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

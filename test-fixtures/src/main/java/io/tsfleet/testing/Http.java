@@ -1,4 +1,7 @@
-package io.tsfleet.benchmarks.e2e;
+package io.tsfleet.testing;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,7 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A small HTTP client for the services' control APIs and metrics (JDK client, JSON bodies as strings). */
+/**
+ * A small HTTP client for the services' control APIs and metrics (JDK client): instances send and receive JSON as
+ * strings and throw {@link StatusException} on anything but 2xx; the static helpers take a URL and an optional bearer
+ * token, return any status as a {@link Response} and read JSON with {@link #ok}.
+ */
 public final class Http {
     /** An answer that is not 2xx. */
     public static final class StatusException extends IOException {
@@ -98,5 +105,61 @@ public final class Http {
 
     private static String abbreviate(String s) {
         return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+
+    /** The JSON mapper of the static helpers. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient SHARED = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** An answer of the static helpers: any status, the body as text. */
+    public record Response(int status, String body) {
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    /** GET with an optional bearer token; a failure to connect is an {@link IllegalStateException}. */
+    public static Response get(String url, String token) {
+        return sendStatic(staticRequest(url, token).GET().build());
+    }
+
+    /** PUT of {@code body} as JSON (a String goes as it is, anything else is serialised). */
+    public static Response put(String url, String token, Object body) {
+        return sendStatic(staticRequest(url, token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body))).build());
+    }
+
+    /** POST of {@code body} as JSON ({@code null}: empty). */
+    public static Response post(String url, String token, Object body) {
+        return sendStatic(staticRequest(url, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body))).build());
+    }
+
+    public static Response delete(String url, String token) {
+        return sendStatic(staticRequest(url, token).DELETE().build());
+    }
+
+    /** The body of a 2xx answer as JSON; anything else is an assertion failure with the answer in the message. */
+    public static JsonNode ok(Response r) {
+        if (r.status() / 100 != 2) throw new AssertionError("HTTP " + r.status() + ": " + r.body());
+        return r.body().isBlank() ? JSON.nullNode() : r.json();
+    }
+
+    private static HttpRequest.Builder staticRequest(String url, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return b;
+    }
+
+    private static Response sendStatic(HttpRequest request) {
+        try {
+            HttpResponse<String> r = SHARED.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
