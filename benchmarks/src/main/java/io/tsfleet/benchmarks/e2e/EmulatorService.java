@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.ServiceProcess;
 import io.tsfleet.testing.Http;
 import java.io.IOException;
 import java.net.URI;

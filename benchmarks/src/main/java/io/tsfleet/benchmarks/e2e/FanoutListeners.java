@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.ServiceProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

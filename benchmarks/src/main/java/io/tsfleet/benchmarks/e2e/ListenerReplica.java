@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.tsfleet.systemtests.console;
 
+import io.tsfleet.testing.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.tsfleet.benchmarks.e2e;
+package io.tsfleet.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,16 @@
-package io.tsfleet.benchmarks.e2e;
+package io.tsfleet.testing;
 
-import io.tsfleet.testing.Http;
 import java.io.IOException;
 import java.net.URI;
+import java.io.File;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,11 +21,14 @@ import java.util.concurrent.TimeUnit;
  * A service under test started as its own process ({@code java -jar …} or any command), its output in a log file of
  * the run folder. {@link #close()} stops it (SIGTERM, then SIGKILL after a grace period) and its descendants; a JVM
  * shutdown hook stops whatever is still running when the harness ends or is interrupted, so no process outlives it.
+ * A Spring Boot service started with {@link #start(String, Path, int, Path, List)} also knows its HTTP port
+ * ({@link #url()}, {@link #awaitHealthy(Duration)}).
  */
 public final class ServiceProcess implements AutoCloseable {
     private static final Set<ServiceProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile boolean shuttingDown;
     private static volatile boolean ownSessions;
+    private static final HttpClient HEALTH = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -33,12 +41,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Duration grace;
+    /** The service's HTTP port on 127.0.0.1, or -1 when the launcher did not choose it. */
+    private final int httpPort;
 
-    private ServiceProcess(String name, Process process, Path log, Duration grace) {
+    private ServiceProcess(String name, Process process, Path log, Duration grace, int httpPort) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.grace = grace;
+        this.httpPort = httpPort;
     }
 
     /**
@@ -62,8 +73,26 @@ public final class ServiceProcess implements AutoCloseable {
         return start(name, cmd, runDir, Duration.ofSeconds(20));
     }
 
+    /**
+     * Starts the Spring Boot service {@code java -jar jar --server.address=127.0.0.1 --server.port=httpPort args} (small
+     * heap, quick JIT) in {@code workDir}, stdin from /dev/null, logging to {@code workDir/name.log}; stopping it waits
+     * 30 s for SIGTERM.
+     */
+    public static ServiceProcess start(String name, Path jar, int httpPort, Path workDir, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dtsfleet.console-it.process=" + name, "-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + httpPort));
+        command.addAll(args);
+        return launch(name, command, workDir, Duration.ofSeconds(30), httpPort, true);
+    }
+
     /** Starts any command; stdout and stderr go to {@code <runDir>/<name>.log}. */
     public static ServiceProcess start(String name, List<String> command, Path runDir, Duration grace) throws IOException {
+        return launch(name, command, runDir, grace, -1, false);
+    }
+
+    /** {@code inRunDir}: the process's working directory is {@code runDir} and its stdin /dev/null (else both are the harness's). */
+    private static ServiceProcess launch(String name, List<String> command, Path runDir, Duration grace, int httpPort, boolean inRunDir)
+            throws IOException {
         Files.createDirectories(runDir);
         Path log = runDir.resolve(name + ".log");
         synchronized (RUNNING) {
@@ -73,15 +102,17 @@ public final class ServiceProcess implements AutoCloseable {
                 cmd = new ArrayList<>(List.of("setsid"));          // not a group leader: setsid execs in place, same pid
                 cmd.addAll(command);
             }
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            ServiceProcess s = new ServiceProcess(name, p, log, grace);
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (inRunDir) builder.directory(runDir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            ServiceProcess s = new ServiceProcess(name, builder.start(), log, grace, httpPort);
             RUNNING.add(s);
             if (shuttingDown) s.close();                   // lost the race with the hook: stop it ourselves
             return s;
         }
     }
 
-    static String javaBinary() {
+    /** The harness's own {@code java}. */
+    public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -114,6 +145,43 @@ public final class ServiceProcess implements AutoCloseable {
             Thread.sleep(500);
         }
         throw new IOException(name + " not healthy at " + health + " after " + timeout + "; see " + log);
+    }
+
+    /** {@code http://127.0.0.1:<port>} of a service started with its HTTP port. */
+    public String url() {
+        if (httpPort < 0) throw new IllegalStateException(name + " was started without a known HTTP port");
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Waits until {@code /actuator/health} answers UP; fails with the log's last lines when the process dies or time runs out. */
+    public void awaitHealthy(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            if (!process.isAlive()) throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up\n" + tail(40));
+            if (reportsUp()) return;
+            if (Instant.now().isAfter(deadline)) throw new IllegalStateException(name + " did not report UP within " + timeout + "\n" + tail(40));
+            Thread.sleep(500);
+        }
+    }
+
+    private boolean reportsUp() throws InterruptedException {
+        try {
+            HttpResponse<String> r = HEALTH.send(HttpRequest.newBuilder(URI.create(url() + "/actuator/health")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("\"UP\"");
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** The last lines of the log. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "---- " + log + "\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log " + log + ": " + e.getMessage() + ")";
+        }
     }
 
     /** Waits for the process to end by itself. */
