@@ -100,7 +100,7 @@ final class FakeFleet implements AutoCloseable {
                 """, Math.floor(records), Math.floor(lost));
     }
 
-    /** Answers an exchange with a UTF-8 body (also used by {@link FakeBroker}). */
+    /** Answers an exchange with a UTF-8 body (also used by {@link StandInBroker}). */
     static void respond(HttpExchange x, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         x.sendResponseHeaders(status, b.length);

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * a stand-in broker, the listeners' child JVM, the ramp, the probe over HTTP and the RESULT line.
  */
 class FanoutPiecesTest {
-    private static final int FAMILY = FakeBroker.TASKSTATS_ID;
+    private static final int FAMILY = StandInBroker.TASKSTATS_ID;
 
     private static byte[] event(int seq) {
         return TaskstatsEvent.exit(seq, 1000 + seq, Taskstats.builder().comm("t").build()).encode(FAMILY).toBytes();
@@ -42,7 +42,7 @@ class FanoutPiecesTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int i = 0; i < 10; i++) b.writeBytes(event(i));
         b.writeBytes(NetlinkError.overrun().toBytes());
-        b.writeBytes(MessageBuilder.genl(1, 1).u32(1, 5).build(FakeBroker.SOCK_ID, 0, 9, 0).toBytes());
+        b.writeBytes(MessageBuilder.genl(1, 1).u32(1, 5).build(StandInBroker.SOCK_ID, 0, 9, 0).toBytes());
         b.writeBytes(eventWithGroup(10));
         for (int i = 11; i < 16; i++) b.writeBytes(event(i));
         return b.toByteArray();
@@ -75,7 +75,7 @@ class FanoutPiecesTest {
     @Test
     void rawListenerResolvesTheFamilyRegistersItsMaskAndCountsWhatArrives() throws Exception {
         byte[] stream = script();
-        try (FakeBroker broker = FakeBroker.scripted(stream, 777);
+        try (StandInBroker broker = StandInBroker.scripted(stream, 777);
              RawListener l = RawListener.connect(broker.address(), "0-63", 2 * 1024 * 1024, 128 * 1024)) {
             assertThat(l.taskstatsFamily()).isEqualTo(FAMILY);
             assertThat(l.portId()).isEqualTo(4194305);
@@ -103,7 +103,7 @@ class FanoutPiecesTest {
     void listenersInAChildJvmAnswerSummedCounts() throws Exception {
         byte[] stream = script();
         Path log = Path.of("target", "fanout-listeners-test.log");
-        try (FakeBroker broker = FakeBroker.scripted(stream, 1000);
+        try (StandInBroker broker = StandInBroker.scripted(stream, 1000);
              FanoutListeners.Child child = FanoutListeners.Child.start(broker.address(), 3, "0-3", 65536, 0, List.of("-Xmx64m"), log,
                      Duration.ofSeconds(30))) {
             assertThat(child.portIds()).hasSize(3).doesNotHaveDuplicates();
@@ -160,7 +160,7 @@ class FanoutPiecesTest {
     @Test
     void probeOverHttpAndRealSocketsFindsTheStandInsCapacity() throws Exception {
         double capPerListener = 30_000;
-        try (FakeBroker broker = FakeBroker.streaming(64, capPerListener);
+        try (StandInBroker broker = StandInBroker.streaming(64, capPerListener);
              FanoutListeners.Child child = FanoutListeners.Child.start(broker.address(), 2, "0-63", 0, 0, List.of("-Xmx64m"),
                      Path.of("target", "fanout-probe-test.log"), Duration.ofSeconds(30))) {
             FanoutBenchmark.Probe probe = new FanoutBenchmark.Probe(new Http(Duration.ofSeconds(5)), broker.base(), 0, child, 64,

@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * {@code capPerListener} events/s and the rest is counted dropped ({@code rcvbuf_full}), with the broker's metric
  * names on {@code /actuator/prometheus}.
  */
-final class FakeBroker implements AutoCloseable {
+final class StandInBroker implements AutoCloseable {
     static final int TASKSTATS_ID = 31;
     static final int SOCK_ID = 32;
     private static final Pattern BASE_RATE = Pattern.compile("\"baseRate\"\\s*:\\s*([0-9.eE+-]+)");
@@ -64,16 +64,16 @@ final class FakeBroker implements AutoCloseable {
     private long dropped;
 
     /** Registered connections get {@code script}, in chunks of {@code chunk} bytes. */
-    static FakeBroker scripted(byte[] script, int chunk) throws IOException {
-        return new FakeBroker(1, script, chunk, 0);
+    static StandInBroker scripted(byte[] script, int chunk) throws IOException {
+        return new StandInBroker(1, script, chunk, 0);
     }
 
     /** Registered connections get events at the workload's rate, at most {@code capPerListener} per second each. */
-    static FakeBroker streaming(int cpus, double capPerListener) throws IOException {
-        return new FakeBroker(cpus, null, 0, capPerListener);
+    static StandInBroker streaming(int cpus, double capPerListener) throws IOException {
+        return new StandInBroker(cpus, null, 0, capPerListener);
     }
 
-    private FakeBroker(int cpus, byte[] script, int chunk, double capPerListener) throws IOException {
+    private StandInBroker(int cpus, byte[] script, int chunk, double capPerListener) throws IOException {
         this.cpus = cpus;
         this.script = script;
         this.chunk = chunk;
