@@ -4,6 +4,7 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -307,10 +308,10 @@ public abstract class ConformanceSuite {
             NlAttribute dereg = list.last(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK).orElse(null);
             NlAttribute a = reg != null ? reg : dereg;
             if (a == null) return new Derived(0, null, false);
-            if (a.value().length == 0) return new Derived(-34, CpuSet.EMPTY, reg != null);
+            if (a.value().length == 0) return new Derived(Errno.ERANGE.negative(), CpuSet.EMPTY, reg != null);
             try {
                 CpuSet mask = CpulistParser.parseAttribute(a.value(), machine().nrCpus(), machine().nrCpuIds());
-                return new Derived(mask.isSubsetOf(machine().possible()) ? 0 : -22, mask, reg != null);
+                return new Derived(mask.isSubsetOf(machine().possible()) ? 0 : Errno.EINVAL.negative(), mask, reg != null);
             } catch (CpulistParseException e) {
                 return new Derived(e.errno().negative(), CpuSet.EMPTY, reg != null);
             }
