@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import io.tsfleet.protocol.netlink.NetlinkHeader;
 
+import io.tsfleet.protocol.netlink.U32;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -146,7 +148,7 @@ public final class CpuChannel {
         synchronized (ledger) {
             s = ledger.snapshot();
         }
-        return new CpuChannelStatus(s, status, isRegistered(), Integer.toUnsignedLong(portId), receiveBuffer, lastError);
+        return new CpuChannelStatus(s, status, isRegistered(), U32.toLong(portId), receiveBuffer, lastError);
     }
 
     Phase phase() {

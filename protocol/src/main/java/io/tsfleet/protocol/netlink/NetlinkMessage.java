@@ -53,7 +53,7 @@ public record NetlinkMessage(int type, int flags, int seq, int portId, byte[] pa
             throw new MalformedMessageException("netlink message shorter than its 16-byte header: " + le.remaining());
         }
         int start = le.position();
-        long len = Integer.toUnsignedLong(le.getInt(start));
+        long len = U32.toLong(le.getInt(start));
         if (len < Netlink.NLMSG_HDRLEN) throw new MalformedMessageException("nlmsg_len " + len + " is below 16");
         if (len > le.remaining()) {
             throw new MalformedMessageException("nlmsg_len " + len + " exceeds the " + le.remaining() + " bytes available");
