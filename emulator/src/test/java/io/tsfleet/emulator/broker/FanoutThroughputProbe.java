@@ -2,7 +2,6 @@ package io.tsfleet.emulator.broker;
 
 import io.tsfleet.emulator.conformance.BrokerClient;
 import io.tsfleet.protocol.cpu.CpuSet;
-
 import io.tsfleet.protocol.netlink.NetlinkHeader;
 
 import java.io.InputStream;

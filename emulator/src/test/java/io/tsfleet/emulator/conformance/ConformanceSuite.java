@@ -11,6 +11,7 @@ import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NlAttribute;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
@@ -503,9 +504,9 @@ public abstract class ConformanceSuite {
                 for (NetlinkMessage m : events(b, got)) {
                     TaskstatsEvent e = TaskstatsEvent.decode(m);
                     if (t.owns(e.pid().orElseThrow().id())) {
-                        seqs.computeIfAbsent(cpu, k -> new ArrayList<>()).add(Integer.toUnsignedLong(m.seq()));
+                        seqs.computeIfAbsent(cpu, k -> new ArrayList<>()).add(U32.toLong(m.seq()));
                         foreignBetween.computeIfAbsent(cpu, k -> new ArrayList<>()).add(foreign);
-                        seqByPidOnSingle.put(e.pid().get().id(), Integer.toUnsignedLong(m.seq()));
+                        seqByPidOnSingle.put(e.pid().get().id(), U32.toLong(m.seq()));
                         foreign = 0;
                     } else {
                         foreign++;
@@ -523,7 +524,7 @@ public abstract class ConformanceSuite {
             }
             for (NetlinkMessage m : events(all, all.drainUntilBarrier())) {
                 Long single = seqByPidOnSingle.get(TaskstatsEvent.decode(m).pid().orElseThrow().id());
-                if (single != null) assertThat(Integer.toUnsignedLong(m.seq())).as("every copy of an event has the same seq").isEqualTo(single);
+                if (single != null) assertThat(U32.toLong(m.seq())).as("every copy of an event has the same seq").isEqualTo(single);
             }
         }
 
@@ -599,7 +600,7 @@ public abstract class ConformanceSuite {
                 }
                 p.ownReceived++;
                 p.perCpu.merge(cpu, 1, Integer::sum);
-                long seq = Integer.toUnsignedLong(m.seq());
+                long seq = U32.toLong(m.seq());
                 p.firstSeq.putIfAbsent(cpu, seq);
                 Long prev = p.lastSeq.put(cpu, seq);
                 if (prev != null) assertThat((seq - prev) & 0xFFFF_FFFFL).as("no gap inside what was queued").isGreaterThanOrEqualTo(1);

@@ -11,6 +11,7 @@ import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.AfterEach;
@@ -126,7 +127,7 @@ class KernelBackendTest {
             AttributeList got = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
             assertThat(got.require(SockProtocol.ATTR_RCVBUF).u32()).isEqualTo(32768);
             assertThat(got.require(SockProtocol.ATTR_NO_ENOBUFS).u32()).isEqualTo(1);
-            assertThat(got.require(SockProtocol.ATTR_PORT_ID).u32()).isEqualTo(Integer.toUnsignedLong(c.portId()));
+            assertThat(got.require(SockProtocol.ATTR_PORT_ID).u32()).isEqualTo(U32.toLong(c.portId()));
             assertThat(got.require(SockProtocol.ATTR_AUTHENTICATED).u32()).isEqualTo(1);
             assertThat(got.require(SockProtocol.ATTR_RMEM).u32()).isZero();
             assertThat(got.require(SockProtocol.ATTR_DROPS).value()).hasSize(8);

@@ -4,7 +4,6 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
-
 import io.tsfleet.protocol.netlink.U32;
 
 import java.util.Map;

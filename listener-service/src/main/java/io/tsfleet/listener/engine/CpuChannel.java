@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.tsfleet.protocol.netlink.NetlinkHeader;
-
 import io.tsfleet.protocol.netlink.U32;
 
 import java.io.IOException;

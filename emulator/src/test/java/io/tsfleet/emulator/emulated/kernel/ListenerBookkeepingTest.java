@@ -2,6 +2,7 @@ package io.tsfleet.emulator.emulated.kernel;
 
 import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.Test;
 
@@ -95,7 +96,7 @@ class ListenerBookkeepingTest {
         NetlinkSocket b = h.open();
         assertThat(a.portId()).isNotZero();
         assertThat(b.portId()).isNotEqualTo(a.portId());
-        assertThat(Integer.toUnsignedLong(a.portId())).isGreaterThan(4_194_304L);
+        assertThat(U32.toLong(a.portId())).isGreaterThan(4_194_304L);
     }
 
     @Test
