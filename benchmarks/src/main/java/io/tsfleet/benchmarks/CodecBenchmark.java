@@ -1,6 +1,7 @@
 package io.tsfleet.benchmarks;
 
 import io.tsfleet.protocol.netlink.MalformedMessageException;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 import io.tsfleet.protocol.taskstats.Taskstats;
@@ -66,7 +67,7 @@ public class CodecBenchmark {
         int frame;
         while ((frame = decoder.frameLength(buf)) > 0) {
             int at = buf.position();
-            acc += buf.getInt(at + 8);                  // nlmsg_seq
+            acc += NetlinkHeader.seq(buf, at);
             for (TaskstatsField f : HOT_FIELDS) acc += Taskstats.read(buf, at + 36, f);
             buf.position(at + frame);
         }

@@ -3,6 +3,7 @@ package io.tsfleet.benchmarks.e2e;
 import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 
 import java.nio.ByteBuffer;
@@ -43,11 +44,11 @@ public final class FrameCounter {
         le.position(pos);
         int frame;
         while ((frame = decoder.frameLength(le)) > 0) {
-            int type = Short.toUnsignedInt(le.getShort(pos + 4));
+            int type = NetlinkHeader.type(le, pos);
             if (type == familyId) {
                 events++;
-            } else if (type == Netlink.NLMSG_ERROR && le.getInt(pos + 8) == 0 && frame >= Netlink.NLMSG_HDRLEN + 4
-                    && le.getInt(pos + Netlink.NLMSG_HDRLEN) == Errno.ENOBUFS.negative()) {
+            } else if (type == Netlink.NLMSG_ERROR && NetlinkHeader.seq(le, pos) == 0 && frame >= Netlink.NLMSG_HDRLEN + 4
+                    && NetlinkHeader.error(le, pos) == Errno.ENOBUFS.negative()) {
                 overruns++;
             } else {
                 other++;

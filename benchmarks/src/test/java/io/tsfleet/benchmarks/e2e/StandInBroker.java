@@ -3,6 +3,7 @@ package io.tsfleet.benchmarks.e2e;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -128,7 +129,7 @@ final class StandInBroker implements AutoCloseable {
                     String name = a.last(Netlink.CTRL_ATTR_FAMILY_NAME).orElseThrow().string();
                     int id = name.equals(TaskstatsProtocol.FAMILY_NAME) ? TASKSTATS_ID : name.equals(SockProtocol.FAMILY_NAME) ? SOCK_ID : -1;
                     if (id < 0) {
-                        out.write(NetlinkError.ackFor(m, -2, port).toBytes());
+                        out.write(NetlinkError.ackFor(m, Errno.ENOENT.negative(), port).toBytes());
                         continue;
                     }
                     out.write(MessageBuilder.genl(Netlink.CTRL_CMD_NEWFAMILY, 2).u16(Netlink.CTRL_ATTR_FAMILY_ID, id).string(Netlink.CTRL_ATTR_FAMILY_NAME, name)
@@ -150,7 +151,7 @@ final class StandInBroker implements AutoCloseable {
                     else stream(out);
                     return;
                 } else {
-                    out.write(NetlinkError.ackFor(m, -22, port).toBytes());
+                    out.write(NetlinkError.ackFor(m, Errno.EINVAL.negative(), port).toBytes());
                 }
                 out.flush();
             }

@@ -8,6 +8,7 @@ import io.tsfleet.emulator.emulated.kernel.ExitSpec;
 import io.tsfleet.emulator.emulated.kernel.NetlinkSocket;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -132,7 +133,7 @@ class EmulatorController {
         int from = (int) Math.min((long) page * size, all.size());
         List<CpuView> items = all.subList(from, Math.min(from + size, all.size())).stream()
                 .map(c -> new CpuView(c.cpu(), c.exits(), c.nextSeq(), c.events(), c.listeners().length,
-                        Arrays.stream(c.listeners()).mapToLong(Integer::toUnsignedLong).boxed().toList()))
+                        Arrays.stream(c.listeners()).mapToLong(U32::toLong).boxed().toList()))
                 .toList();
         return new CpuPage(kernel.config().nrCpus(), kernel.config().nrCpuIds(), kernel.config().possibleCpus().toCpulist(), all.size(), page,
                 size, items);
@@ -150,7 +151,7 @@ class EmulatorController {
         kernel.registrations().forEach((port, set) -> {
             var state = kernel.socket(port);
             NetlinkSocket.SocketState s = state.orElse(null);
-            out.add(new ListenerView(Integer.toUnsignedLong(port), s != null, set.toCpulist(), set.size(),
+            out.add(new ListenerView(U32.toLong(port), s != null, set.toCpulist(), set.size(),
                     s == null ? null : s.rcvbuf(), s == null ? null : s.rmem(), s == null ? null : s.queuedMessages(),
                     s == null ? null : s.congested(), s == null ? null : s.drops(), s == null ? null : s.enobufsReported(),
                     s == null ? null : s.noEnobufs(), s == null ? null : s.recvPaused()));

@@ -2,6 +2,7 @@ package io.tsfleet.emulator.broker;
 
 import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 import org.slf4j.Logger;
@@ -565,7 +566,7 @@ public final class BrokerServer implements AutoCloseable {
         /** Grows the input buffer to hold the frame whose header has arrived (never beyond one maximal frame). */
         private void ensureRoomForNextFrame() {
             int needed = READ_CHUNK;
-            if (in.remaining() >= 4) needed = Math.max(needed, Netlink.align(in.getInt(in.position())));
+            if (in.remaining() >= 4) needed = Math.max(needed, NetlinkHeader.alignedLength(in, in.position()));
             if (in.capacity() < needed) {
                 ByteBuffer bigger = ByteBuffer.allocate(needed).order(ByteOrder.LITTLE_ENDIAN);
                 bigger.put(in);

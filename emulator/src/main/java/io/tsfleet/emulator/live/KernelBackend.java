@@ -11,6 +11,7 @@ import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
 import io.tsfleet.emulator.live.netlink.NetlinkPoller;
 import io.tsfleet.emulator.live.netlink.ResolvedFamily;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
@@ -36,9 +37,6 @@ import java.util.Optional;
 public final class KernelBackend implements BrokerBackend {
     private static final Logger LOG = LoggerFactory.getLogger(KernelBackend.class);
     private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(2);
-    private static final int EPERM = 1;
-    private static final int EINVAL = 22;
-    private static final int EADDRINUSE = 98;
 
     private final KernelBackendSettings settings;
     private final LiveSystem system;
@@ -109,7 +107,7 @@ public final class KernelBackend implements BrokerBackend {
         try {
             return LiveNetlinkSocket.openBound((int) ProcessHandle.current().pid());
         } catch (NativeErrnoException e) {
-            if (e.errno() != EADDRINUSE) throw e;
+            if (e.errno() != Errno.EADDRINUSE.code()) throw e;
             return LiveNetlinkSocket.open();
         }
     }
@@ -140,11 +138,11 @@ public final class KernelBackend implements BrokerBackend {
                 .build(taskstats.id(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 1, 0);
         int errno = NetlinkExchange.run(s, probe, KERNEL_TIMEOUT, KERNEL_TIMEOUT).errno().orElseThrow(
                 () -> new KernelBackendUnavailableException("the kernel did not answer a TASKSTATS request within " + KERNEL_TIMEOUT));
-        if (errno == -EPERM) {
+        if (errno == Errno.EPERM.negative()) {
             throw new KernelBackendUnavailableException("the kernel refuses TASKSTATS commands from this process (EPERM): "
                     + "the kernel backend needs CAP_NET_ADMIN (run it as root or grant the capability)");
         }
-        if (errno == -EINVAL) {
+        if (errno == Errno.EINVAL.negative()) {
             throw new KernelBackendUnavailableException("the kernel refuses listener registration from this process (EINVAL): "
                     + "it must run in the init user and pid namespaces (on Kubernetes: hostPID, no user namespace)");
         }

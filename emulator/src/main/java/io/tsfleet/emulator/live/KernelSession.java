@@ -9,6 +9,7 @@ import io.tsfleet.emulator.live.netlink.Received;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.slf4j.Logger;
@@ -271,10 +272,10 @@ final class KernelSession implements BrokerSession {
         ByteBuffer b = ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN);
         int pos = 0;
         while (pos + Netlink.NLMSG_HDRLEN <= datagram.length) {
-            int len = b.getInt(pos);
+            int len = NetlinkHeader.length(b, pos);
             if (len < Netlink.NLMSG_HDRLEN || len > datagram.length - pos) break;
             stats.messagesForwarded.increment();
-            boolean event = Short.toUnsignedInt(b.getShort(pos + 4)) == router.taskstatsFamilyId() && b.getInt(pos + 12) == 0
+            boolean event = NetlinkHeader.type(b, pos) == router.taskstatsFamilyId() && NetlinkHeader.portId(b, pos) == 0
                     && len > Netlink.NLMSG_HDRLEN && Byte.toUnsignedInt(b.get(pos + 16)) == TaskstatsProtocol.CMD_NEW;
             if (event) stats.eventsForwarded.increment();
             enqueue(Arrays.copyOfRange(datagram, pos, pos + Netlink.align(len)));

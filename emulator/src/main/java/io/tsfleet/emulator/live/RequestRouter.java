@@ -38,7 +38,6 @@ final class RequestRouter {
     /** {@code GENL_NAMSIZ}: a family name is at most 15 characters and a NUL. */
     private static final int GENL_NAMSIZ = 16;
     private static final String CTRL_NAME = "nlctrl";
-    private static final int ENOENT = 2;
 
     private final ResolvedFamily taskstats;
     private final ResolvedFamily sockFamily;
@@ -77,7 +76,7 @@ final class RequestRouter {
         if (type == taskstats.id()) return taskstats(request, socket.portId(), privilege);
         if (type == sockFamily.id()) return new Answer(sock.handle(request, socket, privilege));
         if (!LocalReplies.isRequest(request)) return new Answer(LocalReplies.notExecuted(request, socket.portId()));
-        return new Answer(LocalReplies.error(request, ENOENT, socket.portId()));
+        return new Answer(LocalReplies.error(request, Errno.ENOENT.code(), socket.portId()));
     }
 
     private Route taskstats(NetlinkMessage request, int portId, ConnectionPrivilege privilege) {
@@ -119,7 +118,7 @@ final class RequestRouter {
         if (target.isPresent() && (target.get().equals(TaskstatsProtocol.FAMILY_NAME) || target.get().equals(CTRL_NAME))) {
             return new Forward(false);
         }
-        return new Answer(LocalReplies.error(request, ENOENT, portId));
+        return new Answer(LocalReplies.error(request, Errno.ENOENT.code(), portId));
     }
 
     private Optional<String> familyNameOf(int id) {

@@ -8,6 +8,7 @@ import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NlAttribute;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 
 import java.io.IOException;
@@ -99,9 +100,9 @@ final class TsfleetSockHandler {
         return MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                 .u32(SockProtocol.ATTR_RCVBUF, socket.receiveBuffer())
                 .u32(SockProtocol.ATTR_NO_ENOBUFS, socket.noEnobufs() ? 1 : 0)
-                .u32(SockProtocol.ATTR_PORT_ID, Integer.toUnsignedLong(socket.portId()))
+                .u32(SockProtocol.ATTR_PORT_ID, U32.toLong(socket.portId()))
                 .u32(SockProtocol.ATTR_AUTHENTICATED, privilege.privileged() ? 1 : 0)
-                .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), 0xFFFF_FFFFL))
+                .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), U32.MAX))
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, socket.recvPaused() ? 1 : 0)
                 .attribute(SockProtocol.ATTR_SEQ_EPOCH, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())

@@ -5,6 +5,7 @@ import io.tsfleet.emulator.conformance.BrokerClient;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,7 +57,7 @@ class ControlApiTest {
 
             HttpResponse<String> cpus = call("GET", "/api/v1/cpus?cpus=3&listening=true", null);
             assertThat(cpus.body()).contains("\"cpu\":3").contains("\"nextSeq\":2").contains("\"listeners\":1");
-            assertThat(call("GET", "/api/v1/listeners", null).body()).contains("\"portId\":" + Integer.toUnsignedLong(c.portId()));
+            assertThat(call("GET", "/api/v1/listeners", null).body()).contains("\"portId\":" + U32.toLong(c.portId()));
         }
     }
 

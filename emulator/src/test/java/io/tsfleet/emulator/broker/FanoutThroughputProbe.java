@@ -2,6 +2,7 @@ package io.tsfleet.emulator.broker;
 
 import io.tsfleet.emulator.conformance.BrokerClient;
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -88,7 +89,7 @@ public final class FanoutThroughputProbe {
                 buf.flip();
                 int count = 0;
                 while (buf.remaining() >= 4) {
-                    int len = (buf.getInt(buf.position()) + 3) & ~3;
+                    int len = NetlinkHeader.alignedLength(buf, buf.position());
                     if (buf.remaining() < len) break;
                     buf.position(buf.position() + len);
                     count++;

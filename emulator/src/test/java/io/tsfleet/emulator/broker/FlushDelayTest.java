@@ -3,6 +3,7 @@ package io.tsfleet.emulator.broker;
 import io.tsfleet.emulator.conformance.BrokerClient;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,7 +36,7 @@ class FlushDelayTest {
                             .isGreaterThanOrEqualTo(DELAY.minusMillis(20));
                 }
             }
-            for (int i = 0; i < 40; i++) assertThat(Integer.toUnsignedLong(got.get(i).seq())).isEqualTo(seqs.get(i));
+            for (int i = 0; i < 40; i++) assertThat(U32.toLong(got.get(i).seq())).isEqualTo(seqs.get(i));
             // the loop counts a write after channel.write returned, so the client may have read it a moment earlier
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (f.server.stats().writes() == writesBefore && System.nanoTime() < deadline) Thread.sleep(1);

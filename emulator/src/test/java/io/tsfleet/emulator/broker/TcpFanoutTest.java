@@ -6,6 +6,7 @@ import io.tsfleet.emulator.emulated.kernel.ExitSpec;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -53,7 +54,7 @@ class TcpFanoutTest {
                 List<NetlinkMessage> got = BrokerFixtureEvents.events(clients.get(i), clients.get(i).drainUntilBarrier());
                 assertThat(got).as("listener %d", i).hasSize(expected.size());
                 for (int k = 0; k < got.size(); k++) {
-                    assertThat(Integer.toUnsignedLong(got.get(k).seq())).isEqualTo(expected.get(k).seq());
+                    assertThat(U32.toLong(got.get(k).seq())).isEqualTo(expected.get(k).seq());
                     assertThat(BrokerFixtureEvents.pid(got.get(k))).isEqualTo(expected.get(k).pid());
                 }
                 clients.get(i).close();

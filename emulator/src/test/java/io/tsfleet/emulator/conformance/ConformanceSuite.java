@@ -4,12 +4,14 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NlAttribute;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
@@ -307,10 +309,10 @@ public abstract class ConformanceSuite {
             NlAttribute dereg = list.last(TaskstatsProtocol.CMD_ATTR_DEREGISTER_CPUMASK).orElse(null);
             NlAttribute a = reg != null ? reg : dereg;
             if (a == null) return new Derived(0, null, false);
-            if (a.value().length == 0) return new Derived(-34, CpuSet.EMPTY, reg != null);
+            if (a.value().length == 0) return new Derived(Errno.ERANGE.negative(), CpuSet.EMPTY, reg != null);
             try {
                 CpuSet mask = CpulistParser.parseAttribute(a.value(), machine().nrCpus(), machine().nrCpuIds());
-                return new Derived(mask.isSubsetOf(machine().possible()) ? 0 : -22, mask, reg != null);
+                return new Derived(mask.isSubsetOf(machine().possible()) ? 0 : Errno.EINVAL.negative(), mask, reg != null);
             } catch (CpulistParseException e) {
                 return new Derived(e.errno().negative(), CpuSet.EMPTY, reg != null);
             }
@@ -502,9 +504,9 @@ public abstract class ConformanceSuite {
                 for (NetlinkMessage m : events(b, got)) {
                     TaskstatsEvent e = TaskstatsEvent.decode(m);
                     if (t.owns(e.pid().orElseThrow().id())) {
-                        seqs.computeIfAbsent(cpu, k -> new ArrayList<>()).add(Integer.toUnsignedLong(m.seq()));
+                        seqs.computeIfAbsent(cpu, k -> new ArrayList<>()).add(U32.toLong(m.seq()));
                         foreignBetween.computeIfAbsent(cpu, k -> new ArrayList<>()).add(foreign);
-                        seqByPidOnSingle.put(e.pid().get().id(), Integer.toUnsignedLong(m.seq()));
+                        seqByPidOnSingle.put(e.pid().get().id(), U32.toLong(m.seq()));
                         foreign = 0;
                     } else {
                         foreign++;
@@ -522,7 +524,7 @@ public abstract class ConformanceSuite {
             }
             for (NetlinkMessage m : events(all, all.drainUntilBarrier())) {
                 Long single = seqByPidOnSingle.get(TaskstatsEvent.decode(m).pid().orElseThrow().id());
-                if (single != null) assertThat(Integer.toUnsignedLong(m.seq())).as("every copy of an event has the same seq").isEqualTo(single);
+                if (single != null) assertThat(U32.toLong(m.seq())).as("every copy of an event has the same seq").isEqualTo(single);
             }
         }
 
@@ -598,7 +600,7 @@ public abstract class ConformanceSuite {
                 }
                 p.ownReceived++;
                 p.perCpu.merge(cpu, 1, Integer::sum);
-                long seq = Integer.toUnsignedLong(m.seq());
+                long seq = U32.toLong(m.seq());
                 p.firstSeq.putIfAbsent(cpu, seq);
                 Long prev = p.lastSeq.put(cpu, seq);
                 if (prev != null) assertThat((seq - prev) & 0xFFFF_FFFFL).as("no gap inside what was queued").isGreaterThanOrEqualTo(1);

@@ -5,11 +5,13 @@ import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.emulator.live.netlink.NetlinkExchange;
 import io.tsfleet.emulator.live.netlink.Received;
 import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.AfterEach;
@@ -58,10 +60,10 @@ class KernelBackendTest {
             assertThat(sock.replies().getFirst().portId()).isEqualTo(c.portId());
 
             assertThat(ask(c, Requests.getFamily("nlctrl")).errno()).isZero();
-            assertThat(ask(c, Requests.getFamily("devlink")).errno()).isEqualTo(-2);
-            assertThat(ask(c, Requests.getFamily("NO_SUCH_FAMILY")).errno()).isEqualTo(-2);
+            assertThat(ask(c, Requests.getFamily("devlink")).errno()).isEqualTo(Errno.ENOENT.negative());
+            assertThat(ask(c, Requests.getFamily("NO_SUCH_FAMILY")).errno()).isEqualTo(Errno.ENOENT.negative());
             NetlinkMessage toOtherFamily = MessageBuilder.genl(1, 1).build(1000, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
-            assertThat(ask(c, toOtherFamily).errno()).isEqualTo(-2);
+            assertThat(ask(c, toOtherFamily).errno()).isEqualTo(Errno.ENOENT.negative());
         }
     }
 
@@ -112,7 +114,7 @@ class KernelBackendTest {
             assertThat(out).extracting(NetlinkMessage::seq)
                     .containsExactly(toKernel.seq(), toBackend.seq(), toBackend.seq(), toKernelAgain.seq());
             assertThat(out.get(1).type()).isEqualTo(backend.sockFamilyId());
-            assertThat(NetlinkError.decode(out.get(3)).error()).isEqualTo(-22);
+            assertThat(NetlinkError.decode(out.get(3)).error()).isEqualTo(Errno.EINVAL.negative());
         }
     }
 
@@ -125,7 +127,7 @@ class KernelBackendTest {
             AttributeList got = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
             assertThat(got.require(SockProtocol.ATTR_RCVBUF).u32()).isEqualTo(32768);
             assertThat(got.require(SockProtocol.ATTR_NO_ENOBUFS).u32()).isEqualTo(1);
-            assertThat(got.require(SockProtocol.ATTR_PORT_ID).u32()).isEqualTo(Integer.toUnsignedLong(c.portId()));
+            assertThat(got.require(SockProtocol.ATTR_PORT_ID).u32()).isEqualTo(U32.toLong(c.portId()));
             assertThat(got.require(SockProtocol.ATTR_AUTHENTICATED).u32()).isEqualTo(1);
             assertThat(got.require(SockProtocol.ATTR_RMEM).u32()).isZero();
             assertThat(got.require(SockProtocol.ATTR_DROPS).value()).hasSize(8);
@@ -134,11 +136,11 @@ class KernelBackendTest {
 
             NetlinkMessage shortValue = MessageBuilder.genl(SockProtocol.CMD_SET, 1).attribute(SockProtocol.ATTR_RCVBUF, new byte[] {1, 0})
                     .build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
-            assertThat(ask(c, shortValue).errno()).isEqualTo(-34);
+            assertThat(ask(c, shortValue).errno()).isEqualTo(Errno.ERANGE.negative());
             NetlinkMessage empty = MessageBuilder.genl(SockProtocol.CMD_SET, 1).build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
-            assertThat(ask(c, empty).errno()).isEqualTo(-22);
+            assertThat(ask(c, empty).errno()).isEqualTo(Errno.EINVAL.negative());
             NetlinkMessage unknownCmd = MessageBuilder.genl(77, 1).build(sock, Requests.REQUEST_ACK, Requests.nextSeq(), 0);
-            assertThat(ask(c, unknownCmd).errno()).isEqualTo(-95);
+            assertThat(ask(c, unknownCmd).errno()).isEqualTo(Errno.EOPNOTSUPP.negative());
             AttributeList after = GenlMessage.of(ask(c, Requests.sockGet(sock)).replies().getFirst()).attributes(true);
             assertThat(after.require(SockProtocol.ATTR_RCVBUF).u32()).isEqualTo(32768);
         }
@@ -311,11 +313,11 @@ class KernelBackendTest {
         int sock = backend.sockFamilyId();
         try (SpiClient c = new SpiClient(backend, RecordingConnection.REMOTE)) {
             Conversation.Answer denied = ask(c, Requests.register(taskstats.id(), "0"));
-            assertThat(denied.errno()).isEqualTo(-1);
+            assertThat(denied.errno()).isEqualTo(Errno.EPERM.negative());
             assertThat(denied.error().echoedPayload()).hasSize(denied.error().requestLength() - Netlink.NLMSG_HDRLEN);
-            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 1 << 20, true)).errno()).isEqualTo(-1);
-            assertThat(ask(c, Requests.auth(sock, "wrong")).errno()).isEqualTo(-1);
-            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isEqualTo(-1);
+            assertThat(ask(c, Requests.sockSetRcvbuf(sock, 1 << 20, true)).errno()).isEqualTo(Errno.EPERM.negative());
+            assertThat(ask(c, Requests.auth(sock, "wrong")).errno()).isEqualTo(Errno.EPERM.negative());
+            assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isEqualTo(Errno.EPERM.negative());
             assertThat(ask(c, Requests.auth(sock, "s3cret")).errno()).isZero();
             assertThat(ask(c, Requests.register(taskstats.id(), "0")).errno()).isZero();
             assertThat(ask(c, Requests.deregister(taskstats.id(), "0")).errno()).isZero();

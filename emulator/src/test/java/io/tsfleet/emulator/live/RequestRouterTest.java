@@ -2,6 +2,7 @@ package io.tsfleet.emulator.live;
 
 import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.AttributeList;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -72,10 +73,10 @@ class RequestRouterTest {
     @Test
     void otherFamiliesDoNotExistBehindTheBroker() throws Exception {
         List<NetlinkMessage> byName = answer(router.route(Requests.getFamily("nl80211"), socket, loopback));
-        assertThat(NetlinkError.decode(byName.getFirst()).error()).isEqualTo(-2);
+        assertThat(NetlinkError.decode(byName.getFirst()).error()).isEqualTo(Errno.ENOENT.negative());
         NetlinkMessage direct = MessageBuilder.genl(1, 1).build(0x1c, Netlink.NLM_F_REQUEST, 8, 0);
         NetlinkError e = NetlinkError.decode(answer(router.route(direct, socket, loopback)).getFirst());
-        assertThat(e.error()).isEqualTo(-2);
+        assertThat(e.error()).isEqualTo(Errno.ENOENT.negative());
         assertThat(e.echoedPayload()).isEqualTo(direct.payload());
         NetlinkMessage notARequest = MessageBuilder.genl(1, 1).build(0x1c, 0, 9, 0);
         assertThat(answer(router.route(notARequest, socket, loopback))).isEmpty();
@@ -86,7 +87,7 @@ class RequestRouterTest {
         ConnectionPrivilege remote = ConnectionPrivilege.admit(new InetSocketAddress("192.0.2.1", 1), "tok");
         NetlinkMessage register = Requests.register(TASKSTATS.id(), "0");
         NetlinkError e = NetlinkError.decode(answer(router.route(register, socket, remote)).getFirst());
-        assertThat(e.error()).isEqualTo(-1);
+        assertThat(e.error()).isEqualTo(Errno.EPERM.negative());
         assertThat(e.requestSeq()).isEqualTo(register.seq());
         NetlinkMessage cgroupstats = MessageBuilder.genl(TaskstatsProtocol.CGROUPSTATS_CMD_GET, 1).u32(1, 3)
                 .build(TASKSTATS.id(), Requests.REQUEST_ACK, 10, 0);
@@ -99,15 +100,15 @@ class RequestRouterTest {
         ConnectionPrivilege remote = ConnectionPrivilege.admit(new InetSocketAddress("192.0.2.1", 1), "tok");
         NetlinkMessage forceAndPlain = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
                 .u32(SockProtocol.ATTR_RCVBUFFORCE, 1 << 24).build(SOCK, Requests.REQUEST_ACK, 11, 0);
-        assertThat(errno(router.route(forceAndPlain, socket, remote))).isEqualTo(-1);
+        assertThat(errno(router.route(forceAndPlain, socket, remote))).isEqualTo(Errno.EPERM.negative());
         NetlinkMessage shortThenGood = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
                 .attribute(SockProtocol.ATTR_NO_ENOBUFS, new byte[] {1}).build(SOCK, Requests.REQUEST_ACK, 12, 0);
-        assertThat(errno(router.route(shortThenGood, socket, loopback))).isEqualTo(-34);
+        assertThat(errno(router.route(shortThenGood, socket, loopback))).isEqualTo(Errno.ERANGE.negative());
         assertThat(socket.setsockoptCalls).isZero();
         assertThat(socket.rcvbuf).isEqualTo(SockProtocol.DEFAULT_RMEM);
 
-        socket.failSetsockoptWith = 12;
-        assertThat(errno(router.route(Requests.sockSetRcvbuf(SOCK, 1, false), socket, loopback))).isEqualTo(-12);
+        socket.failSetsockoptWith = Errno.ENOMEM.code();
+        assertThat(errno(router.route(Requests.sockSetRcvbuf(SOCK, 1, false), socket, loopback))).isEqualTo(Errno.ENOMEM.negative());
         socket.failSetsockoptWith = null;
         assertThat(errno(router.route(Requests.sockSetRcvbuf(SOCK, 1, false), socket, loopback))).isZero();
         assertThat(socket.rcvbuf).isEqualTo(SockProtocol.MIN_RCVBUF);
@@ -123,9 +124,9 @@ class RequestRouterTest {
         assertThat(a.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isEqualTo(3);
         assertThat(a.require(SockProtocol.ATTR_RECV_PAUSED).u32()).isZero();
         NetlinkMessage dump = MessageBuilder.genl(SockProtocol.CMD_GET, 1).build(SOCK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, 13, 0);
-        assertThat(errno(router.route(dump, socket, loopback))).isEqualTo(-95);
+        assertThat(errno(router.route(dump, socket, loopback))).isEqualTo(Errno.EOPNOTSUPP.negative());
         NetlinkMessage headerless = new NetlinkMessage(SOCK, Requests.REQUEST_ACK, 14, 0, new byte[2]);
-        assertThat(errno(router.route(headerless, socket, loopback))).isEqualTo(-22);
+        assertThat(errno(router.route(headerless, socket, loopback))).isEqualTo(Errno.EINVAL.negative());
     }
 
     @Test
@@ -135,20 +136,20 @@ class RequestRouterTest {
         assertThat(errno(router.route(pause, socket, loopback))).isZero();
         assertThat(socket.requestedPause).isTrue();
         socket.requestedPause = null;
-        socket.failSetsockoptWith = 1;
+        socket.failSetsockoptWith = Errno.EPERM.code();
         NetlinkMessage failing = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, 1).build(SOCK, Requests.REQUEST_ACK, 16, 0);
-        assertThat(errno(router.route(failing, socket, loopback))).isEqualTo(-1);
+        assertThat(errno(router.route(failing, socket, loopback))).isEqualTo(Errno.EPERM.negative());
         assertThat(socket.requestedPause).isNull();
     }
 
     @Test
     void authWithTheRightTokenMakesTheConnectionPrivileged() throws Exception {
         ConnectionPrivilege remote = ConnectionPrivilege.admit(new InetSocketAddress("192.0.2.1", 1), "tok");
-        assertThat(errno(router.route(Requests.auth(SOCK, "tak"), socket, remote))).isEqualTo(-1);
+        assertThat(errno(router.route(Requests.auth(SOCK, "tak"), socket, remote))).isEqualTo(Errno.EPERM.negative());
         assertThat(remote.privileged()).isFalse();
         NetlinkMessage noToken = MessageBuilder.genl(SockProtocol.CMD_AUTH, 1).build(SOCK, Requests.REQUEST_ACK, 17, 0);
-        assertThat(errno(router.route(noToken, socket, remote))).isEqualTo(-22);
+        assertThat(errno(router.route(noToken, socket, remote))).isEqualTo(Errno.EINVAL.negative());
         assertThat(errno(router.route(Requests.auth(SOCK, "tok"), socket, remote))).isZero();
         assertThat(remote.privileged()).isTrue();
     }

@@ -5,6 +5,7 @@ import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 import io.tsfleet.protocol.netlink.NlAttribute;
@@ -152,7 +153,7 @@ public final class BrokerConnection implements AutoCloseable {
 
     /** Whether the frame at {@code at} is a socket-state answer ({@code TSFLEET_SOCK}) addressed to this connection. */
     public boolean isSocketState(ByteBuffer buf, int at) {
-        return Frames.type(buf, at) == sockFamily && Frames.portId(buf, at) == portId;
+        return NetlinkHeader.type(buf, at) == sockFamily && NetlinkHeader.portId(buf, at) == portId;
     }
 
     /** {@code ATTR_DROPS} (the socket's {@code sk_drops}) of a socket-state answer, or -1 when it has none. */
@@ -302,10 +303,10 @@ public final class BrokerConnection implements AutoCloseable {
         while (found[0] == null) {
             read();
             visitFrames((buf, at, len) -> {
-                int type = Frames.type(buf, at);
-                int port = Frames.portId(buf, at);
+                int type = NetlinkHeader.type(buf, at);
+                int port = NetlinkHeader.portId(buf, at);
                 boolean addressed = portId == 0 ? port != 0 : port == portId;
-                if (Frames.seq(buf, at) == seq && addressed && (type == expectedType || type == Netlink.NLMSG_ERROR)) {
+                if (NetlinkHeader.seq(buf, at) == seq && addressed && (type == expectedType || type == Netlink.NLMSG_ERROR)) {
                     try {
                         found[0] = NetlinkMessage.decode(buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).limit(at + len));
                     } catch (MalformedMessageException e) {

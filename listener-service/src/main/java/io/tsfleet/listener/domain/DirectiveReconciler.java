@@ -4,6 +4,7 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.netlink.U32;
 
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +47,7 @@ public final class DirectiveReconciler {
             if (f.getKey() == null || f.getKey() < 0 || f.getKey() >= CpulistParser.MAX_NR_CPUS) {
                 return DirectivePlan.refused("fence for an impossible cpu " + f.getKey(), directive.generation());
             }
-            if (f.getValue() == null || f.getValue() < 0 || f.getValue() > 0xFFFF_FFFFL) {
+            if (f.getValue() == null || !U32.fits(f.getValue())) {
                 return DirectivePlan.refused("fence " + f.getValue() + " of cpu " + f.getKey() + " is not a u32", directive.generation());
             }
         }

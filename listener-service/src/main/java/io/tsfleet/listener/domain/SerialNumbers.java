@@ -1,5 +1,6 @@
 package io.tsfleet.listener.domain;
 
+import io.tsfleet.protocol.netlink.U32;
 /**
  * Sequence-number arithmetic on the kernel's u32 per-CPU counters (RFC 1982 style). A sequence number is held in
  * an {@code int}; {@code b - a} computed in 32-bit two's complement is the signed distance from {@code a} to
@@ -22,12 +23,12 @@ public final class SerialNumbers {
 
     /** The u32 value of a sequence number held in an int. */
     public static long unsigned(int seq) {
-        return Integer.toUnsignedLong(seq);
+        return U32.toLong(seq);
     }
 
     /** A u32 value (0 .. 2^32-1) as the int that holds it; anything else is an error. */
     public static int fromUnsigned(long u32) {
-        if (u32 < 0 || u32 > 0xFFFF_FFFFL) throw new IllegalArgumentException("not a u32 sequence number: " + u32);
+        if (!U32.fits(u32)) throw new IllegalArgumentException("not a u32 sequence number: " + u32);
         return (int) u32;
     }
 }

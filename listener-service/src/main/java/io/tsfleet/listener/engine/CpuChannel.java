@@ -6,7 +6,6 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.tsfleet.listener.broker.BrokerConnection;
 import io.tsfleet.listener.broker.BrokerRefusedException;
-import io.tsfleet.listener.broker.Frames;
 import io.tsfleet.listener.domain.CpuLedgerSnapshot;
 import io.tsfleet.listener.domain.CpuSequenceLedger;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
@@ -20,6 +19,9 @@ import io.tsfleet.listener.record.ExitRecordView;
 import io.tsfleet.protocol.netlink.Netlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.tsfleet.protocol.netlink.NetlinkHeader;
+import io.tsfleet.protocol.netlink.U32;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -145,7 +147,7 @@ public final class CpuChannel {
         synchronized (ledger) {
             s = ledger.snapshot();
         }
-        return new CpuChannelStatus(s, status, isRegistered(), Integer.toUnsignedLong(portId), receiveBuffer, lastError);
+        return new CpuChannelStatus(s, status, isRegistered(), U32.toLong(portId), receiveBuffer, lastError);
     }
 
     Phase phase() {
@@ -457,19 +459,19 @@ public final class CpuChannel {
     }
 
     private boolean onFrame(BrokerConnection c, ByteBuffer buf, int at, int len) throws IOException {
-        int type = Frames.type(buf, at);
-        if (type == c.taskstatsFamily() && Frames.portId(buf, at) == 0) {
+        int type = NetlinkHeader.type(buf, at);
+        if (type == c.taskstatsFamily() && NetlinkHeader.portId(buf, at) == 0) {
             onEvent(buf, at, len);
         } else if (type == Netlink.NLMSG_ERROR) {
-            if (Frames.isOverrun(buf, at)) {
+            if (NetlinkHeader.isOverrun(buf, at)) {
                 synchronized (ledger) {
                     ledger.onOverrun();
                 }
-            } else if (Frames.portId(buf, at) == c.portId()) {
-                onAck(Frames.seq(buf, at), Frames.error(buf, at));
+            } else if (NetlinkHeader.portId(buf, at) == c.portId()) {
+                onAck(NetlinkHeader.seq(buf, at), NetlinkHeader.error(buf, at));
             }
         } else if (c.isSocketState(buf, at)) {
-            long answersDropped = dropCountRequests.answered(Frames.seq(buf, at));
+            long answersDropped = dropCountRequests.answered(NetlinkHeader.seq(buf, at));
             long drops = answersDropped < 0 ? -1 : BrokerConnection.dropsIn(buf, at, len);
             long counted = 0;
             if (drops >= 0) {
@@ -478,15 +480,15 @@ public final class CpuChannel {
                 }
             }
             if (counted > 0) log.info("cpu {}: {} records dropped after the last one received, counted as lost", cpu, counted);
-        } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && Frames.seq(buf, at) == drainMarkerSeq
-                && Frames.portId(buf, at) == c.portId()) {
+        } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && NetlinkHeader.seq(buf, at) == drainMarkerSeq
+                && NetlinkHeader.portId(buf, at) == c.portId()) {
             deregistered(); // the queue was empty after the deregistration: nothing more will come
         }
         return !done;
     }
 
     private void onEvent(ByteBuffer buf, int at, int len) throws IOException {
-        int seq = Frames.seq(buf, at);
+        int seq = NetlinkHeader.seq(buf, at);
         boolean decodable = view.wrap(buf, at, cpu);
         Verdict verdict;
         List<HeldRecord> spilled = null;

@@ -1,6 +1,8 @@
 package io.tsfleet.listener.record;
 
 import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
@@ -45,14 +47,14 @@ public final class ExitRecordView {
         this.pidStats = -1;
         this.tgidStats = -1;
         if (buf.limit() - offset < Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN) return false;
-        long len = Integer.toUnsignedLong(buf.getInt(offset));
+        long len = U32.toLong(NetlinkHeader.length(buf, offset));
         if (len < Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN || len > buf.limit() - offset) return false;
         this.frameLength = (int) len;
         if (Byte.toUnsignedInt(buf.get(offset + Netlink.NLMSG_HDRLEN)) != TaskstatsProtocol.CMD_NEW) return false;
         int end = offset + (int) len;
         int pos = offset + Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN;
         if (len == TaskstatsProtocol.EVENT_LENGTH && isSingleExit(pos)) {
-            pid = Integer.toUnsignedLong(buf.getInt(pos + PID_VALUE));
+            pid = U32.toLong(buf.getInt(pos + PID_VALUE));
             pidStats = pos + STATS_VALUE;
             pidStatsLength = TaskstatsProtocol.STRUCT_SIZE;
             return true;
@@ -98,7 +100,7 @@ public final class ExitRecordView {
             if (nlaLen < Netlink.NLA_HDRLEN || nlaLen > end - pos) return false;
             if (type == idType) {
                 if (nlaLen < Netlink.NLA_HDRLEN + 4) return false;
-                id = Integer.toUnsignedLong(buf.getInt(pos + Netlink.NLA_HDRLEN));
+                id = U32.toLong(buf.getInt(pos + Netlink.NLA_HDRLEN));
             } else if (type == TaskstatsProtocol.TYPE_STATS) {
                 stats = pos + Netlink.NLA_HDRLEN;
                 statsLength = nlaLen - Netlink.NLA_HDRLEN;
@@ -124,7 +126,7 @@ public final class ExitRecordView {
 
     /** The per-CPU sequence number (u32). */
     public long seq() {
-        return Integer.toUnsignedLong(buf.getInt(frameOffset + 8));
+        return U32.toLong(NetlinkHeader.seq(buf, frameOffset));
     }
 
     public long pid() {

@@ -1,6 +1,7 @@
 package io.tsfleet.listener.domain;
 
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
+import io.tsfleet.protocol.netlink.U32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -41,7 +42,7 @@ class CpuSequenceLedgerProperties {
         assertThat(s.lost()).isEqualTo(skipped);
         assertThat(s.records()).isEqualTo(steps.size() + 1);
         assertThat(s.records() + s.lost()).isEqualTo(l.seqAdvanced());
-        assertThat(s.lastSeq()).isEqualTo(Integer.toUnsignedLong(seq));
+        assertThat(s.lastSeq()).isEqualTo(U32.toLong(seq));
     }
 
     /**

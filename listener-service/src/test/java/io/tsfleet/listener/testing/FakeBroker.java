@@ -388,7 +388,7 @@ public final class FakeBroker implements AutoCloseable {
                 String name = g.attributes(false).last(Netlink.CTRL_ATTR_FAMILY_NAME).map(NlAttribute::string).orElse("");
                 int id = name.equals(TaskstatsProtocol.FAMILY_NAME) ? taskstatsFamily : name.equals(SockProtocol.FAMILY_NAME) ? sockFamily : -1;
                 if (id < 0) {
-                    reply(NetlinkError.ackFor(m, -2, portId));
+                    reply(NetlinkError.ackFor(m, Errno.ENOENT.negative(), portId));
                     return;
                 }
                 reply(MessageBuilder.genl(Netlink.CTRL_CMD_NEWFAMILY, 2).u16(Netlink.CTRL_ATTR_FAMILY_ID, id)

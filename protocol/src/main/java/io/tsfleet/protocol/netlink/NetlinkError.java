@@ -58,8 +58,10 @@ public record NetlinkError(int error, int requestLength, int requestType, int re
             throw new MalformedMessageException("NLMSG_ERROR payload of " + m.payload().length + " bytes is shorter than struct nlmsgerr");
         }
         ByteBuffer p = m.payloadBuffer();
-        return new NetlinkError(p.getInt(0), p.getInt(4), Short.toUnsignedInt(p.getShort(8)), Short.toUnsignedInt(p.getShort(10)),
-                p.getInt(12), p.getInt(16), Arrays.copyOfRange(m.payload(), 4 + Netlink.NLMSG_HDRLEN, m.payload().length));
+        int request = 4; // the echoed request's nlmsghdr follows the error
+        return new NetlinkError(p.getInt(0), NetlinkHeader.length(p, request), NetlinkHeader.type(p, request),
+                NetlinkHeader.flags(p, request), NetlinkHeader.seq(p, request), NetlinkHeader.portId(p, request),
+                Arrays.copyOfRange(m.payload(), request + Netlink.NLMSG_HDRLEN, m.payload().length));
     }
 
     @Override

@@ -53,15 +53,15 @@ public record NetlinkMessage(int type, int flags, int seq, int portId, byte[] pa
             throw new MalformedMessageException("netlink message shorter than its 16-byte header: " + le.remaining());
         }
         int start = le.position();
-        long len = Integer.toUnsignedLong(le.getInt(start));
+        long len = U32.toLong(NetlinkHeader.length(le, start));
         if (len < Netlink.NLMSG_HDRLEN) throw new MalformedMessageException("nlmsg_len " + len + " is below 16");
         if (len > le.remaining()) {
             throw new MalformedMessageException("nlmsg_len " + len + " exceeds the " + le.remaining() + " bytes available");
         }
         byte[] payload = new byte[(int) len - Netlink.NLMSG_HDRLEN];
         le.get(start + Netlink.NLMSG_HDRLEN, payload);
-        return new NetlinkMessage(Short.toUnsignedInt(le.getShort(start + 4)), Short.toUnsignedInt(le.getShort(start + 6)),
-                le.getInt(start + 8), le.getInt(start + 12), payload);
+        return new NetlinkMessage(NetlinkHeader.type(le, start), NetlinkHeader.flags(le, start),
+                NetlinkHeader.seq(le, start), NetlinkHeader.portId(le, start), payload);
     }
 
     @Override

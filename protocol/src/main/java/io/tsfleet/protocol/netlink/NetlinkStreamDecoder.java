@@ -39,7 +39,7 @@ public final class NetlinkStreamDecoder {
     public int frameLength(ByteBuffer buf) throws MalformedMessageException {
         int available = buf.remaining();
         if (available < 4) return -1;
-        long len = Integer.toUnsignedLong(buf.order() == ByteOrder.LITTLE_ENDIAN
+        long len = U32.toLong(buf.order() == ByteOrder.LITTLE_ENDIAN
                 ? buf.getInt(buf.position())
                 : Integer.reverseBytes(buf.getInt(buf.position())));
         if (len < Netlink.NLMSG_HDRLEN) throw new MalformedMessageException("nlmsg_len " + len + " is below the 16-byte header");

@@ -41,7 +41,7 @@ public record NlAttribute(int rawType, byte[] value) {
     /** The first four payload bytes as an unsigned 32-bit value (the kernel's {@code nla_get_u32}). */
     public long u32() {
         if (value.length < 4) throw new IllegalStateException("attribute " + type() + " has " + value.length + " bytes, a u32 needs 4");
-        return Integer.toUnsignedLong(valueBuffer().getInt(0));
+        return U32.toLong(valueBuffer().getInt(0));
     }
 
     /** The payload as a C string: up to the first NUL, UTF-8. */

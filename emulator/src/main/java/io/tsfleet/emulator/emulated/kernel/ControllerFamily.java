@@ -24,8 +24,6 @@ final class ControllerFamily extends GenlFamily {
     private static final int MCAST_GRP_NAME = 1;
     private static final int MCAST_GRP_ID = 2;
 
-    /** {@code ENOENT}: not in the protocol module's errno table. */
-    static final int ENOENT = 2;
 
     private final Supplier<List<GenlFamily>> families;
 
@@ -56,7 +54,7 @@ final class ControllerFamily extends GenlFamily {
             found = families.get().stream().filter(f -> f.name().equals(wanted)).findFirst();
             err = null;
         }
-        if (found.isEmpty()) return err != null ? err.negative() : -ENOENT;
+        if (found.isEmpty()) return err != null ? err.negative() : Errno.ENOENT.negative();
         return out.reply(describe(found.get(), 0, request.seq(), request.socket().portId()));
     }
 

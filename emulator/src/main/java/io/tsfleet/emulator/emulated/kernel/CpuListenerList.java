@@ -1,5 +1,7 @@
 package io.tsfleet.emulator.emulated.kernel;
 
+import io.tsfleet.protocol.netlink.U32;
+
 import java.util.Arrays;
 
 /**
@@ -99,13 +101,13 @@ final class CpuListenerList {
         if (refused > 0) {
             entries = Arrays.stream(entries).filter(l -> l.valid).toArray(Listener[]::new);
         }
-        return Integer.toUnsignedLong(s);
+        return U32.toLong(s);
     }
 
     synchronized CpuSnapshot snapshot() {
         int[] ports = new int[entries.length];
         for (int i = 0; i < ports.length; i++) ports[i] = entries[i].portId();
-        return new CpuSnapshot(cpu, exits, Integer.toUnsignedLong(seq), events, ports);
+        return new CpuSnapshot(cpu, exits, U32.toLong(seq), events, ports);
     }
 
     synchronized int size() {

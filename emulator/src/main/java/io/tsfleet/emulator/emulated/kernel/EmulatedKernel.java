@@ -2,6 +2,7 @@ package io.tsfleet.emulator.emulated.kernel;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 
@@ -67,7 +68,7 @@ public final class EmulatedKernel {
     /** Opens a socket for a new connection; {@code outputSignal} is run when its queue gets output. */
     public NetlinkSocket openSocket(Runnable outputSignal) {
         long id = nextPortId.getAndIncrement();
-        if (id > 0xFFFF_FFFFL) throw new IllegalStateException("port ids exhausted: they are never reused");
+        if (id > U32.MAX) throw new IllegalStateException("port ids exhausted: they are never reused");
         NetlinkSocket s = new NetlinkSocket((int) id, config.rmemDefault(), outputSignal);
         sockets.put(s.portId(), s);
         return s;
@@ -123,7 +124,7 @@ public final class EmulatedKernel {
 
     /** Open sockets by port id. */
     public List<NetlinkSocket.SocketState> sockets() {
-        return sockets.values().stream().map(NetlinkSocket::state).sorted(Comparator.comparingLong(s -> Integer.toUnsignedLong(s.portId()))).toList();
+        return sockets.values().stream().map(NetlinkSocket::state).sorted(Comparator.comparingLong(s -> U32.toLong(s.portId()))).toList();
     }
 
     public int openSockets() {

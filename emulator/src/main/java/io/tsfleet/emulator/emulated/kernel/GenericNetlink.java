@@ -59,7 +59,7 @@ final class GenericNetlink {
 
     private int dispatch(NetlinkSocket socket, NetlinkMessage m, GenlFamily.ReplySink out) {
         GenlFamily family = byId(m.type());
-        if (family == null) return -ControllerFamily.ENOENT;
+        if (family == null) return Errno.ENOENT.negative();
         if (m.length() < Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN + family.hdrsize()) return Errno.EINVAL.negative();
         byte[] p = m.payload();
         int cmd = p[0] & 0xFF;

@@ -3,6 +3,7 @@ package io.tsfleet.emulator.emulated.kernel;
 import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.NlAttribute;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.sock.SockProtocol;
 
 import java.nio.ByteBuffer;
@@ -69,7 +70,7 @@ final class SockFamily extends GenlFamily {
         return out.reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                 .u32(SockProtocol.ATTR_RCVBUF, s.rcvbuf())
                 .u32(SockProtocol.ATTR_NO_ENOBUFS, s.noEnobufs() ? 1 : 0)
-                .u32(SockProtocol.ATTR_PORT_ID, Integer.toUnsignedLong(s.portId()))
+                .u32(SockProtocol.ATTR_PORT_ID, U32.toLong(s.portId()))
                 .u32(SockProtocol.ATTR_AUTHENTICATED, privileged.test(r.socket()) ? 1 : 0)
                 .u32(SockProtocol.ATTR_RMEM, s.rmem())
                 .attribute(SockProtocol.ATTR_DROPS, drops)

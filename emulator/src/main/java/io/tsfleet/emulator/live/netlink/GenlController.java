@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.live.netlink;
 
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -11,8 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Asks the live kernel's generic netlink controller about a family ({@code CTRL_CMD_GETFAMILY}). */
 public final class GenlController {
-    /** {@code ENOENT}: the controller's answer for a family that is not registered. */
-    private static final int ENOENT = 2;
     private static final AtomicInteger SEQ = new AtomicInteger(0x7f00_0000);
 
     private GenlController() {
@@ -32,7 +31,7 @@ public final class GenlController {
         var msg = request.build(Netlink.GENL_ID_CTRL, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, SEQ.incrementAndGet(), 0);
         NetlinkExchange ex = NetlinkExchange.run(socket, msg, timeout, timeout);
         int errno = ex.errno().orElseThrow(() -> new IOException("the generic netlink controller did not answer within " + timeout));
-        if (errno == -ENOENT) return Optional.empty();
+        if (errno == Errno.ENOENT.negative()) return Optional.empty();
         if (errno != 0) throw new NativeErrnoException("CTRL_CMD_GETFAMILY", -errno);
         if (ex.replies().isEmpty()) throw new IOException("the generic netlink controller acked CTRL_CMD_GETFAMILY without a reply");
         try {

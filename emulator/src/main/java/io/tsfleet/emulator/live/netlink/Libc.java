@@ -1,5 +1,7 @@
 package io.tsfleet.emulator.live.netlink;
 
+import io.tsfleet.protocol.netlink.Errno;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -51,10 +53,6 @@ final class Libc {
     static final int EPOLLONESHOT = 1 << 30;
     /** {@code struct epoll_event} is packed on x86_64: u32 events, u64 data. */
     static final int EPOLL_EVENT_SIZE = 12;
-
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final int ENOBUFS = 105;
 
     /** {@code struct sockaddr_nl}: family, pad, port id, groups. */
     static final int SOCKADDR_NL_SIZE = 12;
@@ -151,7 +149,7 @@ final class Libc {
             while (true) {
                 long r = (long) SEND.invokeExact(s, fd, buf, len, flags);
                 if (r >= 0) return r;
-                if (errno(s) != EINTR) return -errno(s);
+                if (errno(s) != Errno.EINTR.code()) return -errno(s);
             }
         } catch (Throwable t) {
             throw failure("send", t);
@@ -164,7 +162,7 @@ final class Libc {
             while (true) {
                 long r = (long) RECV.invokeExact(s, fd, buf, len, flags);
                 if (r >= 0) return r;
-                if (errno(s) != EINTR) return -errno(s);
+                if (errno(s) != Errno.EINTR.code()) return -errno(s);
             }
         } catch (Throwable t) {
             throw failure("recv", t);
@@ -177,7 +175,7 @@ final class Libc {
             MemorySegment s = state(a);
             int r = (int) POLL.invokeExact(s, fds, count, timeoutMillis);
             if (r >= 0) return r;
-            return errno(s) == EINTR ? 0 : -errno(s);
+            return errno(s) == Errno.EINTR.code() ? 0 : -errno(s);
         } catch (Throwable t) {
             throw failure("poll", t);
         }
@@ -257,7 +255,7 @@ final class Libc {
             MemorySegment s = state(a);
             int r = (int) EPOLL_WAIT.invokeExact(s, epfd, events, maxEvents, timeoutMillis);
             if (r >= 0) return r;
-            return errno(s) == EINTR ? 0 : -errno(s);
+            return errno(s) == Errno.EINTR.code() ? 0 : -errno(s);
         } catch (Throwable t) {
             throw failure("epoll_wait", t);
         }

@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.live.netlink;
 
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 
 import java.io.IOException;
@@ -124,8 +125,8 @@ public final class LiveNetlinkSocket implements AutoCloseable {
         try {
             MemorySegment receiveBuffer = RECEIVE_BUFFER.get();
             long n = Libc.recv(fd, receiveBuffer, RECEIVE_BUFFER_BYTES, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC);
-            if (n == -Libc.EAGAIN) return Received.NOTHING;
-            if (n == -Libc.ENOBUFS) return Received.OVERRUN;
+            if (n == Errno.EAGAIN.negative()) return Received.NOTHING;
+            if (n == Errno.ENOBUFS.negative()) return Received.OVERRUN;
             NativeErrnoException.check("recv", n);
             int copied = (int) Math.min(n, RECEIVE_BUFFER_BYTES);
             return new Received.Datagram(receiveBuffer.asSlice(0, copied).toArray(JAVA_BYTE), (int) n);

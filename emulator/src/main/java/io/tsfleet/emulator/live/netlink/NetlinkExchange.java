@@ -3,6 +3,7 @@ package io.tsfleet.emulator.live.netlink;
 import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 
 import java.io.IOException;
@@ -72,7 +73,7 @@ public record NetlinkExchange(List<NetlinkMessage> replies, Optional<NetlinkErro
         ByteBuffer buf = ByteBuffer.wrap(datagram.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         try {
             while (buf.remaining() >= Netlink.NLMSG_HDRLEN) {
-                int len = buf.getInt(buf.position());
+                int len = NetlinkHeader.length(buf, buf.position());
                 if (len < Netlink.NLMSG_HDRLEN || len > buf.remaining()) break;
                 out.add(NetlinkMessage.decode(buf.duplicate().limit(buf.position() + len)));
                 buf.position(Math.min(buf.limit(), buf.position() + Netlink.align(len)));

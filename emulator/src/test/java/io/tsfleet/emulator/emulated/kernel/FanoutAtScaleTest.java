@@ -3,6 +3,7 @@ package io.tsfleet.emulator.emulated.kernel;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
+import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.Test;
 
@@ -56,9 +57,9 @@ class FanoutAtScaleTest {
                         buf.clear();
                         got += sockets[l].drainTo(buf);
                         buf.flip();
-                        while (buf.remaining() >= 16) {
-                            int len = buf.getInt(buf.position());
-                            received[l].add(buf.getInt(buf.position() + 8));
+                        while (buf.remaining() >= Netlink.NLMSG_HDRLEN) {
+                            int len = NetlinkHeader.length(buf, buf.position());
+                            received[l].add(NetlinkHeader.seq(buf, buf.position()));
                             buf.position(buf.position() + len);
                         }
                     }

@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.emulated.kernel;
 
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
@@ -30,33 +31,33 @@ class GenericNetlinkRulesTest {
 
     @Test
     void withoutAuthenticationEveryTaskstatsCommandIsEpermBeforeAnyParsing() {
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(3, cstr("garbage"))))).isEqualTo(-1);
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, new byte[2])))).as("even a short U32").isEqualTo(-1);
-        assertThat(h.errnoOf(s, get(REQ_ACK, 4, 0, new byte[0]))).as("CGROUPSTATS has no admin flag").isEqualTo(-22);
-        assertThat(h.errnoOf(s, get(REQ_ACK | Netlink.NLM_F_DUMP, 1, 0, new byte[0]))).as("no dumpit: EOPNOTSUPP comes first").isEqualTo(-95);
-        assertThat(h.errnoOf(s, get(REQ_ACK, 200, 1, new byte[0]))).as("reserved check first").isEqualTo(-22);
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(3, cstr("garbage"))))).isEqualTo(Errno.EPERM.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, new byte[2])))).as("even a short U32").isEqualTo(Errno.EPERM.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK, 4, 0, new byte[0]))).as("CGROUPSTATS has no admin flag").isEqualTo(Errno.EINVAL.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK | Netlink.NLM_F_DUMP, 1, 0, new byte[0]))).as("no dumpit: EOPNOTSUPP comes first").isEqualTo(Errno.EOPNOTSUPP.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK, 200, 1, new byte[0]))).as("reserved check first").isEqualTo(Errno.EINVAL.negative());
     }
 
     @Test
     void aWrongTokenIsEpermAndChangesNothing() {
         assertThat(h.errnoOf(s, MessageBuilder.genl(SockProtocol.CMD_AUTH, 1).string(SockProtocol.ATTR_TOKEN, "wrong")
-                .build(h.kernel.sockFamilyId(), REQ_ACK, 1, 0))).isEqualTo(-1);
-        assertThat(h.register(s, "0")).isEqualTo(-1);
+                .build(h.kernel.sockFamilyId(), REQ_ACK, 1, 0))).isEqualTo(Errno.EPERM.negative());
+        assertThat(h.register(s, "0")).isEqualTo(Errno.EPERM.negative());
     }
 
     @Test
     void policyComesBeforeDispatchAndDispatchBeforeParse() {
         authenticate();
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, concat(attr(3, cstr("0")), attr(1, new byte[2]))))).as("short U32 anywhere: ERANGE").isEqualTo(-34);
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(4, new byte[0])))).as("empty string: ERANGE").isEqualTo(-34);
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, concat(attr(3, cstr("0")), attr(1, new byte[2]))))).as("short U32 anywhere: ERANGE").isEqualTo(Errno.ERANGE.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(4, new byte[0])))).as("empty string: ERANGE").isEqualTo(Errno.ERANGE.negative());
         assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, concat(attr(3, cstr("0")), attr(4, cstr("garbage")))))).as("DEREGISTER not parsed").isZero();
         assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, concat(attr(3, cstr("x")), attr(3, cstr("1")))))).as("last duplicate wins").isZero();
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, concat(attr(1, u32(0)), attr(2, u32(1)))))).as("PID before TGID; pid 0").isEqualTo(-3);
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, u32(0xFFFF_FFFFL))))).isEqualTo(-3);
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(3, cstr("0-8191"))))).isEqualTo(-34);
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, concat(attr(1, u32(0)), attr(2, u32(1)))))).as("PID before TGID; pid 0").isEqualTo(Errno.ESRCH.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, u32(0xFFFF_FFFFL))))).isEqualTo(Errno.ESRCH.negative());
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(3, cstr("0-8191"))))).isEqualTo(Errno.ERANGE.negative());
         byte[] tooLong = new byte[100 + 6 * 256 + 1];
         java.util.Arrays.fill(tooLong, (byte) ' ');
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(3, tooLong)))).isEqualTo(-7);
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(3, tooLong)))).isEqualTo(Errno.E2BIG.negative());
     }
 
     @Test
@@ -102,16 +103,16 @@ class GenericNetlinkRulesTest {
     void shortGenlHeaderAndUnknownFamilies() {
         authenticate();
         h.kernel.receive(s, new NetlinkMessage(h.kernel.taskstatsFamilyId(), REQ_ACK, 5, 0, new byte[2]));
-        assertThat(KernelHarness.read(s).getFirst().payloadBuffer().getInt(0)).isEqualTo(-22);
+        assertThat(KernelHarness.read(s).getFirst().payloadBuffer().getInt(0)).isEqualTo(Errno.EINVAL.negative());
         h.kernel.receive(s, MessageBuilder.genl(1, 1).build(0x7777, REQ_ACK, 6, 0));
-        assertThat(KernelHarness.read(s).getFirst().payloadBuffer().getInt(0)).isEqualTo(-2);
+        assertThat(KernelHarness.read(s).getFirst().payloadBuffer().getInt(0)).isEqualTo(Errno.ENOENT.negative());
     }
 
     @Test
     void controllerResolvesByNameAndIdAndDumpsAllFamilies() {
         h.kernel.receive(s, MessageBuilder.genl(Netlink.CTRL_CMD_GETFAMILY, 1).string(Netlink.CTRL_ATTR_FAMILY_NAME, "NOPE")
                 .build(Netlink.GENL_ID_CTRL, REQ_ACK, 1, 0));
-        assertThat(KernelHarness.read(s).getFirst().payloadBuffer().getInt(0)).isEqualTo(-2);
+        assertThat(KernelHarness.read(s).getFirst().payloadBuffer().getInt(0)).isEqualTo(Errno.ENOENT.negative());
         h.kernel.receive(s, MessageBuilder.genl(Netlink.CTRL_CMD_GETFAMILY, 1).u16(Netlink.CTRL_ATTR_FAMILY_ID, h.kernel.sockFamilyId())
                 .build(Netlink.GENL_ID_CTRL, REQ_ACK, 2, 0));
         List<NetlinkMessage> got = KernelHarness.read(s);
@@ -129,7 +130,7 @@ class GenericNetlinkRulesTest {
     void sockFamilyReportsAndSetsOptions() throws Exception {
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUF, 16384)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(32768);
-        assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).as("needs privilege").isEqualTo(-1);
+        assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).as("needs privilege").isEqualTo(Errno.EPERM.negative());
         authenticate();
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(1 << 25);
@@ -156,7 +157,7 @@ class GenericNetlinkRulesTest {
         assertThat(zombie.pid().orElseThrow().stats().get(io.tsfleet.protocol.taskstats.TaskstatsField.AC_EXITCODE)).isEqualTo(3 << 8);
         int thread = h.kernel.spawn("x", 2, 0) + 0;
         assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, u32(h.kernel.liveThreads(thread).get(1)))))).as("a non-leader thread id works").isZero();
-        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, u32(4_194_305))))).isEqualTo(-3);
+        assertThat(h.errnoOf(s, get(REQ_ACK, 1, 0, attr(1, u32(4_194_305))))).isEqualTo(Errno.ESRCH.negative());
     }
 
     static byte[] u32(long v) {

@@ -1,6 +1,8 @@
 package io.tsfleet.emulator.emulated.kernel;
 
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.netlink.U32;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +96,7 @@ class ListenerBookkeepingTest {
         NetlinkSocket b = h.open();
         assertThat(a.portId()).isNotZero();
         assertThat(b.portId()).isNotEqualTo(a.portId());
-        assertThat(Integer.toUnsignedLong(a.portId())).isGreaterThan(4_194_304L);
+        assertThat(U32.toLong(a.portId())).isGreaterThan(4_194_304L);
     }
 
     @Test
@@ -112,9 +114,9 @@ class ListenerBookkeepingTest {
         KernelHarness holes = new KernelHarness(KernelConfig.of(64, io.tsfleet.protocol.cpu.CpuSet.of(0, 1, 4, 5)));
         int[] possible = {0, 1, 4, 5};
         NetlinkSocket s = holes.open();
-        assertThat(holes.register(s, "2")).as("parses (nr_cpu_ids 6) but is not possible").isEqualTo(-22);
-        assertThat(holes.register(s, "0-2")).as("possible CPUs with an impossible one: all refused").isEqualTo(-22);
-        assertThat(holes.register(s, "1,6")).as("beyond nr_cpu_ids").isEqualTo(-34);
+        assertThat(holes.register(s, "2")).as("parses (nr_cpu_ids 6) but is not possible").isEqualTo(Errno.EINVAL.negative());
+        assertThat(holes.register(s, "0-2")).as("possible CPUs with an impossible one: all refused").isEqualTo(Errno.EINVAL.negative());
+        assertThat(holes.register(s, "1,6")).as("beyond nr_cpu_ids").isEqualTo(Errno.ERANGE.negative());
         for (int cpu : possible) {
             assertThat(holes.kernel.cpu(cpu).listeners()).as("a refused REGISTER registers nothing, CPU %d", cpu).isEmpty();
         }

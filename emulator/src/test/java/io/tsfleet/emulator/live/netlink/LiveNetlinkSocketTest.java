@@ -2,6 +2,7 @@ package io.tsfleet.emulator.live.netlink;
 
 import io.tsfleet.emulator.live.LiveKernel;
 import io.tsfleet.emulator.live.PinnedExits;
+import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
@@ -87,7 +88,7 @@ class LiveNetlinkSocketTest {
             NetlinkMessage bad = cpumask(TaskstatsProtocol.CMD_ATTR_REGISTER_CPUMASK, "x");
             NetlinkExchange ex = NetlinkExchange.run(s, bad, TIMEOUT, TIMEOUT);
             NetlinkError err = ex.error().orElseThrow();
-            assertThat(err.error()).isEqualTo(-22);
+            assertThat(err.error()).isEqualTo(Errno.EINVAL.negative());
             assertThat(err.requestSeq()).isEqualTo(bad.seq());
             assertThat(err.echoedPayload()).isEqualTo(bad.payload());
         }
