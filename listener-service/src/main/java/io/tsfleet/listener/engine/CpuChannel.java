@@ -545,7 +545,8 @@ public final class CpuChannel {
         if (batch == null || !batch.fits(len)) {
             publishBatch();
             try {
-                batch = pipeline.acquire(cpu, () -> discarding);
+                // only a shutting-down reader may give up waiting for the sink (and only it polls)
+                batch = shuttingDown ? pipeline.acquire(cpu, () -> discarding) : pipeline.acquire(cpu);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 unwritten(1); // kept by the ledger, and now never written
