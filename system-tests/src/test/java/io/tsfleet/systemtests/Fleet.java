@@ -15,6 +15,9 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * A whole fleet in containers on one Docker network: the emulator (alias {@code emulator}), the coordinator
@@ -30,6 +34,7 @@ import java.util.function.Consumer;
  */
 final class Fleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+    private static final Path LOG_DIR = Path.of("target", "fleet-logs");
     static final String ADMIN_TOKEN = "it-admin-token";
     static final String REPLICA_TOKEN = "it-replica-token";
     static final String BROKER_TOKEN = "it-broker-token";
@@ -230,8 +235,39 @@ final class Fleet implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * A container's output goes to the test log (WARN and above, through SLF4J) and, whole, to
+     * {@code target/fleet-logs/<name>.log}: a window that finds a record missing can then show what the processes said
+     * about its CPU ({@link #linesAbout}).
+     */
     private static void log(GenericContainer<?> c, String name) {
+        Path file = LOG_DIR.resolve(name + ".log");
         c.withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("fleet." + name)).withSeparateOutputStreams());
+        c.withLogConsumer(frame -> {
+            try {
+                Files.createDirectories(LOG_DIR);
+                Files.writeString(file, frame.getUtf8String(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                LOG.warn("cannot keep the log of {} in {}: {}", name, file, e.toString());
+            }
+        });
+    }
+
+    /** The lines of every process's log (see {@link #log}) that name one of {@code cpus} ("cpu 27:", "CPU 27 "), at most {@code limit}. */
+    List<String> linesAbout(java.util.Collection<Integer> cpus, int limit) {
+        List<Pattern> patterns = cpus.stream().map(c -> Pattern.compile("(?i)\\bcpus? " + c + "\\b")).toList();
+        List<String> out = new ArrayList<>();
+        try (var files = Files.list(LOG_DIR)) {
+            for (Path f : files.sorted().toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (out.size() >= limit) return out;
+                    if (patterns.stream().anyMatch(p -> p.matcher(line).find())) out.add(f.getFileName() + ": " + line);
+                }
+            }
+        } catch (IOException e) {
+            out.add("(the fleet's logs in " + LOG_DIR + " cannot be read: " + e + ")");
+        }
+        return out;
     }
 
     @Override

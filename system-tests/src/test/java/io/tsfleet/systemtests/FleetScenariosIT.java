@@ -79,7 +79,7 @@ class FleetScenariosIT {
         LOG.info("[steady] full coverage {} ms after the replicas were up", millisSince(t0));
         SequenceOracle.Verdict v = window("steady", () -> sleep(STEADY));
         assertThat(v.expected()).as("exits in the window").isGreaterThan((long) (CPUS * BASE_RATE * STEADY.toSeconds() * 0.5));
-        assertThat(v.missing()).as("lost records").isZero();
+        assertThat(v.missing()).as(() -> lossReport(v)).isZero();
         assertThat(v.duplicates()).as("duplicate records").isZero();
     }
 
@@ -101,7 +101,7 @@ class FleetScenariosIT {
             sleep(Duration.ofSeconds(3));
         });
         Http.ok(deleteMask(target));
-        assertThat(v.missing()).as("lost records").isZero();
+        assertThat(v.missing()).as(() -> lossReport(v)).isZero();
         assertThat(v.duplicates()).as("duplicate records").isZero();
     }
 
@@ -185,7 +185,7 @@ class FleetScenariosIT {
             LOG.info("[scale] replica-1 exited {} ms after SIGTERM; owners now {}", millisSince(t1), ownedCpus());
             awaitCoverage(Duration.ofSeconds(10));
         });
-        assertThat(v.missing()).as("lost records").isZero();
+        assertThat(v.missing()).as(() -> lossReport(v)).isZero();
         // Both moves are planned handovers (PREPARE, MAKE, BREAK with the fence), like the manual move of scenario 2:
         // the old owner holds back from PREPARE on and writes only what lies below the new owner's first sequence
         // number, so no record can reach two sinks. The only ways to a duplicate are a handover that times out
@@ -257,7 +257,7 @@ class FleetScenariosIT {
         double completed = coordinatorMetric("tsfleet_coordinator_handovers_completed_total");
         LOG.info("[coordinator] generation {} -> {}; masks before {}, 2 s after the restart {}, once quiet {}; CPUs moved since the "
                 + "restart {} (handovers completed {})", generationBefore, generation(), before, afterRestart[0], onceQuiet, moved, completed);
-        assertThat(v.missing()).as("lost records").isZero();
+        assertThat(v.missing()).as(() -> lossReport(v)).isZero();
         assertThat(v.duplicates()).isZero();
         assertThat(recovered[0].get("owners")).as("the restarted coordinator recovered the assignment").isEqualTo(ownersBefore);
         assertThat(recovered[0].get("generation").asLong()).as("the generation is recovered, not reset").isGreaterThanOrEqualTo(generationBefore);
@@ -301,7 +301,7 @@ class FleetScenariosIT {
         SequenceOracle.Verdict v = window("emulator", () -> sleep(Duration.ofSeconds(10)), sinkLines);
         assertThat(Duration.ofMillis(reRegistered)).as("re-registered within 5 s").isLessThanOrEqualTo(Duration.ofSeconds(5));
         assertThat(gap).as("the gap is counted").isPositive();
-        assertThat(v.missing()).isZero();
+        assertThat(v.missing()).as(() -> lossReport(v)).isZero();
         assertThat(v.duplicates()).isZero();
     }
 
@@ -331,6 +331,13 @@ class FleetScenariosIT {
         SequenceOracle.Verdict v = oracle.verdict();
         LOG.info("[{}] window of {} ms: {}", name, millisSince(t0), v);
         return v;
+    }
+
+    /** The description of a zero-loss assertion: the verdict and, when records are missing, what the fleet logged about their CPUs. */
+    private String lossReport(SequenceOracle.Verdict v) {
+        if (v.missing() == 0) return "lost records: " + v;
+        return "lost records: " + v + "; what the fleet logged about these CPUs (all logs in system-tests/target/fleet-logs):\n"
+                + String.join("\n", fleet.linesAbout(v.missingByCpu().keySet(), 300));
     }
 
     /** Waits until the replicas' sinks have taken no record for two seconds: what was in flight has arrived. */
