@@ -31,7 +31,7 @@ import static io.tsfleet.listener.domain.SerialNumbers.distance;
  *       advance (repeated or backwards), plus records at or past a fence that had already been written when the
  *       fence arrived. <em>handed over</em>: records at or past the fence, left to the new owner.</li>
  *   <li>Within a run, up to the fence: {@code last - runFirst + 1 = records + lost + malformed + held}.</li>
- *   <li>The true exit rate counts every seq step, lost records included ({@link #seqAdvanced()}).</li>
+ *   <li>The true exit rate counts every seq step, lost records included ({@link #closeRateWindow}).</li>
  * </ul>
  *
  * <h2>Handover (the old owner's side)</h2>
@@ -327,11 +327,11 @@ public final class CpuSequenceLedger {
         if (phase() == Phase.OWNED) throw new IllegalStateException("cpu " + cpu + " is still owned: a fence needs it out of the target");
         if (phase() == Phase.RELEASED) return new FenceOutcome(List.of(), 0, 0, true, false);
         if (fenceKnown && fence == fenceSeq) return new FenceOutcome(List.of(), 0, 0, true, false);
+        CpuState before = state;
+        CpuState next = before.fence(); // first: a refused transition changes nothing
         fenceKnown = true;
         fence = fenceSeq;
         fenceAppliedAtMillis = nowMillis;
-        CpuState before = state;
-        CpuState next = before.fence();
 
         long dups = 0;
         boolean exact = true;

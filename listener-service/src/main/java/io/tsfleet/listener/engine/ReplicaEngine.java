@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The replica: its target mask, one {@link CpuChannel} per CPU it holds (each with its one {@code CpuState}), the plan generation it has applied, and the
- * handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
+ * The replica: its target mask, one {@link CpuChannel} per CPU it holds (each CPU with its one {@code CpuState}), the
+ * plan generation it has applied, and the handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
  * {@link DirectiveReconciler}; the engine carries the plan out. Plain Java: threads, no framework.
  */
 public final class ReplicaEngine implements ChannelListener, SinkLossListener {
