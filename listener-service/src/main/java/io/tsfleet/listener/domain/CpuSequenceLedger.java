@@ -17,7 +17,9 @@ import static io.tsfleet.listener.domain.SerialNumbers.distance;
  * that arrives on the CPU's broker connection passes through {@link #onRecord} and gets a {@link Verdict}, and every
  * transition of the state comes with the accounting it calls for (a fence settles the holdback, a release counts the
  * records below the fence that never came). Thread-safe: the CPU's reader and the control thread serialise on the
- * ledger's monitor; {@link #state()} is readable without it.
+ * ledger's monitor, which every method takes except {@link #onRecord}, the hot path: its caller holds the monitor
+ * (the reader, in one hold for the verdict and what it asks for: {@link #hold} or {@link #spillHoldback}).
+ * {@link #state()} is readable without it.
  *
  * <h2>Definitions</h2>
  * <ul>
@@ -203,8 +205,12 @@ public final class CpuSequenceLedger {
         enobufsAtDropCount = enobufs;
     }
 
-    /** Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. */
-    public synchronized Verdict onRecord(int seq, boolean decodable) {
+    /**
+     * Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. The
+     * caller holds the ledger's monitor ({@code synchronized (ledger)}) across this call and what its verdict asks for:
+     * one monitor per record on the hot path.
+     */
+    public Verdict onRecord(int seq, boolean decodable) {
         Phase phase = state.phase();
         boolean first = !hasSeq;
         int step = first ? 1 : distance(last, seq);

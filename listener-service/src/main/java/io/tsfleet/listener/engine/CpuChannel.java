@@ -402,7 +402,7 @@ public final class CpuChannel {
         boolean decodable = view.wrap(buf, at, cpu); // the one parse of the record: the sink writer reuses its layout
         Verdict verdict;
         List<HeldRecord> spilled = null;
-        synchronized (ledger) { // the verdict and what it asks for, in one step of the ledger
+        synchronized (ledger) { // the verdict and what it asks for, in one step of the ledger (onRecord's contract)
             verdict = ledger.onRecord(seq, decodable);
             if (verdict == Verdict.HOLD) {
                 byte[] copy = new byte[len];
