@@ -40,9 +40,12 @@ import java.util.Map;
  * @param holdbackTotalRecords records held back by all leaving CPUs together
  * @param heartbeatInterval   heartbeat interval until the coordinator says otherwise
  * @param statsInterval       rate and capacity window
- * @param handoverTimeout     how long a fenced CPU waits to see {@code fence - 1} before it is released anyway
+ * @param handoverTimeout     how long a fenced CPU (deregistered as soon as its fence is known) waits for the broker's
+ *                            answer to the deregistration before it is released anyway (the records below the fence
+ *                            that did not come counted as lost)
  * @param drainTimeout        on SIGTERM, how long to wait for the coordinator to move the CPUs away
- * @param deregisterTimeout   how long to wait for DEREGISTER acks at shutdown
+ * @param deregisterTimeout   how long to wait for DEREGISTER acks at shutdown; and a fenced CPU whose connection
+ *                            brings neither the answer nor any record for that long is released anyway
  * @param connectTimeout      broker TCP connect timeout
  * @param requestTimeout      coordinator HTTP timeout
  * @param firstSeqReports     how many delivered heartbeats carry an acquired CPU's first sequence number

@@ -1,5 +1,10 @@
 package io.tsfleet.listener.domain;
 
+import io.tsfleet.listener.domain.CpuState.Deregistering;
+import io.tsfleet.listener.domain.CpuState.Leaving;
+import io.tsfleet.listener.domain.CpuState.Phase;
+import io.tsfleet.listener.domain.CpuState.Releasing;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +13,13 @@ import static io.tsfleet.listener.domain.SerialNumbers.before;
 import static io.tsfleet.listener.domain.SerialNumbers.distance;
 
 /**
- * The accounting of one CPU of this replica: every record that arrives on the CPU's broker connection passes
- * through {@link #onRecord} and gets a {@link Verdict}. Not thread-safe: the CPU's reader and the control thread
- * serialise on the ledger.
+ * The accounting of one CPU of this replica, and its {@link CpuState} (the CPU's one state machine): every record
+ * that arrives on the CPU's broker connection passes through {@link #onRecord} and gets a {@link Verdict}, and every
+ * transition of the state comes with the accounting it calls for (a fence settles the holdback, a release counts the
+ * records below the fence that never came). Thread-safe: the CPU's reader and the control thread serialise on the
+ * ledger's monitor, which every method takes except {@link #onRecord}, the hot path: its caller holds the monitor
+ * (the reader, in one hold for the verdict and what it asks for: {@link #hold} or {@link #spillHoldback}).
+ * {@link #state()} is readable without it.
  *
  * <h2>Definitions</h2>
  * <ul>
@@ -24,7 +33,7 @@ import static io.tsfleet.listener.domain.SerialNumbers.distance;
  *       advance (repeated or backwards), plus records at or past a fence that had already been written when the
  *       fence arrived. <em>handed over</em>: records at or past the fence, left to the new owner.</li>
  *   <li>Within a run, up to the fence: {@code last - runFirst + 1 = records + lost + malformed + held}.</li>
- *   <li>The true exit rate counts every seq step, lost records included ({@link #seqAdvanced()}).</li>
+ *   <li>The true exit rate counts every seq step, lost records included ({@link #closeRateWindow}).</li>
  * </ul>
  *
  * <h2>Handover (the old owner's side)</h2>
@@ -62,9 +71,6 @@ public final class CpuSequenceLedger {
         MALFORMED
     }
 
-    /** Where the CPU stands in the replica. */
-    public enum Phase { OWNED, LEAVING, RELEASING, RELEASED }
-
     private final int cpu;
     private final ReplicaTotals totals;
     private final int holdbackLimit;
@@ -74,7 +80,7 @@ public final class CpuSequenceLedger {
     /** Gaps seen while leaving without a fence: start/length pairs, settled at the fence. */
     private final List<int[]> pendingGaps = new ArrayList<>();
 
-    private Phase phase = Phase.OWNED;
+    private volatile CpuState state = CpuState.initial();
     private boolean holding;
     private long runs;
     private boolean hasSeq;
@@ -111,10 +117,6 @@ public final class CpuSequenceLedger {
     /** The run continues the previous one's sequence: its first record's gap to {@code last} is loss between the runs. */
     private boolean betweenRuns;
 
-    public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit) {
-        this(cpu, totals, holdbackLimit, HoldbackBudget.unlimited());
-    }
-
     /** {@code holdbackLimit} bounds this CPU's holdback, {@code budget} all holdbacks of the replica together. */
     public CpuSequenceLedger(int cpu, ReplicaTotals totals, int holdbackLimit, HoldbackBudget budget) {
         if (cpu < 0) throw new IllegalArgumentException("cpu < 0");
@@ -125,12 +127,61 @@ public final class CpuSequenceLedger {
         this.budget = budget;
     }
 
-    public int cpu() {
-        return cpu;
+    /** The CPU's state (read without the lock: it is replaced, never changed). */
+    public CpuState state() {
+        return state;
     }
 
     public Phase phase() {
-        return phase;
+        return state.phase();
+    }
+
+    // ---- the connection's transitions (the reader) ----
+
+    /** A new connection attempt starts. */
+    public synchronized void connecting() {
+        state = state.connecting();
+    }
+
+    /** A connection attempt failed; another follows after the backoff. */
+    public synchronized void retrying() {
+        state = state.retrying();
+    }
+
+    /** The handshake is done and REGISTER sent (after {@link #startRun}). */
+    public synchronized void registering() {
+        state = state.registering();
+    }
+
+    /** The broker acknowledged the registration. */
+    public synchronized void registered() {
+        state = state.registered();
+    }
+
+    /**
+     * The connection broke, or could not be made. An owned CPU reconnects. A leaving one is not reconnected: its
+     * handover is aborted (the held records are returned, to be written; its pending gaps become lost; counted). A CPU
+     * whose deregistration was sent is released: the broker will send it nothing more, and the records below the
+     * fence that never came are counted as lost.
+     */
+    public synchronized List<HeldRecord> connectionLost() {
+        CpuState before = state;
+        CpuState next = before.connectionLost();
+        List<HeldRecord> out = List.of();
+        if (before instanceof Leaving) {
+            out = drainHoldbackAsKept();
+            settlePendingGaps(false, 0);
+            totals.handoversAborted.increment();
+        } else if (!before.isDone() && next.isDone()) {
+            countMissingBelowFence();
+        }
+        state = next;
+        return out;
+    }
+
+    /** The CPU's reader ended. */
+    public synchronized void finish() {
+        state = state.finish();
     }
 
     /**
@@ -138,8 +189,8 @@ public final class CpuSequenceLedger {
      * previous run, while the CPU is owned, the sequence continues: the first record's gap to the last one seen is
      * counted. Otherwise sequence numbers start afresh.
      */
-    public void startRun(long seqEpoch) {
-        boolean continues = seqEpoch != 0 && seqEpoch == runEpoch && hasSeq && phase == Phase.OWNED;
+    public synchronized void startRun(long seqEpoch) {
+        boolean continues = seqEpoch != 0 && seqEpoch == runEpoch && hasSeq && phase() == Phase.OWNED;
         runs++;
         runEpoch = seqEpoch;
         if (!continues) {
@@ -154,13 +205,13 @@ public final class CpuSequenceLedger {
         enobufsAtDropCount = enobufs;
     }
 
-    /** A new registration on a connection whose broker does not report a sequence epoch. */
-    public void startRun() {
-        startRun(0);
-    }
-
-    /** Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. */
+    /**
+     * Accounts one record with this seq; {@code decodable} is false for a valid header around a bad payload. The
+     * caller holds the ledger's monitor ({@code synchronized (ledger)}) across this call and what its verdict asks for:
+     * one monitor per record on the hot path.
+     */
     public Verdict onRecord(int seq, boolean decodable) {
+        Phase phase = state.phase();
         boolean first = !hasSeq;
         int step = first ? 1 : distance(last, seq);
         if (!first && step <= 0) {
@@ -208,18 +259,18 @@ public final class CpuSequenceLedger {
     }
 
     /** Stores the copy of a record that got {@link Verdict#HOLD}. */
-    public void hold(int seq, byte[] frame) {
-        if (phase != Phase.LEAVING) throw new IllegalStateException("cpu " + cpu + " is not leaving");
-        holdback.addLast(new HeldRecord(seq, frame));
+    public synchronized void hold(int seq, byte[] frame, int[] layout) {
+        if (phase() != Phase.LEAVING) throw new IllegalStateException("cpu " + cpu + " is not leaving");
+        holdback.addLast(new HeldRecord(seq, frame, layout));
     }
 
     /** After {@link Verdict#SPILL_THEN_KEEP}: the held records, to be written before the record at hand. */
-    public List<HeldRecord> spillHoldback() {
+    public synchronized List<HeldRecord> spillHoldback() {
         return drainHoldbackAsKept();
     }
 
     /** The in-band ENOBUFS message arrived on this CPU's connection. */
-    public void onOverrun() {
+    public synchronized void onOverrun() {
         enobufs++;
         totals.enobufs.increment();
     }
@@ -228,19 +279,47 @@ public final class CpuSequenceLedger {
      * The CPU left the replica's target: from now on records are held back (up to the limit) and gaps are pending
      * until the fence arrives. Idempotent.
      */
-    public void leave(long nowMillis) {
-        if (phase != Phase.OWNED) return;
-        phase = Phase.LEAVING;
+    public synchronized void leave(long nowMillis) {
+        if (phase() != Phase.OWNED) return;
+        state = state.leave();
         holding = holdbackLimit > 0;
         leavingSinceMillis = nowMillis;
     }
 
-    /** The CPU is back in the target before it was released: everything held is ours. */
-    public List<HeldRecord> rejoin() {
-        if (phase != Phase.LEAVING && phase != Phase.RELEASING) return List.of();
+    /**
+     * The CPU is back in the target before its fence: everything held is ours. Once the fence is known the
+     * deregistration is under way and completes (the CPU is acquired again after it): nothing changes.
+     */
+    public synchronized List<HeldRecord> rejoin() {
+        if (!(state instanceof Leaving)) return List.of();
+        state = state.rejoin();
+        return keepAll();
+    }
+
+    /**
+     * What the shutdown keeps and whether it deregisters the CPU.
+     *
+     * @param held       the held records, to be written
+     * @param deregister send DEREGISTER now (a registered CPU whose deregistration is not under way yet)
+     */
+    public record ShutdownOutcome(List<HeldRecord> held, boolean deregister) {
+    }
+
+    /**
+     * Shutdown: every record is ours (held records, pending gaps, and, if the fence is known, the records from it on:
+     * the fence is dropped), and a registered CPU is deregistered.
+     */
+    public synchronized ShutdownOutcome shutdown() {
+        CpuState before = state;
+        CpuState next = before.shutdown();
+        List<HeldRecord> held = before instanceof Leaving || before instanceof Releasing ? keepAll() : List.of();
+        state = next;
+        return new ShutdownOutcome(held, next instanceof Deregistering && !(before instanceof Releasing) && !(before instanceof Deregistering));
+    }
+
+    private List<HeldRecord> keepAll() {
         List<HeldRecord> out = drainHoldbackAsKept();
         settlePendingGaps(false, 0);
-        phase = Phase.OWNED;
         fenceKnown = false;
         return out;
     }
@@ -250,14 +329,15 @@ public final class CpuSequenceLedger {
      * new owner's. Records of ours at or past the fence that were already written are duplicates (a race: the new
      * owner registered before this replica knew the CPU was leaving).
      */
-    public FenceOutcome applyFence(int fenceSeq, long nowMillis) {
-        if (phase == Phase.OWNED) throw new IllegalStateException("cpu " + cpu + " is still owned: a fence needs it out of the target");
-        if (phase == Phase.RELEASED) return new FenceOutcome(List.of(), 0, 0, true, true);
-        if (fenceKnown && fence == fenceSeq) return new FenceOutcome(List.of(), 0, 0, true, fenceReached());
+    public synchronized FenceOutcome applyFence(int fenceSeq, long nowMillis) {
+        if (phase() == Phase.OWNED) throw new IllegalStateException("cpu " + cpu + " is still owned: a fence needs it out of the target");
+        if (phase() == Phase.RELEASED) return new FenceOutcome(List.of(), 0, 0, true, false);
+        if (fenceKnown && fence == fenceSeq) return new FenceOutcome(List.of(), 0, 0, true, false);
+        CpuState before = state;
+        CpuState next = before.fence(); // first: a refused transition changes nothing
         fenceKnown = true;
         fence = fenceSeq;
         fenceAppliedAtMillis = nowMillis;
-        phase = Phase.RELEASING;
 
         long dups = 0;
         boolean exact = true;
@@ -285,30 +365,26 @@ public final class CpuSequenceLedger {
         handedOver += discarded;
         totals.handedOver.add(discarded);
         settlePendingGaps(true, fenceSeq);
-        return new FenceOutcome(keep, discarded, dups, exact, fenceReached());
+        // without a registration to withdraw the CPU is released at once: nothing more will come
+        if (next.isDone()) countMissingBelowFence();
+        state = next;
+        return new FenceOutcome(keep, discarded, dups, exact, before instanceof Leaving && next instanceof Releasing);
     }
 
-    /** True once a seq at or after {@code fence - 1} has been seen: nothing below the fence is missing any more. */
-    public boolean fenceReached() {
-        return phase == Phase.RELEASING && hasSeq && !before(last, fence - 1);
-    }
-
-    /** The connection of a leaving CPU broke before its fence: keep what was held, count the abort. */
-    public List<HeldRecord> abortHandover() {
-        List<HeldRecord> out = drainHoldbackAsKept();
-        settlePendingGaps(false, 0);
-        phase = Phase.RELEASED;
-        totals.handoversAborted.increment();
-        return out;
+    /** Milliseconds since the fence was applied while its deregistration is under way, else -1. */
+    public synchronized long fenceAgeMillis(long nowMillis) {
+        return state instanceof Releasing ? nowMillis - fenceAppliedAtMillis : -1;
     }
 
     /**
-     * The handover timeout expired without the fence being reached: the records between the last one seen and the
-     * fence were ours and never came, so they are counted as lost (nothing is lost silently).
+     * The broker did not answer the deregistration within the handover timeout: the records between the last one
+     * seen and the fence were ours and never came, so they are counted as lost (nothing is lost silently).
      */
-    public void forceRelease() {
+    public synchronized void forceRelease() {
+        if (state.isDone()) return;
+        CpuState next = state.forced();
         countMissingBelowFence();
-        phase = Phase.RELEASED;
+        state = next;
         totals.forcedReleases.increment();
     }
 
@@ -317,21 +393,23 @@ public final class CpuSequenceLedger {
      * will get has been seen. Those between the last one seen and the fence never came (the broker dropped them):
      * they are counted as lost now, exactly. Without a fence (shutdown) nothing is missing.
      */
-    public void deregistered() {
-        if (phase == Phase.RELEASED) return;
+    public synchronized void deregistered() {
+        if (state.isDone()) return;
+        CpuState next = state.deregistered();
         countMissingBelowFence();
-        phase = Phase.RELEASED;
+        state = next;
     }
 
+    /** The records between the last one seen and the fence never came: lost (the shutdown drops the fence: none). */
     private void countMissingBelowFence() {
-        if (phase == Phase.RELEASING && fenceKnown && hasSeq && before(last, fence - 1)) {
+        if (fenceKnown && hasSeq && before(last, fence - 1)) {
             gaps.record(last + 1, distance(last, fence) - 1);
             countLost(distance(last, fence) - 1);
         }
     }
 
     /** Closes a rate window: the true exit rate (seq steps per second, lost included) since the previous window. */
-    public double closeRateWindow(double elapsedSeconds) {
+    public synchronized double closeRateWindow(double elapsedSeconds) {
         long advanced = seqAdvanced - seqAdvancedAtWindow;
         seqAdvancedAtWindow = seqAdvanced;
         ratePerSecond = elapsedSeconds > 0 ? advanced / elapsedSeconds : 0;
@@ -342,45 +420,33 @@ public final class CpuSequenceLedger {
      * Records kept on this CPU that were never written (the sink failed, or the shutdown gave up waiting for it): lost
      * at the sink. They stay counted in {@code records} (they were kept) and are reported as lost with the gaps.
      */
-    public void unwritten(long count) {
+    public synchronized void unwritten(long count) {
         if (count <= 0) return;
         unwritten += count;
         totals.unwritten.add(count);
     }
 
     /** Records lost since the last successful report to the coordinator: gaps and records never written. */
-    public long lostSinceReport() {
+    public synchronized long lostSinceReport() {
         return lost + unwritten - lostAtReport;
     }
 
     /** The coordinator received a report that carried {@code lostReported} for this CPU. */
-    public void reported(long lostReported) {
+    public synchronized void reported(long lostReported) {
         lostAtReport += lostReported;
     }
 
-    public long seqAdvanced() {
-        return seqAdvanced;
-    }
-
-    public boolean hasFence() {
-        return fenceKnown;
-    }
-
-    public long fenceAppliedAtMillis() {
-        return fenceAppliedAtMillis;
-    }
-
-    public long leavingSinceMillis() {
+    public synchronized long leavingSinceMillis() {
         return leavingSinceMillis;
     }
 
     /** The first seq received since the CPU was acquired (u32), or -1 before any. */
-    public long firstSeq() {
+    public synchronized long firstSeq() {
         return firstSeq;
     }
 
-    public CpuLedgerSnapshot snapshot() {
-        return new CpuLedgerSnapshot(cpu, phase, runs, records, lost, unwritten, enobufs, duplicates, handedOver, malformed,
+    public synchronized CpuLedgerSnapshot snapshot() {
+        return new CpuLedgerSnapshot(cpu, state, runs, records, lost, unwritten, enobufs, duplicates, handedOver, malformed,
                 holdback.size(), hasSeq ? SerialNumbers.unsigned(last) : -1, firstSeq,
                 fenceKnown ? SerialNumbers.unsigned(fence) : -1, ratePerSecond);
     }
@@ -429,8 +495,8 @@ public final class CpuSequenceLedger {
      * Whether the socket's drop count is worth asking for: the CPU is owned, its run has records, and an overrun was
      * reported since the last count (without one the kernel dropped nothing).
      */
-    public boolean wantsDropCount() {
-        return phase == Phase.OWNED && hasSeq && enobufs > enobufsAtDropCount;
+    public synchronized boolean wantsDropCount() {
+        return phase() == Phase.OWNED && hasSeq && enobufs > enobufsAtDropCount;
     }
 
     /**
@@ -439,8 +505,8 @@ public final class CpuSequenceLedger {
      * counted as lost now, and not again when a later record reveals their gap. Only while the CPU is owned (a
      * leaving CPU's drops beyond its fence belong to the new owner). Returns the records newly counted.
      */
-    public long onSocketDrops(long drops) {
-        if (phase != Phase.OWNED || !hasSeq) return 0;
+    public synchronized long onSocketDrops(long drops) {
+        if (phase() != Phase.OWNED || !hasSeq) return 0;
         enobufsAtDropCount = enobufs;
         long extra = drops - runLost;
         if (extra <= 0) return 0;

@@ -28,7 +28,7 @@ public final class DirectiveReconciler {
      * @param phases          every CPU the replica holds a registration (or a registration attempt) for
      * @param releasedPending released CPUs not yet acknowledged by the coordinator
      */
-    public record ReplicaView(long generation, Map<Integer, CpuSequenceLedger.Phase> phases, Set<Integer> releasedPending) {
+    public record ReplicaView(long generation, Map<Integer, CpuState.Phase> phases, Set<Integer> releasedPending) {
     }
 
     public static DirectivePlan reconcile(ReplicaView view, ReplicaDirective directive) {
@@ -55,13 +55,13 @@ public final class DirectiveReconciler {
         CpuSet.Builder acquire = CpuSet.builder();
         CpuSet.Builder rejoin = CpuSet.builder();
         target.forEach(cpu -> {
-            CpuSequenceLedger.Phase p = view.phases().get(cpu);
-            if (p == null || p == CpuSequenceLedger.Phase.RELEASED) acquire.add(cpu);
-            else if (p == CpuSequenceLedger.Phase.LEAVING || p == CpuSequenceLedger.Phase.RELEASING) rejoin.add(cpu);
+            CpuState.Phase p = view.phases().get(cpu);
+            if (p == null || p == CpuState.Phase.RELEASED) acquire.add(cpu);
+            else if (p == CpuState.Phase.LEAVING || p == CpuState.Phase.RELEASING) rejoin.add(cpu);
         });
         CpuSet.Builder leave = CpuSet.builder();
-        for (Map.Entry<Integer, CpuSequenceLedger.Phase> e : view.phases().entrySet()) {
-            if (!target.contains(e.getKey()) && e.getValue() == CpuSequenceLedger.Phase.OWNED) leave.add(e.getKey());
+        for (Map.Entry<Integer, CpuState.Phase> e : view.phases().entrySet()) {
+            if (!target.contains(e.getKey()) && e.getValue() == CpuState.Phase.OWNED) leave.add(e.getKey());
         }
         Map<Integer, Integer> fences = new TreeMap<>();
         Set<Integer> ignored = new TreeSet<>();
@@ -71,8 +71,8 @@ public final class DirectiveReconciler {
                 ignored.add(cpu);
                 continue;
             }
-            CpuSequenceLedger.Phase p = view.phases().get(cpu);
-            if (p != null && p != CpuSequenceLedger.Phase.RELEASED) fences.put(cpu, SerialNumbers.fromUnsigned(f.getValue()));
+            CpuState.Phase p = view.phases().get(cpu);
+            if (p != null && p != CpuState.Phase.RELEASED) fences.put(cpu, SerialNumbers.fromUnsigned(f.getValue()));
         }
         Set<Integer> acknowledged = new TreeSet<>();
         for (int cpu : view.releasedPending()) {

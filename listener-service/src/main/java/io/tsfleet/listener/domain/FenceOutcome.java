@@ -9,9 +9,10 @@ import java.util.List;
  * @param handedOver   held records at or past the fence, dropped (the new owner has them)
  * @param duplicates   records at or past the fence that had been written before the fence arrived
  * @param exact        false when the duplicate count could not be computed exactly (very many gaps since the fence)
- * @param fenceReached a seq at or after {@code fence - 1} has been seen already (nothing below the fence is missing)
+ * @param deregister   the fence started the release: send DEREGISTER now (the records below the fence are queued on the
+ *                     connection already, or were dropped by the broker; the broker's answer comes after all of them)
  */
-public record FenceOutcome(List<HeldRecord> toWrite, long handedOver, long duplicates, boolean exact, boolean fenceReached) {
+public record FenceOutcome(List<HeldRecord> toWrite, long handedOver, long duplicates, boolean exact, boolean deregister) {
     public FenceOutcome {
         toWrite = List.copyOf(toWrite);
     }

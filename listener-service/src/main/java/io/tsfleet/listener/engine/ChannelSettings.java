@@ -18,7 +18,8 @@ import java.time.Duration;
  * @param backoffMultiplier   growth of the delay per failed attempt
  * @param backoffJitter       randomisation factor of the delay (0..1)
  * @param holdbackRecords     records of a leaving CPU held back until its fence (0: none)
- * @param releaseAckTimeout   how long to wait for the broker's ack of a DEREGISTER before closing anyway
+ * @param releaseAckTimeout   how long a fenced CPU's connection may bring neither the answer to its DEREGISTER nor any
+ *                            record before the CPU is released anyway
  */
 public record ChannelSettings(BrokerAddress broker, String token, int receiveBufferBytes, boolean receiveBufferForce,
                               int readBufferBytes, Duration connectTimeout, Duration initialBackoff, Duration maxBackoff,

@@ -6,30 +6,29 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.tsfleet.listener.broker.BrokerConnection;
 import io.tsfleet.listener.broker.BrokerRefusedException;
-import io.tsfleet.listener.domain.CpuLedgerSnapshot;
 import io.tsfleet.listener.domain.CpuSequenceLedger;
-import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
+import io.tsfleet.listener.domain.CpuSequenceLedger.ShutdownOutcome;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
+import io.tsfleet.listener.domain.CpuState;
+import io.tsfleet.listener.domain.CpuState.Ending;
+import io.tsfleet.listener.domain.CpuState.Owned;
+import io.tsfleet.listener.domain.CpuState.Released;
+import io.tsfleet.listener.domain.CpuState.Releasing;
 import io.tsfleet.listener.domain.DropCountRequests;
 import io.tsfleet.listener.domain.FenceOutcome;
 import io.tsfleet.listener.domain.HeldRecord;
-import io.tsfleet.listener.domain.HoldbackBudget;
-import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.record.ExitRecordView;
 import io.tsfleet.protocol.netlink.Netlink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.U32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,6 +37,9 @@ import java.util.function.LongSupplier;
  * with jitter), handshakes, registers, and then reads: each frame is decoded in place, accounted by the CPU's
  * {@link CpuSequenceLedger} and, when kept, copied into a sink batch. After a broker restart the connection fails and
  * the channel reconnects and registers again (a new run of sequence numbers).
+ *
+ * <p>Where the CPU stands is its {@link CpuState}, held by the ledger: the channel asks for the transitions
+ * (connecting, registered, connection lost, fence, shutdown, deregistered) and does the I/O they call for.
  *
  * <p>A CPU that is leaving (handover) is never reconnected: if its connection breaks before the fence, the handover
  * is aborted and counted. As soon as the fence is known, the channel sends DEREGISTER, without waiting to see the
@@ -52,63 +54,54 @@ import java.util.function.LongSupplier;
 public final class CpuChannel {
     private static final Logger log = LoggerFactory.getLogger(CpuChannel.class);
 
-    /** What the channel is doing. */
-    public enum Status { CONNECTING, REGISTERING, REGISTERED, RETRYING, RELEASING, FINISHED }
+    /** How far the shutdown of this channel has come (the CPU's own state is the ledger's {@link CpuState}). */
+    private enum Stopping {
+        /** Not shutting down. */
+        NO,
+        /** Deregistering: read until the broker's answer, bounded by {@link #deregisterAndStop}. */
+        DEREGISTERING,
+        /** Gave up waiting for the sink: read on without waiting for it, counting what it cannot take. */
+        DISCARDING,
+        /** Closing now. */
+        STOPPED
+    }
 
     private final int cpu;
     private final String cpulist;
     private final ChannelSettings settings;
-    private final CpuSequenceLedger ledger;
+    private final ChannelContext context;
     private final SinkPipeline pipeline;
-    private final ReplicaTotals totals;
-    private final ChannelListener listener;
     private final LongSupplier nanoTime;
-    private final LongAdder receiveBusyNanos;
-    private final LongAdder unregisteredNanos;
-    private final LongAdder connectFailures;
+    private final CpuSequenceLedger ledger;
     private final ExitRecordView view = new ExitRecordView();
-    private final AtomicBoolean releaseStarted = new AtomicBoolean();
+    private final DropCountRequests dropCountRequests = new DropCountRequests();
     private final long createdNanos;
 
+    private volatile Stopping stopping = Stopping.NO;
     private volatile BrokerConnection connection;
-    private volatile Status status = Status.CONNECTING;
     private volatile String lastError;
     private volatile int portId;
     private volatile int receiveBuffer;
-    private volatile boolean stopRequested;
-    private volatile boolean registered;
     private volatile int registerSeq;
     private volatile int deregisterSeq;
     private volatile int drainMarkerSeq;
     private volatile long lastFrameNanos;
     private volatile long releaseStartedNanos;
-    private final DropCountRequests dropCountRequests = new DropCountRequests();
     private volatile long dropCountAskedNanos = Long.MIN_VALUE / 2;
-    private volatile boolean done;
-    private volatile boolean everRegistered;
-    private volatile boolean aborted;
-    /** Shutdown gave up waiting for the sink: read on without waiting for it, counting what it cannot take. */
-    private volatile boolean discarding;
-    /** The shutdown deregisters this CPU and bounds the wait itself ({@link #deregisterAndStop}). */
-    private volatile boolean shuttingDown;
+    /** Registrations acknowledged so far (the reader's thread only). */
+    private int registrations;
     private long lostConnectionNanos = -1;
     private SinkBatch batch;
     private Thread thread;
 
-    CpuChannel(int cpu, ChannelSettings settings, SinkPipeline pipeline, ReplicaTotals totals, ChannelListener listener,
-               LongSupplier nanoTime, LongAdder receiveBusyNanos, LongAdder unregisteredNanos, LongAdder connectFailures,
-               HoldbackBudget holdbackBudget) {
+    CpuChannel(int cpu, ChannelContext context) {
         this.cpu = cpu;
         this.cpulist = Integer.toString(cpu);
-        this.settings = settings;
-        this.ledger = new CpuSequenceLedger(cpu, totals, settings.holdbackRecords(), holdbackBudget);
-        this.pipeline = pipeline;
-        this.totals = totals;
-        this.listener = listener;
-        this.nanoTime = nanoTime;
-        this.receiveBusyNanos = receiveBusyNanos;
-        this.unregisteredNanos = unregisteredNanos;
-        this.connectFailures = connectFailures;
+        this.context = context;
+        this.settings = context.settings();
+        this.pipeline = context.pipeline();
+        this.nanoTime = context.nanoTime();
+        this.ledger = new CpuSequenceLedger(cpu, context.totals(), settings.holdbackRecords(), context.holdbackBudget());
         this.createdNanos = nanoTime.getAsLong();
     }
 
@@ -116,120 +109,74 @@ public final class CpuChannel {
         thread = Thread.ofVirtual().name("cpu-" + cpu).start(this::run);
     }
 
-    public int cpu() {
+    int cpu() {
         return cpu;
     }
 
-    public Status status() {
-        return status;
-    }
-
-    /** Registered on a live connection (including while releasing). */
-    public boolean isRegistered() {
-        return registered && !done;
-    }
-
-    public boolean isDone() {
-        return done;
-    }
-
-    /** The handover was aborted (the connection broke before the fence). */
-    public boolean aborted() {
-        return aborted;
+    /** Where the CPU stands. */
+    CpuState state() {
+        return ledger.state();
     }
 
     long createdNanos() {
         return createdNanos;
     }
 
-    public CpuChannelStatus snapshot() {
-        CpuLedgerSnapshot s;
-        synchronized (ledger) {
-            s = ledger.snapshot();
-        }
-        return new CpuChannelStatus(s, status, isRegistered(), U32.toLong(portId), receiveBuffer, lastError);
-    }
-
-    Phase phase() {
-        synchronized (ledger) {
-            return ledger.phase();
-        }
+    CpuChannelStatus snapshot() {
+        return new CpuChannelStatus(ledger.snapshot(), U32.toLong(portId), receiveBuffer, lastError);
     }
 
     long firstSeq() {
-        synchronized (ledger) {
-            return ledger.firstSeq();
-        }
+        return ledger.firstSeq();
     }
 
     long lostSinceReport() {
-        synchronized (ledger) {
-            return ledger.lostSinceReport();
-        }
+        return ledger.lostSinceReport();
     }
 
     /** Kept records of this CPU that the sink did not write: lost at the sink. */
     void unwritten(long records) {
-        synchronized (ledger) {
-            ledger.unwritten(records);
-        }
+        ledger.unwritten(records);
     }
 
     void reported(long lost) {
-        synchronized (ledger) {
-            ledger.reported(lost);
-        }
+        ledger.reported(lost);
     }
 
     double closeRateWindow(double seconds) {
-        synchronized (ledger) {
-            return ledger.closeRateWindow(seconds);
-        }
+        return ledger.closeRateWindow(seconds);
     }
 
     long leavingSinceMillis() {
-        synchronized (ledger) {
-            return ledger.leavingSinceMillis();
-        }
+        return ledger.leavingSinceMillis();
     }
 
-    /** Milliseconds since the fence was applied, or -1 without a fence. */
+    /** Milliseconds since the fence was applied while the CPU is releasing, else -1. */
     long fenceAgeMillis(long nowMillis) {
-        synchronized (ledger) {
-            return ledger.hasFence() && ledger.phase() == Phase.RELEASING ? nowMillis - ledger.fenceAppliedAtMillis() : -1;
-        }
+        return ledger.fenceAgeMillis(nowMillis);
     }
 
     // ---- control (engine thread) ----
 
     void leave(long nowMillis) {
-        synchronized (ledger) {
-            ledger.leave(nowMillis);
-        }
+        ledger.leave(nowMillis);
     }
 
     void rejoin() {
-        if (releaseStarted.get()) {
+        if (state() instanceof Releasing) {
             // deregistered already: the CPU is re-acquired on a new registration once this one is released
             log.info("cpu {}: back in the target while its deregistration is under way; it is registered again after it", cpu);
             return;
         }
-        List<HeldRecord> held;
-        synchronized (ledger) {
-            held = ledger.rejoin();
-        }
-        pipeline.publishHeld(cpu, held);
+        pipeline.publishHeld(cpu, ledger.rejoin());
     }
 
     FenceOutcome applyFence(int fence, long nowMillis) {
-        FenceOutcome out;
-        synchronized (ledger) {
-            out = ledger.applyFence(fence, nowMillis);
-        }
+        FenceOutcome out = ledger.applyFence(fence, nowMillis);
         pipeline.publishHeld(cpu, out.toWrite());
         if (!out.exact()) log.warn("cpu {}: duplicate count at fence {} is approximate (too many gaps since)", cpu, Integer.toUnsignedString(fence));
         // the records below the fence are queued here already (or were dropped): deregister now, read them meanwhile
-        startRelease();
+        if (out.deregister()) sendDeregister();
         return out;
     }
 
@@ -238,32 +185,24 @@ public final class CpuChannel {
      * come are counted as lost, the connection is closed and the CPU released.
      */
     void forceRelease() {
-        if (done) return;
-        synchronized (ledger) {
-            ledger.forceRelease();
-        }
+        if (state().isDone()) return;
+        ledger.forceRelease();
         log.warn("cpu {}: the broker did not answer the deregistration in time, releasing anyway (records below the fence that "
                 + "did not come are counted as lost)", cpu);
-        done = true;
         closeConnection();
     }
 
     /**
      * A DEREGISTER was sent and nothing has arrived on the connection for {@code timeout} (neither records of the
      * backlog nor the answer): the release is stuck; release it as {@link #forceRelease} does. A connection that is
-     * still delivering its backlog is not stuck, however long the backlog takes.
+     * still delivering its backlog is not stuck, however long the backlog takes. (The shutdown bounds its own wait.)
      */
     void closeIfReleaseStuck(Duration timeout) {
-        if (!releaseStarted.get() || done || shuttingDown) return;
+        if (!(state() instanceof Releasing) || stopping != Stopping.NO) return;
         long since = Math.max(releaseStartedNanos, lastFrameNanos);
         if (nanoTime.getAsLong() - since > timeout.toNanos()) {
             log.warn("cpu {}: no answer to DEREGISTER and no record within {}, closing the connection", cpu, timeout);
-            if (phase() == Phase.RELEASING) {
-                forceRelease();
-            } else {
-                done = true;
-                closeConnection();
-            }
+            forceRelease();
         }
     }
 
@@ -275,12 +214,10 @@ public final class CpuChannel {
      */
     void countDropsIfQuiet(Duration quiet) {
         BrokerConnection c = connection;
-        if (c == null || !registered || done || releaseStarted.get()) return;
+        if (c == null || !(state() instanceof Owned owned) || !owned.isRegistered()) return;
         long now = nanoTime.getAsLong();
         if (now - lastFrameNanos < quiet.toNanos() || now - dropCountAskedNanos < quiet.toNanos()) return;
-        synchronized (ledger) {
-            if (!ledger.wantsDropCount()) return;
-        }
+        if (!ledger.wantsDropCount()) return;
         int seq = c.reserveSeq();
         dropCountRequests.asked(seq);
         dropCountAskedNanos = now;
@@ -300,20 +237,17 @@ public final class CpuChannel {
      * {@code unansweredDeregistrations}).
      */
     void deregisterAndStop(Duration timeout) throws InterruptedException {
-        shuttingDown = true;
-        List<HeldRecord> held;
-        synchronized (ledger) {
-            held = ledger.rejoin();
-        }
-        pipeline.publishHeld(cpu, held);
-        if (registered) {
-            startRelease();
+        stopping = Stopping.DEREGISTERING;
+        ShutdownOutcome out = ledger.shutdown();
+        pipeline.publishHeld(cpu, out.held());
+        if (out.deregister()) sendDeregister();
+        if (state().isRegistered()) {
             if (!awaitDone(timeout)) {
-                discarding = true;
+                stopping = Stopping.DISCARDING;
                 log.warn("cpu {}: no answer to DEREGISTER within {}; reading the rest without waiting for the sink "
                         + "(records it cannot take are counted as lost)", cpu, timeout);
                 if (!awaitDone(timeout)) {
-                    totals.unansweredDeregistrations.increment();
+                    context.totals().unansweredDeregistrations.increment();
                     log.warn("cpu {}: the broker did not answer DEREGISTER; records it may still hold for this connection "
                             + "are not known and not counted", cpu);
                 }
@@ -324,13 +258,13 @@ public final class CpuChannel {
 
     private boolean awaitDone(Duration timeout) throws InterruptedException {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        while (!done && nanoTime.getAsLong() < deadline) Thread.sleep(5);
-        return done;
+        while (!state().isDone() && nanoTime.getAsLong() < deadline) Thread.sleep(5);
+        return state().isDone();
     }
 
     /** Stops the channel now (closes the connection) and waits for its thread. */
     void stop() throws InterruptedException {
-        stopRequested = true;
+        stopping = Stopping.STOPPED;
         closeConnection();
         Thread t = thread;
         if (t != null) {
@@ -339,15 +273,10 @@ public final class CpuChannel {
         }
     }
 
-    void startRelease() {
-        if (!releaseStarted.compareAndSet(false, true)) return;
+    /** The state has just become {@link Releasing} or {@link CpuState.Deregistering}: send DEREGISTER and the drained marker. */
+    private void sendDeregister() {
         releaseStartedNanos = nanoTime.getAsLong();
-        status = Status.RELEASING;
         BrokerConnection c = connection;
-        if (c == null || !registered) {
-            markReleased();
-            return;
-        }
         int seq = c.reserveSeq();
         deregisterSeq = seq;
         int marker = c.reserveSeq();
@@ -358,7 +287,7 @@ public final class CpuChannel {
             c.sendDrainMarkerRequest(marker);
         } catch (IOException e) {
             log.warn("cpu {}: sending DEREGISTER failed ({}); the closed connection releases the CPU", cpu, e.toString());
-            markReleased();
+            ledger.deregistered();
             closeConnection();
         }
     }
@@ -370,35 +299,27 @@ public final class CpuChannel {
                 .maxAttempts(Integer.MAX_VALUE)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), settings.backoffMultiplier(),
                         settings.backoffJitter(), settings.maxBackoff()))
-                .retryOnException(e -> !stopRequested && !done && phase() == Phase.OWNED)
+                .retryOnException(e -> stopping != Stopping.STOPPED && state() instanceof Owned)
                 .build();
         Retry retry = Retry.of("broker-cpu-" + cpu, config);
         retry.getEventPublisher().onRetry(e -> {
-            connectFailures.increment();
-            status = Status.RETRYING;
+            context.connectFailures().increment();
+            ledger.retrying();
             lastError = String.valueOf(e.getLastThrowable());
             log.info("cpu {}: broker {} not available ({}), retry {} in {} ms", cpu, settings.broker(), e.getLastThrowable(),
                     e.getNumberOfRetryAttempts(), e.getWaitInterval().toMillis());
         });
         CheckedRunnable establish = Retry.decorateCheckedRunnable(retry, this::establish);
         try {
-            while (!stopRequested && !done) {
+            while (stopping != Stopping.STOPPED && !state().isDone()) {
                 try {
                     establish.run();
                     serve();
                 } catch (Throwable t) {
                     closeConnection();
                     publishBatch();
-                    if (stopRequested || done) break;
-                    if (releaseStarted.get()) {
-                        markReleased();
-                        break;
-                    }
-                    if (phase() != Phase.OWNED) {
-                        abortHandover(t);
-                        break;
-                    }
-                    connectionLost(t);
+                    if (stopping == Stopping.STOPPED || state().isDone()) break;
+                    if (!connectionLost(t)) break;
                     Thread.sleep(settings.initialBackoff());
                 }
             }
@@ -407,32 +328,28 @@ public final class CpuChannel {
         } finally {
             closeConnection();
             publishBatch();
-            registered = false;
-            status = Status.FINISHED;
-            listener.finished(this);
+            ledger.finish();
+            context.listener().finished(this);
         }
     }
 
     private void establish() throws IOException {
-        status = Status.CONNECTING;
-        registered = false;
+        ledger.connecting();
         BrokerConnection c = BrokerConnection.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
                 BrokerConnection.tcpReceiveBuffer(settings.receiveBufferBytes()));
         connection = c;
         try {
-            if (stopRequested) throw new InterruptedIOException("stopping");
-            c.handshake(settings.token(), settings.receiveBufferBytes(), settings.receiveBufferForce(), totals.unattributed::increment);
+            if (stopping == Stopping.STOPPED) throw new InterruptedIOException("stopping");
+            c.handshake(settings.token(), settings.receiveBufferBytes(), settings.receiveBufferForce(), context.totals().unattributed::increment);
             portId = c.portId();
             receiveBuffer = c.receiveBuffer();
-            synchronized (ledger) {
-                ledger.startRun(c.seqEpoch());
-            }
-            status = Status.REGISTERING;
+            ledger.startRun(c.seqEpoch());
+            ledger.registering();
             dropCountRequests.newRun();
             int seq = c.reserveSeq();
             registerSeq = seq;
             c.sendRegister(cpulist, seq);
-            while (!registered) {
+            while (!state().isRegistered() && !state().isDone()) {
                 c.read();
                 processFrames(c);
             }
@@ -444,7 +361,7 @@ public final class CpuChannel {
 
     private void serve() throws IOException {
         BrokerConnection c = connection;
-        while (!stopRequested && !done) {
+        while (stopping != Stopping.STOPPED && !state().isDone()) {
             c.read();
             processFrames(c);
         }
@@ -455,7 +372,7 @@ public final class CpuChannel {
         lastFrameNanos = t0;
         c.visitFrames((buf, at, len) -> onFrame(c, buf, at, len));
         publishBatch();
-        receiveBusyNanos.add(nanoTime.getAsLong() - t0);
+        context.receiveBusyNanos().add(nanoTime.getAsLong() - t0);
     }
 
     private boolean onFrame(BrokerConnection c, ByteBuffer buf, int at, int len) throws IOException {
@@ -464,40 +381,35 @@ public final class CpuChannel {
             onEvent(buf, at, len);
         } else if (type == Netlink.NLMSG_ERROR) {
             if (NetlinkHeader.isOverrun(buf, at)) {
-                synchronized (ledger) {
-                    ledger.onOverrun();
-                }
+                ledger.onOverrun();
             } else if (NetlinkHeader.portId(buf, at) == c.portId()) {
                 onAck(NetlinkHeader.seq(buf, at), NetlinkHeader.error(buf, at));
             }
         } else if (c.isSocketState(buf, at)) {
             long answersDropped = dropCountRequests.answered(NetlinkHeader.seq(buf, at));
             long drops = answersDropped < 0 ? -1 : BrokerConnection.dropsIn(buf, at, len);
-            long counted = 0;
-            if (drops >= 0) {
-                synchronized (ledger) {
-                    counted = ledger.onSocketDrops(drops - answersDropped);
-                }
-            }
+            long counted = drops >= 0 ? ledger.onSocketDrops(drops - answersDropped) : 0;
             if (counted > 0) log.info("cpu {}: {} records dropped after the last one received, counted as lost", cpu, counted);
         } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && NetlinkHeader.seq(buf, at) == drainMarkerSeq
                 && NetlinkHeader.portId(buf, at) == c.portId()) {
-            deregistered(); // the queue was empty after the deregistration: nothing more will come
+            ledger.deregistered(); // the queue was empty after the deregistration: nothing more will come
         }
-        return !done;
+        return !state().isDone();
     }
 
     private void onEvent(ByteBuffer buf, int at, int len) throws IOException {
         int seq = NetlinkHeader.seq(buf, at);
-        boolean decodable = view.wrap(buf, at, cpu);
+        boolean decodable = view.wrap(buf, at, cpu); // the one parse of the record: the sink writer reuses its layout
         Verdict verdict;
         List<HeldRecord> spilled = null;
-        synchronized (ledger) {
+        synchronized (ledger) { // the verdict and what it asks for, in one step of the ledger (onRecord's contract)
             verdict = ledger.onRecord(seq, decodable);
             if (verdict == Verdict.HOLD) {
                 byte[] copy = new byte[len];
                 buf.get(at, copy);
-                ledger.hold(seq, copy);
+                int[] layout = new int[ExitRecordView.LAYOUT_INTS];
+                view.saveLayout(layout, 0);
+                ledger.hold(seq, copy, layout);
             } else if (verdict == Verdict.SPILL_THEN_KEEP) {
                 spilled = ledger.spillHoldback();
             }
@@ -513,19 +425,18 @@ public final class CpuChannel {
         if (seq == registerSeq && registerSeq != 0) {
             registerSeq = 0;
             if (error != 0) throw new BrokerRefusedException("REGISTER_CPUMASK \"" + cpulist + "\"", error);
-            boolean reconnect = everRegistered;
+            ledger.registered();
+            boolean reconnect = registrations > 0;
+            registrations++;
             if (lostConnectionNanos >= 0) {
-                unregisteredNanos.add(nanoTime.getAsLong() - lostConnectionNanos);
+                context.unregisteredNanos().add(nanoTime.getAsLong() - lostConnectionNanos);
                 lostConnectionNanos = -1;
             }
-            everRegistered = true;
-            registered = true;
             lastError = null;
-            if (!releaseStarted.get()) status = Status.REGISTERED;
-            listener.registered(this, reconnect);
+            context.listener().registered(this, reconnect);
         } else if (seq == deregisterSeq && deregisterSeq != 0) {
             if (error != 0) log.warn("cpu {}: DEREGISTER answered {}; closing the connection releases it anyway", cpu, error);
-            deregistered();
+            ledger.deregistered();
         } else if (error != 0 && dropCountRequests.failed(seq)) {
             log.debug("cpu {}: the drop-count request was answered with {}; asked again when quiet", cpu, error);
         } else if (seq == drainMarkerSeq && drainMarkerSeq != 0 && error != 0) {
@@ -533,20 +444,12 @@ public final class CpuChannel {
         }
     }
 
-    /** The broker's answer to the deregistration arrived: every record this connection will get has been read. */
-    private void deregistered() {
-        synchronized (ledger) {
-            ledger.deregistered();
-        }
-        done = true;
-    }
-
     private void keep(ByteBuffer buf, int at, int len) throws IOException {
         if (batch == null || !batch.fits(len)) {
             publishBatch();
             try {
                 // only a shutting-down reader may give up waiting for the sink (and only it polls)
-                batch = shuttingDown ? pipeline.acquire(cpu, () -> discarding) : pipeline.acquire(cpu);
+                batch = stopping == Stopping.NO ? pipeline.acquire(cpu) : pipeline.acquire(cpu, () -> stopping.compareTo(Stopping.DISCARDING) >= 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 unwritten(1); // kept by the ledger, and now never written
@@ -557,7 +460,7 @@ public final class CpuChannel {
                 return;
             }
         }
-        batch.add(buf, at, len);
+        batch.add(buf, at, len, view);
     }
 
     private void publishBatch() {
@@ -567,28 +470,23 @@ public final class CpuChannel {
         }
     }
 
-    /** The CPU is released without an answer from the broker (no connection, or it broke after the DEREGISTER). */
-    private void markReleased() {
-        deregistered();
-    }
-
-    private void abortHandover(Throwable cause) {
-        List<HeldRecord> held;
-        synchronized (ledger) {
-            held = ledger.abortHandover();
-        }
+    /**
+     * The connection broke: an owned CPU reconnects (true); a leaving one's handover is aborted, a releasing one is
+     * released (false: the reader ends).
+     */
+    private boolean connectionLost(Throwable t) {
+        boolean wasRegistered = state().isRegistered();
+        List<HeldRecord> held = ledger.connectionLost();
         pipeline.publishHeld(cpu, held);
-        aborted = true;
-        done = true;
-        log.warn("cpu {}: connection lost while handing the CPU over ({}); handover aborted, CPU released", cpu, cause.toString());
-    }
-
-    private void connectionLost(Throwable t) {
-        status = Status.RETRYING;
+        CpuState now = state();
+        if (now instanceof Released r && r.ending() == Ending.ABORTED) {
+            log.warn("cpu {}: connection lost while handing the CPU over ({}); handover aborted, CPU released", cpu, t.toString());
+        }
+        if (now.isDone()) return false;
         lastError = t.toString();
-        if (registered && lostConnectionNanos < 0) lostConnectionNanos = nanoTime.getAsLong();
-        registered = false;
+        if (wasRegistered && lostConnectionNanos < 0) lostConnectionNanos = nanoTime.getAsLong();
         log.warn("cpu {}: broker connection lost ({}); reconnecting", cpu, t.toString());
+        return true;
     }
 
     private void closeConnection() {

@@ -6,7 +6,8 @@ import java.time.Duration;
  * Settings of the replica engine.
  *
  * @param channel            how CPU connections are made
- * @param handoverTimeout    how long a fenced CPU waits to see {@code fence - 1} before it is released anyway
+ * @param handoverTimeout    how long a fenced CPU waits for the broker's answer to its deregistration (sent as soon as
+ *                           the fence is known) before it is released anyway
  * @param firstSeqReports    how many delivered heartbeats carry a newly acquired CPU's first sequence number
  * @param capacitySmoothing  EWMA weight of a new capacity sample (0..1]
  * @param parallelism        processors available to the readers (for the capacity estimate)

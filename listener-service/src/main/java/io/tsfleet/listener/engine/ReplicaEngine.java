@@ -1,7 +1,8 @@
 package io.tsfleet.listener.engine;
 
 import io.tsfleet.listener.domain.CapacityEstimator;
-import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
+import io.tsfleet.listener.domain.CpuState.Finished;
+import io.tsfleet.listener.domain.CpuState.Phase;
 import io.tsfleet.listener.domain.DirectivePlan;
 import io.tsfleet.listener.domain.DirectiveReconciler;
 import io.tsfleet.listener.domain.HoldbackBudget;
@@ -28,8 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The replica: its target mask, one {@link CpuChannel} per CPU it holds, the plan generation it has applied, and the
- * handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
+ * The replica: its target mask, one {@link CpuChannel} per CPU it holds (each CPU with its one {@code CpuState}), the
+ * plan generation it has applied, and the handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
  * {@link DirectiveReconciler}; the engine carries the plan out. Plain Java: threads, no framework.
  */
 public final class ReplicaEngine implements ChannelListener, SinkLossListener {
@@ -56,6 +57,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder refusedDirectives = new LongAdder();
     private final HoldbackBudget holdbackBudget;
+    private final ChannelContext channelContext;
 
     private volatile State state = State.ACTIVE;
     private volatile CpuSet target;
@@ -76,6 +78,8 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         this.handovers = handovers;
         this.capacity = new CapacityEstimator(settings.capacitySmoothing(), settings.parallelism());
         this.holdbackBudget = new HoldbackBudget(settings.holdbackTotalRecords());
+        this.channelContext = new ChannelContext(settings.channel(), pipeline, totals, this, nanoTime, receiveBusyNanos, unregisteredNanos,
+                connectFailures, holdbackBudget);
         this.lastTickNanos = nanoTime.getAsLong();
         pipeline.lossListener(this);
     }
@@ -134,15 +138,14 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     private DirectiveReconciler.ReplicaView view() {
         Map<Integer, Phase> phases = new HashMap<>();
-        channels.forEach((cpu, ch) -> phases.put(cpu, ch.isDone() ? Phase.RELEASED : ch.phase()));
+        channels.forEach((cpu, ch) -> phases.put(cpu, ch.state().phase()));
         return new DirectiveReconciler.ReplicaView(generation, phases, Set.copyOf(releasedPending));
     }
 
     private void acquire(int cpu) {
         CpuChannel existing = channels.get(cpu);
-        if (existing != null && !existing.isDone()) return;
-        CpuChannel ch = new CpuChannel(cpu, settings.channel(), pipeline, totals, this, nanoTime, receiveBusyNanos, unregisteredNanos,
-                connectFailures, holdbackBudget);
+        if (existing != null && !existing.state().isDone()) return;
+        CpuChannel ch = new CpuChannel(cpu, channelContext);
         channels.put(cpu, ch);
         ch.start();
     }
@@ -163,12 +166,11 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         int cpu = channel.cpu();
         channels.remove(cpu, channel);
         if (state == State.STOPPED) return;
-        Phase phase = channel.snapshot().ledger().phase();
-        if (phase == Phase.RELEASED) {
+        if (channel.state() instanceof Finished f && f.phase() == Phase.RELEASED) {
             releasedPending.add(cpu);
             firstSeqReports.remove(cpu);
             long since = channel.leavingSinceMillis();
-            handovers.released(cpu, Duration.ofMillis(Math.max(0, clock.millis() - since)), channel.aborted());
+            handovers.released(cpu, Duration.ofMillis(Math.max(0, clock.millis() - since)), f.aborted());
             log.info("cpu {}: released", cpu);
         }
         CpuSet t = target;
@@ -204,7 +206,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         List<Long> lost = new ArrayList<>();
         Map<Integer, Long> firstSeqs = new TreeMap<>();
         for (CpuChannel ch : channels.values()) {
-            if (!ch.isRegistered()) continue;
+            if (!ch.state().isRegistered()) continue;
             owned.add(ch.cpu());
             rates.add(ch.snapshot().ledger().ratePerSecond());
             lost.add(ch.lostSinceReport());
@@ -256,7 +258,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         for (CpuChannel ch : channels.values()) {
             ch.closeRateWindow(seconds);
             long fenceAge = ch.fenceAgeMillis(nowMillis);
-            if (fenceAge > settings.handoverTimeout().toMillis() && !ch.isDone()) ch.forceRelease();
+            if (fenceAge > settings.handoverTimeout().toMillis()) ch.forceRelease();
             ch.closeIfReleaseStuck(settings.channel().releaseAckTimeout());
             ch.countDropsIfQuiet(DROP_COUNT_QUIET);
         }
@@ -278,7 +280,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         if (state != State.ACTIVE || t == null) return false;
         for (int cpu : t.toArray()) {
             CpuChannel ch = channels.get(cpu);
-            if (ch == null || !ch.isRegistered()) return false;
+            if (ch == null || !ch.state().isRegistered()) return false;
         }
         return true;
     }
@@ -348,13 +350,13 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     public int ownedCount() {
         int n = 0;
-        for (CpuChannel ch : channels.values()) if (ch.isRegistered()) n++;
+        for (CpuChannel ch : channels.values()) if (ch.state().isRegistered()) n++;
         return n;
     }
 
     public CpuSet owned() {
         CpuSet.Builder b = CpuSet.builder();
-        for (CpuChannel ch : channels.values()) if (ch.isRegistered()) b.add(ch.cpu());
+        for (CpuChannel ch : channels.values()) if (ch.state().isRegistered()) b.add(ch.cpu());
         return b.build();
     }
 
@@ -393,7 +395,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     public int handoversInFlight() {
         int n = 0;
-        for (CpuChannel ch : channels.values()) if (ch.phase() != Phase.OWNED) n++;
+        for (CpuChannel ch : channels.values()) if (ch.state().phase() != Phase.OWNED) n++;
         return n;
     }
 

@@ -1,6 +1,7 @@
 package io.tsfleet.listener.engine;
 
 import io.tsfleet.listener.domain.HeldRecord;
+import io.tsfleet.listener.record.ExitRecordView;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * Records of one CPU on their way from a reader to the sink: whole netlink frames copied back to back into one
- * byte array, with their offsets. Pooled batches are reused (no allocation per record); an unpooled batch carries
+ * byte array, with their offsets and the layout the reader parsed ({@link ExitRecordView#saveLayout}), so that the
+ * writer does not parse them again. Pooled batches are reused (no allocation per record); an unpooled batch carries
  * records released from a handover holdback.
  */
 final class SinkBatch {
@@ -17,6 +19,8 @@ final class SinkBatch {
     final ByteBuffer buffer;
     final boolean pooled;
     int[] offsets = new int[128];
+    /** {@link ExitRecordView#LAYOUT_INTS} ints per record. */
+    int[] layouts = new int[128 * ExitRecordView.LAYOUT_INTS];
     int count;
     int used;
     int cpu;
@@ -34,6 +38,8 @@ final class SinkBatch {
         SinkBatch b = new SinkBatch(size, false);
         b.cpu = cpu;
         for (HeldRecord h : held) {
+            if (b.count == b.offsets.length) b.grow();
+            System.arraycopy(h.layout(), 0, b.layouts, b.count * ExitRecordView.LAYOUT_INTS, ExitRecordView.LAYOUT_INTS);
             b.addOffset();
             System.arraycopy(h.frame(), 0, b.data, b.used, h.frame().length);
             b.used += h.frame().length;
@@ -45,8 +51,10 @@ final class SinkBatch {
         return used + length <= data.length;
     }
 
-    /** Copies the frame at {@code at} of {@code src}. */
-    void add(ByteBuffer src, int at, int length) {
+    /** Copies the frame at {@code at} of {@code src}, which {@code parsed} is wrapped around. */
+    void add(ByteBuffer src, int at, int length, ExitRecordView parsed) {
+        if (count == offsets.length) grow();
+        parsed.saveLayout(layouts, count * ExitRecordView.LAYOUT_INTS);
         addOffset();
         src.get(at, data, used, length);
         used += length;
@@ -58,8 +66,18 @@ final class SinkBatch {
         used = 0;
     }
 
+    /** Points {@code view} at record {@code i}, as the reader parsed it. */
+    void restore(ExitRecordView view, int i) {
+        view.restore(buffer, offsets[i], cpu, layouts, i * ExitRecordView.LAYOUT_INTS);
+    }
+
     private void addOffset() {
-        if (count == offsets.length) offsets = Arrays.copyOf(offsets, count * 2);
+        if (count == offsets.length) grow();
         offsets[count++] = used;
+    }
+
+    private void grow() {
+        offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        layouts = Arrays.copyOf(layouts, offsets.length * ExitRecordView.LAYOUT_INTS);
     }
 }

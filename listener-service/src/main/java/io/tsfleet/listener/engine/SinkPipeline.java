@@ -236,10 +236,7 @@ public final class SinkPipeline {
                 unwritten(b.cpu, b.count - i);
                 break;
             }
-            if (!view.wrap(b.buffer, b.offsets[i], b.cpu)) {
-                unwritten(b.cpu, 1);
-                continue;
-            }
+            b.restore(view, i); // parsed by the reader: only kept, decodable records are in a batch
             observer.observe(view);
             try {
                 sink.write(view);

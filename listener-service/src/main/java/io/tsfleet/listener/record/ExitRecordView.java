@@ -18,10 +18,16 @@ import java.nio.charset.StandardCharsets;
  * read fields straight from the buffer with {@link Taskstats#read}. The struct's size comes from {@code nla_len}, so
  * any version decodes; fields beyond it are absent ({@link #has}).
  *
+ * <p>A record is parsed once, by the CPU's reader: {@link #saveLayout} writes where its parts lie (relative to the frame)
+ * next to the frame's copy, and the sink writer points a view at the copy with {@link #restore}, without walking the
+ * attributes again.
+ *
  * <p>A view is only valid until its buffer is reused. It is what sinks receive; a sink that needs the record later
  * copies what it needs ({@link #copyFrame}).
  */
 public final class ExitRecordView {
+    /** How many ints {@link #saveLayout} writes per record. */
+    public static final int LAYOUT_INTS = 6;
     /** In the single-exit layout, from the AGGR_PID nest's header: the pid's value and the struct. */
     private static final int PID_VALUE = 2 * Netlink.NLA_HDRLEN;
     private static final int STATS_VALUE = PID_VALUE + 4 + Netlink.NLA_HDRLEN;
@@ -71,6 +77,36 @@ public final class ExitRecordView {
             pos += Netlink.align(nlaLen);
         }
         return pidStats >= 0;
+    }
+
+    /**
+     * Writes where the parts of the record {@link #wrap wrapped} last lie, relative to its frame, into
+     * {@code to[at .. at + LAYOUT_INTS)}: what {@link #restore} needs to point a view at a copy of the same frame.
+     */
+    public void saveLayout(int[] to, int at) {
+        to[at] = (int) pid;
+        to[at + 1] = pidStats - frameOffset;
+        to[at + 2] = pidStatsLength;
+        to[at + 3] = (int) tgidId;
+        to[at + 4] = tgidStats < 0 ? -1 : tgidStats - frameOffset;
+        to[at + 5] = tgidStatsLength;
+    }
+
+    /**
+     * Points the view at a frame at {@code offset} that an earlier {@link #wrap} accepted (or a copy of it), from the
+     * layout {@link #saveLayout} wrote then: nothing is parsed or checked again.
+     */
+    public void restore(ByteBuffer buf, int offset, int cpu, int[] layout, int at) {
+        this.buf = buf;
+        this.frameOffset = offset;
+        this.frameLength = NetlinkHeader.length(buf, offset);
+        this.cpu = cpu;
+        this.pid = Integer.toUnsignedLong(layout[at]);
+        this.pidStats = offset + layout[at + 1];
+        this.pidStatsLength = layout[at + 2];
+        this.tgidId = Integer.toUnsignedLong(layout[at + 3]);
+        this.tgidStats = layout[at + 4] < 0 ? -1 : offset + layout[at + 4];
+        this.tgidStatsLength = layout[at + 5];
     }
 
     /**

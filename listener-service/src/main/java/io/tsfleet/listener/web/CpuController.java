@@ -2,7 +2,7 @@ package io.tsfleet.listener.web;
 
 import io.tsfleet.listener.config.ListenerConfiguration;
 import io.tsfleet.listener.engine.ReplicaEngine;
-import io.tsfleet.listener.domain.CpuSequenceLedger;
+import io.tsfleet.listener.domain.CpuState;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -32,7 +32,7 @@ public class CpuController {
     }
 
     @GetMapping("/cpus")
-    public CpusResponse cpus(@RequestParam(required = false) CpuSequenceLedger.Phase phase) {
+    public CpusResponse cpus(@RequestParam(required = false) CpuState.Phase phase) {
         List<CpuView> cpus = engine.cpus().stream().map(CpuView::of).filter(c -> phase == null || c.phase().equals(phase.name())).toList();
         return new CpusResponse(id.value(), engine.state().name(), engine.generation(),
                 engine.target() == null ? null : engine.target().toCpulist(), engine.owned().toCpulist(), engine.capacityPerSecond(),

@@ -29,7 +29,7 @@ class CpuSequenceLedgerProperties {
 
     @Property(tries = 300)
     void lostEqualsTheNumbersSkipped(@ForAll("starts") int start, @ForAll @Size(max = 300) List<@IntRange(min = 1, max = 6) Integer> steps) {
-        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0);
+        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0, HoldbackBudget.unlimited());
         int seq = start;
         l.onRecord(seq, true);
         long skipped = 0;
@@ -41,7 +41,7 @@ class CpuSequenceLedgerProperties {
         CpuLedgerSnapshot s = l.snapshot();
         assertThat(s.lost()).isEqualTo(skipped);
         assertThat(s.records()).isEqualTo(steps.size() + 1);
-        assertThat(s.records() + s.lost()).isEqualTo(l.seqAdvanced());
+        assertThat(l.closeRateWindow(1.0)).as("every seq step counts in the rate").isEqualTo((double) (s.records() + s.lost()));
         assertThat(s.lastSeq()).isEqualTo(U32.toLong(seq));
     }
 
@@ -57,7 +57,7 @@ class CpuSequenceLedgerProperties {
         Random rnd = new Random(seed);
         boolean[] dropped = new boolean[n];
         for (int i = 1; i < n; i++) dropped[i] = rnd.nextInt(3) == 0;
-        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0);
+        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0, HoldbackBudget.unlimited());
         long dropsSoFar = 0;
         for (int i = 0; i < n; i++) {
             if (dropped[i]) {
@@ -83,7 +83,7 @@ class CpuSequenceLedgerProperties {
     void repeatsAreDuplicatesAndChangeNothingElse(@ForAll("starts") int start, @ForAll @IntRange(min = 1, max = 200) int n,
                                                   @ForAll long seed) {
         Random rnd = new Random(seed);
-        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0);
+        CpuSequenceLedger l = new CpuSequenceLedger(0, new ReplicaTotals(), 0, HoldbackBudget.unlimited());
         long repeats = 0;
         for (int i = 0; i < n; i++) {
             int seq = start + i;
@@ -100,12 +100,14 @@ class CpuSequenceLedgerProperties {
     }
 
     /**
-     * A CPU moves from A to B. B registers at index j (its first seq is the fence); A learns that the CPU leaves at
-     * index k and gets the fence at index m (j <= m, k <= m). A may miss events (its own overflow); B misses none.
-     * Whatever the order: every event is in A's or B's sink unless A missed it below the fence; the overlap of the
-     * two sinks is exactly A's duplicate count; and in the steady order (A told to leave before B registered, and a
-     * holdback big enough for the wait for the fence) there is no overlap at all and A's loss is exactly what it
-     * missed below the fence.
+     * A CPU moves from A to B, under the release rule that ships: B registers at index j (its first seq is the
+     * fence); A learns that the CPU leaves at index k and gets the fence at index m (j <= m, k <= m), and deregisters
+     * at once; the broker takes the deregistration at index d >= m, so A's connection gets the events before d and
+     * none from d on, and the broker's answer after all of them. A may miss events (its own overflow); B misses none.
+     * Whatever the order: A deregisters as soon as it knows the fence and is released by the answer; every event is
+     * in A's or B's sink unless A missed it below the fence; the overlap of the two sinks is exactly A's duplicate
+     * count; and in the steady order (A told to leave before B registered, and a holdback big enough for the wait
+     * for the fence) there is no overlap at all and A's loss is exactly what it missed below the fence.
      */
     @Property(tries = 500)
     void handoverAtTheFenceLosesNothingAndCountsEveryOverlap(@ForAll("handovers") Handover h) {
@@ -114,23 +116,22 @@ class CpuSequenceLedgerProperties {
         for (int i = 0; i < n; i++) seq[i] = h.start() + i;
         int fence = seq[h.j()];
 
-        CpuSequenceLedger a = new CpuSequenceLedger(0, new ReplicaTotals(), h.holdback());
+        CpuSequenceLedger a = CpuSequenceLedgerTest.registered(new CpuSequenceLedger(0, new ReplicaTotals(), h.holdback(), HoldbackBudget.unlimited()));
         Set<Integer> sinkA = new HashSet<>();
         List<Integer> sinkB = new ArrayList<>();
-        boolean aReleased = false;
         for (int i = 0; i < n; i++) {
             if (i == h.k()) a.leave(0);
             if (i == h.m()) {
                 FenceOutcome out = a.applyFence(fence, 0);
                 out.toWrite().forEach(r -> assertThat(sinkA.add(r.seq())).isTrue());
-                if (out.fenceReached()) aReleased = true;
+                assertThat(out.deregister()).as("A deregisters as soon as it knows the fence").isTrue();
             }
             if (i >= h.j()) sinkB.add(seq[i]);
-            if (aReleased || h.aMisses().contains(i)) continue;
+            if (i >= h.d() || h.aMisses().contains(i)) continue; // deregistered: the broker sends A nothing more
             Verdict v = a.onRecord(seq[i], true);
             switch (v) {
                 case KEEP -> assertThat(sinkA.add(seq[i])).isTrue();
-                case HOLD -> a.hold(seq[i], new byte[0]);
+                case HOLD -> a.hold(seq[i], new byte[0], new int[0]);
                 case SPILL_THEN_KEEP -> {
                     a.spillHoldback().forEach(r -> assertThat(sinkA.add(r.seq())).isTrue());
                     assertThat(sinkA.add(seq[i])).isTrue();
@@ -139,9 +140,9 @@ class CpuSequenceLedgerProperties {
                 }
                 default -> throw new AssertionError("unexpected " + v);
             }
-            if (a.fenceReached()) aReleased = true;
         }
-        assertThat(aReleased).as("A sees the last event, so it reaches the fence").isTrue();
+        a.deregistered(); // the broker's answer, after every event it queued for A
+        assertThat(a.phase()).isEqualTo(CpuState.Phase.RELEASED);
 
         Set<Integer> union = new HashSet<>(sinkA);
         union.addAll(sinkB);
@@ -158,7 +159,7 @@ class CpuSequenceLedgerProperties {
         }
     }
 
-    record Handover(int start, int n, int j, int k, int m, int holdback, Set<Integer> aMisses) {
+    record Handover(int start, int n, int j, int k, int m, int d, int holdback, Set<Integer> aMisses) {
     }
 
     @Provide
@@ -169,9 +170,10 @@ class CpuSequenceLedgerProperties {
                     int j = r.nextInt(n);          // B's first event
                     int m = j + r.nextInt(n - j);  // the fence reaches A
                     int k = r.nextInt(m + 1);      // A learns the CPU leaves
+                    int d = m + r.nextInt(n - m + 1); // the broker takes A's deregistration (n: after the last event)
                     Set<Integer> misses = new HashSet<>();
-                    for (int i = 1; i < n - 1; i++) if (r.nextInt(8) == 0) misses.add(i); // A sees its first and the last event
-                    return new Handover(start, n, j, k, m, holdback, misses);
+                    for (int i = 1; i < n; i++) if (r.nextInt(8) == 0) misses.add(i); // A sees its first event
+                    return new Handover(start, n, j, k, m, d, holdback, misses);
                 });
     }
 }

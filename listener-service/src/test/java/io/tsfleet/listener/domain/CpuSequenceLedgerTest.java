@@ -1,6 +1,6 @@
 package io.tsfleet.listener.domain;
 
-import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
+import io.tsfleet.listener.domain.CpuState.Phase;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CpuSequenceLedgerTest {
     private final ReplicaTotals totals = new ReplicaTotals();
-    private final CpuSequenceLedger ledger = new CpuSequenceLedger(3, totals, 100);
+    private final CpuSequenceLedger ledger = registered(new CpuSequenceLedger(3, totals, 100, HoldbackBudget.unlimited()));
+
+    /** A ledger whose CPU is registered on its connection (a fence then deregisters it instead of releasing it at once). */
+    static CpuSequenceLedger registered(CpuSequenceLedger l) {
+        l.registering();
+        l.registered();
+        return l;
+    }
 
     @Test
     void consecutiveSequenceNumbersAreKeptWithoutLoss() {
@@ -31,7 +38,7 @@ class CpuSequenceLedgerTest {
         ledger.onRecord(10, true);
         assertThat(ledger.snapshot().lost()).isEqualTo(3);
         assertThat(totals.lost.sum()).isEqualTo(3);
-        assertThat(ledger.seqAdvanced()).isEqualTo(6);
+        assertThat(ledger.closeRateWindow(1.0)).as("the rate counts every seq step, lost included").isEqualTo(6.0);
     }
 
     @Test
@@ -61,7 +68,7 @@ class CpuSequenceLedgerTest {
         assertThat(ledger.wantsDropCount()).isFalse();
         assertThat(ledger.onSocketDrops(5)).as("drops past a fence belong to the new owner").isZero();
         ledger.rejoin();
-        ledger.startRun();                          // a new connection: its socket counts from 0
+        ledger.startRun(0);                          // a new connection: its socket counts from 0
         ledger.onRecord(500, true);
         ledger.onOverrun();
         assertThat(ledger.onSocketDrops(2)).isEqualTo(2);
@@ -142,7 +149,7 @@ class CpuSequenceLedgerTest {
     @Test
     void aNewRunDoesNotCompareWithTheOldOne() {
         ledger.onRecord(1000, true);
-        ledger.startRun();
+        ledger.startRun(0);
         assertThat(ledger.onRecord(0, true)).isEqualTo(Verdict.KEEP);
         ledger.onRecord(1, true);
         assertThat(ledger.snapshot().lost()).isZero();
@@ -167,14 +174,14 @@ class CpuSequenceLedgerTest {
         assertThat(ledger.phase()).isEqualTo(Phase.LEAVING);
         for (int s = 5; s < 10; s++) {
             assertThat(ledger.onRecord(s, true)).isEqualTo(Verdict.HOLD);
-            ledger.hold(s, new byte[] {(byte) s});
+            ledger.hold(s, new byte[] {(byte) s}, new int[0]);
         }
-        assertThat(ledger.fenceReached()).isFalse();
         FenceOutcome out = ledger.applyFence(8, 2000); // the new owner's first seq is 8
         assertThat(out.toWrite()).extracting(HeldRecord::seq).containsExactly(5, 6, 7);
         assertThat(out.handedOver()).isEqualTo(2);
         assertThat(out.duplicates()).isZero();
-        assertThat(out.fenceReached()).isTrue();
+        assertThat(out.deregister()).as("deregistered as soon as the fence is known").isTrue();
+        assertThat(ledger.state()).isInstanceOf(CpuState.Releasing.class);
         CpuLedgerSnapshot s = ledger.snapshot();
         assertThat(s.records()).isEqualTo(8);
         assertThat(s.handedOver()).isEqualTo(2);
@@ -187,13 +194,11 @@ class CpuSequenceLedgerTest {
     void aFenceBeforeTheRecordsArriveKeepsBelowAndHandsOverFromIt() {
         ledger.onRecord(0, true);
         ledger.leave(0);
-        ledger.applyFence(3, 0);
-        assertThat(ledger.fenceReached()).isFalse();
+        assertThat(ledger.applyFence(3, 0).deregister()).isTrue();
         assertThat(ledger.onRecord(1, true)).isEqualTo(Verdict.KEEP);
-        assertThat(ledger.fenceReached()).isFalse();
         assertThat(ledger.onRecord(2, true)).isEqualTo(Verdict.KEEP);
-        assertThat(ledger.fenceReached()).isTrue();
         assertThat(ledger.onRecord(3, true)).isEqualTo(Verdict.HANDED_OVER);
+        ledger.deregistered();
         assertThat(ledger.snapshot().lost()).isZero();
     }
 
@@ -205,7 +210,8 @@ class CpuSequenceLedgerTest {
         // 1..9 below the fence never arrive; 10..11 are the new owner's
         assertThat(ledger.onRecord(12, true)).isEqualTo(Verdict.HANDED_OVER);
         assertThat(ledger.snapshot().lost()).isEqualTo(9);
-        assertThat(ledger.fenceReached()).isTrue();
+        ledger.deregistered();
+        assertThat(ledger.snapshot().lost()).as("counted once").isEqualTo(9);
     }
 
     @Test
@@ -255,7 +261,8 @@ class CpuSequenceLedgerTest {
     @Test
     void aDeregistrationWithoutAFenceCountsNothing() {
         ledger.onRecord(0, true);
-        ledger.deregistered(); // shutdown of an owned CPU
+        assertThat(ledger.shutdown().deregister()).isTrue(); // shutdown of an owned CPU
+        ledger.deregistered();
         assertThat(ledger.snapshot().lost()).isZero();
         assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
     }
@@ -265,9 +272,9 @@ class CpuSequenceLedgerTest {
         ledger.onRecord(0, true);
         ledger.leave(0);
         assertThat(ledger.onRecord(3, true)).isEqualTo(Verdict.HOLD); // 1, 2 missed: pending
-        ledger.hold(3, new byte[1]);
+        ledger.hold(3, new byte[1], new int[0]);
         assertThat(ledger.onRecord(8, true)).isEqualTo(Verdict.HOLD); // 4..7 missed: pending
-        ledger.hold(8, new byte[1]);
+        ledger.hold(8, new byte[1], new int[0]);
         assertThat(ledger.snapshot().lost()).isZero();
         FenceOutcome out = ledger.applyFence(6, 0);
         assertThat(out.toWrite()).extracting(HeldRecord::seq).containsExactly(3);
@@ -299,13 +306,13 @@ class CpuSequenceLedgerTest {
 
     @Test
     void aFullHoldbackSpillsInOrderAndStopsHolding() {
-        CpuSequenceLedger small = new CpuSequenceLedger(1, totals, 2);
+        CpuSequenceLedger small = registered(new CpuSequenceLedger(1, totals, 2, HoldbackBudget.unlimited()));
         small.onRecord(0, true);
         small.leave(0);
         assertThat(small.onRecord(1, true)).isEqualTo(Verdict.HOLD);
-        small.hold(1, new byte[1]);
+        small.hold(1, new byte[1], new int[0]);
         assertThat(small.onRecord(2, true)).isEqualTo(Verdict.HOLD);
-        small.hold(2, new byte[1]);
+        small.hold(2, new byte[1], new int[0]);
         assertThat(small.onRecord(3, true)).isEqualTo(Verdict.SPILL_THEN_KEEP);
         assertThat(small.spillHoldback()).extracting(HeldRecord::seq).containsExactly(1, 2);
         assertThat(small.onRecord(4, true)).isEqualTo(Verdict.KEEP);
@@ -317,18 +324,18 @@ class CpuSequenceLedgerTest {
     @Test
     void theReplicaWideBudgetBoundsAllHoldbacksTogether() {
         HoldbackBudget budget = new HoldbackBudget(3);
-        CpuSequenceLedger x = new CpuSequenceLedger(1, totals, 100, budget);
-        CpuSequenceLedger y = new CpuSequenceLedger(2, totals, 100, budget);
+        CpuSequenceLedger x = registered(new CpuSequenceLedger(1, totals, 100, budget));
+        CpuSequenceLedger y = registered(new CpuSequenceLedger(2, totals, 100, budget));
         x.onRecord(0, true);
         y.onRecord(0, true);
         x.leave(0);
         y.leave(0);
         for (int s = 1; s <= 2; s++) {
             assertThat(x.onRecord(s, true)).isEqualTo(Verdict.HOLD);
-            x.hold(s, new byte[1]);
+            x.hold(s, new byte[1], new int[0]);
         }
         assertThat(y.onRecord(1, true)).isEqualTo(Verdict.HOLD);
-        y.hold(1, new byte[1]);
+        y.hold(1, new byte[1], new int[0]);
         assertThat(budget.inUse()).isEqualTo(3);
         assertThat(y.onRecord(2, true)).isEqualTo(Verdict.SPILL_THEN_KEEP);
         assertThat(y.spillHoldback()).hasSize(1);
@@ -342,7 +349,7 @@ class CpuSequenceLedgerTest {
         ledger.onRecord(0, true);
         ledger.leave(0);
         ledger.onRecord(2, true);
-        ledger.hold(2, new byte[1]);
+        ledger.hold(2, new byte[1], new int[0]);
         List<HeldRecord> back = ledger.rejoin();
         assertThat(back).extracting(HeldRecord::seq).containsExactly(2);
         assertThat(ledger.phase()).isEqualTo(Phase.OWNED);
@@ -355,8 +362,8 @@ class CpuSequenceLedgerTest {
         ledger.onRecord(0, true);
         ledger.leave(0);
         ledger.onRecord(1, true);
-        ledger.hold(1, new byte[1]);
-        assertThat(ledger.abortHandover()).hasSize(1);
+        ledger.hold(1, new byte[1], new int[0]);
+        assertThat(ledger.connectionLost()).hasSize(1);
         assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
         assertThat(totals.handoversAborted.sum()).isEqualTo(1);
     }
@@ -373,7 +380,7 @@ class CpuSequenceLedgerTest {
         ledger.applyFence(5, 0);
         FenceOutcome again = ledger.applyFence(5, 10);
         assertThat(again.toWrite()).isEmpty();
-        assertThat(ledger.fenceAppliedAtMillis()).isZero();
+        assertThat(ledger.fenceAgeMillis(100)).as("applied at 0, not again at 10").isEqualTo(100);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.tsfleet.listener.domain;
 
-import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
+import io.tsfleet.listener.domain.CpuState.Phase;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.tsfleet.listener.engine;
 
+import io.tsfleet.listener.domain.CpuState;
 import io.tsfleet.listener.testing.CollectingSink.Rec;
 import io.tsfleet.listener.testing.FakeBroker;
 import io.tsfleet.listener.testing.TestReplica;
@@ -103,7 +104,7 @@ class HandoverTest {
         assertThat(broker.listenerCount(2)).isEqualTo(2);
         long fence = heartbeat(b).firstSeqs().get(2);
 
-        // the coordinator hands the fence to A: A keeps < fence, leaves >= fence to B, deregisters after fence-1
+        // the coordinator hands the fence to A: A keeps < fence, leaves >= fence to B, deregisters as soon as it knows it
         a.engine.apply(directive(2, "0-1,3", Map.of(2, fence)));
         await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
         assertThat(heartbeat(a).ownedCpus()).isEqualTo("0-1,3");
@@ -229,6 +230,56 @@ class HandoverTest {
         assertThat(seqsOn(a, 2)).containsAll(kept).doesNotContainAnyElementsOf(dropped).allMatch(x -> x < fence);
         assertThat(seqsOn(b, 2)).containsAll(fromFence);
         assertThat(b.totals.lost.sum()).isZero();
+    }
+
+    @Test
+    void aLeavingCpuWhoseConnectionBreaksBeforeItsFenceAbortsTheHandoverAndWritesWhatItHeld() throws Exception {
+        stopGeneratingAndSettle();
+        a.engine.apply(directive(2, "0-1,3", Map.of())); // CPU 2 leaves A's target: its records are held back
+        List<Long> held = emit(2, 5);
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.engine.cpu(2).orElseThrow().ledger().held() == 5);
+        assertThat(seqsOn(a, 2)).doesNotContainAnyElementsOf(held);
+
+        broker.disconnect(a.engine.cpu(2).orElseThrow().portId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
+        assertThat(a.totals.handoversAborted.sum()).isEqualTo(1);
+        assertThat(a.engine.cpu(2)).as("the reader ended").isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> seqsOn(a, 2).containsAll(held));
+        assertThat(broker.listenerCount(2)).as("a leaving CPU is never reconnected").isZero();
+        assertThat(heartbeat(a).ownedCpus()).isEqualTo("0-1,3");
+        assertThat(a.totals.lost.sum()).isZero();
+        assertThat(a.totals.forcedReleases.sum()).isZero();
+    }
+
+    @Test
+    void aFencedCpuWhoseDeregistrationIsNeverAnsweredIsReleasedByTheTickAndCountsWhatNeverCame() throws Exception {
+        stopGeneratingAndSettle();
+        long portA = a.engine.cpu(2).orElseThrow().portId();
+        a.engine.apply(directive(2, "0-1,3", Map.of()));
+        List<Long> kept = emit(2, 3);
+        broker.dropNextFor(portA, 5);
+        List<Long> dropped = emit(2, 4); // the last records below the fence: no later record of A reveals their gap
+        b.engine.apply(directive(2, "2", Map.of()));
+        broker.awaitListeners(2, 2, 5000);
+        emit(2, 1); // B's first (the fence), dropped for A too
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(b).firstSeqs().containsKey(2));
+        long fence = heartbeat(b).firstSeqs().get(2);
+        long lostBefore = a.totals.lost.sum();
+
+        broker.answerNoDeregister(true);
+        a.engine.apply(directive(2, "0-1,3", Map.of(2, fence)));
+        broker.awaitListeners(2, 1, 5000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> seqsOn(a, 2).containsAll(kept));
+        assertThat(a.engine.cpu(2).orElseThrow().status()).isEqualTo(CpuState.Status.RELEASING);
+        a.engine.tick();
+        assertThat(heartbeat(a).released()).as("not stuck yet: released only after the release-ack timeout").isEmpty();
+
+        Thread.sleep(2_200); // the replica's release-ack timeout is 2 s: nothing has come since the DEREGISTER
+        a.engine.tick();
+        await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).released().equals("2"));
+        assertThat(a.totals.forcedReleases.sum()).isEqualTo(1);
+        assertThat(a.totals.lost.sum() - lostBefore).as("exactly the records below the fence that never came").isEqualTo(dropped.size());
+        assertThat(a.totals.handoversAborted.sum()).isZero();
     }
 
     @Test

@@ -30,7 +30,9 @@ class SinkPipelineTest {
             for (int seq = 0; seq < 3; seq++) {
                 ByteBuffer frame = ExitRecordView.littleEndian(TaskstatsEvent.exit(seq, 100 + seq,
                         Taskstats.builder().set(TaskstatsField.AC_PID, 100 + seq).build()).encode(30).toBytes());
-                b.add(frame, 0, frame.remaining());
+                ExitRecordView parsed = new ExitRecordView();
+                assertThat(parsed.wrap(frame, 0, cpu)).isTrue();
+                b.add(frame, 0, frame.remaining(), parsed);
             }
             pipeline.publish(b);
         }

@@ -97,4 +97,40 @@ class ExitRecordViewTest {
         shortPid[24] = 6;
         assertThat(fast.wrap(ExitRecordView.littleEndian(shortPid), 0, 3)).isFalse();
     }
+
+    /** The sink writer points a view at the batch's copy from the layout the reader saved: the same record, unparsed. */
+    @Test
+    void aRestoredLayoutReadsTheCopyAsTheParsedFrame() {
+        Taskstats group = Taskstats.builder().set(TaskstatsField.CPU_COUNT, 9).comm("grp").build();
+        byte[][] frames = {TaskstatsEvent.exit(0xFFFF_FFF0, 4242, stats(4242, "cc1")).encode(FAMILY).toBytes(),
+                TaskstatsEvent.exitWithGroup(7, 100, stats(0xFFFF_FFFFL, "worker"), 0xFFFF_FFFEL, group).encode(FAMILY).toBytes()};
+        for (byte[] frame : frames) {
+            byte[] at3 = new byte[frame.length + 3]; // the reader's buffer: the frame somewhere inside
+            System.arraycopy(frame, 0, at3, 3, frame.length);
+            ExitRecordView parsed = new ExitRecordView();
+            assertThat(parsed.wrap(ExitRecordView.littleEndian(at3), 3, 2)).isTrue();
+            int[] layout = new int[1 + ExitRecordView.LAYOUT_INTS];
+            parsed.saveLayout(layout, 1);
+            byte[] copy = new byte[frame.length + 40]; // the batch: the copy elsewhere
+            System.arraycopy(frame, 0, copy, 40, frame.length);
+            ExitRecordView restored = new ExitRecordView();
+            restored.restore(ExitRecordView.littleEndian(copy), 40, 2, layout, 1);
+            assertThat(restored.cpu()).isEqualTo(2);
+            assertThat(restored.seq()).isEqualTo(parsed.seq());
+            assertThat(restored.pid()).isEqualTo(parsed.pid());
+            assertThat(restored.tgid()).isEqualTo(parsed.tgid());
+            assertThat(restored.comm()).isEqualTo(parsed.comm());
+            assertThat(restored.statsLength()).isEqualTo(parsed.statsLength());
+            assertThat(restored.hasTgidAggregate()).isEqualTo(parsed.hasTgidAggregate());
+            assertThat(restored.tgidStatsLength()).isEqualTo(parsed.tgidStatsLength());
+            for (TaskstatsField f : TaskstatsField.values()) {
+                if (java.util.Set.of(1, 2, 4, 8).contains(f.size())) {
+                    assertThat(restored.field(f)).as(f.cName()).isEqualTo(parsed.field(f));
+                    assertThat(restored.tgidField(f)).as("tgid " + f.cName()).isEqualTo(parsed.tgidField(f));
+                }
+            }
+            assertThat(restored.copyFrame()).isEqualTo(frame);
+        }
+        assertThat(frames[1]).hasSize(TaskstatsProtocol.EVENT_WITH_TGID_LENGTH);
+    }
 }

@@ -8,8 +8,11 @@ import java.util.Map;
  * <p>Make before break with a sequence fence: to move CPU c from A to B, the coordinator first adds c to B's
  * {@link #targetCpus}. B registers c and reports its first sequence number on c in
  * {@link ReplicaHeartbeat#firstSeqs}. The coordinator then gives A {@code releaseFences[c] = fence}: A keeps
- * records of c with seq &lt; fence (serial-number order, u32), discards those from the fence on (B keeps them),
- * deregisters c once it has seen seq &ge; fence - 1, and reports c in {@link ReplicaHeartbeat#released}.
+ * records of c with seq &lt; fence (serial-number order, u32), discards those from the fence on (B keeps them), and
+ * deregisters c as soon as it knows the fence: every record below the fence was sequenced before B registered, so it
+ * is already queued on A's connection or was dropped by the broker. A reads that backlog until the broker's answer
+ * to the deregistration, which comes after every record the connection will get; then the records below the fence
+ * that never came are counted as lost, and A reports c in {@link ReplicaHeartbeat#released}.
  * A CPU that is no longer in {@code targetCpus} but has no fence yet stays registered. A directive whose
  * generation is lower than the replica's is stale and ignored.
  *
