@@ -306,15 +306,15 @@ public final class CpuSequenceLedger {
     }
 
     /**
-     * Shutdown: every record is ours (held records, pending gaps, and, if the fence is known, the records from it on:
-     * the fence is dropped), and a registered CPU is deregistered.
+     * Shutdown: a registered CPU is deregistered, and every record is ours (held records, pending gaps) unless the fence
+     * is known: a CPU whose fenced release is under way keeps its fence and only waits for the broker's answer.
      */
     public synchronized ShutdownOutcome shutdown() {
         CpuState before = state;
         CpuState next = before.shutdown();
-        List<HeldRecord> held = before instanceof Leaving || before instanceof Releasing ? keepAll() : List.of();
+        List<HeldRecord> held = before instanceof Leaving ? keepAll() : List.of();
         state = next;
-        return new ShutdownOutcome(held, next instanceof Deregistering && !(before instanceof Releasing) && !(before instanceof Deregistering));
+        return new ShutdownOutcome(held, next instanceof Deregistering && !(before instanceof Deregistering));
     }
 
     private List<HeldRecord> keepAll() {
@@ -400,7 +400,7 @@ public final class CpuSequenceLedger {
         state = next;
     }
 
-    /** The records between the last one seen and the fence never came: lost (the shutdown drops the fence: none). */
+    /** The records between the last one seen and the fence never came: lost (none without a fence). */
     private void countMissingBelowFence() {
         if (fenceKnown && hasSeq && before(last, fence - 1)) {
             gaps.record(last + 1, distance(last, fence) - 1);

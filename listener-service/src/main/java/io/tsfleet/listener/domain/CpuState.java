@@ -195,8 +195,12 @@ public sealed interface CpuState {
         /** Back in the target while the deregistration is under way: it completes; the CPU is acquired again after it. */
         @Override public CpuState rejoin() { return this; }
         @Override public CpuState fence() { return this; }
-        /** Shutdown drops the fence: from now on every record is kept, as for an owned CPU. */
-        @Override public CpuState shutdown() { return new Deregistering(); }
+        /**
+         * Shutdown during a fenced release keeps the fence: the deregistration is under way already and the shutdown
+         * waits for its answer; records from the fence on stay the new owner's (written there, not here), and those
+         * below it that never come are counted as lost when the answer arrives.
+         */
+        @Override public CpuState shutdown() { return this; }
         @Override public CpuState deregistered() { return new Released(Ending.DEREGISTERED); }
         @Override public CpuState forced() { return new Released(Ending.FORCED); }
         @Override public CpuState connectionLost() { return new Released(Ending.DEREGISTERED); }

@@ -1,6 +1,7 @@
 package io.tsfleet.listener.domain;
 
 import io.tsfleet.listener.domain.CpuState.Phase;
+import io.tsfleet.listener.domain.CpuSequenceLedger.ShutdownOutcome;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
 import org.junit.jupiter.api.Test;
 
@@ -264,6 +265,22 @@ class CpuSequenceLedgerTest {
         assertThat(ledger.shutdown().deregister()).isTrue(); // shutdown of an owned CPU
         ledger.deregistered();
         assertThat(ledger.snapshot().lost()).isZero();
+        assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
+    }
+
+    @Test
+    void aShutdownDuringAFencedReleaseKeepsTheFence() {
+        for (int s = 0; s < 5; s++) ledger.onRecord(s, true);
+        ledger.leave(0);
+        ledger.applyFence(10, 0);                                       // deregistered at once: 5..9 are queued or dropped
+        ShutdownOutcome out = ledger.shutdown();
+        assertThat(out.deregister()).as("the DEREGISTER was sent already").isFalse();
+        assertThat(out.held()).isEmpty();
+        assertThat(ledger.onRecord(5, true)).isEqualTo(Verdict.KEEP);   // the backlog below the fence is ours
+        assertThat(ledger.onRecord(10, true)).as("the new owner's").isNotEqualTo(Verdict.KEEP);
+        ledger.deregistered();                                          // the answer: 6..9 never came
+        assertThat(ledger.snapshot().lost()).isEqualTo(4);
+        assertThat(ledger.snapshot().records()).isEqualTo(6);
         assertThat(ledger.phase()).isEqualTo(Phase.RELEASED);
     }
 

@@ -90,7 +90,7 @@ class CpuStateTest {
         assertThat(REGISTERED.shutdown()).isInstanceOf(Deregistering.class);
         assertState(REGISTERED.shutdown(), Phase.OWNED, Status.RELEASING, true);
         assertThat(REGISTERED.leave().shutdown()).isInstanceOf(Deregistering.class);
-        assertThat(REGISTERED.leave().fence().shutdown()).as("the fence is dropped").isInstanceOf(Deregistering.class);
+        assertThat(REGISTERED.leave().fence().shutdown()).as("a fenced release keeps its fence").isInstanceOf(Releasing.class);
         CpuState retrying = REGISTERED.connectionLost();
         assertThat(retrying.shutdown()).as("nothing to deregister").isSameAs(retrying);
         assertThat(REGISTERED.shutdown().deregistered()).isEqualTo(new Released(Ending.DEREGISTERED));
