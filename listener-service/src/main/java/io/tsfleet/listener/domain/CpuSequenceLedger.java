@@ -1,11 +1,13 @@
 package io.tsfleet.listener.domain;
 
+import io.tsfleet.protocol.netlink.SerialNumbers;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.tsfleet.listener.domain.SerialNumbers.before;
-import static io.tsfleet.listener.domain.SerialNumbers.distance;
+import static io.tsfleet.protocol.netlink.SerialNumbers.before;
+import static io.tsfleet.protocol.netlink.SerialNumbers.distance;
 
 /**
  * The accounting of one CPU of this replica: every record that arrives on the CPU's broker connection passes

@@ -4,8 +4,6 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.CheckedRunnable;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.tsfleet.listener.broker.BrokerConnection;
-import io.tsfleet.listener.broker.BrokerRefusedException;
 import io.tsfleet.listener.domain.CpuLedgerSnapshot;
 import io.tsfleet.listener.domain.CpuSequenceLedger;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Phase;
@@ -16,6 +14,8 @@ import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.domain.HoldbackBudget;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.protocol.client.BrokerClient;
+import io.tsfleet.protocol.client.BrokerRefusedException;
 import io.tsfleet.protocol.netlink.Netlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +70,7 @@ public final class CpuChannel {
     private final AtomicBoolean releaseStarted = new AtomicBoolean();
     private final long createdNanos;
 
-    private volatile BrokerConnection connection;
+    private volatile BrokerClient connection;
     private volatile Status status = Status.CONNECTING;
     private volatile String lastError;
     private volatile int portId;
@@ -274,7 +274,7 @@ public final class CpuChannel {
      * (a congested queue may drop it) is asked again.
      */
     void countDropsIfQuiet(Duration quiet) {
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         if (c == null || !registered || done || releaseStarted.get()) return;
         long now = nanoTime.getAsLong();
         if (now - lastFrameNanos < quiet.toNanos() || now - dropCountAskedNanos < quiet.toNanos()) return;
@@ -343,7 +343,7 @@ public final class CpuChannel {
         if (!releaseStarted.compareAndSet(false, true)) return;
         releaseStartedNanos = nanoTime.getAsLong();
         status = Status.RELEASING;
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         if (c == null || !registered) {
             markReleased();
             return;
@@ -416,8 +416,8 @@ public final class CpuChannel {
     private void establish() throws IOException {
         status = Status.CONNECTING;
         registered = false;
-        BrokerConnection c = BrokerConnection.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
-                BrokerConnection.tcpReceiveBuffer(settings.receiveBufferBytes()));
+        BrokerClient c = BrokerClient.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
+                BrokerClient.tcpReceiveBuffer(settings.receiveBufferBytes()));
         connection = c;
         try {
             if (stopRequested) throw new InterruptedIOException("stopping");
@@ -443,14 +443,14 @@ public final class CpuChannel {
     }
 
     private void serve() throws IOException {
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         while (!stopRequested && !done) {
             c.read();
             processFrames(c);
         }
     }
 
-    private void processFrames(BrokerConnection c) throws IOException {
+    private void processFrames(BrokerClient c) throws IOException {
         long t0 = nanoTime.getAsLong();
         lastFrameNanos = t0;
         c.visitFrames((buf, at, len) -> onFrame(c, buf, at, len));
@@ -458,7 +458,7 @@ public final class CpuChannel {
         receiveBusyNanos.add(nanoTime.getAsLong() - t0);
     }
 
-    private boolean onFrame(BrokerConnection c, ByteBuffer buf, int at, int len) throws IOException {
+    private boolean onFrame(BrokerClient c, ByteBuffer buf, int at, int len) throws IOException {
         int type = NetlinkHeader.type(buf, at);
         if (type == c.taskstatsFamily() && NetlinkHeader.portId(buf, at) == 0) {
             onEvent(buf, at, len);
@@ -472,7 +472,7 @@ public final class CpuChannel {
             }
         } else if (c.isSocketState(buf, at)) {
             long answersDropped = dropCountRequests.answered(NetlinkHeader.seq(buf, at));
-            long drops = answersDropped < 0 ? -1 : BrokerConnection.dropsIn(buf, at, len);
+            long drops = answersDropped < 0 ? -1 : BrokerClient.dropsIn(buf, at, len);
             long counted = 0;
             if (drops >= 0) {
                 synchronized (ledger) {
@@ -592,7 +592,7 @@ public final class CpuChannel {
     }
 
     private void closeConnection() {
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         if (c != null) c.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.tsfleet.listener.testing;
 
-import io.tsfleet.listener.broker.BrokerAddress;
+import io.tsfleet.protocol.client.BrokerAddress;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.ChannelSettings;
 import io.tsfleet.listener.engine.EngineSettings;
