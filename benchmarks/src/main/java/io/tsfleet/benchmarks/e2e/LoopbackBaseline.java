@@ -3,6 +3,7 @@ package io.tsfleet.benchmarks.e2e;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import io.tsfleet.testing.ServiceProcess;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,7 +272,7 @@ public final class LoopbackBaseline {
     static final class ChildJvm {
         static Process start(Class<?> main, String... args) throws IOException {
             List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add(ServiceProcess.javaBinary());
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(main.getName());
