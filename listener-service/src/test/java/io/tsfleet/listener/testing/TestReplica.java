@@ -8,6 +8,7 @@ import io.tsfleet.listener.engine.HandoverObserver;
 import io.tsfleet.listener.engine.RecordObserver;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.engine.SinkPipeline;
+import io.tsfleet.protocol.testing.FakeBroker;
 
 import java.time.Clock;
 import java.time.Duration;

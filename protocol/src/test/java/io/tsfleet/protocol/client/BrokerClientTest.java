@@ -4,8 +4,10 @@ import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
+import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
+import io.tsfleet.protocol.testing.FakeBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +26,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The broker client against a real TCP server on an ephemeral port ({@link OneConnectionBroker}). */
+/**
+ * The broker client against a real TCP server on an ephemeral loopback port: the tests' {@link FakeBroker} (dynamic
+ * family ids, token authentication, per-CPU registration), which also writes arbitrary bytes to the client.
+ */
 class BrokerClientTest {
     private static final String TOKEN = "s3cret-token";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private OneConnectionBroker broker;
+    private static final int CPUS = 4;
+
+    private FakeBroker broker;
     private BrokerClient client;
 
     @AfterEach
@@ -38,27 +45,40 @@ class BrokerClientTest {
         if (broker != null) broker.close();
     }
 
-    private BrokerClient connected(String token) throws IOException {
-        broker = new OneConnectionBroker(TOKEN);
-        client = BrokerClient.connect(broker.address(), TIMEOUT, 4096);
-        client.handshake(token, 0, false, () -> { });
+    private BrokerClient unconnected() throws IOException {
+        broker = new FakeBroker(TOKEN, CPUS).start();
+        client = BrokerClient.connect(address(), TIMEOUT, 4096);
         return client;
+    }
+
+    private BrokerClient connected(String token) throws IOException {
+        unconnected().handshake(token, 0, false, () -> { });
+        return client;
+    }
+
+    private BrokerAddress address() {
+        return BrokerAddress.parse(broker.address());
+    }
+
+    private void push(byte[] bytes) throws IOException {
+        broker.sendRaw(client.portId(), bytes);
     }
 
     @Test
     void theHandshakeResolvesTheFamiliesLearnsThePortIdAndAuthenticates() throws IOException {
         connected(TOKEN);
 
-        assertThat(client.sockFamily()).isEqualTo(OneConnectionBroker.SOCK_ID);
-        assertThat(client.taskstatsFamily()).isEqualTo(OneConnectionBroker.TASKSTATS_ID);
-        assertThat(client.portId()).isEqualTo(OneConnectionBroker.PORT_ID);
+        assertThat(client.sockFamily()).isEqualTo(broker.sockFamily());
+        assertThat(client.taskstatsFamily()).isEqualTo(broker.taskstatsFamily());
+        assertThat(client.portId()).as("learned from the broker's answers").isNotZero();
         assertThat(client.authenticated()).isTrue();
+        assertThat(client.receiveBuffer()).as("the broker's default").isEqualTo(SockProtocol.effectiveRcvbuf(SockProtocol.DEFAULT_RMEM / 2,
+                SockProtocol.DEFAULT_RMEM, false));
     }
 
     @Test
     void aWrongTokenIsRefusedWithEperm() throws IOException {
-        broker = new OneConnectionBroker(TOKEN);
-        client = BrokerClient.connect(broker.address(), TIMEOUT, 4096);
+        unconnected();
 
         assertThatThrownBy(() -> client.handshake("not-the-token", 0, false, () -> { }))
                 .isInstanceOfSatisfying(BrokerRefusedException.class, e -> assertThat(e.error()).isEqualTo(Errno.EPERM.negative()))
@@ -67,11 +87,11 @@ class BrokerClientTest {
 
     @Test
     void aRefusedForcedReceiveBufferFallsBackToSoRcvbuf() throws IOException {
-        broker = new OneConnectionBroker(TOKEN);
-        client = BrokerClient.connect(broker.address(), TIMEOUT, 4096);
-        client.handshake(TOKEN, 100_000, true, () -> { });
+        unconnected().handshake(null, 100_000, true, () -> { });     // unauthenticated: SO_RCVBUFFORCE is -EPERM
 
-        assertThat(client.receiveBuffer()).as("SO_RCVBUFFORCE answered -EPERM, SO_RCVBUF doubled as the kernel does").isEqualTo(200_000);
+        assertThat(client.receiveBuffer()).as("SO_RCVBUF, doubled as the kernel does")
+                .isEqualTo(SockProtocol.effectiveRcvbuf(100_000, SockProtocol.DEFAULT_RMEM, false));
+        assertThat(client.authenticated()).isFalse();
     }
 
     @Test
@@ -79,10 +99,10 @@ class BrokerClientTest {
         connected(TOKEN);
 
         client.register("0-3", () -> { });
+        assertThat(broker.cpusWithListeners()).containsExactlyInAnyOrder(0, 1, 2, 3);
         client.deregister("1", () -> { });
 
-        assertThat(broker.registered).containsExactly("0-3");
-        assertThat(broker.deregistered).containsExactly("1");
+        assertThat(broker.cpusWithListeners()).containsExactlyInAnyOrder(0, 2, 3);
     }
 
     @Test
@@ -90,24 +110,27 @@ class BrokerClientTest {
         connected(TOKEN);
 
         assertThatThrownBy(() -> client.register("7", () -> { }))
-                .isInstanceOfSatisfying(BrokerRefusedException.class, e -> assertThat(e.error()).isEqualTo(Errno.EINVAL.negative()))
-                .hasMessageContaining("REGISTER_CPUMASK 7");
-        assertThatThrownBy(() -> client.deregister("0-9", () -> { }))
+                .as("a CPU beyond nr_cpu_ids").isInstanceOfSatisfying(BrokerRefusedException.class, e -> assertThat(e.error()).isEqualTo(Errno.ERANGE.negative()))
+                .hasMessageContaining("REGISTER_CPUMASK 7").hasMessageContaining("ERANGE");
+        assertThatThrownBy(() -> client.register("0-x", () -> { }))
                 .isInstanceOfSatisfying(BrokerRefusedException.class, e -> assertThat(e.error()).isEqualTo(Errno.EINVAL.negative()));
-        assertThat(broker.registered).isEmpty();
-        assertThat(broker.deregistered).isEmpty();
+        assertThatThrownBy(() -> client.deregister("zero", () -> { }))
+                .isInstanceOfSatisfying(BrokerRefusedException.class, e -> assertThat(e.error()).isEqualTo(Errno.EINVAL.negative()))
+                .hasMessageContaining("DEREGISTER_CPUMASK zero");
+        assertThat(broker.cpusWithListeners()).isEmpty();
     }
 
     @Test
     void eventsThatArriveBeforeAnAnswerAreHandedToUnattributedNotTakenForTheAnswer() throws Exception {
         connected(TOKEN);
-        broker.push(event(9));                         // a multicast event (port id 0) ahead of the ack
+        client.register("0", () -> { });
+        broker.exit(0, 4242, "early", false);          // an event (port id 0) queued ahead of the next ack
         AtomicInteger unattributed = new AtomicInteger();
 
-        client.register("0", unattributed::incrementAndGet);
+        client.deregister("0", unattributed::incrementAndGet);
 
         assertThat(unattributed).hasValue(1);
-        assertThat(broker.registered).containsExactly("0");
+        assertThat(broker.cpusWithListeners()).isEmpty();
     }
 
     @Test
@@ -124,11 +147,11 @@ class BrokerClientTest {
 
         // the first event and half of the second: only the first is complete
         int cut = event(1).length + 100;
-        broker.push(Arrays.copyOfRange(stream, 0, cut));
+        push(Arrays.copyOfRange(stream, 0, cut));
         readUntil(collect, lengths, 1);
         assertThat(seqs).containsExactly(1);
 
-        broker.push(Arrays.copyOfRange(stream, cut, stream.length));
+        push(Arrays.copyOfRange(stream, cut, stream.length));
         readUntil(collect, lengths, 4);
         assertThat(seqs).containsExactly(1, 2, 0, 3);
         assertThat(lengths).containsExactly(event(1).length, event(2).length, NetlinkError.overrun().toBytes().length, event(3).length);
@@ -137,7 +160,7 @@ class BrokerClientTest {
     @Test
     void aVisitorThatStopsLeavesTheRestForTheNextVisit() throws Exception {
         connected(TOKEN);
-        broker.push(concat(event(1), event(2)));
+        push(concat(event(1), event(2)));
         List<Integer> seqs = new ArrayList<>();
         while (seqs.isEmpty()) {
             client.read();
@@ -150,13 +173,13 @@ class BrokerClientTest {
 
         assertThat(seqs).containsExactly(1);
         assertThat(next.seq()).isEqualTo(2);
-        assertThat(next.type()).isEqualTo(OneConnectionBroker.TASKSTATS_ID);
+        assertThat(next.type()).isEqualTo(broker.taskstatsFamily());
     }
 
     @Test
     void aFrameLengthBelowTheHeaderEndsTheStream() throws Exception {
         connected(TOKEN);
-        broker.push(concat(event(1), le(8), new byte[12]));
+        push(concat(event(1), le(8), new byte[12]));
         List<Integer> seqs = new ArrayList<>();
 
         assertThatThrownBy(() -> {
@@ -172,8 +195,8 @@ class BrokerClientTest {
     void aTruncatedFrameAtTheEndOfTheStreamIsNeverHandedOver() throws Exception {
         connected(TOKEN);
         byte[] e = event(1);
-        broker.push(Arrays.copyOf(e, e.length - 1));
-        broker.hangUp();
+        push(Arrays.copyOf(e, e.length - 1));
+        broker.disconnect(client.portId());
         List<Integer> seqs = new ArrayList<>();
 
         assertThatThrownBy(() -> {
@@ -187,10 +210,10 @@ class BrokerClientTest {
 
     @Test
     void aFrameLongerThanTheMaximumEndsTheStream() throws Exception {
-        broker = new OneConnectionBroker(TOKEN);
-        client = BrokerClient.connect(broker.address().socketAddress(), TIMEOUT, 4096, 0, 1024);
+        broker = new FakeBroker(TOKEN, CPUS).start();
+        client = BrokerClient.connect(address().socketAddress(), TIMEOUT, 4096, 0, 1024);
         client.handshake(TOKEN, 0, false, () -> { });
-        broker.push(concat(le(4096), new byte[12]));
+        push(concat(le(4096), new byte[12]));
 
         assertThatThrownBy(() -> client.receive(TIMEOUT)).isInstanceOf(BrokerProtocolException.class).hasMessageContaining("exceeds the maximum");
     }
@@ -201,21 +224,21 @@ class BrokerClientTest {
 
         assertThatThrownBy(() -> client.receive(Duration.ofMillis(100))).isInstanceOf(SocketTimeoutException.class);
         assertThat(client.closedByPeerWithin(Duration.ofMillis(100))).isFalse();
-        broker.hangUp();
+        broker.disconnect(client.portId());
         assertThat(client.closedByPeerWithin(TIMEOUT)).isTrue();
     }
 
     @Test
     void rawRequestsAreSentAsTheyAre() throws Exception {
         connected(TOKEN);
-        NetlinkMessage unknown = new NetlinkMessage(OneConnectionBroker.SOCK_ID, 0x5, 777, 0, new byte[] {99, 1, 0, 0});
+        NetlinkMessage unknown = new NetlinkMessage(client.sockFamily(), 0x5, 777, 0, new byte[] {99, 1, 0, 0});
 
         client.send(unknown);
         NetlinkMessage ack = client.receive(TIMEOUT);
 
         assertThat(ack.seq()).isEqualTo(777);
-        assertThat(ack.portId()).isEqualTo(OneConnectionBroker.PORT_ID);
-        assertThat(ack.payloadBuffer().getInt(0)).isEqualTo(Errno.EINVAL.negative());
+        assertThat(ack.portId()).isEqualTo(client.portId());
+        assertThat(ack.payloadBuffer().getInt(0)).as("an unknown TSFLEET_SOCK command").isEqualTo(Errno.EOPNOTSUPP.negative());
     }
 
     private void readUntil(BrokerClient.FrameVisitor visitor, List<?> seen, int count) throws IOException {
@@ -226,8 +249,8 @@ class BrokerClientTest {
         assertThat(seen).hasSize(count);
     }
 
-    private static byte[] event(int seq) {
-        return TaskstatsEvent.exit(seq, 1000 + seq, Taskstats.builder().comm("t" + seq).build()).encode(OneConnectionBroker.TASKSTATS_ID).toBytes();
+    private byte[] event(int seq) {
+        return TaskstatsEvent.exit(seq, 1000 + seq, Taskstats.builder().comm("t" + seq).build()).encode(broker.taskstatsFamily()).toBytes();
     }
 
     private static byte[] le(int value) {
