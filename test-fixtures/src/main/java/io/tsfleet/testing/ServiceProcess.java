@@ -125,6 +125,21 @@ public final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * {@code java [jvmArgs] -cp <this JVM's class path> main [args]}: a child JVM that runs a class of the caller's own
+     * class path (a probe or a measuring side process), for a {@link ProcessBuilder} the caller wires itself.
+     */
+    public static List<String> childJvmCommand(Class<?> main, List<String> jvmArgs, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(args);
+        return cmd;
+    }
+
     public String name() {
         return name;
     }

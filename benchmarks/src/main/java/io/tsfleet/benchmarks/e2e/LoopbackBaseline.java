@@ -86,7 +86,8 @@ public final class LoopbackBaseline {
         try (ServerSocket portProbe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             port = portProbe.getLocalPort();
         }
-        Process receiver = ChildJvm.start(LoopbackBaseline.class, String.valueOf(port), String.valueOf(shape.connections()));
+        Process receiver = new ProcessBuilder(ServiceProcess.childJvmCommand(LoopbackBaseline.class, List.of(),
+                List.of(String.valueOf(port), String.valueOf(shape.connections())))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine();
@@ -265,19 +266,6 @@ public final class LoopbackBaseline {
             return ch.read(buf);
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    /** Starts {@code main} of a class in a child JVM with this JVM's class path. */
-    static final class ChildJvm {
-        static Process start(Class<?> main, String... args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ServiceProcess.javaBinary());
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(main.getName());
-            cmd.addAll(List.of(args));
-            return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         }
     }
 }
