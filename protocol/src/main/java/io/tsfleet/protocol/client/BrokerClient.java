@@ -46,6 +46,8 @@ public final class BrokerClient implements AutoCloseable {
     private int receiveBuffer;
     private long seqEpoch;
     private boolean authenticated;
+    /** A heap chunk for {@link #read(Duration)} (timed reads go through the socket's stream); made on first use. */
+    private byte[] timedChunk;
 
     /** A frame in the receive buffer: {@code buf} is little-endian, the frame is at {@code offset}. */
     @FunctionalInterface
@@ -53,9 +55,6 @@ public final class BrokerClient implements AutoCloseable {
         /** Returns false to stop (the frame is consumed; later ones stay in the buffer). */
         boolean visit(ByteBuffer buf, int offset, int length) throws IOException;
     }
-
-    /** A heap chunk for {@link #read(Duration)} (timed reads go through the socket's stream); made on first use. */
-    private byte[] timedChunk;
 
     private BrokerClient(SocketChannel socket, int readBufferBytes, int maxMessageBytes) {
         this.socket = socket;
@@ -193,7 +192,7 @@ public final class BrokerClient implements AutoCloseable {
      * Registers {@code cpulist} and waits for the ack (for clients that register once, before they read: the
      * benchmarks' raw listeners, tests). Events that arrive meanwhile go to {@code unattributed}.
      *
-     * @throws BrokerRefusedException the broker answered with an error (EINVAL for a bad cpulist, EPERM, ...)
+     * @throws BrokerRefusedException the broker answered with an error (-EINVAL for a text that is no cpulist, -ERANGE for a CPU the broker does not have, -EPERM without a valid token)
      */
     public void register(String cpulist, Runnable unattributed) throws IOException {
         int seq = reserveSeq();
