@@ -16,13 +16,13 @@ class ArchitectureTest {
     void theDomainDependsOnNoFrameworkAndNoIo() {
         noClasses().that().resideInAPackage("..listener.domain..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..", "io.github.resilience4j..",
-                        "tools.jackson..", "java.net..", "java.nio.channels..", "java.io..", "..listener.engine..", "..listener.broker..")
+                        "tools.jackson..", "java.net..", "java.nio.channels..", "java.io..", "..listener.engine..", "io.tsfleet.protocol.client..")
                 .check(CLASSES);
     }
 
     @Test
     void theEngineBrokerSinkAndRecordCodeIsFreeOfSpring() {
-        noClasses().that().resideInAnyPackage("..listener.engine..", "..listener.broker..", "..listener.sink..", "..listener.record..",
+        noClasses().that().resideInAnyPackage("..listener.engine..", "..listener.sink..", "..listener.record..",
                         "..listener.coordinator..", "..listener.domain..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..")
                 .check(CLASSES);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A service under test started as its own process ({@code java -jar …} or any command), its output in a log file of
@@ -90,6 +91,14 @@ public final class ServiceProcess implements AutoCloseable {
         return launch(name, command, runDir, grace, -1, false);
     }
 
+    /**
+     * Starts any command with {@code workDir} as its working directory and stdin from /dev/null; stdout and stderr go
+     * to {@code <workDir>/<name>.log}.
+     */
+    public static ServiceProcess startIn(String name, List<String> command, Path workDir, Duration grace) throws IOException {
+        return launch(name, command, workDir, grace, -1, true);
+    }
+
     /** {@code inRunDir}: the process's working directory is {@code runDir} and its stdin /dev/null (else both are the harness's). */
     private static ServiceProcess launch(String name, List<String> command, Path runDir, Duration grace, int httpPort, boolean inRunDir)
             throws IOException {
@@ -114,6 +123,21 @@ public final class ServiceProcess implements AutoCloseable {
     /** The harness's own {@code java}. */
     public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * {@code java [jvmArgs] -cp <this JVM's class path> main [args]}: a child JVM that runs a class of the caller's own
+     * class path (a probe or a measuring side process), for a {@link ProcessBuilder} the caller wires itself.
+     */
+    public static List<String> childJvmCommand(Class<?> main, List<String> jvmArgs, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(args);
+        return cmd;
     }
 
     public String name() {
@@ -161,6 +185,45 @@ public final class ServiceProcess implements AutoCloseable {
             if (reportsUp()) return;
             if (Instant.now().isAfter(deadline)) throw new IllegalStateException(name + " did not report UP within " + timeout + "\n" + tail(40));
             Thread.sleep(500);
+        }
+    }
+
+    /**
+     * Waits until GET {@code url} answers 200 with a body containing {@code expected}; fails early, with the log's last
+     * lines, when the process dies.
+     */
+    public void awaitHttp(String url, String expected, Duration timeout) {
+        await("GET " + url + " containing " + expected, timeout, () -> {
+            try {
+                HttpResponse<String> response = HEALTH.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 && response.body().contains(expected);
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking every 500 ms; fails ({@link IllegalStateException} with the log's
+     * last lines) when the process dies or {@code timeout} passes.
+     */
+    public void await(String what, Duration timeout, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while waiting for " + what + "\n" + tail(40));
+            }
+            if (Instant.now().isAfter(deadline)) throw new IllegalStateException(name + ": no " + what + " within " + timeout + "\n" + tail(40));
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

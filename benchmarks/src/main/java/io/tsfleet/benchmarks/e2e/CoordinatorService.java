@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.FreePorts;
 import io.tsfleet.testing.ServiceProcess;
 import io.tsfleet.testing.Http;
 import tools.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ public final class CoordinatorService implements AutoCloseable {
     }
 
     public static CoordinatorService start(EmulatorService.Settings s, String possibleCpus, List<String> extraArgs) throws IOException, InterruptedException {
-        int port = Ports.free();
+        int port = FreePorts.free();
         String token = UUID.randomUUID().toString();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,

@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.FreePorts;
 import io.tsfleet.testing.ServiceProcess;
 import io.tsfleet.testing.Http;
 import java.io.IOException;
@@ -47,8 +48,8 @@ public final class EmulatorService implements AutoCloseable {
     }
 
     private static EmulatorService start(Settings s, String name, List<String> appArgs, List<String> jvmExtra) throws IOException, InterruptedException {
-        int httpPort = Ports.free();
-        int brokerPort = Ports.free();
+        int httpPort = FreePorts.free();
+        int brokerPort = FreePorts.free();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + httpPort,
                 "--tsfleet.emulator.broker.port=" + brokerPort,

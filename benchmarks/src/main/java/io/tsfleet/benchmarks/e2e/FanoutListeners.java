@@ -70,14 +70,9 @@ public final class FanoutListeners {
          */
         public static Child start(InetSocketAddress broker, int listeners, String cpulist, int rcvbufBytes, int tcpReceiveBuffer,
                                   List<String> jvmArgs, Path log, Duration timeout) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ServiceProcess.javaBinary());
-            cmd.addAll(jvmArgs);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(FanoutListeners.class.getName());
-            cmd.addAll(List.of(broker.getHostString(), Integer.toString(broker.getPort()), Integer.toString(listeners), cpulist,
-                    Integer.toString(rcvbufBytes), Integer.toString(tcpReceiveBuffer)));
+            List<String> cmd = ServiceProcess.childJvmCommand(FanoutListeners.class, jvmArgs, List.of(broker.getHostString(),
+                    Integer.toString(broker.getPort()), Integer.toString(listeners), cpulist, Integer.toString(rcvbufBytes),
+                    Integer.toString(tcpReceiveBuffer)));
             Files.createDirectories(log.toAbsolutePath().getParent());
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
             try {

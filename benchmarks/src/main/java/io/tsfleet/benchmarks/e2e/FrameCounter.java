@@ -44,20 +44,34 @@ public final class FrameCounter {
         le.position(pos);
         int frame;
         while ((frame = decoder.frameLength(le)) > 0) {
-            int type = NetlinkHeader.type(le, pos);
-            if (type == familyId) {
-                events++;
-            } else if (type == Netlink.NLMSG_ERROR && NetlinkHeader.seq(le, pos) == 0 && frame >= Netlink.NLMSG_HDRLEN + 4
-                    && NetlinkHeader.error(le, pos) == Errno.ENOBUFS.negative()) {
-                overruns++;
-            } else {
-                other++;
-            }
-            bytes += frame;
+            countFrame(le, pos, frame);
             pos += frame;
             le.position(pos);
         }
         buf.position(pos);
+        publish();
+    }
+
+    /**
+     * Counts one complete frame of {@code frame} stream bytes at {@code at} of the little-endian {@code le} (as the
+     * broker client hands frames over, see {@link io.tsfleet.protocol.client.BrokerClient#visitFrames}); the counts
+     * become visible to other threads with {@link #publish()}.
+     */
+    public void countFrame(ByteBuffer le, int at, int frame) {
+        int type = NetlinkHeader.type(le, at);
+        if (type == familyId) {
+            events++;
+        } else if (type == Netlink.NLMSG_ERROR && NetlinkHeader.seq(le, at) == 0 && frame >= Netlink.NLMSG_HDRLEN + 4
+                && NetlinkHeader.error(le, at) == Errno.ENOBUFS.negative()) {
+            overruns++;
+        } else {
+            other++;
+        }
+        bytes += frame;
+    }
+
+    /** Makes the counts so far visible to the threads that read them (once per buffer, not per frame). */
+    public void publish() {
         publishedEvents = events;
         publishedOverruns = overruns;
         publishedOther = other;

@@ -1,5 +1,6 @@
 package io.tsfleet.benchmarks.e2e;
 
+import io.tsfleet.testing.FreePorts;
 import io.tsfleet.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -39,7 +40,7 @@ public final class ListenerReplica implements AutoCloseable {
     }
 
     private static ListenerReplica start(EmulatorService.Settings s, String id, String broker, List<String> appArgs) throws IOException {
-        int httpPort = Ports.free();
+        int httpPort = FreePorts.free();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + httpPort,
                 "--tsfleet.listener.id=" + id,

@@ -3,6 +3,7 @@ package io.tsfleet.benchmarks.e2e;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import io.tsfleet.testing.ServiceProcess;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,8 @@ public final class LoopbackBaseline {
         try (ServerSocket portProbe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             port = portProbe.getLocalPort();
         }
-        Process receiver = ChildJvm.start(LoopbackBaseline.class, String.valueOf(port), String.valueOf(shape.connections()));
+        Process receiver = new ProcessBuilder(ServiceProcess.childJvmCommand(LoopbackBaseline.class, List.of(),
+                List.of(String.valueOf(port), String.valueOf(shape.connections())))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(receiver.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine();
@@ -265,19 +266,6 @@ public final class LoopbackBaseline {
             return ch.read(buf);
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    /** Starts {@code main} of a class in a child JVM with this JVM's class path. */
-    static final class ChildJvm {
-        static Process start(Class<?> main, String... args) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(main.getName());
-            cmd.addAll(List.of(args));
-            return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         }
     }
 }

@@ -3,8 +3,8 @@ package io.tsfleet.emulator.broker;
 import java.net.SocketAddress;
 
 /**
- * The server side of one client's connection to the broker, as its {@link BrokerSession} sees it (the listener's
- * {@code BrokerConnection} is the other end). Thread-safe.
+ * The server side of one client's connection to the broker, as its {@link BrokerSession} sees it (the protocol module's
+ * {@code BrokerClient} is the other end). Thread-safe.
  */
 public interface ClientConnection {
 

@@ -1,7 +1,7 @@
 package io.tsfleet.emulator.api;
 
 import io.tsfleet.emulator.broker.BrokerServer;
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -44,7 +44,7 @@ class ControlApiTest {
 
     @Test
     void injectedExitsReachARegisteredListenerWithTheSequenceNumbersTheApiReports() throws Exception {
-        try (BrokerClient c = BrokerClient.open(new InetSocketAddress("127.0.0.1", broker.port()), null)) {
+        try (BrokerTestClient c = BrokerTestClient.open(new InetSocketAddress("127.0.0.1", broker.port()), null)) {
             assertThat(c.request(MessageBuilder.genl(TaskstatsProtocol.CMD_GET, 1).string(TaskstatsProtocol.CMD_ATTR_REGISTER_CPUMASK, "3")
                     .build(c.taskstatsFamily(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 0, 0)).errno()).isZero();
             HttpResponse<String> r = call("POST", "/api/v1/exits", "{\"cpu\":3,\"threads\":2,\"comm\":\"batch\",\"exitCode\":4,"

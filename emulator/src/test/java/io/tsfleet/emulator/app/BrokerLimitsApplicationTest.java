@@ -2,7 +2,7 @@ package io.tsfleet.emulator.app;
 
 import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.CloseReason;
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,7 +37,7 @@ class BrokerLimitsApplicationTest {
     @Test
     void anUnauthenticatedConnectionIsClosedAfterTheConfiguredDeadlineAndCounted() throws Exception {
         InetSocketAddress broker = new InetSocketAddress("127.0.0.1", server.port());
-        try (BrokerClient authenticated = BrokerClient.open(broker, "app-limits-token"); Socket silent = new Socket()) {
+        try (BrokerTestClient authenticated = BrokerTestClient.open(broker, "app-limits-token"); Socket silent = new Socket()) {
             silent.connect(broker);
             silent.setSoTimeout(5_000);
             assertThat(silent.getInputStream().read()).as("closed by the broker").isEqualTo(-1);

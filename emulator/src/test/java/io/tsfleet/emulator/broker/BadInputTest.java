@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.kernel.ExitSpec;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.MessageBuilder;
@@ -26,7 +26,7 @@ class BadInputTest {
     @Test
     void badConnectionsAreClosedAndCountedWhileAListenerKeepsItsStream() throws Exception {
         try (BrokerFixture f = new BrokerFixture(CpuSet.of(0, 1), Duration.ofMillis(400))) {
-            BrokerClient healthy = f.listener("0-1", true);
+            BrokerTestClient healthy = f.listener("0-1", true);
             List<Integer> expected = new ArrayList<>();
             expected.add(f.kernel.exit(ExitSpec.simple(0)).tgid());
 
@@ -63,7 +63,7 @@ class BadInputTest {
             }
 
             // a flood of requests whose answers are not read: only its own replies drop
-            try (BrokerClient flood = f.client()) {
+            try (BrokerTestClient flood = f.client()) {
                 assertThat(flood.pauseReading()).isZero(); // it stops reading: nothing leaves its queue (no TCP slack)
                 NetlinkMessage get = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, 1).u32(TaskstatsProtocol.CMD_ATTR_PID, 1)
                         .build(flood.taskstatsFamily(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 5, 0);

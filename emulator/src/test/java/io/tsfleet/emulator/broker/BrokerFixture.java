@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.emulator.emulated.kernel.KernelConfig;
@@ -35,13 +35,13 @@ final class BrokerFixture implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", server.port());
     }
 
-    BrokerClient client() throws IOException {
-        return BrokerClient.open(address(), null);
+    BrokerTestClient client() throws IOException {
+        return BrokerTestClient.open(address(), null);
     }
 
     /** A listener on {@code cpulist} with a receive buffer large enough to never overflow in these tests. */
-    BrokerClient listener(String cpulist, boolean bigBuffer) throws IOException {
-        BrokerClient c = client();
+    BrokerTestClient listener(String cpulist, boolean bigBuffer) throws IOException {
+        BrokerTestClient c = client();
         if (bigBuffer && c.setOption(io.tsfleet.protocol.sock.SockProtocol.ATTR_RCVBUFFORCE, 256L << 20) != 0) {
             throw new IOException("RCVBUFFORCE refused");
         }

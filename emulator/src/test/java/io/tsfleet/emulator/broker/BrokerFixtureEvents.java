@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 
 import java.util.List;
@@ -10,7 +10,7 @@ final class BrokerFixtureEvents {
     private BrokerFixtureEvents() {
     }
 
-    static List<NetlinkMessage> events(BrokerClient c, List<NetlinkMessage> got) {
+    static List<NetlinkMessage> events(BrokerTestClient c, List<NetlinkMessage> got) {
         return got.stream().filter(m -> m.type() == c.taskstatsFamily() && m.portId() == 0).toList();
     }
 

@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.emulator.emulated.kernel.ExitSpec;
@@ -69,7 +69,7 @@ class ConnectionLimitsTest {
     @Test
     void connectionsThatNeverAuthenticateAreClosedAfterTheDeadlineAndALegitimateClientThenGetsIn() throws Exception {
         start(TOKEN, 5, ConnectionLimits.defaults(true).withTimeouts(Duration.ofMillis(700), Duration.ZERO), "127.0.0.1");
-        BrokerClient listener = keep(BrokerClient.open(address(), TOKEN));
+        BrokerTestClient listener = keep(BrokerTestClient.open(address(), TOKEN));
         List<Socket> silent = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Socket s = keep(new Socket());
@@ -87,7 +87,7 @@ class ConnectionLimitsTest {
         }
         assertThat(server.stats().closed(CloseReason.AUTH_TIMEOUT)).isEqualTo(4);
 
-        BrokerClient late = keep(BrokerClient.open(address(), TOKEN));
+        BrokerTestClient late = keep(BrokerTestClient.open(address(), TOKEN));
         assertThat(late.request(registerOn("1", late)).errno()).as("the legitimate client got in and is privileged").isZero();
         assertThat(listener.request(registerOn("0", listener)).errno()).as("the authenticated client was left alone").isZero();
         assertThat(server.stats().rejected(RefusalReason.CONNECTION_LIMIT)).isEqualTo(1);
@@ -111,7 +111,7 @@ class ConnectionLimitsTest {
     @Test
     void aClientThatSendsButNeverAuthenticatesIsClosedToo() throws Exception {
         start(TOKEN, 100, ConnectionLimits.defaults(true).withTimeouts(Duration.ofMillis(500), Duration.ZERO), "127.0.0.1");
-        BrokerClient unauthenticated = keep(BrokerClient.open(address(), null));
+        BrokerTestClient unauthenticated = keep(BrokerTestClient.open(address(), null));
         assertThat(unauthenticated.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
         assertThat(server.stats().closed(CloseReason.AUTH_TIMEOUT)).isEqualTo(1);
     }
@@ -119,9 +119,9 @@ class ConnectionLimitsTest {
     @Test
     void anIdleConnectionWithoutRegistrationIsClosedButASilentRegisteredListenerIsNot() throws Exception {
         start(null, 100, ConnectionLimits.defaults(false).withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(600)), "127.0.0.1");
-        BrokerClient listener = keep(BrokerClient.open(address(), null));
+        BrokerTestClient listener = keep(BrokerTestClient.open(address(), null));
         assertThat(listener.request(registerOn("0-1", listener)).errno()).isZero();
-        BrokerClient idle = keep(BrokerClient.open(address(), null));
+        BrokerTestClient idle = keep(BrokerTestClient.open(address(), null));
 
         assertThat(idle.closedByPeerWithin(Duration.ofSeconds(5))).as("idle without registration").isTrue();
         assertThat(server.stats().closed(CloseReason.IDLE)).isEqualTo(1);
@@ -137,8 +137,8 @@ class ConnectionLimitsTest {
     @Test
     void onePeerAddressMayHoldOnlyItsLimitOfConnections() throws Exception {
         start(null, 100, ConnectionLimits.defaults(false).withMaxConnectionsPerPeer(3), "127.0.0.1");
-        List<BrokerClient> three = new ArrayList<>();
-        for (int i = 0; i < 3; i++) three.add(keep(BrokerClient.open(address(), null)));
+        List<BrokerTestClient> three = new ArrayList<>();
+        for (int i = 0; i < 3; i++) three.add(keep(BrokerTestClient.open(address(), null)));
         Refusal fourth = Refusal.connect(address(), 3_000);
         assertThat(fourth.refused()).as("%s", fourth).isTrue();
         assertThat(fourth.text()).contains("127.0.0.1").contains("3 connections per client address");
@@ -147,7 +147,7 @@ class ConnectionLimitsTest {
 
         three.getFirst().close();
         awaitOpen(2);
-        BrokerClient again = keep(BrokerClient.open(address(), null));
+        BrokerTestClient again = keep(BrokerTestClient.open(address(), null));
         assertThat(again.resolve(TaskstatsProtocol.FAMILY_NAME)).as("a closed connection frees its slot").isPositive();
     }
 
@@ -163,7 +163,7 @@ class ConnectionLimitsTest {
         assertThat(server.stats().rejected(RefusalReason.TOKEN_REQUIRED)).isEqualTo(1);
         assertThat(kernel.openSockets()).as("no socket was created for it").isZero();
 
-        BrokerClient local = keep(BrokerClient.open(address(), null));
+        BrokerTestClient local = keep(BrokerTestClient.open(address(), null));
         assertThat(local.request(registerOn("0", local)).errno()).isZero();
     }
 
@@ -172,7 +172,7 @@ class ConnectionLimitsTest {
         InetAddress external = nonLoopbackAddress().orElse(null);
         assumeTrue(external != null, "no non-loopback IPv4 address on this machine");
         start(TOKEN, 100, ConnectionLimits.defaults(true), "0.0.0.0");
-        BrokerClient remote = keep(BrokerClient.open(new InetSocketAddress(external, server.port()), TOKEN));
+        BrokerTestClient remote = keep(BrokerTestClient.open(new InetSocketAddress(external, server.port()), TOKEN));
         assertThat(remote.request(registerOn("0", remote)).errno()).isZero();
     }
 
@@ -182,7 +182,7 @@ class ConnectionLimitsTest {
         assertThat(server.stats().openConnections()).isEqualTo(n);
     }
 
-    static NetlinkMessage registerOn(String cpulist, BrokerClient c) {
+    static NetlinkMessage registerOn(String cpulist, BrokerTestClient c) {
         return MessageBuilder.genl(TaskstatsProtocol.CMD_GET, 1).string(TaskstatsProtocol.CMD_ATTR_REGISTER_CPUMASK, cpulist)
                 .build(c.taskstatsFamily(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 0, 0);
     }

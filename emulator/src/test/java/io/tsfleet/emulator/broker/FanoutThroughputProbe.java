@@ -1,14 +1,9 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
+import io.tsfleet.protocol.client.BrokerClient;
 import io.tsfleet.protocol.cpu.CpuSet;
-import io.tsfleet.protocol.netlink.NetlinkHeader;
 
-import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A manual measurement, not a test: events per second delivered over loopback TCP by the broker's fan-out.
  * {@code java -cp <test classpath> io.tsfleet.emulator.broker.FanoutThroughputProbe [listeners] [seconds]}.
  * One producer thread runs the emulated exit path on 64 CPUs; every listener is registered on all of them
- * and reads with a plain blocking socket, counting frames. Also reports the CPU time per exit of the
+ * and reads with the protocol's {@link BrokerClient} on a blocking socket, counting frames. Also reports the CPU time per exit of the
  * producer thread, of the broker's event loops (together: the emulator's cost) and of the readers.
  */
 public final class FanoutThroughputProbe {
@@ -31,9 +26,8 @@ public final class FanoutThroughputProbe {
             AtomicBoolean run = new AtomicBoolean(true);
             List<Thread> readers = new ArrayList<>();
             for (int i = 0; i < listeners; i++) {
-                BrokerClient c = f.listener("0-63", true);
-                Socket s = socketOf(c);
-                readers.add(Thread.ofPlatform().daemon().start(() -> countFrames(s, frames, run)));
+                BrokerTestClient c = f.listener("0-63", true);
+                readers.add(Thread.ofPlatform().daemon().start(() -> countFrames(c.client(), frames, run)));
             }
             AtomicBoolean producing = new AtomicBoolean(true);
             Thread producer = Thread.ofPlatform().start(() -> {
@@ -79,32 +73,21 @@ public final class FanoutThroughputProbe {
         return out;
     }
 
-    private static void countFrames(Socket s, LongAdder frames, AtomicBoolean run) {
-        try (InputStream in = s.getInputStream()) {
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private static void countFrames(BrokerClient client, LongAdder frames, AtomicBoolean run) {
+        int[] count = new int[1];
+        BrokerClient.FrameVisitor counting = (buf, at, len) -> {
+            count[0]++;
+            return true;
+        };
+        try {
             while (run.get()) {
-                int n = in.read(buf.array(), buf.position(), buf.remaining());
-                if (n < 0) return;
-                buf.position(buf.position() + n);
-                buf.flip();
-                int count = 0;
-                while (buf.remaining() >= 4) {
-                    int len = NetlinkHeader.alignedLength(buf, buf.position());
-                    if (buf.remaining() < len) break;
-                    buf.position(buf.position() + len);
-                    count++;
-                }
-                frames.add(count);
-                buf.compact();
+                client.read();
+                count[0] = 0;
+                client.visitFrames(counting);
+                frames.add(count[0]);
             }
         } catch (Exception e) {
             // the probe ends by closing the broker
         }
-    }
-
-    private static Socket socketOf(BrokerClient c) throws Exception {
-        Field f = BrokerClient.class.getDeclaredField("socket");
-        f.setAccessible(true);
-        return (Socket) f.get(c);
     }
 }

@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
 import io.tsfleet.protocol.netlink.U32;
@@ -20,7 +20,7 @@ class FlushDelayTest {
     @Test
     void eventsThatComeWithinTheDelayGoOutTogetherAfterIt() throws Exception {
         try (BrokerFixture f = new BrokerFixture(CpuSet.range(0, 3), Duration.ofSeconds(10), DELAY);
-             BrokerClient listener = f.listener("0-3", true)) {
+             BrokerTestClient listener = f.listener("0-3", true)) {
             listener.setReadTimeout(Duration.ofSeconds(10));
             Thread.sleep(100); // the loop's flush of the REGISTER ack has ended (what comes while a flush runs joins it at once)
             long writesBefore = f.server.stats().writes();

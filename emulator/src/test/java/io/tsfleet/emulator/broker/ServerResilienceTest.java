@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.emulator.emulated.kernel.KernelConfig;
@@ -82,14 +82,14 @@ class ServerResilienceTest {
                 Clock.systemUTC())) {
             server.start();
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-            try (BrokerClient before = BrokerClient.open(address, null); BrokerClient poisoned = BrokerClient.open(address, null)) {
+            try (BrokerTestClient before = BrokerTestClient.open(address, null); BrokerTestClient poisoned = BrokerTestClient.open(address, null)) {
                 poisoned.send(new NetlinkMessage(POISON_TYPE, 1, 77, 0, new byte[4]));
                 assertThat(poisoned.closedByPeerWithin(Duration.ofSeconds(5))).as("the failing connection is closed").isTrue();
                 assertThat(server.stats().closed(CloseReason.FAILURE)).isEqualTo(1);
 
                 assertThat(before.resolve(TaskstatsProtocol.FAMILY_NAME)).as("an earlier connection on the same loop is served")
                         .isEqualTo(kernel.taskstatsFamilyId());
-                try (BrokerClient after = BrokerClient.open(address, null)) {
+                try (BrokerTestClient after = BrokerTestClient.open(address, null)) {
                     assertThat(after.resolve(TaskstatsProtocol.FAMILY_NAME)).as("a later connection on the same loop is served")
                             .isEqualTo(kernel.taskstatsFamilyId());
                 }
@@ -137,7 +137,7 @@ class ServerResilienceTest {
         ConnectionLimits limits = ConnectionLimits.defaults(false).withMaxConnectionsPerPeer(1);
         try (BrokerServer server = new BrokerServer(new EmulatedBackend(kernel), new BrokerSettings("127.0.0.1", 0, 1, 100, 128 * 1024,
                 Duration.ofSeconds(10), BrokerSettings.DEFAULT_TCP_SEND_BUFFER, Duration.ZERO, limits), clock);
-             BrokerClient holder = BrokerClient.open(new InetSocketAddress("127.0.0.1", startedPort(server)), null)) {
+             BrokerTestClient holder = BrokerTestClient.open(new InetSocketAddress("127.0.0.1", startedPort(server)), null)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             for (int i = 0; i < 20; i++) assertThat(Refusal.connect(address, 3_000).refused()).isTrue();
             assertThat(server.stats().rejected(RefusalReason.PEER_LIMIT)).isEqualTo(20);

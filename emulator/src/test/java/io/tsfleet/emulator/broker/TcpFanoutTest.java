@@ -1,6 +1,6 @@
 package io.tsfleet.emulator.broker;
 
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.kernel.ExitResult;
 import io.tsfleet.emulator.emulated.kernel.ExitSpec;
 import io.tsfleet.protocol.cpu.CpuSet;
@@ -35,7 +35,7 @@ class TcpFanoutTest {
             int listeners = 16;
             int exits = 20_000;
             List<CpuSet> masks = new ArrayList<>();
-            List<BrokerClient> clients = new ArrayList<>();
+            List<BrokerTestClient> clients = new ArrayList<>();
             for (int i = 0; i < listeners; i++) {
                 int start = r.nextInt(256);
                 CpuSet m = CpuSet.builder().addRange(start, Math.min(255, start + 40)).add(r.nextInt(256)).add(r.nextInt(256)).build();
@@ -67,15 +67,15 @@ class TcpFanoutTest {
     @Test
     void aListenerThatStopsReadingOverflowsAloneAndTheOthersLoseNothing() throws Exception {
         try (BrokerFixture f = new BrokerFixture(CpuSet.of(0, 1), Duration.ofSeconds(10))) {
-            BrokerClient stuck = f.listener("0-1", false); // default 212992-byte receive buffer, and it never reads
+            BrokerTestClient stuck = f.listener("0-1", false); // default 212992-byte receive buffer, and it never reads
             int readers = 2;
             int exits = 40_000;
             Map<Integer, List<Integer>> seen = new ConcurrentHashMap<>();
             AtomicInteger enobufs = new AtomicInteger();
             CountDownLatch finished = new CountDownLatch(readers);
-            List<BrokerClient> readingClients = new ArrayList<>();
+            List<BrokerTestClient> readingClients = new ArrayList<>();
             for (int i = 0; i < readers; i++) {
-                BrokerClient c = f.listener("0-1", true);
+                BrokerTestClient c = f.listener("0-1", true);
                 readingClients.add(c);
                 int id = i;
                 seen.put(id, new ArrayList<>());
@@ -102,7 +102,7 @@ class TcpFanoutTest {
             assertThat(stuckState.drops()).as("the stuck listener overflowed").isPositive();
             assertThat(stuckState.congested()).isTrue();
             assertThat(f.kernel.counters().droppedRcvbufFull() + f.kernel.counters().droppedCongested()).isEqualTo(stuckState.drops());
-            for (BrokerClient c : readingClients) c.close();
+            for (BrokerTestClient c : readingClients) c.close();
             stuck.close();
         }
     }

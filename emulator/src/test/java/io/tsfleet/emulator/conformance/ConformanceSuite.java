@@ -91,8 +91,8 @@ public abstract class ConformanceSuite {
         return true;
     }
 
-    protected BrokerClient connect() throws IOException {
-        return BrokerClient.open(brokerAddress(), token());
+    protected BrokerTestClient connect() throws IOException {
+        return BrokerTestClient.open(brokerAddress(), token());
     }
 
     static Path oracleFile() {
@@ -133,7 +133,7 @@ public abstract class ConformanceSuite {
         final JsonNode c;
         final MachineShape recorded;
         final boolean sameShape;
-        final List<BrokerClient> clients = new ArrayList<>();
+        final List<BrokerTestClient> clients = new ArrayList<>();
 
         CaseRun(JsonNode c, MachineShape recorded) {
             this.c = c;
@@ -157,12 +157,12 @@ public abstract class ConformanceSuite {
                     }
                 }
             } finally {
-                for (BrokerClient b : clients) b.close();
+                for (BrokerTestClient b : clients) b.close();
             }
         }
 
-        BrokerClient open() throws IOException {
-            BrokerClient b = connect();
+        BrokerTestClient open() throws IOException {
+            BrokerTestClient b = connect();
             clients.add(b);
             return b;
         }
@@ -170,11 +170,11 @@ public abstract class ConformanceSuite {
         // ---------------------------------------------------------------- family
 
         void family() throws Exception {
-            BrokerClient b = open();
+            BrokerTestClient b = open();
             JsonNode step = c.get("steps").get(0);
             NetlinkMessage req = MessageBuilder.create().genlHeader(Netlink.CTRL_CMD_GETFAMILY, 1, 0).raw(HEX.parseHex(step.get("attrs_hex").asString()))
                     .build(Netlink.GENL_ID_CTRL, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 0, 0);
-            BrokerClient.Answer a = b.request(req);
+            BrokerTestClient.Answer a = b.request(req);
             assertThat(a.errno()).isZero();
             assertThat(a.replies()).hasSize(1);
             NetlinkMessage reply = a.replies().getFirst();
@@ -205,7 +205,7 @@ public abstract class ConformanceSuite {
 
         void privilege() throws Exception {
             if (token() == null) throw new TestAbortedException("the broker has no token: every connection is privileged");
-            BrokerClient b = new BrokerClient(brokerAddress());
+            BrokerTestClient b = new BrokerTestClient(brokerAddress());
             clients.add(b);
             int family = b.resolve(TaskstatsProtocol.FAMILY_NAME);
             JsonNode o = c.get("observed");
@@ -227,12 +227,12 @@ public abstract class ConformanceSuite {
         // ---------------------------------------------------------------- request / raw / exit_probe
 
         void steps() throws Exception {
-            Map<String, BrokerClient> socks = new HashMap<>();
+            Map<String, BrokerTestClient> socks = new HashMap<>();
             CpuSet registered = CpuSet.EMPTY;
             boolean derivedMaskChange = false;
             for (JsonNode step : c.get("steps")) {
                 String op = step.get("op").asString();
-                BrokerClient b = socks.computeIfAbsent(step.path("sock").asString("A"), k -> openUnchecked());
+                BrokerTestClient b = socks.computeIfAbsent(step.path("sock").asString("A"), k -> openUnchecked());
                 switch (op) {
                     case "request" -> {
                         Derived d = request(b, step);
@@ -248,7 +248,7 @@ public abstract class ConformanceSuite {
             }
         }
 
-        private BrokerClient openUnchecked() {
+        private BrokerTestClient openUnchecked() {
             try {
                 return open();
             } catch (IOException e) {
@@ -260,7 +260,7 @@ public abstract class ConformanceSuite {
         record Derived(int errno, CpuSet mask, boolean register) {
         }
 
-        Derived request(BrokerClient b, JsonNode step) throws Exception {
+        Derived request(BrokerTestClient b, JsonNode step) throws Exception {
             byte[] attrs;
             int flags;
             int cmd = step.path("genl_cmd").asInt(TaskstatsProtocol.CMD_GET);
@@ -285,7 +285,7 @@ public abstract class ConformanceSuite {
                 throw new TestAbortedException("file descriptor " + step.get("fd_path").asString() + " cannot be replayed on this backend");
             }
             NetlinkMessage req = b.taskstatsRequest(flags, cmd, version, reserved, attrs, step.path("nlmsg_pid").asInt(0));
-            BrokerClient.Answer a = b.request(req);
+            BrokerTestClient.Answer a = b.request(req);
 
             JsonNode result = step.get("result");
             Integer expectedErrno;
@@ -318,7 +318,7 @@ public abstract class ConformanceSuite {
             }
         }
 
-        void checkReplies(BrokerClient b, BrokerClient.Answer a, JsonNode expected, byte[] attrs, Long ownPid) throws Exception {
+        void checkReplies(BrokerTestClient b, BrokerTestClient.Answer a, JsonNode expected, byte[] attrs, Long ownPid) throws Exception {
             assertThat(a.replies()).as("replies").hasSize(expected.size());
             for (int i = 0; i < expected.size(); i++) {
                 JsonNode e = expected.get(i);
@@ -359,7 +359,7 @@ public abstract class ConformanceSuite {
             }
         }
 
-        void checkAck(BrokerClient b, BrokerClient.Answer a, JsonNode e) throws Exception {
+        void checkAck(BrokerTestClient b, BrokerTestClient.Answer a, JsonNode e) throws Exception {
             NetlinkMessage ack = a.ack();
             assertThat(ack).as("ack").isNotNull();
             assertThat(ack.length()).as("ack nlmsg_len").isEqualTo(e.get("nlmsg_len").asInt());
@@ -380,24 +380,24 @@ public abstract class ConformanceSuite {
             if (err.error() != 0) assertThat(err.echoedPayload()).as("the whole request is echoed").isEqualTo(req.payload());
         }
 
-        void raw(BrokerClient b, JsonNode step) throws Exception {
+        void raw(BrokerTestClient b, JsonNode step) throws Exception {
             byte[] msg = HEX.parseHex(step.get("msg_hex").asString());
             ByteBuffer bb = ByteBuffer.wrap(msg).order(ByteOrder.LITTLE_ENDIAN);
             bb.putShort(4, (short) b.taskstatsFamily());
-            int seq = BrokerClient.nextSeq();
+            int seq = BrokerTestClient.nextSeq();
             bb.putInt(8, seq);
             byte[] padded = java.util.Arrays.copyOf(msg, Netlink.align(msg.length));
-            BrokerClient.Answer a = b.requestRaw(padded, seq);
+            BrokerTestClient.Answer a = b.requestRaw(padded, seq);
             JsonNode result = step.get("result");
             assertThat(a.errno()).isEqualTo(result.get("errno").isNull() ? null : Integer.valueOf(result.get("errno").asInt()));
             if (result.has("ack")) {
                 NetlinkMessage sent = NetlinkMessage.decode(ByteBuffer.wrap(msg));
-                checkAck(b, new BrokerClient.Answer(sent, a.replies(), a.ack()), result.get("ack"));
+                checkAck(b, new BrokerTestClient.Answer(sent, a.replies(), a.ack()), result.get("ack"));
             }
             assertThat(a.replies()).hasSize(result.get("replies").size());
         }
 
-        void exitProbe(BrokerClient b, JsonNode step, CpuSet derivedRegistration) throws Exception {
+        void exitProbe(BrokerTestClient b, JsonNode step, CpuSet derivedRegistration) throws Exception {
             JsonNode per = step.get("events_per_exit");
             for (String key : per.propertyNames()) {
                 int cpu = Integer.parseInt(key);
@@ -412,15 +412,15 @@ public abstract class ConformanceSuite {
         // ---------------------------------------------------------------- listener: port id reuse
 
         void portIdReuse() throws Exception {
-            BrokerClient a = open();
+            BrokerTestClient a = open();
             CpuSet cpus = recorded.possible().intersect(machine().possible());
             assertThat(register(a, cpus.toCpulist())).isZero();
             a.close();
-            BrokerClient bConn = open();
+            BrokerTestClient bConn = open();
             assertThat(bConn.portId()).as("port ids are not reused").isNotEqualTo(a.portId());
             ExitProducer.ExitedTask t = exits().exit(cpus.first());
             assertThat(ownEvents(bConn, bConn.drainUntilBarrier(), t)).as("a closed listener's stream is inherited by nobody").isEmpty();
-            BrokerClient cConn = open();
+            BrokerTestClient cConn = open();
             for (int cpu : cpus.toArray()) {
                 ExitProducer.ExitedTask e = exits().exit(cpu);
                 assertThat(ownEvents(cConn, cConn.drainUntilBarrier(), e)).isEmpty();
@@ -432,7 +432,7 @@ public abstract class ConformanceSuite {
         void eventLayout() throws Exception {
             JsonNode step = c.get("steps").get(0);
             int cpu = step.get("cpu").asInt();
-            BrokerClient b = open();
+            BrokerTestClient b = open();
             assertThat(register(b, Integer.toString(cpu))).isZero();
             int threads = 1 + step.path("threads").asInt(0);
             Integer signal = step.has("signal") ? step.get("signal").asInt() : null;
@@ -482,13 +482,13 @@ public abstract class ConformanceSuite {
 
         void sequence() throws Exception {
             CpuSet cpus = recorded.possible().intersect(machine().possible());
-            Map<Integer, BrokerClient> perCpu = new LinkedHashMap<>();
+            Map<Integer, BrokerTestClient> perCpu = new LinkedHashMap<>();
             for (int cpu : cpus.toArray()) {
-                BrokerClient b = open();
+                BrokerTestClient b = open();
                 assertThat(register(b, Integer.toString(cpu))).isZero();
                 perCpu.put(cpu, b);
             }
-            BrokerClient all = open();
+            BrokerTestClient all = open();
             assertThat(register(all, cpus.toCpulist())).isZero();
             int count = c.get("steps").get(0).path("count").asInt(6);
             Map<Integer, List<Long>> seqs = new HashMap<>();
@@ -498,7 +498,7 @@ public abstract class ConformanceSuite {
             for (int i = 0; i < count; i++) {
                 int cpu = order.get(i % order.size());
                 ExitProducer.ExitedTask t = exits().exit(cpu);
-                BrokerClient b = perCpu.get(cpu);
+                BrokerTestClient b = perCpu.get(cpu);
                 List<NetlinkMessage> got = b.drainUntilBarrier();
                 int foreign = 0;
                 for (NetlinkMessage m : events(b, got)) {
@@ -531,7 +531,7 @@ public abstract class ConformanceSuite {
         // ---------------------------------------------------------------- overflow
 
         void overflow() throws Exception {
-            BrokerClient b = open();
+            BrokerTestClient b = open();
             JsonNode set = c.get("steps").get(0);
             int rcvbufRequested = set.get("SO_RCVBUF").asInt();
             boolean noEnobufs = set.get("NETLINK_NO_ENOBUFS").asBoolean();
@@ -571,7 +571,7 @@ public abstract class ConformanceSuite {
         }
 
         /** Exits while the client does not read, then reads everything and checks the overflow invariants. */
-        Phase phase(BrokerClient b, CpuSet cpus, int exitCount, int capacity, boolean noEnobufs) throws Exception {
+        Phase phase(BrokerTestClient b, CpuSet cpus, int exitCount, int capacity, boolean noEnobufs) throws Exception {
             int[] order = cpus.toArray();
             List<ExitProducer.ExitedTask> tasks = new ArrayList<>();
             Map<Long, Integer> cpuOfPid = new HashMap<>();
@@ -616,7 +616,7 @@ public abstract class ConformanceSuite {
             return p;
         }
 
-        int register(BrokerClient b, String cpulist) throws IOException {
+        int register(BrokerTestClient b, String cpulist) throws IOException {
             return b.request(MessageBuilder.genl(TaskstatsProtocol.CMD_GET, 1).attribute(TaskstatsProtocol.CMD_ATTR_REGISTER_CPUMASK, cstr(cpulist))
                     .build(b.taskstatsFamily(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 0, 0)).errno();
         }
@@ -639,12 +639,12 @@ public abstract class ConformanceSuite {
     }
 
     /** The exit events among the messages (TASKSTATS family, CMD_NEW, port id 0). */
-    static List<NetlinkMessage> events(BrokerClient b, List<NetlinkMessage> got) {
+    static List<NetlinkMessage> events(BrokerTestClient b, List<NetlinkMessage> got) {
         return got.stream().filter(m -> m.type() == b.taskstatsFamily() && m.portId() == 0).toList();
     }
 
     /** The events of one task (foreign exits on a live machine are ignored). */
-    static List<NetlinkMessage> ownEvents(BrokerClient b, List<NetlinkMessage> got, ExitProducer.ExitedTask t) throws Exception {
+    static List<NetlinkMessage> ownEvents(BrokerTestClient b, List<NetlinkMessage> got, ExitProducer.ExitedTask t) throws Exception {
         List<NetlinkMessage> own = new ArrayList<>();
         for (NetlinkMessage m : events(b, got)) {
             if (t.owns(TaskstatsEvent.decode(m).pid().orElseThrow().id())) own.add(m);

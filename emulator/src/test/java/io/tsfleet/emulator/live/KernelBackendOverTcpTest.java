@@ -5,7 +5,7 @@ import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.BrokerSettings;
 import io.tsfleet.emulator.broker.ConnectionLimits;
 import io.tsfleet.emulator.broker.RefusalReason;
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.live.config.KernelBackendMeters;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
@@ -107,7 +107,7 @@ class KernelBackendOverTcpTest {
         start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, BACKLOG, 64L << 20));
         byte[] request = new NetlinkMessage(1000, Netlink.NLM_F_REQUEST, 1, 0, new byte[4]).toBytes();
         int n = 50_000; // 2 MB of answers held while paused: without a bound, all of them
-        try (BrokerClient c = BrokerClient.open(address(), null)) {
+        try (BrokerTestClient c = BrokerTestClient.open(address(), null)) {
             assertThat(c.pauseReading()).isZero();
             long before = server.stats().requests();
             for (int i = 0; i < n; i++) c.sendBytes(request);
@@ -130,7 +130,7 @@ class KernelBackendOverTcpTest {
         start(new KernelBackendSettings(null, KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID, 0, BACKLOG, 64L << 20));
         int n = 20_000; // 800 KB of answers: many times the cap, so the input pauses and resumes
         byte[] request = new NetlinkMessage(1000, Netlink.NLM_F_REQUEST, 1, 0, new byte[4]).toBytes();
-        try (BrokerClient c = BrokerClient.open(address(), null)) {
+        try (BrokerTestClient c = BrokerTestClient.open(address(), null)) {
             Thread writer = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     for (int i = 0; i < n; i++) c.sendBytes(request);
@@ -154,7 +154,7 @@ class KernelBackendOverTcpTest {
     void withoutATokenALoopbackClientOfAnotherUidIsRefusedAndRootIsServed() throws Exception {
         assumeTrue(LiveKernel.available() && LoopbackPeerTrust.ownUid() == 0, "needs root (to run a client as uid 65534)");
         start(KernelBackendSettings.withToken(null));
-        try (BrokerClient root = BrokerClient.open(address(), null)) {
+        try (BrokerTestClient root = BrokerTestClient.open(address(), null)) {
             assertThat(root.resolve(TaskstatsProtocol.FAMILY_NAME)).as("root is served").isPositive();
         }
 

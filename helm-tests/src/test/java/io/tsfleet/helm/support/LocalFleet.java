@@ -1,5 +1,10 @@
 package io.tsfleet.helm.support;
 
+import io.tsfleet.testing.FreePorts;
+import io.tsfleet.testing.ServiceProcess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,15 +17,17 @@ import java.util.List;
  */
 public final class LocalFleet implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /** SIGTERM, then SIGKILL after this. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final String BROKER_TOKEN = "it-broker-token";
     private static final String ADMIN_TOKEN = "it-admin-token";
     private static final String REPLICA_TOKEN = "it-replica-token";
 
-    public final int emulatorPort = ManagedProcess.freePort();
-    public final int brokerPort = ManagedProcess.freePort();
-    public final int coordinatorPort = ManagedProcess.freePort();
+    public final int emulatorPort = FreePorts.free();
+    public final int brokerPort = FreePorts.free();
+    public final int coordinatorPort = FreePorts.free();
     public final List<Integer> listenerPorts = new ArrayList<>();
-    private final List<ManagedProcess> processes = new ArrayList<>();
+    private final List<ServiceProcess> processes = new ArrayList<>();
 
     private LocalFleet() {
     }
@@ -49,7 +56,7 @@ public final class LocalFleet implements AutoCloseable {
                     "--tsfleet.coordinator.security.admin-tokens=" + ADMIN_TOKEN,
                     "--tsfleet.coordinator.security.replica-tokens=" + REPLICA_TOKEN));
             for (int i = 0; i < replicas; i++) {
-                int port = ManagedProcess.freePort();
+                int port = FreePorts.free();
                 fleet.listenerPorts.add(port);
                 fleet.launch(dir, "listener-" + i, List.of("--server.port=" + port, "--tsfleet.listener.id=listener-" + i,
                         "--tsfleet.listener.broker=127.0.0.1:" + fleet.brokerPort, "--tsfleet.listener.broker-token=" + BROKER_TOKEN,
@@ -73,7 +80,11 @@ public final class LocalFleet implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar(module).toString()));
         command.addAll(arguments);
-        processes.add(ManagedProcess.start(name, command, dir.resolve(name)));
+        try {
+            processes.add(ServiceProcess.startIn(name, command, dir.resolve(name), STOP_GRACE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
     }
 
     public List<String> listenerTargets() {
@@ -82,7 +93,7 @@ public final class LocalFleet implements AutoCloseable {
 
     public String logs() {
         StringBuilder logs = new StringBuilder();
-        processes.forEach(p -> logs.append(p.tail()).append('\n'));
+        processes.forEach(p -> logs.append(p.tail(40)).append('\n'));
         return logs.toString();
     }
 

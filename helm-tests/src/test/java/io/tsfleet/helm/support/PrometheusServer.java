@@ -1,6 +1,8 @@
 package io.tsfleet.helm.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tsfleet.testing.FreePorts;
+import io.tsfleet.testing.ServiceProcess;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,11 +23,13 @@ import java.util.TreeSet;
 /** A real Prometheus (Debian's package) on 127.0.0.1, scraping given targets and evaluating given rules. */
 public final class PrometheusServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** SIGTERM, then SIGKILL after this. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final ManagedProcess process;
+    private final ServiceProcess process;
     private final String base;
 
-    private PrometheusServer(ManagedProcess process, int port) {
+    private PrometheusServer(ServiceProcess process, int port) {
         this.process = process;
         this.base = "http://127.0.0.1:" + port;
     }
@@ -50,10 +54,10 @@ public final class PrometheusServer implements AutoCloseable {
                 .append("    static_configs: [{targets: [")
                 .append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())).append("]}]\n"));
         Files.writeString(dir.resolve("prometheus.yml"), config);
-        int port = ManagedProcess.freePort();
-        ManagedProcess process = ManagedProcess.start("prometheus", List.of(binary.toString(),
+        int port = FreePorts.free();
+        ServiceProcess process = ServiceProcess.startIn("prometheus", List.of(binary.toString(),
                 "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port), dir);
+                "--web.listen-address=127.0.0.1:" + port), dir, STOP_GRACE);
         PrometheusServer server = new PrometheusServer(process, port);
         process.awaitHttp(server.base + "/-/ready", "Ready", Duration.ofSeconds(60));
         return server;
@@ -91,7 +95,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     public void await(String what, Duration timeout, java.util.function.Supplier<Boolean> condition) {
-        process.await(what, timeout, condition);
+        process.await(what, timeout, condition::get);
     }
 
     private JsonNode get(String path) {

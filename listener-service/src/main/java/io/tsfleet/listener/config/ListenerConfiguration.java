@@ -1,6 +1,5 @@
 package io.tsfleet.listener.config;
 
-import io.tsfleet.listener.broker.BrokerAddress;
 import io.tsfleet.listener.coordinator.HeartbeatLoop;
 import io.tsfleet.listener.coordinator.CoordinatorToken;
 import io.tsfleet.listener.coordinator.HttpCoordinatorClient;
@@ -18,6 +17,7 @@ import io.tsfleet.listener.sink.RecordSink;
 import io.tsfleet.listener.sink.RecordSinkFactory;
 import io.tsfleet.listener.sink.RecordSinkProvider;
 import io.tsfleet.listener.sink.SinkContext;
+import io.tsfleet.protocol.client.BrokerAddress;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;

@@ -4,13 +4,14 @@ import io.tsfleet.listener.domain.CpuState.Deregistering;
 import io.tsfleet.listener.domain.CpuState.Leaving;
 import io.tsfleet.listener.domain.CpuState.Phase;
 import io.tsfleet.listener.domain.CpuState.Releasing;
+import io.tsfleet.protocol.netlink.SerialNumbers;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.tsfleet.listener.domain.SerialNumbers.before;
-import static io.tsfleet.listener.domain.SerialNumbers.distance;
+import static io.tsfleet.protocol.netlink.SerialNumbers.before;
+import static io.tsfleet.protocol.netlink.SerialNumbers.distance;
 
 /**
  * The accounting of one CPU of this replica, and its {@link CpuState} (the CPU's one state machine): every record

@@ -4,6 +4,7 @@ import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
+import io.tsfleet.protocol.netlink.SerialNumbers;
 import io.tsfleet.protocol.netlink.U32;
 
 import java.util.Map;

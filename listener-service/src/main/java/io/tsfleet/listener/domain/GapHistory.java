@@ -1,5 +1,7 @@
 package io.tsfleet.listener.domain;
 
+import io.tsfleet.protocol.netlink.SerialNumbers;
+
 /**
  * The most recent sequence gaps of one CPU (start and length of each run of missing numbers), kept so that the
  * number of records actually received in a seq range can be computed exactly: span minus the gaps inside it.

@@ -1,6 +1,6 @@
 package io.tsfleet.listener.engine;
 
-import io.tsfleet.listener.broker.BrokerAddress;
+import io.tsfleet.protocol.client.BrokerAddress;
 
 import java.time.Duration;
 

@@ -4,8 +4,6 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.CheckedRunnable;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.tsfleet.listener.broker.BrokerConnection;
-import io.tsfleet.listener.broker.BrokerRefusedException;
 import io.tsfleet.listener.domain.CpuSequenceLedger;
 import io.tsfleet.listener.domain.CpuSequenceLedger.ShutdownOutcome;
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
@@ -18,6 +16,8 @@ import io.tsfleet.listener.domain.DropCountRequests;
 import io.tsfleet.listener.domain.FenceOutcome;
 import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.protocol.client.BrokerClient;
+import io.tsfleet.protocol.client.BrokerRefusedException;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkHeader;
 import io.tsfleet.protocol.netlink.U32;
@@ -78,7 +78,7 @@ public final class CpuChannel {
     private final long createdNanos;
 
     private volatile Stopping stopping = Stopping.NO;
-    private volatile BrokerConnection connection;
+    private volatile BrokerClient connection;
     private volatile String lastError;
     private volatile int portId;
     private volatile int receiveBuffer;
@@ -213,7 +213,7 @@ public final class CpuChannel {
      * (a congested queue may drop it) is asked again.
      */
     void countDropsIfQuiet(Duration quiet) {
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         if (c == null || !(state() instanceof Owned owned) || !owned.isRegistered()) return;
         long now = nanoTime.getAsLong();
         if (now - lastFrameNanos < quiet.toNanos() || now - dropCountAskedNanos < quiet.toNanos()) return;
@@ -276,7 +276,7 @@ public final class CpuChannel {
     /** The state has just become {@link Releasing} or {@link CpuState.Deregistering}: send DEREGISTER and the drained marker. */
     private void sendDeregister() {
         releaseStartedNanos = nanoTime.getAsLong();
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         int seq = c.reserveSeq();
         deregisterSeq = seq;
         int marker = c.reserveSeq();
@@ -335,8 +335,8 @@ public final class CpuChannel {
 
     private void establish() throws IOException {
         ledger.connecting();
-        BrokerConnection c = BrokerConnection.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
-                BrokerConnection.tcpReceiveBuffer(settings.receiveBufferBytes()));
+        BrokerClient c = BrokerClient.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
+                BrokerClient.tcpReceiveBuffer(settings.receiveBufferBytes()));
         connection = c;
         try {
             if (stopping == Stopping.STOPPED) throw new InterruptedIOException("stopping");
@@ -360,14 +360,14 @@ public final class CpuChannel {
     }
 
     private void serve() throws IOException {
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         while (stopping != Stopping.STOPPED && !state().isDone()) {
             c.read();
             processFrames(c);
         }
     }
 
-    private void processFrames(BrokerConnection c) throws IOException {
+    private void processFrames(BrokerClient c) throws IOException {
         long t0 = nanoTime.getAsLong();
         lastFrameNanos = t0;
         c.visitFrames((buf, at, len) -> onFrame(c, buf, at, len));
@@ -375,7 +375,7 @@ public final class CpuChannel {
         context.receiveBusyNanos().add(nanoTime.getAsLong() - t0);
     }
 
-    private boolean onFrame(BrokerConnection c, ByteBuffer buf, int at, int len) throws IOException {
+    private boolean onFrame(BrokerClient c, ByteBuffer buf, int at, int len) throws IOException {
         int type = NetlinkHeader.type(buf, at);
         if (type == c.taskstatsFamily() && NetlinkHeader.portId(buf, at) == 0) {
             onEvent(buf, at, len);
@@ -387,7 +387,7 @@ public final class CpuChannel {
             }
         } else if (c.isSocketState(buf, at)) {
             long answersDropped = dropCountRequests.answered(NetlinkHeader.seq(buf, at));
-            long drops = answersDropped < 0 ? -1 : BrokerConnection.dropsIn(buf, at, len);
+            long drops = answersDropped < 0 ? -1 : BrokerClient.dropsIn(buf, at, len);
             long counted = drops >= 0 ? ledger.onSocketDrops(drops - answersDropped) : 0;
             if (counted > 0) log.info("cpu {}: {} records dropped after the last one received, counted as lost", cpu, counted);
         } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && NetlinkHeader.seq(buf, at) == drainMarkerSeq
@@ -490,7 +490,7 @@ public final class CpuChannel {
     }
 
     private void closeConnection() {
-        BrokerConnection c = connection;
+        BrokerClient c = connection;
         if (c != null) c.close();
     }
 }

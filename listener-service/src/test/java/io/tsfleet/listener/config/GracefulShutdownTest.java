@@ -2,7 +2,7 @@ package io.tsfleet.listener.config;
 
 import io.tsfleet.listener.ListenerApplication;
 import io.tsfleet.listener.engine.ReplicaEngine;
-import io.tsfleet.listener.testing.FakeBroker;
+import io.tsfleet.protocol.testing.FakeBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;

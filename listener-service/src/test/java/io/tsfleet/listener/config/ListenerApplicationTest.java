@@ -1,6 +1,6 @@
 package io.tsfleet.listener.config;
 
-import io.tsfleet.listener.testing.FakeBroker;
+import io.tsfleet.protocol.testing.FakeBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

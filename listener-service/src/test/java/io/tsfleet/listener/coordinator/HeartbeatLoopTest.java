@@ -1,8 +1,8 @@
 package io.tsfleet.listener.coordinator;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.tsfleet.listener.testing.FakeBroker;
 import io.tsfleet.listener.testing.MockCoordinator;
+import io.tsfleet.protocol.testing.FakeBroker;
 import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.listener.testing.TestReplica;
 import io.tsfleet.protocol.fleet.ReplicaDirective;

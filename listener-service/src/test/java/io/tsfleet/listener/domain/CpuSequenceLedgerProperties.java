@@ -1,6 +1,7 @@
 package io.tsfleet.listener.domain;
 
 import io.tsfleet.listener.domain.CpuSequenceLedger.Verdict;
+import io.tsfleet.protocol.netlink.SerialNumbers;
 import io.tsfleet.protocol.netlink.U32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -2,9 +2,9 @@ package io.tsfleet.listener.engine;
 
 import io.tsfleet.listener.domain.CpuLedgerSnapshot;
 import io.tsfleet.listener.testing.CollectingSink.Rec;
-import io.tsfleet.listener.testing.FakeBroker;
 import io.tsfleet.listener.testing.TestReplica;
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.testing.FakeBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.tsfleet.listener.testing;
 
-import io.tsfleet.listener.broker.BrokerAddress;
+import io.tsfleet.protocol.client.BrokerAddress;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.ChannelSettings;
 import io.tsfleet.listener.engine.EngineSettings;
@@ -8,6 +8,7 @@ import io.tsfleet.listener.engine.HandoverObserver;
 import io.tsfleet.listener.engine.RecordObserver;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.engine.SinkPipeline;
+import io.tsfleet.protocol.testing.FakeBroker;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,10 +1,8 @@
 package io.tsfleet.systemtests.console;
 
+import io.tsfleet.testing.FreePorts;
 import io.tsfleet.testing.ServiceProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,7 +56,7 @@ final class LocalFleet implements AutoCloseable {
             List<Path> jars = new ArrayList<>();
             for (Path source : sources) jars.add(Files.copy(source, workDir.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING));
             String possible = "0-" + (cpus - 1);
-            int brokerPort = freePort();
+            int brokerPort = FreePorts.free();
             ServiceProcess emulator = fleet.launch("emulator", jars.get(0), List.of(
                     "--tsfleet.emulator.broker.port=" + brokerPort,
                     "--tsfleet.emulator.broker.bind-address=127.0.0.1",
@@ -99,7 +97,7 @@ final class LocalFleet implements AutoCloseable {
     }
 
     private ServiceProcess launch(String name, Path jar, List<String> args) throws IOException {
-        ServiceProcess p = ServiceProcess.start(name, jar, freePort(), dir, args);
+        ServiceProcess p = ServiceProcess.start(name, jar, FreePorts.free(), dir, args);
         processes.add(p);
         return p;
     }
@@ -128,15 +126,6 @@ final class LocalFleet implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (ServiceProcess p : processes) b.append(p.tail(lines)).append('\n');
         return b.toString();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Replicas first, then the coordinator, then the emulator. */

@@ -2,7 +2,7 @@ package io.tsfleet.emulator.live.config;
 
 import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.broker.BrokerServer;
-import io.tsfleet.emulator.conformance.BrokerClient;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.live.KernelBackend;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -47,7 +47,7 @@ class KernelBackendApplicationTest {
     void theBrokerIsServedByTheLiveKernelOnLoopback() throws Exception {
         assertThat(backend).isInstanceOf(KernelBackend.class);
         assertThat(bindAddress).isEqualTo("127.0.0.1");
-        try (BrokerClient c = BrokerClient.open(new InetSocketAddress("127.0.0.1", server.port()), "app-test-token")) {
+        try (BrokerTestClient c = BrokerTestClient.open(new InetSocketAddress("127.0.0.1", server.port()), "app-test-token")) {
             assertThat(c.taskstatsFamily()).isEqualTo(((KernelBackend) backend).taskstatsFamily().id());
             assertThat(c.resolve(SockProtocol.FAMILY_NAME)).isEqualTo(((KernelBackend) backend).sockFamilyId());
             var register = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, 1).string(TaskstatsProtocol.CMD_ATTR_REGISTER_CPUMASK, "0")

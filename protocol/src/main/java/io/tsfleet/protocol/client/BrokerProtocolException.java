@@ -1,4 +1,4 @@
-package io.tsfleet.listener.broker;
+package io.tsfleet.protocol.client;
 
 import java.io.IOException;
 

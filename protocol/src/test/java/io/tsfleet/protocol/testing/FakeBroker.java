@@ -1,4 +1,4 @@
-package io.tsfleet.listener.testing;
+package io.tsfleet.protocol.testing;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * capacity, REGISTER/DEREGISTER per CPU, per-CPU u32 sequence counters that advance only while a CPU has listeners,
  * and the kernel's overflow: a full receive queue drops the event, sends one in-band ENOBUFS ahead of the queued
  * events and stays congested until the queue has been drained. Tests can also drop events on purpose
- * ({@link #dropNext}) and restart the broker ({@link #restart}).
+ * ({@link #dropNext}), restart the broker ({@link #restart}) and write any bytes to a connection ({@link #sendRaw}).
+ * The listener service's tests and the protocol's broker client tests share it (the protocol's test-jar).
  */
 public final class FakeBroker implements AutoCloseable {
     private final String token;
@@ -112,6 +113,10 @@ public final class FakeBroker implements AutoCloseable {
 
     public int taskstatsFamily() {
         return taskstatsFamily;
+    }
+
+    public int sockFamily() {
+        return sockFamily;
     }
 
     /** Stops listening and closes every connection: the equivalent of the broker process dying. */
@@ -204,6 +209,23 @@ public final class FakeBroker implements AutoCloseable {
         for (Conn c : conns) if (c.portId == (int) portId) c.close();
     }
 
+    /**
+     * Writes {@code bytes} to the connection with port id {@code portId} as they are (a frame split across writes, a
+     * malformed or truncated frame), past the queue; for tests that do nothing else on that connection meanwhile.
+     */
+    public void sendRaw(long portId, byte[] bytes) throws IOException {
+        for (Conn c : conns) {
+            if (c.portId != (int) portId) continue;
+            synchronized (c.writeLock) {
+                OutputStream os = c.socket.getOutputStream();
+                os.write(bytes);
+                os.flush();
+            }
+            return;
+        }
+        throw new IOException("no connection with port id " + Integer.toUnsignedString((int) portId));
+    }
+
     public long dropped() {
         return dropped.get();
     }
@@ -263,6 +285,8 @@ public final class FakeBroker implements AutoCloseable {
     private final class Conn {
         final Socket socket;
         final int portId;
+        /** Held while writing, so that {@link #sendRaw} bytes never land inside another message. */
+        final Object writeLock = new Object();
         final LinkedBlockingDeque<byte[]> out = new LinkedBlockingDeque<>();
         final AtomicInteger queuedEvents = new AtomicInteger();
         volatile boolean authenticated;
@@ -331,7 +355,9 @@ public final class FakeBroker implements AutoCloseable {
                         synchronized (this) {
                             overrunPending = false;
                         }
-                        os.write(NetlinkError.overrun().toBytes());
+                        synchronized (writeLock) {
+                            os.write(NetlinkError.overrun().toBytes());
+                        }
                         synchronized (this) {
                             if (queuedEvents.get() == 0) congested = false; // the reader drained the queue
                         }
@@ -339,7 +365,9 @@ public final class FakeBroker implements AutoCloseable {
                     Integer marker = markerSeq;
                     if (marker != null && out.isEmpty()) {
                         markerSeq = null;
-                        os.write(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, marker, portId, new byte[0]).toBytes());
+                        synchronized (writeLock) {
+                            os.write(new NetlinkMessage(Netlink.NLMSG_NOOP, 0, marker, portId, new byte[0]).toBytes());
+                        }
                     }
                     byte[] b = out.poll(20, TimeUnit.MILLISECONDS);
                     if (b == null) continue;
@@ -349,7 +377,9 @@ public final class FakeBroker implements AutoCloseable {
                     }
                     boolean event = b.length >= 6 && (Short.toUnsignedInt(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getShort(4)) == taskstatsFamily)
                             && ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(12) == 0;
-                    os.write(b);
+                    synchronized (writeLock) {
+                        os.write(b);
+                    }
                     if (event) {
                         synchronized (this) {
                             if (queuedEvents.decrementAndGet() == 0) congested = false;

@@ -1,4 +1,4 @@
-package io.tsfleet.listener.broker;
+package io.tsfleet.protocol.client;
 
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.GenlMessage;
@@ -14,6 +14,9 @@ import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,14 +25,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One broker connection = one netlink socket. The thread that owns the connection reads; requests may be sent from
- * any thread. {@link #handshake} does what a netlink client does before it listens: resolves the {@code TSFLEET_SOCK}
+ * The client side of the broker protocol (netlink over TCP, see docs/protocol.md): one connection = one netlink
+ * socket. The listener service reads its CPUs through it, the benchmarks' raw listeners count frames through it and the
+ * emulator's conformance tests talk to a broker through it. The thread that owns the connection reads; requests may be
+ * sent from any thread. {@link #handshake} does what a netlink client does before it listens: resolves the {@code TSFLEET_SOCK}
  * and {@code TASKSTATS} families through the controller (dynamic ids), learns its port id, authenticates, and sets
  * its receive buffer. Answers are matched by (type, sequence number, own port id), never by "the next message".
  */
-public final class BrokerConnection implements AutoCloseable {
+public final class BrokerClient implements AutoCloseable {
     private final SocketChannel socket;
-    private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder();
+    private final NetlinkStreamDecoder decoder;
     private final AtomicInteger nextSeq = new AtomicInteger(1);
     private final Object writeLock = new Object();
     /** Direct, so that the socket reads straight into it (a heap buffer costs a copy of every byte through a temporary one). */
@@ -41,6 +46,8 @@ public final class BrokerConnection implements AutoCloseable {
     private int receiveBuffer;
     private long seqEpoch;
     private boolean authenticated;
+    /** A heap chunk for {@link #read(Duration)} (timed reads go through the socket's stream); made on first use. */
+    private byte[] timedChunk;
 
     /** A frame in the receive buffer: {@code buf} is little-endian, the frame is at {@code offset}. */
     @FunctionalInterface
@@ -49,8 +56,9 @@ public final class BrokerConnection implements AutoCloseable {
         boolean visit(ByteBuffer buf, int offset, int length) throws IOException;
     }
 
-    private BrokerConnection(SocketChannel socket, int readBufferBytes) {
+    private BrokerClient(SocketChannel socket, int readBufferBytes, int maxMessageBytes) {
         this.socket = socket;
+        this.decoder = new NetlinkStreamDecoder(maxMessageBytes);
         this.in = ByteBuffer.allocateDirect(readBufferBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -70,19 +78,32 @@ public final class BrokerConnection implements AutoCloseable {
         return Math.clamp(netlinkReceiveBuffer, MIN_TCP_RECEIVE_BUFFER, TCP_RECEIVE_BUFFER);
     }
 
-    public static BrokerConnection connect(BrokerAddress address, Duration timeout, int readBufferBytes) throws IOException {
+    public static BrokerClient connect(BrokerAddress address, Duration timeout, int readBufferBytes) throws IOException {
         return connect(address, timeout, readBufferBytes, TCP_RECEIVE_BUFFER);
     }
 
-    public static BrokerConnection connect(BrokerAddress address, Duration timeout, int readBufferBytes, int tcpReceiveBufferBytes)
+    public static BrokerClient connect(BrokerAddress address, Duration timeout, int readBufferBytes, int tcpReceiveBufferBytes)
             throws IOException {
+        return connect(address.socketAddress(), timeout, readBufferBytes, tcpReceiveBufferBytes, NetlinkStreamDecoder.DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Opens the TCP connection ({@code TCP_NODELAY}); nothing is sent yet.
+     *
+     * @param readBufferBytes       the initial receive buffer (at least 4 KiB; it grows to twice {@code maxMessageBytes}
+     *                              when a frame does not fit)
+     * @param tcpReceiveBufferBytes the TCP {@code SO_RCVBUF} (see {@link #tcpReceiveBuffer}); 0 or less leaves the OS default
+     * @param maxMessageBytes       the largest frame accepted; a longer length ends the stream ({@link BrokerProtocolException})
+     */
+    public static BrokerClient connect(InetSocketAddress address, Duration timeout, int readBufferBytes, int tcpReceiveBufferBytes,
+                                       int maxMessageBytes) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             // a fixed TCP receive buffer (no autotuning to megabytes), see tcpReceiveBuffer
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, tcpReceiveBufferBytes);
-            ch.socket().connect(address.socketAddress(), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            return new BrokerConnection(ch, Math.max(4096, readBufferBytes));
+            if (tcpReceiveBufferBytes > 0) ch.setOption(StandardSocketOptions.SO_RCVBUF, tcpReceiveBufferBytes);
+            ch.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            return new BrokerClient(ch, Math.max(4096, readBufferBytes), maxMessageBytes);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -167,6 +188,43 @@ public final class BrokerConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers {@code cpulist} and waits for the ack (for clients that register once, before they read: the
+     * benchmarks' raw listeners, tests). Events that arrive meanwhile go to {@code unattributed}.
+     *
+     * @throws BrokerRefusedException the broker answered with an error (-EINVAL for a text that is no cpulist, -ERANGE for a CPU the broker does not have, -EPERM without a valid token)
+     */
+    public void register(String cpulist, Runnable unattributed) throws IOException {
+        int seq = reserveSeq();
+        sendRegister(cpulist, seq);
+        int error = errorOf(awaitAnswer(seq, Netlink.NLMSG_ERROR, unattributed));
+        if (error != 0) throw new BrokerRefusedException("REGISTER_CPUMASK " + cpulist, error);
+    }
+
+    /** Deregisters {@code cpulist} and waits for the ack, as {@link #register}. */
+    public void deregister(String cpulist, Runnable unattributed) throws IOException {
+        int seq = reserveSeq();
+        sendDeregister(cpulist, seq);
+        int error = errorOf(awaitAnswer(seq, Netlink.NLMSG_ERROR, unattributed));
+        if (error != 0) throw new BrokerRefusedException("DEREGISTER_CPUMASK " + cpulist, error);
+    }
+
+    /**
+     * Sends a message as it is (its sequence number, flags and port id included): for requests the other methods do
+     * not make, such as the conformance tests' probes. The answer is read with {@link #receive(Duration)}.
+     */
+    public void send(NetlinkMessage message) throws IOException {
+        sendBytes(message.toBytes());
+    }
+
+    /** Sends raw stream bytes (a request the codec cannot express, or a deliberately broken one). */
+    public void sendBytes(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        synchronized (writeLock) {
+            while (b.hasRemaining()) socket.write(b);
+        }
+    }
+
     private void sendCpumask(int attr, String cpulist, int seq) throws IOException {
         requireHandshake();
         MessageBuilder b = MessageBuilder.genl(TaskstatsProtocol.CMD_GET, TaskstatsProtocol.GENL_VERSION).string(attr, cpulist);
@@ -180,6 +238,57 @@ public final class BrokerConnection implements AutoCloseable {
     public void read() throws IOException {
         if (!in.hasRemaining()) grow();
         if (socket.read(in) < 0) throw new EOFException("broker closed the connection");
+    }
+
+    /**
+     * As {@link #read()}, but waits at most {@code timeout} for the first byte ({@link SocketTimeoutException} after
+     * that). It reads through a heap chunk and copies: for tests and tools, not for a hot read path.
+     */
+    public void read(Duration timeout) throws IOException {
+        if (!in.hasRemaining()) grow();
+        socket.socket().setSoTimeout((int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
+        if (timedChunk == null || timedChunk.length < in.remaining()) timedChunk = new byte[in.remaining()];
+        InputStream stream = socket.socket().getInputStream();
+        int n = stream.read(timedChunk, 0, in.remaining());
+        if (n < 0) throw new EOFException("broker closed the connection");
+        in.put(timedChunk, 0, n);
+    }
+
+    /**
+     * The next complete frame, decoded (a copy), reading with {@link #read(Duration)} while none is complete. For
+     * tests and tools that look at every message; a listener's read path uses {@link #visitFrames} instead.
+     */
+    public NetlinkMessage receive(Duration timeout) throws IOException {
+        NetlinkMessage[] found = new NetlinkMessage[1];
+        while (true) {
+            visitFrames((buf, at, len) -> {
+                found[0] = decode(buf, at, len, "malformed frame from the broker: ");
+                return false;
+            });
+            if (found[0] != null) return found[0];
+            read(timeout);
+        }
+    }
+
+    /** True when the broker closes the connection within {@code timeout} (or resets it); what arrives meanwhile is discarded. */
+    public boolean closedByPeerWithin(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                in.clear();
+                read(Duration.ofNanos(Math.max(1_000_000, left)));
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (EOFException e) {
+            return true;
+        } catch (IOException e) {
+            return true;                                   // reset
+        } finally {
+            in.clear();
+        }
     }
 
     /**
@@ -212,6 +321,11 @@ public final class BrokerConnection implements AutoCloseable {
 
     public int taskstatsFamily() {
         return taskstatsFamily;
+    }
+
+    /** The id of the {@code TSFLEET_SOCK} family, resolved by the handshake (-1 before). */
+    public int sockFamily() {
+        return sockFamily;
     }
 
     /** The effective receive buffer the broker reported after the handshake ({@code sk_rcvbuf}). */
@@ -307,11 +421,7 @@ public final class BrokerConnection implements AutoCloseable {
                 int port = NetlinkHeader.portId(buf, at);
                 boolean addressed = portId == 0 ? port != 0 : port == portId;
                 if (NetlinkHeader.seq(buf, at) == seq && addressed && (type == expectedType || type == Netlink.NLMSG_ERROR)) {
-                    try {
-                        found[0] = NetlinkMessage.decode(buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).limit(at + len));
-                    } catch (MalformedMessageException e) {
-                        throw new BrokerProtocolException("malformed answer: " + e.getMessage());
-                    }
+                    found[0] = decode(buf, at, len, "malformed answer: ");
                     if (portId == 0) portId = port;
                     return false;
                 }
@@ -320,6 +430,14 @@ public final class BrokerConnection implements AutoCloseable {
             });
         }
         return found[0];
+    }
+
+    private static NetlinkMessage decode(ByteBuffer buf, int at, int len, String complaint) throws BrokerProtocolException {
+        try {
+            return NetlinkMessage.decode(buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at).limit(at + len));
+        } catch (MalformedMessageException e) {
+            throw new BrokerProtocolException(complaint + e.getMessage());
+        }
     }
 
     private static int errorOf(NetlinkMessage m) throws BrokerProtocolException {

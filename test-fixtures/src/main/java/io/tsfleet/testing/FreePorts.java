@@ -1,4 +1,4 @@
-package io.tsfleet.benchmarks.e2e;
+package io.tsfleet.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,13 +8,14 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Free loopback TCP ports for the services of one run, so that the harness never collides with the fixed ports
- * (8080-8082, 7411) of a fleet that someone else runs on the same machine. A port is handed out once per harness.
+ * Free loopback TCP ports for the services a test or the benchmark harness starts as processes, so that they never
+ * collide with the fixed ports (8080-8082, 7411) of a fleet that someone else runs on the same machine. A port is
+ * handed out once per JVM. (In-process servers bind port 0 themselves.)
  */
-public final class Ports {
+public final class FreePorts {
     private static final Set<Integer> GIVEN = new HashSet<>();
 
-    private Ports() {
+    private FreePorts() {
     }
 
     public static synchronized int free() {

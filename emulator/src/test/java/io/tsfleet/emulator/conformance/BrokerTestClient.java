@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.conformance;
 
+import io.tsfleet.protocol.client.BrokerClient;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.GenlMessage;
 import io.tsfleet.protocol.netlink.MalformedMessageException;
@@ -7,38 +8,30 @@ import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.netlink.NetlinkMessage;
-import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 import io.tsfleet.protocol.netlink.NlAttribute;
 import io.tsfleet.protocol.sock.SockProtocol;
-import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A blocking test client of the broker protocol: one TCP connection = one netlink socket. It matches
- * answers the safe way, by {@code (NLMSG_ERROR, seq, own port id)}, and keeps everything else that
- * arrives (exit events, ENOBUFS reports) in {@link #received()} instead of mistaking it for an answer.
+ * The tests' request/answer view of a broker connection, on the protocol module's {@link BrokerClient} (which does
+ * the connecting, the framing, the family resolution, the port id and the authentication): it sends any request, also
+ * malformed ones, and collects its answer the safe way, by {@code (NLMSG_ERROR, seq, own port id)}, keeping everything
+ * else that arrives (exit events, ENOBUFS reports) in {@link #received()} instead of mistaking it for an answer.
  */
-public final class BrokerClient implements AutoCloseable {
+public final class BrokerTestClient implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger(1000);
+    /** Large enough for any answer a conformance case provokes (an error ack quotes a whole request). */
+    private static final int MAX_MESSAGE_BYTES = 1 << 20;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
-    private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder(1 << 20);
-    private ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private final BrokerClient client;
     private final List<NetlinkMessage> unclaimed = new ArrayList<>();
+    private Duration readTimeout = Duration.ofSeconds(10);
     private int portId;
     private int taskstatsId = -1;
     private int sockId = -1;
@@ -52,28 +45,29 @@ public final class BrokerClient implements AutoCloseable {
         }
     }
 
-    public BrokerClient(InetSocketAddress address) throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(address, 5_000);
-        socket.setSoTimeout(10_000);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
-        buf.flip();
+    /** Connects and sends nothing: no family resolved, no port id known yet. */
+    public BrokerTestClient(InetSocketAddress address) throws IOException {
+        client = BrokerClient.connect(address, Duration.ofSeconds(5), 1 << 16, 0, MAX_MESSAGE_BYTES);
     }
 
     /** Connects, resolves the families and learns its port id; authenticates when a token is given. */
-    public static BrokerClient open(InetSocketAddress address, String token) throws IOException {
-        BrokerClient c = new BrokerClient(address);
-        c.sockId = c.resolve(SockProtocol.FAMILY_NAME);
-        c.taskstatsId = c.resolve(TaskstatsProtocol.FAMILY_NAME);
-        c.portId = (int) c.sockInfo().last(SockProtocol.ATTR_PORT_ID).orElseThrow().u32();
-        if (token != null) {
-            Answer a = c.request(MessageBuilder.genl(SockProtocol.CMD_AUTH, SockProtocol.GENL_VERSION).string(SockProtocol.ATTR_TOKEN, token)
-                    .build(c.sockId, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 0, 0));
-            if (a.errno() == null || a.errno() != 0) throw new IOException("authentication failed: " + a.errno());
+    public static BrokerTestClient open(InetSocketAddress address, String token) throws IOException {
+        BrokerTestClient c = new BrokerTestClient(address);
+        try {
+            c.client.handshake(token, 0, false, () -> { });   // nothing is registered yet: no event can arrive
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
         }
+        c.sockId = c.client.sockFamily();
+        c.taskstatsId = c.client.taskstatsFamily();
+        c.portId = c.client.portId();
         return c;
+    }
+
+    /** The protocol client underneath, for tests that read frames in place. */
+    public BrokerClient client() {
+        return client;
     }
 
     public int portId() {
@@ -146,8 +140,7 @@ public final class BrokerClient implements AutoCloseable {
 
     /** Sends raw stream bytes (a request the codec cannot express); the answer is matched by {@code seq}. */
     public Answer requestRaw(byte[] bytes, int seq) throws IOException {
-        out.write(bytes);
-        out.flush();
+        client.sendBytes(bytes);
         NetlinkMessage stub = new NetlinkMessage(0, Netlink.NLM_F_REQUEST, seq, 0, new byte[0]);
         return collect(stub, true);
     }
@@ -188,36 +181,16 @@ public final class BrokerClient implements AutoCloseable {
 
     /** Sends one message. */
     public void send(NetlinkMessage m) throws IOException {
-        out.write(m.toBytes());
-        out.flush();
+        client.send(m);
     }
 
     public void sendBytes(byte[] b) throws IOException {
-        out.write(b);
-        out.flush();
+        client.sendBytes(b);
     }
 
-    /** The next message from the stream (blocking, with the socket timeout). */
+    /** The next message from the stream (blocking, at most the read timeout: 10 s unless {@link #setReadTimeout}). */
     public NetlinkMessage receive() throws IOException {
-        while (true) {
-            try {
-                NetlinkMessage m = decoder.next(buf);
-                if (m != null) return m;
-            } catch (MalformedMessageException e) {
-                throw new IOException("broker sent a malformed frame: " + e.getMessage(), e);
-            }
-            buf.compact();
-            if (!buf.hasRemaining()) {
-                ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
-                buf.flip();
-                bigger.put(buf);
-                buf = bigger;
-            }
-            int n = in.read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
-            if (n < 0) throw new IOException("broker closed the connection");
-            buf.position(buf.position() + n);
-            buf.flip();
-        }
+        return client.receive(readTimeout);
     }
 
     /** Messages that arrived while waiting for answers and were not theirs (events, overrun reports). */
@@ -244,21 +217,11 @@ public final class BrokerClient implements AutoCloseable {
 
     /** True when the peer has closed the connection within the timeout (reading and discarding data). */
     public boolean closedByPeerWithin(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
-        byte[] sink = new byte[8192];
-        try {
-            while (true) {
-                if (in.read(sink) < 0) return true;
-            }
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException e) {
-            return true; // reset
-        }
+        return client.closedByPeerWithin(timeout);
     }
 
-    public void setReadTimeout(Duration d) throws IOException {
-        socket.setSoTimeout((int) d.toMillis());
+    public void setReadTimeout(Duration d) {
+        readTimeout = d;
     }
 
     public static AttributeList attrs(NetlinkMessage m) throws IOException {
@@ -275,7 +238,7 @@ public final class BrokerClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        socket.close();
+    public void close() {
+        client.close();
     }
 }

@@ -1,6 +1,5 @@
-package io.tsfleet.listener.domain;
+package io.tsfleet.protocol.netlink;
 
-import io.tsfleet.protocol.netlink.U32;
 /**
  * Sequence-number arithmetic on the kernel's u32 per-CPU counters (RFC 1982 style). A sequence number is held in
  * an {@code int}; {@code b - a} computed in 32-bit two's complement is the signed distance from {@code a} to
