@@ -18,11 +18,11 @@ final class AdminActions {
     private final Departures departures;
     private final CpuSet possible;
 
-    AdminActions(Membership membership, Map<String, CpuSet> pins, Departures departures, CpuSet possible) {
-        this.membership = membership;
-        this.pins = pins;
+    AdminActions(FleetState fleet, Departures departures) {
+        this.membership = fleet.membership();
+        this.pins = fleet.pins();
         this.departures = departures;
-        this.possible = possible;
+        this.possible = fleet.table().possible();
     }
 
     /** Pins {@code cpus} to the replica; other pins lose those CPUs (and go when nothing is left of them). */

@@ -1,17 +1,8 @@
 package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.coordinator.domain.counter.FleetCounts;
-import io.tsfleet.coordinator.domain.fleet.CpuTable;
 import io.tsfleet.coordinator.domain.fleet.FleetLoad;
-import io.tsfleet.coordinator.domain.fleet.Generations;
-import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
-import io.tsfleet.coordinator.domain.fleet.LeaseJudge;
-import io.tsfleet.coordinator.domain.fleet.LoadTracker;
-import io.tsfleet.coordinator.domain.fleet.Membership;
-import io.tsfleet.coordinator.domain.fleet.Reconciler;
-import io.tsfleet.coordinator.domain.fleet.SnapshotCodec;
-import io.tsfleet.coordinator.domain.policy.RebalancePolicy;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.policy.ScalingAdvisor;
 import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
@@ -32,9 +23,7 @@ import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -51,13 +40,7 @@ public final class Coordinator {
     private final AssignmentStore store;
     private final Clock clock;
 
-    private final CpuTable table;
-    private final Membership membership;
-    private final Map<String, CpuSet> pins = new TreeMap<>();
-    private final LoadTracker loads;
-    private final Generations generations;
-    private final Reconciler reconciler;
-    private final FleetLoad fleetLoad;
+    private final FleetState fleet;
     private final ScalingAdvisor scaling;
     private final AuditLog audit;
     private final Effects effects;
@@ -92,36 +75,23 @@ public final class Coordinator {
         this.clock = clock;
         this.audit = audit;
         Instant startedAt = clock.instant();
-        this.table = new CpuTable(settings.possibleCpus());
-        this.membership = new Membership();
-        this.loads = new LoadTracker(settings.possibleCpus().length(), settings.loadSmoothing());
-        this.fleetLoad = new FleetLoad(table, membership, loads, settings.planner());
         Optional<AssignmentSnapshot> saved = store.load();
         // only a coordinator without a persisted assignment adopts a joining replica's higher generation
         boolean startedEmpty = saved.isEmpty();
-        this.generations = new Generations(saved.map(AssignmentSnapshot::generation).orElse(0L));
-        this.effects = new Effects(clock, generations);
-        this.reconciler = new Reconciler(table, membership.members(), loads, generations, settings.reconciler(), effects);
+        this.fleet = FleetState.create(settings, saved.map(AssignmentSnapshot::generation).orElse(0L), clock);
+        this.effects = fleet.effects();
         this.scaling = new ScalingAdvisor(settings.scaling());
-        Departures departures = new Departures(membership, pins, reconciler);
-        this.leases = new LeaseKeeping(new LeaseJudge(settings.lease(), startedAt), membership, departures, settings.lease());
-        this.heartbeats = new HeartbeatStep(new HeartbeatAdmission(settings.lease(), settings.maxMembers(), startedEmpty), membership,
-                generations, leases, departures, table, loads, reconciler);
+        Departures departures = new Departures(fleet);
+        this.leases = new LeaseKeeping(fleet, departures, startedAt);
+        this.heartbeats = new HeartbeatStep(fleet, startedEmpty, leases, departures);
         // a fresh fleet gets one full plan once loads are known; a recovered assignment was planned already
-        this.plans = new PlanMaker(settings, assignor, table, membership, pins, loads, reconciler, generations, fleetLoad, startedAt,
-                startedEmpty, () -> scaling().desiredReplicas());
-        this.triggers = new PlanTriggers(settings.policy(), new RebalancePolicy(settings.policy()), plans, table, membership, reconciler, fleetLoad);
-        this.admin = new AdminActions(membership, pins, departures, table.possible());
-        this.commit = new AssignmentCommit(store, generations, () -> SnapshotCodec.snapshot(generations.current(), table, membership, pins, loads));
-        this.statusReport = new StatusReport(table, membership, reconciler, fleetLoad, scaling);
-        if (saved.isPresent()) {
-            SnapshotCodec.Restored r = SnapshotCodec.restore(saved.get(), table, membership, pins, loads, startedAt);
-            effects.audit(startedAt, new FleetEvent.Recovered(saved.get().generation(), r.replicas(), r.handovers(), r.releases(),
-                    saved.get().loads().size(), r.droppedCpus()));
-        } else {
-            effects.audit(startedAt, new FleetEvent.Started());
-        }
-        generations.commit();
+        this.plans = new PlanMaker(fleet, assignor, startedAt, startedEmpty, () -> scaling().desiredReplicas());
+        this.triggers = new PlanTriggers(fleet, plans);
+        this.admin = new AdminActions(fleet, departures);
+        this.commit = new AssignmentCommit(store, fleet.generations(), fleet::snapshot);
+        this.statusReport = new StatusReport(fleet, scaling);
+        effects.audit(startedAt, saved.isPresent() ? fleet.restore(saved.get(), startedAt) : new FleetEvent.Started());
+        fleet.generations().commit();
         finish(startedAt);
     }
 
@@ -129,7 +99,7 @@ public final class Coordinator {
 
     /** A replica's heartbeat: join, report, handover progress; answers its directive. */
     public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
-        return heartbeat(parseHeartbeat(pathId, raw, table.possible()));
+        return heartbeat(parseHeartbeat(pathId, raw, settings.possibleCpus()));
     }
 
     /**
@@ -157,7 +127,7 @@ public final class Coordinator {
                     if (a.incarnationChanged()) commit.incarnationsChanged();
                     if (!a.stale()) {
                         if (a.membershipChanged()) plans.plan(RebalanceTrigger.MEMBERSHIP, plans.mode(now), now, effects);
-                        reconciler.startHandovers(now);
+                        fleet.reconciler().startHandovers(now);
                     }
                     commitAndFinish(now);
                     return directiveFor(a.replica());
@@ -171,10 +141,10 @@ public final class Coordinator {
         operation(now -> {
             leases.creditStall(now, effects);
             boolean membershipChanged = leases.expire(now, effects);
-            reconciler.checkTimeouts(now);
+            fleet.reconciler().checkTimeouts(now);
             triggers.planOnTick(membershipChanged, now, effects);
-            reconciler.startHandovers(now);
-            scaling.recommend(fleetLoad.activeReplicas(), fleetLoad.cpuLoads(), fleetLoad.activeCapacities(), settings.planner().headroom(), now);
+            fleet.reconciler().startHandovers(now);
+            recommendScaling(now);
             commitAndFinish(now);
             return null;
         });
@@ -182,7 +152,7 @@ public final class Coordinator {
 
     /** Pins {@code cpulist} to the replica: it will own exactly those CPUs, moved to it make before break. */
     public RebalanceResult setMask(String id, String cpulist) {
-        return setMask(id, Validation.possibleSubset(cpulist, table.possible()));
+        return setMask(id, Validation.possibleSubset(cpulist, settings.possibleCpus()));
     }
 
     /** {@link #setMask(String, String)} with the cpulist parsed already ({@link Validation#possibleSubset}, outside the lock). */
@@ -216,14 +186,14 @@ public final class Coordinator {
 
     /** Records an event of an adapter (e.g. a scaling action) in the audit log. */
     public void note(FleetEvent event) {
-        audit.record(clock.instant(), generations.current(), event);
+        audit.record(clock.instant(), generation(), event);
     }
 
     private RebalanceResult planForAdmin(PlanningMode mode, Instant now) {
         RebalanceResult result = plans.plan(RebalanceTrigger.ADMIN, mode, now, effects);
-        reconciler.startHandovers(now);
+        fleet.reconciler().startHandovers(now);
         commitAndFinish(now);
-        return Plans.withGeneration(result, generations.current());
+        return Plans.withGeneration(result, generation());
     }
 
     /** Runs {@code body} at the clock's now; whatever it did goes to the audit log and the counters, even when it throws. */
@@ -248,7 +218,7 @@ public final class Coordinator {
     /** Applies the operation's effects and takes the status. */
     private void finish(Instant now) {
         applyEffects();
-        status = statusReport.take(generations.current(), counts);
+        status = statusReport.take(generation(), counts);
     }
 
     private void applyEffects() {
@@ -260,11 +230,11 @@ public final class Coordinator {
     // ------------------------------------------------------------------------------------------ reads
 
     public AssignmentView assignment() {
-        return Views.assignment(table, membership, reconciler, pins, generations.current(), assignor.name());
+        return Views.assignment(fleet.table(), fleet.membership(), fleet.reconciler(), fleet.pins(), generation(), assignor.name());
     }
 
     public List<ReplicaView> replicas() {
-        return Views.replicas(table, membership, pins, loads);
+        return Views.replicas(fleet.table(), fleet.membership(), fleet.pins(), fleet.loads());
     }
 
     public ReplicaView replica(String id) {
@@ -273,16 +243,20 @@ public final class Coordinator {
     }
 
     public CpuView cpu(int cpu) {
-        if (!table.isPossible(cpu)) {
-            throw new CoordinatorException.InvalidRequest("CPU " + cpu + " is not a possible CPU (possible: " + table.possible().toCpulist() + ")");
+        if (!fleet.table().isPossible(cpu)) {
+            throw new CoordinatorException.InvalidRequest("CPU " + cpu + " is not a possible CPU (possible: " + settings.possibleCpus().toCpulist() + ")");
         }
-        return Views.cpu(cpu, table, membership, reconciler, loads, pins, fleetLoad.hotLimit());
+        return Views.cpu(cpu, fleet.table(), fleet.membership(), fleet.reconciler(), fleet.loads(), fleet.pins(), fleet.fleetLoad().hotLimit());
     }
 
     public ScalingRecommendation scaling() {
         ScalingRecommendation last = scaling.last();
-        return last != null ? last : scaling.recommend(fleetLoad.activeReplicas(), fleetLoad.cpuLoads(), fleetLoad.activeCapacities(),
-                settings.planner().headroom(), clock.instant());
+        return last != null ? last : recommendScaling(clock.instant());
+    }
+
+    private ScalingRecommendation recommendScaling(Instant now) {
+        FleetLoad load = fleet.fleetLoad();
+        return scaling.recommend(load.activeReplicas(), load.cpuLoads(), load.activeCapacities(), settings.planner().headroom(), now);
     }
 
     public List<AuditEvent> audit(int limit) {
@@ -299,7 +273,7 @@ public final class Coordinator {
     }
 
     public long generation() {
-        return generations.current();
+        return fleet.generations().current();
     }
 
     public CoordinatorSettings settings() {
@@ -308,7 +282,7 @@ public final class Coordinator {
 
     /** The directive a replica would get now (for tests and the admin view); no side effects. */
     public ReplicaDirective directiveFor(String id) {
-        return new ReplicaDirective(generations.current(), table.directiveTarget(id).toCpulist(), table.releaseFences(id),
+        return new ReplicaDirective(generation(), fleet.table().directiveTarget(id).toCpulist(), fleet.table().releaseFences(id),
                 settings.heartbeatInterval().toMillis(), settings.lease().toMillis());
     }
 

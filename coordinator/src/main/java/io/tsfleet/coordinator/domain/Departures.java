@@ -14,10 +14,10 @@ final class Departures {
     private final Map<String, CpuSet> pins;
     private final Reconciler reconciler;
 
-    Departures(Membership membership, Map<String, CpuSet> pins, Reconciler reconciler) {
-        this.membership = membership;
-        this.pins = pins;
-        this.reconciler = reconciler;
+    Departures(FleetState fleet) {
+        this.membership = fleet.membership();
+        this.pins = fleet.pins();
+        this.reconciler = fleet.reconciler();
     }
 
     /** {@code m} starts draining, because it said so or because an operator asked ({@code byAdmin}); its pin goes. */

@@ -47,16 +47,16 @@ final class HeartbeatStep {
     private final LoadTracker loads;
     private final Reconciler reconciler;
 
-    HeartbeatStep(HeartbeatAdmission admission, Membership membership, Generations generations, LeaseKeeping leases,
-                  Departures departures, CpuTable table, LoadTracker loads, Reconciler reconciler) {
-        this.admission = admission;
-        this.membership = membership;
-        this.generations = generations;
+    /** {@code startedEmpty}: the coordinator started without a persisted assignment (see {@link HeartbeatAdmission}). */
+    HeartbeatStep(FleetState fleet, boolean startedEmpty, LeaseKeeping leases, Departures departures) {
+        this.admission = new HeartbeatAdmission(fleet.settings().lease(), fleet.settings().maxMembers(), startedEmpty);
+        this.membership = fleet.membership();
+        this.generations = fleet.generations();
         this.leases = leases;
         this.departures = departures;
-        this.table = table;
-        this.loads = loads;
-        this.reconciler = reconciler;
+        this.table = fleet.table();
+        this.loads = fleet.loads();
+        this.reconciler = fleet.reconciler();
     }
 
     Outcome apply(HeartbeatReport hb, Instant now, Effects fx) {

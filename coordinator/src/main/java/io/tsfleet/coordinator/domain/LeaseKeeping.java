@@ -17,11 +17,11 @@ final class LeaseKeeping {
     private final Departures departures;
     private final Duration lease;
 
-    LeaseKeeping(LeaseJudge leases, Membership membership, Departures departures, Duration lease) {
-        this.leases = leases;
-        this.membership = membership;
+    LeaseKeeping(FleetState fleet, Departures departures, Instant startedAt) {
+        this.lease = fleet.settings().lease();
+        this.leases = new LeaseJudge(lease, startedAt);
+        this.membership = fleet.membership();
         this.departures = departures;
-        this.lease = lease;
     }
 
     /** Time in which the coordinator itself did not run does not count against any lease. */

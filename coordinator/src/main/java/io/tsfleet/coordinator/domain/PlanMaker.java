@@ -50,18 +50,16 @@ final class PlanMaker {
      *                        planned already, and a load-driven change of it goes through the policy)
      * @param desiredReplicas the scaling recommendation's replica count, for the audit of a skipped rebalance
      */
-    PlanMaker(CoordinatorSettings settings, CpuAssignor assignor, CpuTable table, Membership membership, Map<String, CpuSet> pins,
-              LoadTracker loads, Reconciler reconciler, Generations generations, FleetLoad fleetLoad, Instant startedAt,
-              boolean fullPlanPending, IntSupplier desiredReplicas) {
-        this.settings = settings;
+    PlanMaker(FleetState fleet, CpuAssignor assignor, Instant startedAt, boolean fullPlanPending, IntSupplier desiredReplicas) {
+        this.settings = fleet.settings();
         this.assignor = assignor;
-        this.table = table;
-        this.membership = membership;
-        this.pins = pins;
-        this.loads = loads;
-        this.reconciler = reconciler;
-        this.generations = generations;
-        this.fleetLoad = fleetLoad;
+        this.table = fleet.table();
+        this.membership = fleet.membership();
+        this.pins = fleet.pins();
+        this.loads = fleet.loads();
+        this.reconciler = fleet.reconciler();
+        this.generations = fleet.generations();
+        this.fleetLoad = fleet.fleetLoad();
         this.startedAt = startedAt;
         this.fullPlanPending = fullPlanPending;
         this.desiredReplicas = desiredReplicas;

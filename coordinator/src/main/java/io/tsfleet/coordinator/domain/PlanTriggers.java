@@ -30,15 +30,14 @@ final class PlanTriggers {
     private final Reconciler reconciler;
     private final FleetLoad fleetLoad;
 
-    PlanTriggers(PolicySettings settings, RebalancePolicy policy, PlanMaker plans, CpuTable table, Membership membership,
-                 Reconciler reconciler, FleetLoad fleetLoad) {
-        this.settings = settings;
-        this.policy = policy;
+    PlanTriggers(FleetState fleet, PlanMaker plans) {
+        this.settings = fleet.settings().policy();
+        this.policy = new RebalancePolicy(settings);
         this.plans = plans;
-        this.table = table;
-        this.membership = membership;
-        this.reconciler = reconciler;
-        this.fleetLoad = fleetLoad;
+        this.table = fleet.table();
+        this.membership = fleet.membership();
+        this.reconciler = fleet.reconciler();
+        this.fleetLoad = fleet.fleetLoad();
     }
 
     /** {@code membershipChanged}: a member left in this tick. */

@@ -26,11 +26,11 @@ final class StatusReport {
     private final FleetLoad fleetLoad;
     private final ScalingAdvisor scaling;
 
-    StatusReport(CpuTable table, Membership membership, Reconciler reconciler, FleetLoad fleetLoad, ScalingAdvisor scaling) {
-        this.table = table;
-        this.membership = membership;
-        this.reconciler = reconciler;
-        this.fleetLoad = fleetLoad;
+    StatusReport(FleetState fleet, ScalingAdvisor scaling) {
+        this.table = fleet.table();
+        this.membership = fleet.membership();
+        this.reconciler = fleet.reconciler();
+        this.fleetLoad = fleet.fleetLoad();
         this.scaling = scaling;
     }
 

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,7 @@ class AuditWordingTest {
         m.put(new MaskCleared("a"), "pin removed");
         m.put(new PlanMade(RebalanceTrigger.MEMBERSHIP, PlanningMode.COVERAGE_ONLY, 4, 2.0, 1.0, 1.0, CpuSet.EMPTY, Set.of()),
                 "membership plan (coverage_only): 4 CPUs to move, imbalance 2.0 -> 1.0 (floor 1.0)");
-        m.put(new PlanMade(RebalanceTrigger.OVERFLOW, PlanningMode.FULL, 1, 1.23456, 1.1, 1.0004, CpuSet.range(3, 3), Set.of("b", "a")),
+        m.put(new PlanMade(RebalanceTrigger.OVERFLOW, PlanningMode.FULL, 1, 1.23456, 1.1, 1.0004, CpuSet.range(3, 3), new TreeSet<>(Set.of("b", "a"))),
                 "overflow plan (full): 1 CPUs to move, imbalance 1.235 -> 1.1 (floor 1.0), hot CPUs CPUs 3, over capacity: [a, b]");
         m.put(new RebalanceSkipped(RebalanceTrigger.IMBALANCE, true, 1.5, 1.5, 3, CpuSet.EMPTY),
                 "imbalance rebalance skipped: the plan moves nothing; desired replicas 3");

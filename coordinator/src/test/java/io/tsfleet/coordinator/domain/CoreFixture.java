@@ -1,15 +1,10 @@
 package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
-import io.tsfleet.coordinator.domain.fleet.FleetLoad;
 import io.tsfleet.coordinator.domain.fleet.Generations;
-import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
-import io.tsfleet.coordinator.domain.fleet.LeaseJudge;
-import io.tsfleet.coordinator.domain.fleet.LoadTracker;
 import io.tsfleet.coordinator.domain.fleet.Membership;
 import io.tsfleet.coordinator.domain.fleet.Reconciler;
-import io.tsfleet.coordinator.domain.policy.RebalancePolicy;
 import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
@@ -17,21 +12,18 @@ import io.tsfleet.protocol.testing.ManualClock;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The coordinator's state and steps, wired as {@link Coordinator} wires them, for tests of one step at a time. */
 final class CoreFixture {
     final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
-    final Instant startedAt = clock.instant();
     final CoordinatorSettings settings;
+    final FleetState fleet;
     final CpuTable table;
-    final Membership membership = new Membership();
-    final Map<String, CpuSet> pins = new TreeMap<>();
-    final LoadTracker loads;
-    final Generations generations = new Generations(0);
-    final Effects effects = new Effects(clock, generations);
+    final Membership membership;
+    final Map<String, CpuSet> pins;
+    final Generations generations;
+    final Effects effects;
     final Reconciler reconciler;
-    final FleetLoad fleetLoad;
     final Departures departures;
     final LeaseKeeping leases;
     final HeartbeatStep heartbeats;
@@ -41,18 +33,19 @@ final class CoreFixture {
 
     CoreFixture(CoordinatorSettings settings) {
         this.settings = settings;
-        table = new CpuTable(settings.possibleCpus());
-        loads = new LoadTracker(settings.possibleCpus().length(), settings.loadSmoothing());
-        reconciler = new Reconciler(table, membership.members(), loads, generations, settings.reconciler(), effects);
-        fleetLoad = new FleetLoad(table, membership, loads, settings.planner());
-        departures = new Departures(membership, pins, reconciler);
-        leases = new LeaseKeeping(new LeaseJudge(settings.lease(), startedAt), membership, departures, settings.lease());
-        heartbeats = new HeartbeatStep(new HeartbeatAdmission(settings.lease(), settings.maxMembers(), true), membership, generations,
-                leases, departures, table, loads, reconciler);
-        plans = new PlanMaker(settings, new StickyBalancedAssignor(), table, membership, pins, loads, reconciler, generations, fleetLoad,
-                startedAt, true, () -> 1);
-        triggers = new PlanTriggers(settings.policy(), new RebalancePolicy(settings.policy()), plans, table, membership, reconciler, fleetLoad);
-        admin = new AdminActions(membership, pins, departures, table.possible());
+        fleet = FleetState.create(settings, 0, clock);
+        table = fleet.table();
+        membership = fleet.membership();
+        pins = fleet.pins();
+        generations = fleet.generations();
+        effects = fleet.effects();
+        reconciler = fleet.reconciler();
+        departures = new Departures(fleet);
+        leases = new LeaseKeeping(fleet, departures, clock.instant());
+        heartbeats = new HeartbeatStep(fleet, true, leases, departures);
+        plans = new PlanMaker(fleet, new StickyBalancedAssignor(), clock.instant(), true, () -> 1);
+        triggers = new PlanTriggers(fleet, plans);
+        admin = new AdminActions(fleet, departures);
     }
 
     CoreFixture() {
