@@ -57,10 +57,15 @@ public class CoordinatorService implements SmartLifecycle {
     private final LongAdder invalidHeartbeats = new LongAdder();
     private volatile CoordinatorStatus status;
     private volatile boolean running;
-    /** The counters of the leadership terms that ended (and of failed operations' discarded coordinators). */
-    private volatile FleetCounts endedTerms = FleetCounts.ZERO;
-    /** The counters of the current term's coordinator, taken with {@link #status} after every operation. */
-    private volatile FleetCounts termCounts = FleetCounts.ZERO;
+    /**
+     * The counters of the leadership terms that ended (and of failed operations' discarded coordinators), and those of
+     * the current term's coordinator, taken with {@link #status} after every operation: one volatile value, so that a
+     * scrape never sees a term counted twice or not at all while it ends.
+     */
+    private volatile Totals totals = new Totals(FleetCounts.ZERO, FleetCounts.ZERO);
+
+    private record Totals(FleetCounts endedTerms, FleetCounts currentTerm) {
+    }
     private Instant lastScaleAttempt = Instant.EPOCH;
 
     public CoordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
@@ -115,7 +120,7 @@ public class CoordinatorService implements SmartLifecycle {
             Coordinator c = failed == null ? new Coordinator(settings, assignor, store, clock) : Coordinator.recover(failed);
             coordinator = c;
             status = c.status();
-            termCounts = c.counts();
+            totals = new Totals(totals.endedTerms(), c.counts());
             log.info("leading: recovered generation {}", c.generation());
         } catch (RuntimeException e) {
             log.error("leading, but cannot recover the assignment from {} (retrying every tick): {}", store, e.getMessage());
@@ -190,7 +195,7 @@ public class CoordinatorService implements SmartLifecycle {
             } finally {
                 if (coordinator == c) {
                     status = c.status();
-                    termCounts = c.counts();
+                    totals = new Totals(totals.endedTerms(), c.counts());
                 }
             }
         } finally {
@@ -285,14 +290,14 @@ public class CoordinatorService implements SmartLifecycle {
      * go down. Heartbeats refused as invalid are counted here, before they reach a coordinator.
      */
     public FleetCounts counters() {
-        FleetCounts counts = isLeader() ? endedTerms.plus(termCounts) : endedTerms;
+        Totals t = totals;
+        FleetCounts counts = isLeader() ? t.endedTerms().plus(t.currentTerm()) : t.endedTerms();
         return counts.plus(FleetCounter.HEARTBEATS_REFUSED_INVALID, invalidHeartbeats.sum());
     }
 
     /** Called under the lock when a term's coordinator is dropped. */
     private void accumulate(Coordinator c) {
-        endedTerms = endedTerms.plus(c.counts());
-        termCounts = FleetCounts.ZERO;
+        totals = new Totals(totals.endedTerms().plus(c.counts()), FleetCounts.ZERO);
     }
 
     public CoordinatorSettings settings() {
