@@ -18,8 +18,10 @@ public final class AuditLog {
         this.capacity = capacity;
     }
 
-    void record(Instant time, long generation, AuditType type, String replica, int cpu, String message) {
-        events.addLast(new AuditEvent(++sequence, time, generation, type.label(), replica, cpu, message));
+    /** Records {@code event}, which happened at {@code time} under {@code generation}, in the words of {@link AuditWording}. */
+    void record(Instant time, long generation, FleetEvent event) {
+        events.addLast(new AuditEvent(++sequence, time, generation, event.type().label(), event.replica(), event.cpu(),
+                AuditWording.message(event)));
         while (events.size() > capacity) {
             events.removeFirst();
             dropped++;

@@ -5,6 +5,7 @@ import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+import io.tsfleet.protocol.netlink.U32;
 
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class HeartbeatParser {
         if (hb.firstSeqs() != null) {
             for (Map.Entry<Integer, Long> e : hb.firstSeqs().entrySet()) {
                 if (e.getKey() == null || e.getValue() == null) throw invalid("firstSeqs must map CPUs to sequence numbers");
-                if (e.getValue() < 0 || e.getValue() > 0xFFFF_FFFFL) throw invalid("firstSeqs[" + e.getKey() + "] is not a u32");
+                if (!U32.fits(e.getValue())) throw invalid("firstSeqs[" + e.getKey() + "] is not a u32");
                 if (possible.contains(e.getKey())) firstSeqs.put(e.getKey(), e.getValue());
             }
         }

@@ -4,19 +4,18 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
+import io.tsfleet.coordinator.domain.counter.FleetCounter;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.coordinator.service.CoordinatorService;
-import io.tsfleet.coordinator.service.CounterTotals;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import java.util.function.ToLongFunction;
 
 /**
- * The coordinator's metrics (Prometheus names in the comments; no {@code cpu} label anywhere). Values come from
- * the status the service takes after every operation; counters are cumulative across leadership terms.
+ * The coordinator's metrics (no {@code cpu} label anywhere). Gauges come from the status the service takes after
+ * every operation; counters from the service's {@link FleetCounter} counts, cumulative across leadership terms, each
+ * named once in {@link #meterOf}.
  */
 @Component
 public class CoordinatorMetrics implements MeterBinder {
@@ -35,24 +34,14 @@ public class CoordinatorMetrics implements MeterBinder {
                     .description("Live replicas by state (presumed: recovered after a restart, not yet heard from)")
                     .tag("state", state).register(registry);
         }
-        for (RebalanceTrigger t : RebalanceTrigger.values()) {
-            FunctionCounter.builder("tsfleet.coordinator.rebalances", this,
-                            m -> m.count(c -> c.rebalancesByTrigger().getOrDefault(t.label(), 0L)))
-                    .description("Plans made, by trigger").tag("trigger", t.label()).register(registry);
+        for (FleetCounter c : FleetCounter.values()) {
+            CounterMeter meter = meterOf(c);
+            if (meter == null) continue;
+            FunctionCounter.Builder<CoordinatorMetrics> b = FunctionCounter.builder(meter.name(), this, m -> m.count(c))
+                    .description(meter.description());
+            if (meter.tagKey() != null) b.tag(meter.tagKey(), meter.tagValue());
+            b.register(registry);
         }
-        counter(registry, "tsfleet.coordinator.cpus.moved", "CPUs that changed owner at a sequence fence", CounterTotals::cpusMoved);
-        counter(registry, "tsfleet.coordinator.handovers.completed", "Handovers completed", CounterTotals::handoversCompleted);
-        counter(registry, "tsfleet.coordinator.handover.rollbacks", "Handovers rolled back", CounterTotals::handoverRollbacks);
-        counter(registry, "tsfleet.coordinator.stale.heartbeats", "Heartbeats refused as stale", CounterTotals::staleHeartbeats);
-        counter(registry, "tsfleet.coordinator.persist.failures", "Assignment snapshots that could not be persisted", CounterTotals::persistFailures);
-        for (String reason : List.of(CoordinatorStatus.REFUSED_INCARNATION_LIVE, CoordinatorStatus.REFUSED_MEMBER_LIMIT,
-                CoordinatorStatus.REFUSED_UNISSUED_GENERATION, CoordinatorStatus.REFUSED_REPLACED_INCARNATION)) {
-            FunctionCounter.builder("tsfleet.coordinator.heartbeats.refused", this,
-                            m -> m.count(c -> c.refusedHeartbeats().getOrDefault(reason, 0L)))
-                    .description("Heartbeats refused (409 or 400), by reason; nothing of them was applied").tag("reason", reason).register(registry);
-        }
-        FunctionCounter.builder("tsfleet.coordinator.heartbeats.refused", service, s -> (double) s.invalidHeartbeats())
-                .description("Heartbeats refused (409 or 400), by reason; nothing of them was applied").tag("reason", "invalid").register(registry);
         gauge(registry, "tsfleet.coordinator.handovers.in.flight", "CPUs in make-before-break handover (idle CPUs waiting for traffic excluded)", CoordinatorStatus::handoversInFlight);
         gauge(registry, "tsfleet.coordinator.handovers.waiting.for.traffic", "Handovers whose new owner is registered on an idle CPU", CoordinatorStatus::handoversWaitingForTraffic);
         gauge(registry, "tsfleet.coordinator.pending.moves", "Planned moves not yet started", CoordinatorStatus::pendingMoves);
@@ -68,16 +57,39 @@ public class CoordinatorMetrics implements MeterBinder {
         Gauge.builder(name, this, m -> m.value(f)).description(description).register(registry);
     }
 
-    private void counter(MeterRegistry registry, String name, String description, ToLongFunction<CounterTotals> f) {
-        FunctionCounter.builder(name, this, m -> m.count(f)).description(description).register(registry);
-    }
-
     private double value(ToDoubleFunction<CoordinatorStatus> f) {
         CoordinatorStatus s = service.status();
         return s == null ? Double.NaN : f.applyAsDouble(s);
     }
 
-    private double count(ToLongFunction<CounterTotals> f) {
-        return f.applyAsLong(service.counters());
+    private double count(FleetCounter c) {
+        return service.counters().get(c);
+    }
+
+    /** A counter's Prometheus name (without {@code _total}), help text and tag. */
+    private record CounterMeter(String name, String description, String tagKey, String tagValue) {
+        CounterMeter(String name, String description) {
+            this(name, description, null, null);
+        }
+    }
+
+    private static final String REBALANCES = "Plans made, by trigger";
+    private static final String REFUSED = "Heartbeats refused (409 or 400), by reason; nothing of them was applied";
+
+    /** Which counters are exported, and as what: the one place that names them (null: shown by GET /status only). */
+    private static CounterMeter meterOf(FleetCounter c) {
+        return switch (c) {
+            case REBALANCES_MEMBERSHIP, REBALANCES_OVERFLOW, REBALANCES_CAPACITY, REBALANCES_IMBALANCE, REBALANCES_ADMIN ->
+                    new CounterMeter("tsfleet.coordinator.rebalances", REBALANCES, "trigger", c.trigger().label());
+            case CPUS_MOVED -> new CounterMeter("tsfleet.coordinator.cpus.moved", "CPUs that changed owner at a sequence fence");
+            case HANDOVERS_COMPLETED -> new CounterMeter("tsfleet.coordinator.handovers.completed", "Handovers completed");
+            case HANDOVER_ROLLBACKS -> new CounterMeter("tsfleet.coordinator.handover.rollbacks", "Handovers rolled back");
+            case STALE_HEARTBEATS -> new CounterMeter("tsfleet.coordinator.stale.heartbeats", "Heartbeats refused as stale");
+            case PERSIST_FAILURES -> new CounterMeter("tsfleet.coordinator.persist.failures", "Assignment snapshots that could not be persisted");
+            case HEARTBEATS_REFUSED_INVALID, HEARTBEATS_REFUSED_INCARNATION_LIVE, HEARTBEATS_REFUSED_MEMBER_LIMIT,
+                 HEARTBEATS_REFUSED_UNISSUED_GENERATION, HEARTBEATS_REFUSED_REPLACED_INCARNATION ->
+                    new CounterMeter("tsfleet.coordinator.heartbeats.refused", REFUSED, "reason", c.refusal().label());
+            case REBALANCES_SKIPPED, HANDOVERS_STARTED, OWNERSHIP_TAKEN, STRAY_FENCES, STUCK_RELEASES -> null;
+        };
     }
 }

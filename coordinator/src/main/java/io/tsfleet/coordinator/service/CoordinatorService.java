@@ -1,10 +1,12 @@
 package io.tsfleet.coordinator.service;
 
-import io.tsfleet.coordinator.domain.AuditType;
+import io.tsfleet.coordinator.domain.FleetEvent;
 import io.tsfleet.coordinator.domain.Coordinator;
 import io.tsfleet.coordinator.domain.CoordinatorException;
 import io.tsfleet.coordinator.domain.StateNotPersistedException;
 import io.tsfleet.coordinator.domain.Validation;
+import io.tsfleet.coordinator.domain.counter.FleetCounter;
+import io.tsfleet.coordinator.domain.counter.FleetCounts;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
 import io.tsfleet.coordinator.domain.view.RebalanceResult;
 import io.tsfleet.protocol.cpu.CpuSet;
@@ -55,8 +57,15 @@ public class CoordinatorService implements SmartLifecycle {
     private final LongAdder invalidHeartbeats = new LongAdder();
     private volatile CoordinatorStatus status;
     private volatile boolean running;
-    /** The counters of the leadership terms that ended (and of failed operations' discarded coordinators). */
-    private volatile CounterTotals endedTerms = CounterTotals.ZERO;
+    /**
+     * The counters of the leadership terms that ended (and of failed operations' discarded coordinators), and those of
+     * the current term's coordinator, taken with {@link #status} after every operation: one volatile value, so that a
+     * scrape never sees a term counted twice or not at all while it ends.
+     */
+    private volatile Totals totals = new Totals(FleetCounts.ZERO, FleetCounts.ZERO);
+
+    private record Totals(FleetCounts endedTerms, FleetCounts currentTerm) {
+    }
     private Instant lastScaleAttempt = Instant.EPOCH;
 
     public CoordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
@@ -111,6 +120,7 @@ public class CoordinatorService implements SmartLifecycle {
             Coordinator c = failed == null ? new Coordinator(settings, assignor, store, clock) : Coordinator.recover(failed);
             coordinator = c;
             status = c.status();
+            totals = new Totals(totals.endedTerms(), c.counts());
             log.info("leading: recovered generation {}", c.generation());
         } catch (RuntimeException e) {
             log.error("leading, but cannot recover the assignment from {} (retrying every tick): {}", store, e.getMessage());
@@ -122,7 +132,7 @@ public class CoordinatorService implements SmartLifecycle {
         try {
             leading = false;
             Coordinator c = coordinator;
-            if (c != null) accumulate(c.status());
+            if (c != null) accumulate(c);
             coordinator = null;
         } finally {
             lock.unlock();
@@ -172,7 +182,7 @@ public class CoordinatorService implements SmartLifecycle {
                 return op.apply(c);
             } catch (StateNotPersistedException e) {
                 conflict = e.conflict();
-                accumulate(c.status());
+                accumulate(c);
                 if (conflict) {
                     log.warn("{}: another coordinator wrote {}; standing down", e.getMessage(), store);
                     coordinator = null;
@@ -183,7 +193,10 @@ public class CoordinatorService implements SmartLifecycle {
                 }
                 throw e;
             } finally {
-                if (coordinator == c) status = c.status();
+                if (coordinator == c) {
+                    status = c.status();
+                    totals = new Totals(totals.endedTerms(), c.counts());
+                }
             }
         } finally {
             lockHold.accumulateAndGet(System.nanoTime() - lockedAt, Math::max);
@@ -251,7 +264,7 @@ public class CoordinatorService implements SmartLifecycle {
                 scaler.get().scale(desired);
                 log.info("scaled {} from {} to {} replicas", scaler.get().describe(), current.getAsInt(), desired);
                 call(c -> {
-                    c.note(AuditType.SCALED, scaler.get().describe() + " from " + current.getAsInt() + " to " + desired + " replicas");
+                    c.note(new FleetEvent.Scaled(scaler.get().describe(), current.getAsInt(), desired));
                     return null;
                 });
             }
@@ -271,15 +284,20 @@ public class CoordinatorService implements SmartLifecycle {
         return status;
     }
 
-    /** The counters, cumulative across the leadership terms of this process (the current term's only while it leads). */
-    public CounterTotals counters() {
-        CoordinatorStatus s = isLeader() ? status : null;
-        return s == null ? endedTerms : endedTerms.plus(CounterTotals.of(s));
+    /**
+     * The counters, cumulative across the leadership terms of this process (the current term's only while it leads):
+     * every term starts a new {@code Coordinator} whose counters start at zero, while the exported counters must never
+     * go down. Heartbeats refused as invalid are counted here, before they reach a coordinator.
+     */
+    public FleetCounts counters() {
+        Totals t = totals;
+        FleetCounts counts = isLeader() ? t.endedTerms().plus(t.currentTerm()) : t.endedTerms();
+        return counts.plus(FleetCounter.HEARTBEATS_REFUSED_INVALID, invalidHeartbeats.sum());
     }
 
     /** Called under the lock when a term's coordinator is dropped. */
-    private void accumulate(CoordinatorStatus s) {
-        endedTerms = endedTerms.plus(CounterTotals.of(s));
+    private void accumulate(Coordinator c) {
+        totals = new Totals(totals.endedTerms().plus(c.counts()), FleetCounts.ZERO);
     }
 
     public CoordinatorSettings settings() {

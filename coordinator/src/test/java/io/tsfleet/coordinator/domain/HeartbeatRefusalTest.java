@@ -2,7 +2,7 @@ package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
-import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
+import io.tsfleet.coordinator.domain.fleet.HeartbeatRefusal;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.testing.ManualClock;
@@ -53,7 +53,7 @@ class HeartbeatRefusalTest {
                 .hasMessageContaining("live with incarnation real").hasMessageContaining("expires at 2030-01-01T00:00:14Z");
         assertThat(c.replicas().getFirst().incarnation()).isEqualTo("real");
         assertThat(c.generation()).isEqualTo(generation);
-        assertThat(c.status().refusedHeartbeats()).containsEntry(CoordinatorStatus.REFUSED_INCARNATION_LIVE, 1L);
+        assertThat(c.status().refusedHeartbeats()).containsEntry(HeartbeatRefusal.INCARNATION_LIVE.label(), 1L);
         // the real replica is not disturbed: its next heartbeat is answered with its whole mask
         assertThat(c.heartbeat("a", Heartbeats.of("a", "real", d.generation(), "0-7", 10, Map.of(), "")).targetCpus()).isEqualTo("0-7");
 
@@ -94,7 +94,7 @@ class HeartbeatRefusalTest {
         }
         assertThat(c.replicas()).extracting(r -> r.id()).containsExactly("a", "b", "c");
         assertThat(c.generation()).isEqualTo(generation);
-        assertThat(c.status().refusedHeartbeats()).containsEntry(CoordinatorStatus.REFUSED_MEMBER_LIMIT, 100L);
+        assertThat(c.status().refusedHeartbeats()).containsEntry(HeartbeatRefusal.MEMBER_LIMIT.label(), 100L);
         // known members keep heartbeating
         c.heartbeat("a", Heartbeats.empty("a", "ia", generation));
 
@@ -125,7 +125,7 @@ class HeartbeatRefusalTest {
         assertThat(c.generation()).isEqualTo(generation);
         assertThat(store.load().orElseThrow().generation()).isEqualTo(generation);
         assertThat(c.replicas()).extracting(r -> r.id()).containsExactly("a");
-        assertThat(c.status().refusedHeartbeats()).containsEntry(CoordinatorStatus.REFUSED_UNISSUED_GENERATION, 2L);
+        assertThat(c.status().refusedHeartbeats()).containsEntry(HeartbeatRefusal.UNISSUED_GENERATION.label(), 2L);
         assertThat(c.heartbeat("a", Heartbeats.empty("a", "ia", generation)).generation()).isEqualTo(generation);
     }
 

@@ -3,6 +3,7 @@ package io.tsfleet.coordinator.service;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
 import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.coordinator.domain.StateNotPersistedException;
+import io.tsfleet.coordinator.domain.counter.FleetCounter;
 import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.state.AssignmentSnapshot;
 import io.tsfleet.coordinator.kubernetes.Leadership;
@@ -101,7 +102,7 @@ class LeaderConflictTest {
         assertThat(leadership.relinquished).isEqualTo(1);
         assertThat(service.isLeader()).isFalse();
         assertThatThrownBy(() -> service.heartbeat("a", Heartbeats.empty("a", "ia", 0))).isInstanceOf(NotLeaderException.class);
-        assertThat(service.counters().persistFailures()).isEqualTo(1);
+        assertThat(service.counters().get(FleetCounter.PERSIST_FAILURES)).isEqualTo(1);
 
         leadership.elect(); // elected again later: it continues from what is persisted
         long generation = service.call(c -> c.generation());

@@ -1,7 +1,7 @@
 package io.tsfleet.coordinator.web;
 
 import io.tsfleet.coordinator.domain.Validation;
-import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
+import io.tsfleet.coordinator.domain.fleet.HeartbeatRefusal;
 import io.tsfleet.coordinator.service.CoordinatorService;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,7 +97,7 @@ class HeartbeatAbuseHttpTest {
         HttpResponse<String> real = post("victim", heartbeat("victim", "real", "0", ""));
         assertThat(real.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(real.body()).get("targetCpus").asString()).isEqualTo(target);
-        assertThat(service.status().refusedHeartbeats()).containsKey(CoordinatorStatus.REFUSED_INCARNATION_LIVE);
+        assertThat(service.status().refusedHeartbeats()).containsKey(HeartbeatRefusal.INCARNATION_LIVE.label());
     }
 
     @Test
@@ -117,7 +117,7 @@ class HeartbeatAbuseHttpTest {
         assertThat(refused).isEqualTo(60 - accepted);
         int members = service.call(c -> c.replicas().size());
         assertThat(members).isEqualTo(20);
-        assertThat(service.status().refusedHeartbeats().get(CoordinatorStatus.REFUSED_MEMBER_LIMIT)).isGreaterThanOrEqualTo(refused);
+        assertThat(service.status().refusedHeartbeats().get(HeartbeatRefusal.MEMBER_LIMIT.label())).isGreaterThanOrEqualTo(refused);
         String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("tsfleet_coordinator_heartbeats_refused_total\\{[^}]*reason=\"member-limit\"[^}]*} " + refused + ".0")

@@ -1,7 +1,5 @@
 package io.tsfleet.coordinator.domain.fleet;
 
-import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -20,7 +18,7 @@ public record HeartbeatAdmission(Duration lease, int maxMembers, boolean started
     /** The decision about one heartbeat. */
     public sealed interface Verdict {
         /** Refused; nothing changes. {@code stale}: a late heartbeat of a replaced process. */
-        record Refused(String reason, String message, boolean stale) implements Verdict {
+        record Refused(HeartbeatRefusal reason, String message, boolean stale) implements Verdict {
         }
 
         /** A replica id that is not a member: it joins. */
@@ -44,7 +42,7 @@ public record HeartbeatAdmission(Duration lease, int maxMembers, boolean started
         String id = hb.replicaId();
         if (membership.isRetired(id, hb.incarnation())) {
             // a late heartbeat of a process that a restart already replaced: stale, never a "restart back"
-            return new Verdict.Refused(CoordinatorStatus.REFUSED_REPLACED_INCARNATION, "incarnation " + hb.incarnation()
+            return new Verdict.Refused(HeartbeatRefusal.REPLACED_INCARNATION, "incarnation " + hb.incarnation()
                     + " of replica '" + id + "' has been replaced by a newer process", true);
         }
         Member m = membership.get(id);
@@ -52,19 +50,19 @@ public record HeartbeatAdmission(Duration lease, int maxMembers, boolean started
             Instant leaseEnd = leaseEnd(m);
             if (!m.presumed() && !leaseEnd.isBefore(now)) {
                 // a second process claiming a live replica's id: the live one keeps it until its lease runs out
-                return new Verdict.Refused(CoordinatorStatus.REFUSED_INCARNATION_LIVE, "replica '" + id + "' is live with incarnation "
+                return new Verdict.Refused(HeartbeatRefusal.INCARNATION_LIVE, "replica '" + id + "' is live with incarnation "
                         + m.incarnation() + " (last heartbeat " + m.lastHeartbeat() + "); a new incarnation is accepted once that "
                         + "lease expires at " + leaseEnd + ", i.e. in " + Duration.between(now, leaseEnd).toMillis() + " ms", false);
             }
         }
         if (m == null && membership.all().size() >= maxMembers) {
-            return new Verdict.Refused(CoordinatorStatus.REFUSED_MEMBER_LIMIT, "the fleet already has " + membership.all().size()
+            return new Verdict.Refused(HeartbeatRefusal.MEMBER_LIMIT, "the fleet already has " + membership.all().size()
                     + " members, the limit (tsfleet.coordinator.max-members); replica '" + id + "' can join once a member leaves "
                     + "or its lease expires", false);
         }
         boolean joins = m == null || isAnotherProcess(m, hb);
         if (hb.generation() > currentGeneration && !(joins && startedEmpty)) {
-            return new Verdict.Refused(CoordinatorStatus.REFUSED_UNISSUED_GENERATION, "generation " + hb.generation()
+            return new Verdict.Refused(HeartbeatRefusal.UNISSUED_GENERATION, "generation " + hb.generation()
                     + " was never issued by this coordinator (its current generation is " + currentGeneration + ")", false);
         }
         if (m == null) return new Verdict.Joins();

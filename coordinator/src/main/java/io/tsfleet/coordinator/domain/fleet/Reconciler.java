@@ -2,6 +2,7 @@ package io.tsfleet.coordinator.domain.fleet;
 
 import io.tsfleet.planner.TargetAssignment;
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.netlink.U32;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,14 +78,14 @@ public final class Reconciler {
             int c = e.getKey();
             if (m.id().equals(table.owner(c)) && table.ownerSince(c) != null && table.ownerFirstSeq(c) == null
                     && hb.generation() >= table.ownerGeneration(c) && hb.owned().contains(c)) {
-                table.ownerFirstSeq(c, e.getValue() & 0xFFFF_FFFFL);
+                table.ownerFirstSeq(c, U32.toLong(U32.bits(e.getValue())));
             }
         }
     }
 
     private void fence(Handover h, long firstSeq, Instant now) {
         int c = h.cpu();
-        long fence = firstSeq & 0xFFFF_FFFFL;
+        long fence = U32.toLong(U32.bits(firstSeq));
         long gen = generations.stamp();
         h.fence(fence);
         table.takeOwnership(c, h.to(), now, fence, gen);
@@ -128,7 +129,7 @@ public final class Reconciler {
                 boolean recentOwner = table.owner(c) != null && since != null
                         && since.plus(settings.handoverTimeout().multipliedBy(2)).isAfter(now);
                 if (recentOwner || !hb.firstSeqs().containsKey(c)) continue;
-                fence = hb.firstSeqs().get(c) & 0xFFFF_FFFFL;
+                fence = U32.toLong(U32.bits(hb.firstSeqs().get(c)));
             }
             table.addRelease(new Release(c, m.id(), fence, generations.stamp(), now));
             journal.strayFenced(c, m.id(), fence);

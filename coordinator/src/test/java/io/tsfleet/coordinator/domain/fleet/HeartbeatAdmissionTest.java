@@ -1,7 +1,6 @@
 package io.tsfleet.coordinator.domain.fleet;
 
 import io.tsfleet.coordinator.domain.fleet.HeartbeatAdmission.Verdict;
-import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.protocol.cpu.CpuSet;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ class HeartbeatAdmissionTest {
         Member a = membership.join("a", "ia", t0);
         Verdict early = admission.judge(hb("a", "ia-2", 0), membership, 5, t0.plusSeconds(10));
         assertThat(early).isInstanceOfSatisfying(Verdict.Refused.class, r -> {
-            assertThat(r.reason()).isEqualTo(CoordinatorStatus.REFUSED_INCARNATION_LIVE);
+            assertThat(r.reason()).isEqualTo(HeartbeatRefusal.INCARNATION_LIVE);
             assertThat(r.message()).contains("lease expires at 2030-01-01T00:00:10Z");
             assertThat(r.stale()).isFalse();
         });
@@ -57,12 +56,12 @@ class HeartbeatAdmissionTest {
         assertThat(admission.judge(hb("a", "old", 1), membership, 5, t0)).isInstanceOfSatisfying(Verdict.Refused.class,
                 r -> assertThat(r.stale()).isTrue());
         assertThat(admission.judge(hb("a", "ia", 6), membership, 5, t0)).isInstanceOfSatisfying(Verdict.Refused.class,
-                r -> assertThat(r.reason()).isEqualTo(CoordinatorStatus.REFUSED_UNISSUED_GENERATION));
+                r -> assertThat(r.reason()).isEqualTo(HeartbeatRefusal.UNISSUED_GENERATION));
         assertThat(new HeartbeatAdmission(Duration.ofSeconds(10), 3, true).judge(hb("z", "iz", 6), membership, 5, t0))
                 .as("a coordinator that started empty adopts a joining replica's generation").isInstanceOf(Verdict.Joins.class);
         membership.join("b", "ib", t0);
         membership.join("c", "ic", t0);
         assertThat(admission.judge(hb("d", "id", 0), membership, 5, t0)).isInstanceOfSatisfying(Verdict.Refused.class,
-                r -> assertThat(r.reason()).isEqualTo(CoordinatorStatus.REFUSED_MEMBER_LIMIT));
+                r -> assertThat(r.reason()).isEqualTo(HeartbeatRefusal.MEMBER_LIMIT));
     }
 }

@@ -1,0 +1,81 @@
+package io.tsfleet.coordinator.domain;
+
+import io.tsfleet.coordinator.domain.counter.FleetCounter;
+import io.tsfleet.coordinator.domain.counter.FleetCounts;
+import io.tsfleet.coordinator.domain.fleet.CpuTable;
+import io.tsfleet.coordinator.domain.fleet.FleetLoad;
+import io.tsfleet.coordinator.domain.fleet.HeartbeatRefusal;
+import io.tsfleet.coordinator.domain.fleet.Member;
+import io.tsfleet.coordinator.domain.fleet.MemberState;
+import io.tsfleet.coordinator.domain.fleet.Membership;
+import io.tsfleet.coordinator.domain.fleet.Reconciler;
+import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
+import io.tsfleet.coordinator.domain.policy.ScalingAdvisor;
+import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
+import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
+import io.tsfleet.protocol.cpu.CpuSet;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Takes the {@link CoordinatorStatus}: the fleet's numbers and the counters, after every operation. */
+final class StatusReport {
+    private final CpuTable table;
+    private final Membership membership;
+    private final Reconciler reconciler;
+    private final FleetLoad fleetLoad;
+    private final ScalingAdvisor scaling;
+
+    StatusReport(FleetState fleet, ScalingAdvisor scaling) {
+        this.table = fleet.table();
+        this.membership = fleet.membership();
+        this.reconciler = fleet.reconciler();
+        this.fleetLoad = fleet.fleetLoad();
+        this.scaling = scaling;
+    }
+
+    CoordinatorStatus take(long generation, FleetCounts counts) {
+        Map<String, Integer> byState = new TreeMap<>();
+        for (MemberState s : MemberState.values()) byState.put(s.name().toLowerCase(), 0);
+        byState.put("presumed", 0);
+        for (Member m : membership.all()) {
+            byState.merge(m.presumed() ? "presumed" : m.state().name().toLowerCase(), 1, Integer::sum);
+        }
+        int waiting = 0, total = 0;
+        for (var h : table.handovers()) {
+            total++;
+            if (reconciler.waitingForTraffic(h)) waiting++;
+        }
+        ScalingRecommendation rec = scaling.last();
+        return new CoordinatorStatus(generation, uncovered().size(), byState, total - waiting, waiting,
+                reconciler.pendingMoves(), fleetLoad.imbalance(), fleetLoad.floor(), rec == null ? fleetLoad.activeReplicas() : rec.desiredReplicas(),
+                fleetLoad.hotCpus().size(), rebalancesByTrigger(counts), counts.get(FleetCounter.CPUS_MOVED),
+                counts.get(FleetCounter.HANDOVERS_COMPLETED), counts.get(FleetCounter.HANDOVER_ROLLBACKS),
+                counts.get(FleetCounter.STALE_HEARTBEATS), counts.get(FleetCounter.STRAY_FENCES), counts.get(FleetCounter.STUCK_RELEASES),
+                counts.get(FleetCounter.PERSIST_FAILURES), refusedHeartbeats(counts));
+    }
+
+    /** Possible CPUs that no live replica reports being registered on. */
+    CpuSet uncovered() {
+        CpuSet covered = CpuSet.EMPTY;
+        for (Member m : membership.all()) covered = covered.union(m.owned());
+        return table.possible().minus(covered);
+    }
+
+    /** Every trigger, by its label. */
+    private static Map<String, Long> rebalancesByTrigger(FleetCounts counts) {
+        Map<String, Long> out = new TreeMap<>();
+        for (RebalanceTrigger t : RebalanceTrigger.values()) out.put(t.label(), counts.get(FleetCounter.rebalances(t)));
+        return out;
+    }
+
+    /** The reasons refused at least once, by their label. */
+    private static Map<String, Long> refusedHeartbeats(FleetCounts counts) {
+        Map<String, Long> out = new TreeMap<>();
+        for (HeartbeatRefusal r : HeartbeatRefusal.values()) {
+            long n = counts.get(FleetCounter.refused(r));
+            if (n > 0) out.put(r.label(), n);
+        }
+        return out;
+    }
+}

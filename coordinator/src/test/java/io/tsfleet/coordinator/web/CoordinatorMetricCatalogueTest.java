@@ -1,0 +1,112 @@
+package io.tsfleet.coordinator.web;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The coordinator's own meters as {@code /actuator/prometheus} shows them (names, help texts, types and tag sets):
+ * the dashboards, alerts and {@code docs/operations.md} are written against exactly these, so a change of how the
+ * counters are kept must not change one of them. (The security meters, {@code tsfleet_coordinator_auth_*}, are
+ * checked with the security adapters, the request size limit with its filter.)
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tsfleet.coordinator.possible-cpus=0-15",
+        "tsfleet.coordinator.store=memory",
+        "tsfleet.coordinator.tick-interval=1h",
+        "tsfleet.coordinator.security.admin-tokens=admin",
+        "tsfleet.coordinator.security.replica-tokens=replica"})
+class CoordinatorMetricCatalogueTest {
+    /** A series without its value, or a HELP / TYPE line. */
+    private static final Pattern SERIES_VALUE = Pattern.compile(" [^ ]+$");
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void theCoordinatorMetersKeepTheirNamesHelpTypesAndTags() throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<String> catalogue = body.lines()
+                .filter(l -> l.startsWith("tsfleet_coordinator_") || l.startsWith("# HELP tsfleet_coordinator_") || l.startsWith("# TYPE tsfleet_coordinator_"))
+                .filter(l -> !l.contains("tsfleet_coordinator_auth_") && !l.contains("tsfleet_coordinator_requests_too_large"))
+                .map(l -> l.startsWith("#") ? l : SERIES_VALUE.matcher(l).replaceFirst(""))
+                .sorted().toList();
+        assertThat(catalogue).containsExactlyElementsOf(EXPECTED);
+    }
+
+    private static final List<String> EXPECTED = List.of(
+            "# HELP tsfleet_coordinator_cpus_moved_total CPUs that changed owner at a sequence fence",
+            "# HELP tsfleet_coordinator_desired_replicas Replicas the load needs (fast up, slow down)",
+            "# HELP tsfleet_coordinator_generation Current plan generation",
+            "# HELP tsfleet_coordinator_handover_rollbacks_total Handovers rolled back",
+            "# HELP tsfleet_coordinator_handovers_completed_total Handovers completed",
+            "# HELP tsfleet_coordinator_handovers_in_flight CPUs in make-before-break handover (idle CPUs waiting for traffic excluded)",
+            "# HELP tsfleet_coordinator_handovers_waiting_for_traffic Handovers whose new owner is registered on an idle CPU",
+            "# HELP tsfleet_coordinator_heartbeats_refused_total Heartbeats refused (409 or 400), by reason; nothing of them was applied",
+            "# HELP tsfleet_coordinator_hot_cpus CPUs whose load alone exceeds one replica's headroom (alert)",
+            "# HELP tsfleet_coordinator_imbalance_floor_ratio The physical floor max(1, max CPU load x replicas / total load)",
+            "# HELP tsfleet_coordinator_imbalance_ratio Most loaded replica over the mean",
+            "# HELP tsfleet_coordinator_leader 1 when this instance leads",
+            "# HELP tsfleet_coordinator_pending_moves Planned moves not yet started",
+            "# HELP tsfleet_coordinator_persist_failures_total Assignment snapshots that could not be persisted",
+            "# HELP tsfleet_coordinator_rebalances_total Plans made, by trigger",
+            "# HELP tsfleet_coordinator_replicas Live replicas by state (presumed: recovered after a restart, not yet heard from)",
+            "# HELP tsfleet_coordinator_stale_heartbeats_total Heartbeats refused as stale",
+            "# HELP tsfleet_coordinator_uncovered_cpus Possible CPUs no live replica is registered on",
+            "# TYPE tsfleet_coordinator_cpus_moved_total counter",
+            "# TYPE tsfleet_coordinator_desired_replicas gauge",
+            "# TYPE tsfleet_coordinator_generation gauge",
+            "# TYPE tsfleet_coordinator_handover_rollbacks_total counter",
+            "# TYPE tsfleet_coordinator_handovers_completed_total counter",
+            "# TYPE tsfleet_coordinator_handovers_in_flight gauge",
+            "# TYPE tsfleet_coordinator_handovers_waiting_for_traffic gauge",
+            "# TYPE tsfleet_coordinator_heartbeats_refused_total counter",
+            "# TYPE tsfleet_coordinator_hot_cpus gauge",
+            "# TYPE tsfleet_coordinator_imbalance_floor_ratio gauge",
+            "# TYPE tsfleet_coordinator_imbalance_ratio gauge",
+            "# TYPE tsfleet_coordinator_leader gauge",
+            "# TYPE tsfleet_coordinator_pending_moves gauge",
+            "# TYPE tsfleet_coordinator_persist_failures_total counter",
+            "# TYPE tsfleet_coordinator_rebalances_total counter",
+            "# TYPE tsfleet_coordinator_replicas gauge",
+            "# TYPE tsfleet_coordinator_stale_heartbeats_total counter",
+            "# TYPE tsfleet_coordinator_uncovered_cpus gauge",
+            "tsfleet_coordinator_cpus_moved_total{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_desired_replicas{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_generation{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_handover_rollbacks_total{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_handovers_completed_total{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_handovers_in_flight{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_handovers_waiting_for_traffic{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_heartbeats_refused_total{application=\"tsfleet-coordinator\",reason=\"incarnation-live\"}",
+            "tsfleet_coordinator_heartbeats_refused_total{application=\"tsfleet-coordinator\",reason=\"invalid\"}",
+            "tsfleet_coordinator_heartbeats_refused_total{application=\"tsfleet-coordinator\",reason=\"member-limit\"}",
+            "tsfleet_coordinator_heartbeats_refused_total{application=\"tsfleet-coordinator\",reason=\"replaced-incarnation\"}",
+            "tsfleet_coordinator_heartbeats_refused_total{application=\"tsfleet-coordinator\",reason=\"unissued-generation\"}",
+            "tsfleet_coordinator_hot_cpus{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_imbalance_floor_ratio{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_imbalance_ratio{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_leader{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_pending_moves{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_persist_failures_total{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_rebalances_total{application=\"tsfleet-coordinator\",trigger=\"admin\"}",
+            "tsfleet_coordinator_rebalances_total{application=\"tsfleet-coordinator\",trigger=\"capacity\"}",
+            "tsfleet_coordinator_rebalances_total{application=\"tsfleet-coordinator\",trigger=\"imbalance\"}",
+            "tsfleet_coordinator_rebalances_total{application=\"tsfleet-coordinator\",trigger=\"membership\"}",
+            "tsfleet_coordinator_rebalances_total{application=\"tsfleet-coordinator\",trigger=\"overflow\"}",
+            "tsfleet_coordinator_replicas{application=\"tsfleet-coordinator\",state=\"active\"}",
+            "tsfleet_coordinator_replicas{application=\"tsfleet-coordinator\",state=\"draining\"}",
+            "tsfleet_coordinator_replicas{application=\"tsfleet-coordinator\",state=\"presumed\"}",
+            "tsfleet_coordinator_stale_heartbeats_total{application=\"tsfleet-coordinator\"}",
+            "tsfleet_coordinator_uncovered_cpus{application=\"tsfleet-coordinator\"}");
+}
