@@ -3,6 +3,8 @@ package io.tsfleet.listener;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -33,5 +35,17 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages("..listener.metrics..", "..listener.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void onlyMeterBindersRegisterMeters() {
+        noClasses().that().doNotImplement(MeterBinder.class).should().dependOnClassesThat().areAssignableTo(MeterRegistry.class)
+                .because("meters are registered by the binders of listener.metrics with their names in MetricNames; the engine counts in plain Java")
+                .check(CLASSES);
+    }
+
+    @Test
+    void everyClassLogsThroughSlf4j() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("java.util.logging..").check(CLASSES);
     }
 }

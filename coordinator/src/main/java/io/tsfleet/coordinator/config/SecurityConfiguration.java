@@ -1,38 +1,39 @@
 package io.tsfleet.coordinator.config;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tsfleet.coordinator.kubernetes.KubernetesTokenReviewer;
+import io.tsfleet.coordinator.metrics.SecurityRefusalMeters;
 import io.tsfleet.coordinator.security.BearerAuthenticationFilter;
 import io.tsfleet.coordinator.security.CachingTokenReviewer;
 import io.tsfleet.coordinator.security.CallerAuthenticator;
 import io.tsfleet.coordinator.security.HeartbeatIdentityRule;
 import io.tsfleet.coordinator.security.ReplicaTokenFile;
 import io.tsfleet.coordinator.security.ReplicaTokenReviewer;
-import io.tsfleet.coordinator.security.ThrottledTokenReviewer;
 import io.tsfleet.coordinator.security.SecurityProblems;
+import io.tsfleet.coordinator.security.SecurityRefusals;
+import io.tsfleet.coordinator.security.ThrottledTokenReviewer;
 import io.tsfleet.coordinator.security.TokenAuthenticator;
+import io.tsfleet.service.security.StatelessApiSecurity;
+import io.tsfleet.service.web.ProblemResponses;
+import io.tsfleet.service.web.RequestBodyLimitFilter;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.ProviderNotFoundException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,10 +41,13 @@ import java.util.Optional;
  * that is not in canonical form - encoded slashes, dots or backslashes, matrix parameters, dot segments, double
  * slashes - is refused with 400 before anything matches it), bearer-token authentication, and authorization rules
  * that match the same decoded, normalised path Spring MVC routes by. Deny by default: only the allow-listed public
- * paths (the console's files, health probes, metrics, API docs) answer without a token.
+ * paths (the console's files, health probes, metrics, API docs) answer without a token. The firewall, the stateless
+ * setup and the request body limit are the ones the emulator uses too ({@link StatelessApiSecurity},
+ * {@link RequestBodyLimitFilter} of the {@code service-support} module).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
+@Import(StatelessApiSecurity.class)
 public class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
@@ -90,31 +94,40 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    SecurityProblems securityProblems(JsonMapper json, MeterRegistry registry) {
-        return new SecurityProblems(json, registry);
+    SecurityRefusals securityRefusals() {
+        return new SecurityRefusals();
     }
 
     @Bean
-    HttpFirewall httpFirewall() {
-        return new StrictHttpFirewall();
+    SecurityRefusalMeters securityRefusalMeters(SecurityRefusals refusals) {
+        return new SecurityRefusalMeters(refusals);
     }
 
-    /** No user store: bearer tokens are the only credentials (this also keeps Boot from generating a password). */
     @Bean
-    AuthenticationManager noPasswordAuthentication() {
-        return authentication -> {
-            throw new ProviderNotFoundException("the coordinator takes bearer tokens only");
-        };
+    ProblemResponses securityProblemResponses(JsonMapper json) {
+        return ProblemResponses.withInstance(json, SecurityProblems.REALM);
+    }
+
+    @Bean
+    SecurityProblems securityProblems(ProblemResponses problems, SecurityRefusals refusals) {
+        return new SecurityProblems(problems, refusals);
+    }
+
+    /**
+     * Caps the body of every API request ({@code /api/**}, {@code /internal/**}) at {@code tsfleet.coordinator.max-request-body}:
+     * a larger one is answered 413 problem+json before anything reads or parses it (a declared Content-Length is
+     * judged at once; a chunked body is read up to the limit and no further). A servlet filter behind the security
+     * chain: a caller without a token is refused before its body is looked at.
+     */
+    @Bean
+    RequestBodyLimitFilter requestBodyLimitFilter(CoordinatorProperties properties, ProblemResponses problems, SecurityRefusals refusals) {
+        return new RequestBodyLimitFilter(properties.maxRequestBody().toBytes(), RequestBodyLimitFilter.ChunkedBodies.READ_AHEAD_AND_REFUSE,
+                new BodyLimitWording(), problems, refusals::countTooLarge, List.of("/api/", "/internal/"));
     }
 
     @Bean
     SecurityFilterChain coordinatorSecurity(HttpSecurity http, CallerAuthenticator authenticator, SecurityProblems problems) throws Exception {
-        http.csrf(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        StatelessApiSecurity.statelessApi(http)
                 .addFilterBefore(new BearerAuthenticationFilter(authenticator), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .authorizeHttpRequests(a -> a
@@ -130,5 +143,30 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/**").hasRole("ADMIN")
                         .anyRequest().denyAll());
         return http.build();
+    }
+
+    /** What a 413 of the coordinator says. */
+    private static final class BodyLimitWording implements RequestBodyLimitFilter.Wording {
+        private static final String SETTING = " (tsfleet.coordinator.max-request-body); nothing was read or changed";
+
+        @Override
+        public String title() {
+            return "Request body too large";
+        }
+
+        @Override
+        public String declaredTooLarge(long declared, long limit) {
+            return "the request body of " + declared + " bytes is larger than the limit of " + limit + " bytes" + SETTING;
+        }
+
+        @Override
+        public String chunkedTooLarge(long limit) {
+            return "the request body is larger than the limit of " + limit + " bytes" + SETTING;
+        }
+
+        @Override
+        public String readPastLimit(long limit) {
+            return chunkedTooLarge(limit);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.security;
 
+import io.tsfleet.service.security.SecretToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class ReplicaTokenFile {
     private static final Logger log = LoggerFactory.getLogger(ReplicaTokenFile.class);
     private static final Pattern REPLICA_ID = Pattern.compile("[A-Za-z0-9._-]{1,253}");
 
-    private record Entry(String replicaId, byte[] token) {
+    private record Entry(String replicaId, SecretToken token) {
     }
 
     private record Contents(List<Entry> entries, FileTime modified, long size) {
@@ -58,10 +58,9 @@ public final class ReplicaTokenFile {
     /** The replica a token belongs to, if any. */
     public Optional<String> replicaOf(String token) {
         if (token == null || token.isEmpty()) return Optional.empty();
-        byte[] candidate = token.getBytes(StandardCharsets.UTF_8);
         String found = null;
         for (Entry e : current().entries()) {
-            if (MessageDigest.isEqual(e.token(), candidate) && found == null) found = e.replicaId();
+            if (e.token().matches(token) && found == null) found = e.replicaId();
         }
         return Optional.ofNullable(found);
     }
@@ -110,7 +109,7 @@ public final class ReplicaTokenFile {
             if (token.isEmpty() || token.chars().anyMatch(Character::isWhitespace)) throw new IllegalArgumentException("line " + (i + 1) + ": the token must be non-empty and without spaces");
             if (!ids.add(id)) throw new IllegalArgumentException("line " + (i + 1) + ": replica '" + id + "' has a second token");
             if (!tokens.add(token)) throw new IllegalArgumentException("line " + (i + 1) + ": a token names two replicas");
-            entries.add(new Entry(id, token.getBytes(StandardCharsets.UTF_8)));
+            entries.add(new Entry(id, SecretToken.of(token)));
         }
         return List.copyOf(entries);
     }

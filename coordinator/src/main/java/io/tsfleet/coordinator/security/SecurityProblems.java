@@ -1,53 +1,37 @@
 package io.tsfleet.coordinator.security;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.tsfleet.coordinator.security.SecurityRefusals.Reason;
+import io.tsfleet.service.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.net.URI;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
  * The security refusals as RFC 9457 problem+json, each counted in {@code tsfleet_coordinator_auth_refusals_total}
- * by reason: 400 for a request the firewall rejects (an unusual spelling of a path: encoded slashes or dots, matrix
- * parameters, dot segments, double slashes, backslashes), 401 with {@code WWW-Authenticate: Bearer} for a missing or
- * unknown token, 403 for a token without the needed role or for another replica's heartbeat, 503 when a replica's
- * service-account token cannot be checked now.
+ * by reason ({@link SecurityRefusals}): 400 for a request the firewall rejects (an unusual spelling of a path: encoded
+ * slashes or dots, matrix parameters, dot segments, double slashes, backslashes), 401 with
+ * {@code WWW-Authenticate: Bearer} for a missing or unknown token, 403 for a token without the needed role or for
+ * another replica's heartbeat, 503 when a replica's service-account token cannot be checked now.
  */
 public final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
+    /** The realm of the {@code WWW-Authenticate} header of a 401. */
+    public static final String REALM = "tsfleet-coordinator";
 
-    /** Why a request was refused: the {@code reason} label of the metric. */
-    public enum Reason {
-        REJECTED_REQUEST, MISSING_TOKEN, UNKNOWN_TOKEN, REVIEW_UNAVAILABLE, FORBIDDEN, WRONG_REPLICA;
+    private final ProblemResponses problems;
+    private final SecurityRefusals refusals;
 
-        String label() {
-            return name().toLowerCase();
-        }
-    }
-
-    private final JsonMapper json;
-    private final Map<Reason, Counter> refusals = new EnumMap<>(Reason.class);
-
-    public SecurityProblems(JsonMapper json, MeterRegistry registry) {
-        this.json = json;
-        for (Reason r : Reason.values()) {
-            refusals.put(r, Counter.builder("tsfleet.coordinator.auth.refusals").description("Requests refused by the security layer, by reason")
-                    .tag("reason", r.label()).register(registry));
-        }
+    public SecurityProblems(ProblemResponses problems, SecurityRefusals refusals) {
+        this.problems = problems;
+        this.refusals = refusals;
     }
 
     @Override
@@ -65,7 +49,6 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
             return;
         }
         Object refusal = request.getAttribute(BearerAuthenticationFilter.REFUSAL);
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"tsfleet-coordinator\"");
         if (refusal != null) {
             write(request, response, Reason.UNKNOWN_TOKEN, HttpStatus.UNAUTHORIZED, "Unauthorized", refusal.toString());
         } else {
@@ -93,16 +76,7 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
     }
 
     private void write(HttpServletRequest request, HttpServletResponse response, Reason reason, HttpStatus status, String title, String detail) throws IOException {
-        refusals.get(reason).increment();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        try {
-            problem.setInstance(URI.create(request.getRequestURI()));
-        } catch (IllegalArgumentException notAUri) {
-            // a rejected request's raw path need not be a valid URI; the problem goes without an instance
-        }
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(json.writeValueAsBytes(problem));
+        refusals.count(reason);
+        problems.send(request, response, status, title, detail);
     }
 }

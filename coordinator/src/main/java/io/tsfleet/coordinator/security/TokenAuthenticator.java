@@ -1,13 +1,13 @@
 package io.tsfleet.coordinator.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.tsfleet.service.security.SecretToken;
+
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The statically configured tokens: admin, read, and shared replica tokens. Tokens are compared in constant time
- * (every configured token is compared, whatever matched). Empty entries of the comma-separated lists are ignored;
+ * The statically configured tokens: admin, read, and shared replica tokens. Tokens are kept as SHA-256 digests and compared in
+ * constant time (every configured token is compared, whatever matched). Empty entries of the comma-separated lists are ignored;
  * with no tokens configured, no token is known here.
  */
 public final class TokenAuthenticator {
@@ -15,19 +15,19 @@ public final class TokenAuthenticator {
     /** What a token may do. ADMIN includes READ and REPLICA. */
     public enum Role { ADMIN, READ, REPLICA }
 
-    private final List<byte[]> admin, read, sharedReplica;
+    private final List<SecretToken> admin, read, sharedReplica;
 
     public TokenAuthenticator(List<String> adminTokens, List<String> readTokens, List<String> sharedReplicaTokens) {
-        this.admin = bytes(adminTokens);
-        this.read = bytes(readTokens);
-        this.sharedReplica = bytes(sharedReplicaTokens);
+        this.admin = secrets(adminTokens);
+        this.read = secrets(readTokens);
+        this.sharedReplica = secrets(sharedReplicaTokens);
     }
 
     /** The role of a token, if it is known. An admin token wins over other lists that also hold it. */
     public Optional<Role> roleOf(String token) {
         if (token == null || token.isEmpty()) return Optional.empty();
-        byte[] t = token.getBytes(StandardCharsets.UTF_8);
-        boolean isAdmin = matches(admin, t), isRead = matches(read, t), isReplica = matches(sharedReplica, t);
+        boolean isAdmin = SecretToken.anyMatches(admin, token), isRead = SecretToken.anyMatches(read, token),
+                isReplica = SecretToken.anyMatches(sharedReplica, token);
         if (isAdmin) return Optional.of(Role.ADMIN);
         if (isRead) return Optional.of(Role.READ);
         if (isReplica) return Optional.of(Role.REPLICA);
@@ -52,14 +52,7 @@ public final class TokenAuthenticator {
         return !sharedReplica.isEmpty();
     }
 
-    static boolean matches(List<byte[]> tokens, byte[] candidate) {
-        boolean found = false;
-        for (byte[] t : tokens) found |= MessageDigest.isEqual(t, candidate);
-        return found;
-    }
-
-    private static List<byte[]> bytes(List<String> tokens) {
-        return tokens == null ? List.of() : tokens.stream().map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+    private static List<SecretToken> secrets(List<String> tokens) {
+        return tokens == null ? List.of() : tokens.stream().map(String::trim).filter(s -> !s.isEmpty()).map(SecretToken::of).toList();
     }
 }

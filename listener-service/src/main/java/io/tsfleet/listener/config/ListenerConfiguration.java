@@ -6,10 +6,9 @@ import io.tsfleet.listener.coordinator.HttpCoordinatorClient;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.ChannelSettings;
 import io.tsfleet.listener.engine.EngineSettings;
-import io.tsfleet.listener.engine.HandoverObserver;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.engine.SinkPipeline;
-import io.tsfleet.listener.metrics.ListenerMetrics;
+import io.tsfleet.listener.metrics.HandoverTimers;
 import io.tsfleet.listener.metrics.ReplicaMeterBinder;
 import io.tsfleet.listener.metrics.TaskDelayCollector;
 import io.tsfleet.listener.metrics.TaskDelayHistograms;
@@ -21,7 +20,6 @@ import io.tsfleet.protocol.client.BrokerAddress;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -56,8 +54,8 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    ListenerMetrics listenerMetrics(MeterRegistry registry) {
-        return new ListenerMetrics(registry);
+    HandoverTimers handoverTimers() {
+        return new HandoverTimers();
     }
 
     @Bean
@@ -87,15 +85,14 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    ReplicaEngine replicaEngine(ListenerProperties props, SinkPipeline pipeline, ReplicaTotals totals, Clock clock, ListenerMetrics metrics) {
+    ReplicaEngine replicaEngine(ListenerProperties props, SinkPipeline pipeline, ReplicaTotals totals, Clock clock, HandoverTimers handoverTimers) {
         ChannelSettings channel = new ChannelSettings(BrokerAddress.parse(props.broker()), blankToNull(props.brokerToken()),
                 (int) props.receiveBuffer().toBytes(), props.receiveBufferForce(), (int) props.readBuffer().toBytes(), props.connectTimeout(),
                 props.backoff().initial(), props.backoff().max(), props.backoff().multiplier(), props.backoff().jitter(),
                 props.holdbackRecords(), props.deregisterTimeout());
         EngineSettings settings = new EngineSettings(channel, props.handoverTimeout(), props.firstSeqReports(), 0.3,
                 Runtime.getRuntime().availableProcessors(), props.holdbackTotalRecords());
-        HandoverObserver observer = metrics;
-        return new ReplicaEngine(settings, pipeline, totals, clock, System::nanoTime, observer);
+        return new ReplicaEngine(settings, pipeline, totals, clock, System::nanoTime, handoverTimers);
     }
 
     @Bean

@@ -9,7 +9,7 @@ public interface CoordinatorClient {
     /**
      * Sends the heartbeat; returns the coordinator's directive, or null when it answered without one.
      *
-     * @throws CoordinatorException when the coordinator is unreachable, times out, or answers with an error
+     * @throws HeartbeatFailedException when the coordinator is unreachable, times out, or answers with an error
      */
-    ReplicaDirective heartbeat(ReplicaHeartbeat heartbeat) throws CoordinatorException;
+    ReplicaDirective heartbeat(ReplicaHeartbeat heartbeat) throws HeartbeatFailedException;
 }

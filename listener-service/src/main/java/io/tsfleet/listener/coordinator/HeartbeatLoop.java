@@ -56,7 +56,7 @@ public final class HeartbeatLoop {
                 .failureRateThreshold(breakerSettings.failureRatePercent())
                 .waitDurationInOpenState(breakerSettings.openWait())
                 .permittedNumberOfCallsInHalfOpenState(1)
-                .recordExceptions(CoordinatorException.class)
+                .recordExceptions(HeartbeatFailedException.class)
                 .clock(clock)
                 .build();
         this.breaker = CircuitBreaker.of("coordinator", config);

@@ -17,7 +17,7 @@ import java.time.Duration;
 /**
  * {@code POST {coordinator-url}/internal/v1/replicas/{id}/heartbeat} with the heartbeat as JSON and
  * {@code Authorization: Bearer <token>} (the {@link CoordinatorToken} of the moment: fixed, or re-read from a file); a 200 answer carries the {@link ReplicaDirective} as JSON, a 204
- * carries none. Anything else is a {@link CoordinatorException} (with the answer's body, an RFC 9457 problem, in the
+ * carries none. Anything else is a {@link HeartbeatFailedException} (with the answer's body, an RFC 9457 problem, in the
  * message).
  */
 public final class HttpCoordinatorClient implements CoordinatorClient {
@@ -45,7 +45,7 @@ public final class HttpCoordinatorClient implements CoordinatorClient {
     }
 
     @Override
-    public ReplicaDirective heartbeat(ReplicaHeartbeat heartbeat) throws CoordinatorException {
+    public ReplicaDirective heartbeat(ReplicaHeartbeat heartbeat) throws HeartbeatFailedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
@@ -57,21 +57,21 @@ public final class HttpCoordinatorClient implements CoordinatorClient {
         try {
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new CoordinatorException("coordinator " + endpoint + " unreachable: " + e, 0, e);
+            throw new HeartbeatFailedException("coordinator " + endpoint + " unreachable: " + e, 0, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CoordinatorException("interrupted while sending a heartbeat", 0, e);
+            throw new HeartbeatFailedException("interrupted while sending a heartbeat", 0, e);
         }
         if (resp.statusCode() == 204) return null;
         if (resp.statusCode() != 200) {
             String body = new String(resp.body(), StandardCharsets.UTF_8);
             if (body.length() > 500) body = body.substring(0, 500) + "...";
-            throw new CoordinatorException("coordinator answered " + resp.statusCode() + ": " + body, resp.statusCode(), null);
+            throw new HeartbeatFailedException("coordinator answered " + resp.statusCode() + ": " + body, resp.statusCode(), null);
         }
         try {
             return json.readValue(resp.body(), ReplicaDirective.class);
         } catch (JacksonException e) {
-            throw new CoordinatorException("coordinator answered 200 with an unreadable directive: " + e.getOriginalMessage(), 200, e);
+            throw new HeartbeatFailedException("coordinator answered 200 with an unreadable directive: " + e.getOriginalMessage(), 200, e);
         }
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The replica's counters and gauges, read from the engine at scrape time ({@code tsfleet_listener_*}; no cpu label:
- * per-CPU detail is at {@code GET /api/v1/cpus}).
+ * The replica's counters and gauges, read from the engine at scrape time ({@code tsfleet_listener_*}, names in
+ * {@link MetricNames}; no cpu label: per-CPU detail is at {@code GET /api/v1/cpus}).
  */
 public final class ReplicaMeterBinder implements MeterBinder {
     private final ReplicaEngine engine;
@@ -30,54 +30,54 @@ public final class ReplicaMeterBinder implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry r) {
         ReplicaTotals t = engine.totals();
-        counter(r, "tsfleet.listener.records", "Records received, attributed to their CPU and kept", t.records);
-        FunctionCounter.builder("tsfleet.listener.records.lost", t, ReplicaTotals::lostReported)
+        counter(r, MetricNames.RECORDS, "Records received, attributed to their CPU and kept", t.records);
+        FunctionCounter.builder(MetricNames.RECORDS_LOST, t, ReplicaTotals::lostReported)
                 .description("Records lost: per-CPU sequence gaps below any handover fence, and records kept but never written").register(r);
-        counter(r, "tsfleet.listener.records.unwritten", "Records kept but never written (the sink failed, or shutdown gave up waiting for it); part of records_lost", t.unwritten);
-        counter(r, "tsfleet.listener.enobufs", "ENOBUFS episodes reported by the broker (in-band overrun)", t.enobufs);
-        counter(r, "tsfleet.listener.duplicates", "Records received twice (handover races, repeated sequence numbers)", t.duplicates);
-        counter(r, "tsfleet.listener.records.handed.over", "Records at or past a handover fence, left to the new owner", t.handedOver);
-        counter(r, "tsfleet.listener.records.malformed", "Events whose taskstats payload could not be decoded", t.malformed);
-        counter(r, "tsfleet.listener.records.unattributed", "Events on a connection before it registered (dropped)", t.unattributed);
-        counter(r, "tsfleet.listener.handovers.aborted", "Handovers aborted because the connection broke before the fence", t.handoversAborted);
-        counter(r, "tsfleet.listener.releases.forced", "CPUs released by the handover timeout before reaching the fence", t.forcedReleases);
-        counter(r, "tsfleet.listener.deregistrations.unanswered", "Shutdown deregistrations the broker never answered (what it still held is unknown)",
+        counter(r, MetricNames.RECORDS_UNWRITTEN, "Records kept but never written (the sink failed, or shutdown gave up waiting for it); part of records_lost", t.unwritten);
+        counter(r, MetricNames.ENOBUFS, "ENOBUFS episodes reported by the broker (in-band overrun)", t.enobufs);
+        counter(r, MetricNames.DUPLICATES, "Records received twice (handover races, repeated sequence numbers)", t.duplicates);
+        counter(r, MetricNames.RECORDS_HANDED_OVER, "Records at or past a handover fence, left to the new owner", t.handedOver);
+        counter(r, MetricNames.RECORDS_MALFORMED, "Events whose taskstats payload could not be decoded", t.malformed);
+        counter(r, MetricNames.RECORDS_UNATTRIBUTED, "Events on a connection before it registered (dropped)", t.unattributed);
+        counter(r, MetricNames.HANDOVERS_ABORTED, "Handovers aborted because the connection broke before the fence", t.handoversAborted);
+        counter(r, MetricNames.RELEASES_FORCED, "CPUs released by the handover timeout before reaching the fence", t.forcedReleases);
+        counter(r, MetricNames.DEREGISTRATIONS_UNANSWERED, "Shutdown deregistrations the broker never answered (what it still held is unknown)",
                 t.unansweredDeregistrations);
-        FunctionCounter.builder("tsfleet.listener.sink.records", pipeline, SinkPipeline::recordsWritten)
+        FunctionCounter.builder(MetricNames.SINK_RECORDS, pipeline, SinkPipeline::recordsWritten)
                 .description("Records written to the sink").register(r);
-        FunctionCounter.builder("tsfleet.listener.sink.errors", pipeline, SinkPipeline::sinkErrors)
+        FunctionCounter.builder(MetricNames.SINK_ERRORS, pipeline, SinkPipeline::sinkErrors)
                 .description("Records the sink failed to write or lost from its buffer, and records given up at shutdown (lost at the sink)").register(r);
-        FunctionCounter.builder("tsfleet.listener.sink.backpressure", pipeline, p -> p.backpressureNanos() / 1e9).baseUnit("seconds")
+        FunctionCounter.builder(MetricNames.SINK_BACKPRESSURE, pipeline, p -> p.backpressureNanos() / 1e9).baseUnit("seconds")
                 .description("Time readers waited for the sink (they stop reading the broker meanwhile)").register(r);
-        FunctionCounter.builder("tsfleet.listener.broker.connect.failures", engine, ReplicaEngine::connectFailures)
+        FunctionCounter.builder(MetricNames.BROKER_CONNECT_FAILURES, engine, ReplicaEngine::connectFailures)
                 .description("Failed attempts to connect, handshake or register with the broker").register(r);
-        FunctionCounter.builder("tsfleet.listener.unregistered", engine, ReplicaEngine::unregisteredSeconds).baseUnit("seconds")
+        FunctionCounter.builder(MetricNames.UNREGISTERED, engine, ReplicaEngine::unregisteredSeconds).baseUnit("seconds")
                 .description("CPU-seconds an owned CPU was without a registration (broker outages); exits then are not observable")
                 .register(r);
-        FunctionCounter.builder("tsfleet.listener.directives.refused", engine, ReplicaEngine::refusedDirectives)
+        FunctionCounter.builder(MetricNames.DIRECTIVES_REFUSED, engine, ReplicaEngine::refusedDirectives)
                 .description("Coordinator directives refused (stale generation or invalid)").register(r);
 
-        gauge(r, "tsfleet.listener.owned.cpus", "CPUs registered on a live broker connection", ReplicaEngine::ownedCount, null);
-        gauge(r, "tsfleet.listener.target.cpus", "CPUs in the replica's target mask", e -> e.target() == null ? 0 : e.target().size(), null);
-        gauge(r, "tsfleet.listener.load.ratio", "Utilisation of the busier stage (receive or sink), 0..1", ReplicaEngine::loadRatio, null);
-        gauge(r, "tsfleet.listener.capacity.records.per.second", "Estimated records per second sustainable without loss", ReplicaEngine::capacityPerSecond, null);
-        gauge(r, "tsfleet.listener.generation", "Plan generation applied", e -> e.generation(), null);
-        gauge(r, "tsfleet.listener.handovers.in.flight", "CPUs leaving or releasing", ReplicaEngine::handoversInFlight, null);
-        gauge(r, "tsfleet.listener.records.held", "Records held back by leaving CPUs until their fences", ReplicaEngine::heldRecords, null);
-        gauge(r, "tsfleet.listener.ready", "1 when the mask is registered and receiving", e -> e.ready() ? 1 : 0, null);
-        Gauge.builder("tsfleet.listener.sink.lag", pipeline, SinkPipeline::lagSeconds).baseUnit("seconds")
+        gauge(r, MetricNames.OWNED_CPUS, "CPUs registered on a live broker connection", ReplicaEngine::ownedCount, null);
+        gauge(r, MetricNames.TARGET_CPUS, "CPUs in the replica's target mask", e -> e.target() == null ? 0 : e.target().size(), null);
+        gauge(r, MetricNames.LOAD_RATIO, "Utilisation of the busier stage (receive or sink), 0..1", ReplicaEngine::loadRatio, null);
+        gauge(r, MetricNames.CAPACITY_RECORDS_PER_SECOND, "Estimated records per second sustainable without loss", ReplicaEngine::capacityPerSecond, null);
+        gauge(r, MetricNames.GENERATION, "Plan generation applied", e -> e.generation(), null);
+        gauge(r, MetricNames.HANDOVERS_IN_FLIGHT, "CPUs leaving or releasing", ReplicaEngine::handoversInFlight, null);
+        gauge(r, MetricNames.RECORDS_HELD, "Records held back by leaving CPUs until their fences", ReplicaEngine::heldRecords, null);
+        gauge(r, MetricNames.READY, "1 when the mask is registered and receiving", e -> e.ready() ? 1 : 0, null);
+        Gauge.builder(MetricNames.SINK_LAG, pipeline, SinkPipeline::lagSeconds).baseUnit("seconds")
                 .description("Age of the oldest batch waiting for the sink").register(r);
-        Gauge.builder("tsfleet.listener.sink.queue", pipeline, SinkPipeline::queuedBytes).baseUnit("bytes")
+        Gauge.builder(MetricNames.SINK_QUEUE, pipeline, SinkPipeline::queuedBytes).baseUnit("bytes")
                 .description("Bytes of records waiting for the sink").register(r);
 
         if (heartbeatLoop != null) {
-            FunctionCounter.builder("tsfleet.listener.coordinator.heartbeats", heartbeatLoop, HeartbeatLoop::deliveredCount)
+            FunctionCounter.builder(MetricNames.COORDINATOR_HEARTBEATS, heartbeatLoop, HeartbeatLoop::deliveredCount)
                     .tag("outcome", "delivered").description("Heartbeats to the coordinator").register(r);
-            FunctionCounter.builder("tsfleet.listener.coordinator.heartbeats", heartbeatLoop, HeartbeatLoop::failedCount)
+            FunctionCounter.builder(MetricNames.COORDINATOR_HEARTBEATS, heartbeatLoop, HeartbeatLoop::failedCount)
                     .tag("outcome", "failed").description("Heartbeats to the coordinator").register(r);
-            FunctionCounter.builder("tsfleet.listener.coordinator.heartbeats", heartbeatLoop, HeartbeatLoop::notPermittedCount)
+            FunctionCounter.builder(MetricNames.COORDINATOR_HEARTBEATS, heartbeatLoop, HeartbeatLoop::notPermittedCount)
                     .tag("outcome", "circuit_open").description("Heartbeats to the coordinator").register(r);
-            Gauge.builder("tsfleet.listener.coordinator.circuit.open", heartbeatLoop,
+            Gauge.builder(MetricNames.COORDINATOR_CIRCUIT_OPEN, heartbeatLoop,
                             h -> h.breakerState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? 1 : 0)
                     .description("1 while the circuit breaker around the coordinator is open").register(r);
         }

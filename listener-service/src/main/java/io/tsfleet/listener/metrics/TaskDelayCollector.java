@@ -20,7 +20,7 @@ import java.util.Map;
  * ({@code _bucket}, {@code _count}, {@code _sum}), with the same common tags Micrometer puts on every other meter.
  */
 public final class TaskDelayCollector implements Collector {
-    static final String NAME = "tsfleet_listener_task_delay_seconds";
+    static final String NAME = MetricNames.TASK_DELAY;
     private static final MetricMetadata METADATA = new MetricMetadata(NAME,
             "Delay totals of exited tasks (struct taskstats *_delay_total), per record written", Unit.SECONDS);
     private static final double[] UPPER_BOUNDS = TaskDelayHistograms.Snapshot.upperBounds();

@@ -4,9 +4,6 @@ import io.tsfleet.listener.config.ListenerConfiguration;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.domain.CpuState;
 import io.tsfleet.protocol.cpu.CpulistParser;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,8 +14,8 @@ import java.util.List;
 
 /**
  * Per-CPU detail of this replica (what must not go into metrics at 8192 CPUs): {@code GET /api/v1/cpus}, optionally
- * filtered by {@code ?phase=OWNED|LEAVING|RELEASING|RELEASED}, and {@code GET /api/v1/cpus/{cpu}}. Errors are RFC 9457
- * problem details.
+ * filtered by {@code ?phase=OWNED|LEAVING|RELEASING|RELEASED}, and {@code GET /api/v1/cpus/{cpu}}. Refusals are
+ * {@link ReplicaApiException}s, RFC 9457 problem details.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -33,24 +30,18 @@ public class CpuController {
 
     @GetMapping("/cpus")
     public CpusResponse cpus(@RequestParam(required = false) CpuState.Phase phase) {
-        List<CpuView> cpus = engine.cpus().stream().map(CpuView::of).filter(c -> phase == null || c.phase().equals(phase.name())).toList();
+        List<ReplicaCpuView> cpus = engine.cpus().stream().map(ReplicaCpuView::of).filter(c -> phase == null || c.phase().equals(phase.name())).toList();
         return new CpusResponse(id.value(), engine.state().name(), engine.generation(),
                 engine.target() == null ? null : engine.target().toCpulist(), engine.owned().toCpulist(), engine.capacityPerSecond(),
                 engine.loadRatio(), engine.pipeline().describeSink(), cpus);
     }
 
     @GetMapping("/cpus/{cpu}")
-    public CpuView cpu(@PathVariable int cpu) {
+    public ReplicaCpuView cpu(@PathVariable int cpu) {
         if (cpu < 0 || cpu >= CpulistParser.MAX_NR_CPUS) {
-            throw problem(HttpStatus.BAD_REQUEST, "CPU out of range", "cpu " + cpu + " is not in 0.." + (CpulistParser.MAX_NR_CPUS - 1));
+            throw ReplicaApiException.badRequest("CPU out of range", "cpu " + cpu + " is not in 0.." + (CpulistParser.MAX_NR_CPUS - 1));
         }
-        return engine.cpu(cpu).map(CpuView::of)
-                .orElseThrow(() -> problem(HttpStatus.NOT_FOUND, "CPU not held", "replica " + id.value() + " holds no registration for cpu " + cpu));
-    }
-
-    private static ErrorResponseException problem(HttpStatus status, String title, String detail) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
-        p.setTitle(title);
-        return new ErrorResponseException(status, p, null);
+        return engine.cpu(cpu).map(ReplicaCpuView::of)
+                .orElseThrow(() -> ReplicaApiException.notFound("CPU not held", "replica " + id.value() + " holds no registration for cpu " + cpu));
     }
 }

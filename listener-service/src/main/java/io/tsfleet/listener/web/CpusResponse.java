@@ -16,5 +16,5 @@ import java.util.List;
  * @param cpus              per-CPU detail, ascending
  */
 public record CpusResponse(String replica, String state, long generation, String target, String owned, double capacityPerSecond,
-                           double loadRatio, String sink, List<CpuView> cpus) {
+                           double loadRatio, String sink, List<ReplicaCpuView> cpus) {
 }

@@ -61,16 +61,16 @@ class HttpCoordinatorClientTest {
     @Test
     void anErrorAnswerIsAnExceptionWithTheStatusAndTheProblem() {
         coordinator.fail(401);
-        assertThatThrownBy(() -> client.heartbeat(heartbeat())).isInstanceOf(CoordinatorException.class)
+        assertThatThrownBy(() -> client.heartbeat(heartbeat())).isInstanceOf(HeartbeatFailedException.class)
                 .hasMessageContaining("401").hasMessageContaining("nope")
-                .satisfies(e -> assertThat(((CoordinatorException) e).status()).isEqualTo(401));
+                .satisfies(e -> assertThat(((HeartbeatFailedException) e).status()).isEqualTo(401));
     }
 
     @Test
     void anUnreachableCoordinatorIsAnExceptionWithoutStatus() {
         coordinator.close();
-        assertThatThrownBy(() -> client.heartbeat(heartbeat())).isInstanceOf(CoordinatorException.class)
-                .satisfies(e -> assertThat(((CoordinatorException) e).status()).isZero());
+        assertThatThrownBy(() -> client.heartbeat(heartbeat())).isInstanceOf(HeartbeatFailedException.class)
+                .satisfies(e -> assertThat(((HeartbeatFailedException) e).status()).isZero());
     }
 
     @Test

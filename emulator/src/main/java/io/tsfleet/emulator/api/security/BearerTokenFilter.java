@@ -2,11 +2,12 @@ package io.tsfleet.emulator.api.security;
 
 import io.tsfleet.emulator.api.ControlApiRefusals;
 import io.tsfleet.emulator.api.ControlApiRefusals.Reason;
+import io.tsfleet.service.security.BearerHeader;
+import io.tsfleet.service.web.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -24,7 +25,6 @@ import java.io.IOException;
 final class BearerTokenFilter extends OncePerRequestFilter {
     /** The authority of the control API's writes. */
     static final String CONTROL_WRITE = "CONTROL_WRITE";
-    private static final String PREFIX = "Bearer ";
 
     private final ControlApiToken token;
     private final ProblemResponses problems;
@@ -38,27 +38,24 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null) {
-            chain.doFilter(request, response);
-            return;
-        }
-        String refusal = null;
-        if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            refusal = "only bearer tokens are accepted: 'Authorization: Bearer <tsfleet.emulator.api.token>'";
-        } else if (!token.configured()) {
-            refusal = "this emulator has no control API token (tsfleet.emulator.api.token is unset): send no Authorization header";
-        } else if (!token.matches(header.substring(PREFIX.length()).trim())) {
-            refusal = "unknown bearer token";
-        }
+        String refusal = switch (BearerHeader.of(request)) {
+            case BearerHeader.Absent a -> null;
+            case BearerHeader.OtherScheme o -> "only bearer tokens are accepted: 'Authorization: Bearer <tsfleet.emulator.api.token>'";
+            case BearerHeader.Token t when !token.configured() ->
+                    "this emulator has no control API token (tsfleet.emulator.api.token is unset): send no Authorization header";
+            case BearerHeader.Token t when !token.matches(t.value()) -> "unknown bearer token";
+            case BearerHeader.Token t -> {
+                SecurityContext context = SecurityContextHolder.createEmptyContext();
+                context.setAuthentication(new TokenHolder());
+                SecurityContextHolder.setContext(context);
+                yield null;
+            }
+        };
         if (refusal != null) {
             refusals.count(Reason.TOKEN_INVALID);
-            problems.send(response, HttpStatus.UNAUTHORIZED, "Unauthorized", refusal);
+            problems.send(request, response, HttpStatus.UNAUTHORIZED, "Unauthorized", refusal);
             return;
         }
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(new TokenHolder());
-        SecurityContextHolder.setContext(context);
         chain.doFilter(request, response);
     }
 

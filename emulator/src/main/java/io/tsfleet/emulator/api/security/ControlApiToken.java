@@ -1,39 +1,29 @@
 package io.tsfleet.emulator.api.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.tsfleet.service.security.SecretToken;
 
 /**
- * The configured bearer token of the control API's writes, or none. Tokens are compared by their SHA-256 digests in
- * constant time, so neither their content nor their length leaks through timing.
+ * The configured bearer token of the control API's writes, or none. Compared as a {@link SecretToken}: by SHA-256
+ * digests in constant time, so neither its content nor its length leaks through timing.
  */
 public final class ControlApiToken {
-    private final byte[] digest;
+    private final SecretToken token;
 
-    private ControlApiToken(byte[] digest) {
-        this.digest = digest;
+    private ControlApiToken(SecretToken token) {
+        this.token = token;
     }
 
     /** {@code token} null or blank: no token, writes are for loopback clients only. */
     public static ControlApiToken of(String token) {
-        return new ControlApiToken(token == null || token.isBlank() ? null : sha256(token));
+        return new ControlApiToken(token == null || token.isBlank() ? null : SecretToken.of(token));
     }
 
     public boolean configured() {
-        return digest != null;
+        return token != null;
     }
 
     public boolean matches(String presented) {
-        return digest != null && presented != null && MessageDigest.isEqual(digest, sha256(presented));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return token != null && token.matches(presented);
     }
 
     @Override

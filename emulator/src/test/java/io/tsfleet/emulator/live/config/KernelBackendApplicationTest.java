@@ -13,6 +13,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,6 +44,16 @@ class KernelBackendApplicationTest {
 
     @Value("${tsfleet.emulator.broker.bind-address}")
     String bindAddress;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void theEmulatedMachineAndItsControllersAreAbsent() {
+        assertThat(context.getBeanNamesForType(io.tsfleet.emulator.emulated.kernel.EmulatedKernel.class)).isEmpty();
+        assertThat(context.getBeansWithAnnotation(RestController.class).values())
+                .noneMatch(bean -> bean.getClass().getPackageName().startsWith("io.tsfleet.emulator"));
+    }
 
     @Test
     void theBrokerIsServedByTheLiveKernelOnLoopback() throws Exception {

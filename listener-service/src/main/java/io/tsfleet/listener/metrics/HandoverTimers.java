@@ -2,27 +2,30 @@ package io.tsfleet.listener.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tsfleet.listener.engine.HandoverObserver;
 
 import java.time.Duration;
 
 /**
  * Handover meters: the duration of CPU moves ({@code tsfleet_listener_handover_duration_seconds{step="acquire|release"}}).
- * The per-record delay histograms are {@link TaskDelayHistograms}: too hot a path for Micrometer's summaries.
+ * The timers exist once Spring Boot has bound this binder to the registry, which it does before the engine starts;
+ * the per-record delay histograms are {@link TaskDelayHistograms}: too hot a path for Micrometer's summaries.
  */
-public final class ListenerMetrics implements HandoverObserver {
-    private final Timer acquire;
-    private final Timer release;
-    private final Timer releaseAborted;
+public final class HandoverTimers implements HandoverObserver, MeterBinder {
+    private volatile Timer acquire;
+    private volatile Timer release;
+    private volatile Timer releaseAborted;
 
-    public ListenerMetrics(MeterRegistry registry) {
+    @Override
+    public void bindTo(MeterRegistry registry) {
         acquire = handoverTimer(registry, "acquire", "none");
         release = handoverTimer(registry, "release", "released");
         releaseAborted = handoverTimer(registry, "release", "aborted");
     }
 
     private static Timer handoverTimer(MeterRegistry registry, String step, String outcome) {
-        return Timer.builder("tsfleet.listener.handover.duration")
+        return Timer.builder(MetricNames.HANDOVER_DURATION)
                 .description("CPU moves: acquire = decision to registration ack; release = leaving the target to deregistration")
                 .tag("step", step)
                 .tag("outcome", outcome)
@@ -33,11 +36,15 @@ public final class ListenerMetrics implements HandoverObserver {
 
     @Override
     public void acquired(int cpu, Duration took) {
-        acquire.record(took);
+        record(acquire, took);
     }
 
     @Override
     public void released(int cpu, Duration took, boolean aborted) {
-        (aborted ? releaseAborted : release).record(took);
+        record(aborted ? releaseAborted : release, took);
+    }
+
+    private static void record(Timer timer, Duration took) {
+        if (timer != null) timer.record(took);
     }
 }

@@ -27,13 +27,13 @@ import io.tsfleet.listener.engine.CpuChannelStatus;
  * @param runs          registrations (1 + reconnects)
  * @param lastError     the last connection error
  */
-public record CpuView(int cpu, String phase, String status, boolean registered, long portId, int receiveBuffer, long records, long lost,
+public record ReplicaCpuView(int cpu, String phase, String status, boolean registered, long portId, int receiveBuffer, long records, long lost,
                       long unwritten, long enobufs, long duplicates, long handedOver, long malformed, int held, double ratePerSecond, Long lastSeq,
                       Long firstSeq, Long fence, long runs, String lastError) {
 
-    static CpuView of(CpuChannelStatus s) {
+    static ReplicaCpuView of(CpuChannelStatus s) {
         CpuLedgerSnapshot l = s.ledger();
-        return new CpuView(l.cpu(), l.phase().name(), s.status().name(), s.registered(), s.portId(), s.receiveBuffer(), l.records(), l.lost(),
+        return new ReplicaCpuView(l.cpu(), l.phase().name(), s.status().name(), s.registered(), s.portId(), s.receiveBuffer(), l.records(), l.lost(),
                 l.unwritten(), l.enobufs(), l.duplicates(), l.handedOver(), l.malformed(), l.held(), l.ratePerSecond(), orNull(l.lastSeq()),
                 orNull(l.firstSeq()), orNull(l.fence()), l.runs(), s.lastError());
     }
