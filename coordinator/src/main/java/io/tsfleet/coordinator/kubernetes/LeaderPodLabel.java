@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * carries {@code leader} back to {@code standby}: a leader that died without removing its label (its container
  * restarted, or it was cut off from the API server) must not stay selected next to the new one (RBAC: {@code list}).
  * A failed patch or list is logged and counted, and the next {@link #sync()} (the caller runs one every retry period)
- * tries again; until then the pod is visibly not serving as the leader (no Service endpoint).
+ * tries again; until its own label is on, a leader is visibly not serving (no Service endpoint). A failed list does
+ * not keep the leader from labelling itself: a pod wrongly still selected only answers 503 "Not the leader".
  */
 public final class LeaderPodLabel {
     private static final Logger log = LoggerFactory.getLogger(LeaderPodLabel.class);
@@ -72,26 +73,39 @@ public final class LeaderPodLabel {
 
     /**
      * Applies the wanted role: while leading, stale leader labels of the other coordinator pods are cleared first,
-     * then this pod's label is patched if it is not known to carry the role. Returns whether the pod carries it now.
+     * then this pod's label is patched if it is not known to carry the role. Returns false when anything failed
+     * (counted in {@link #failures()}); {@link #inSync()} says whether this pod carries its role.
      */
     public synchronized boolean sync() {
         Role role = wanted;
-        try {
-            if (role == Role.LEADER) clearStaleLeaders();
-            if (applied != role) {
+        boolean ok = true;
+        if (role == Role.LEADER) {
+            // a stale label only sends some requests to a pod that answers 503: clearing it must not keep this
+            // leader from labelling itself
+            try {
+                clearStaleLeaders();
+            } catch (KubernetesClientException e) {
+                ok = false;
+                failures.incrementAndGet();
+                log.warn("cannot clear stale {}={} labels of the other coordinator pods in {} ({}): {}; retrying on the next renewal",
+                        key, Role.LEADER.value(), namespace, peerSelector, e.getMessage());
+            }
+        }
+        if (applied != role) {
+            try {
                 label(podName, role);
                 applied = role;
                 log.info("pod {}/{} labelled {}={}", namespace, podName, key, role.value());
+            } catch (KubernetesClientException e) {
+                ok = false;
+                applied = null;
+                failures.incrementAndGet();
+                log.warn("cannot label pod {}/{} {}={} ({}): {}; retrying on the next renewal", namespace, podName, key, role.value(),
+                        role == Role.LEADER ? "no Service traffic reaches this leader until then" : "it may still receive the leader's traffic",
+                        e.getMessage());
             }
-            return true;
-        } catch (KubernetesClientException e) {
-            applied = null;
-            failures.incrementAndGet();
-            log.warn("cannot label pod {}/{} {}={} ({}): {}; retrying on the next renewal", namespace, podName, key, role.value(),
-                    role == Role.LEADER ? "no Service traffic reaches this leader until then" : "it may still receive the leader's traffic",
-                    e.getMessage());
-            return false;
         }
+        return ok;
     }
 
     private void clearStaleLeaders() {

@@ -2,11 +2,22 @@ package io.tsfleet.coordinator.kubernetes;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Queue;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -162,6 +173,33 @@ class LeaderPodLabelTest {
         assertThat(label.inSync()).isTrue();
         assertThat(role("coord-a")).isEqualTo("leader");
         assertThat(label.failures()).isEqualTo(2);
+    }
+
+    @Test
+    void aLeaderThatCannotListItsPeersStillLabelsItselfAndCountsTheFailure() {
+        // a CRUD mock API server that refuses the list of the peers with 403, as RBAC without "list" would
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer refusing = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        refusing.init();
+        try (KubernetesClient c = refusing.createClient(new JdkHttpClientFactory())) {
+            refusing.expect().get().withPath("/api/v1/namespaces/fleet/pods?labelSelector="
+                            + URLEncoder.encode("app=fleet-a," + KEY + "=leader", StandardCharsets.UTF_8))
+                    .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                    .always();
+            c.pods().inNamespace("fleet").resource(new PodBuilder().withNewMetadata().withName("coord-a").withNamespace("fleet")
+                    .withLabels(Map.of("app", "fleet-a")).endMetadata().build()).create();
+            LeaderPodLabel label = new LeaderPodLabel(c, "fleet", "coord-a", KEY, Map.of("app", "fleet-a"));
+            label.want(LeaderPodLabel.Role.LEADER);
+            assertThat(label.sync()).isFalse();
+            assertThat(label.failures()).isEqualTo(1);
+            assertThat(label.inSync()).as("its own label is on all the same").isTrue();
+            assertThat(c.pods().inNamespace("fleet").withName("coord-a").get().getMetadata().getLabels()).containsEntry(KEY, "leader");
+            assertThat(label.sync()).isFalse();
+            assertThat(label.failures()).as("retried and counted again").isEqualTo(2);
+        } finally {
+            refusing.destroy();
+        }
     }
 
     @Test
