@@ -120,9 +120,8 @@ public class CoordinatorConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(prefix = "tsfleet.coordinator.kubernetes.leader-label", name = "enabled", havingValue = "true")
-    LeaderLabelMetrics leaderLabelMetrics(LeaderPodLabel label) {
-        return new LeaderLabelMetrics(label);
+    LeaderLabelMetrics leaderLabelMetrics(ObjectProvider<LeaderPodLabel> label) {
+        return new LeaderLabelMetrics(Optional.ofNullable(label.getIfAvailable()));
     }
 
     /** The coordinator's tick, every {@link CoordinatorProperties#tickInterval()} (validated with the other settings). */
