@@ -32,7 +32,7 @@ public final class PodLabellingLeadership implements Leadership {
         ScheduledExecutorService labeller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("leader-pod-label").daemon().factory());
         this.labeller = labeller;
         label.want(LeaderPodLabel.Role.STANDBY);
-        label.sync();
+        syncSoon(); // first on the labelling thread (FIFO): standby before any leader label; start never waits for the API server
         delegate.start(() -> {
             onStartLeading.run();
             label.want(LeaderPodLabel.Role.LEADER);
