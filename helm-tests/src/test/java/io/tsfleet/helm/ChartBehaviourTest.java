@@ -42,7 +42,7 @@ class ChartBehaviourTest {
             assertThat(coordinator.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
             JsonNode pdb = m.component("PodDisruptionBudget", "coordinator");
             assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
-            // the standby is not ready by design (readiness = leadership): it must stay evictable
+            // both coordinators are Ready when healthy (the leader is routed to by its pod label); an unhealthy one stays evictable
             assertThat(pdb.at("/spec/unhealthyPodEvictionPolicy").asText()).isEqualTo("AlwaysAllow");
             assertThat(podSpec(coordinator).path("automountServiceAccountToken").asBoolean()).isTrue();
             JsonNode config = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
@@ -53,11 +53,42 @@ class ChartBehaviourTest {
         }
 
         @Test
-        void theCoordinatorMayTouchItsOwnLeaseAndStateConfigMapOnly() {
+        void theServiceReachesTheLeaderByThePodLabelTheLeaderPutsOnItself() {
+            JsonNode coordinator = m.component("Deployment", "coordinator");
+            JsonNode podLabels = coordinator.at("/spec/template/metadata/labels");
+            JsonNode selector = m.component("Service", "coordinator").at("/spec/selector");
+            assertThat(selector.path("tsfleet.io/coordinator-role").asText()).isEqualTo("leader");
+            // the pod template never carries the role: only the leader's own patch does
+            assertThat(podLabels.has("tsfleet.io/coordinator-role")).isFalse();
+            selector.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("tsfleet.io/coordinator-role")) assertThat(podLabels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText());
+            });
+            JsonNode label = m.applicationConfig("coordinator").at("/tsfleet/coordinator/kubernetes/leader-label");
+            assertThat(label.path("enabled").asBoolean()).isTrue();
+            assertThat(label.path("key").asText()).isEqualTo("tsfleet.io/coordinator-role");
+            assertThat(label.path("pod-name").asText()).isEqualTo("${POD_NAME}");
+            // the peers whose stale leader labels the leader clears: exactly the Deployment's own pods (this release)
+            Map<String, String> peers = new java.util.TreeMap<>();
+            for (String term : label.path("peer-selector").asText().split(",")) peers.put(term.split("=")[0], term.split("=")[1]);
+            Map<String, String> deploymentSelector = new java.util.TreeMap<>();
+            coordinator.at("/spec/selector/matchLabels").fields().forEachRemaining(e -> deploymentSelector.put(e.getKey(), e.getValue().asText()));
+            assertThat(peers).isEqualTo(deploymentSelector).containsKey("app.kubernetes.io/instance");
+            assertThat(podSpec(coordinator).at("/containers/0/env").toString()).contains("\"name\":\"POD_NAME\"").contains("metadata.name");
+        }
+
+        @Test
+        void theCoordinatorMayTouchItsOwnLeaseAndStateConfigMapOnlyAndLabelPods() {
             JsonNode kubernetes = m.applicationConfig("coordinator").at("/tsfleet/coordinator/kubernetes");
             JsonNode rules = m.component("Role", "coordinator").path("rules");
 
+            JsonNode pods = rules.findParents("resources").stream().filter(r -> r.path("resources").toString().equals("[\"pods\"]"))
+                    .findFirst().orElseThrow();
+            // pod names are generated: RBAC cannot narrow this by name; read and patch only (the role label)
+            assertThat(pods.path("apiGroups").toString()).isEqualTo("[\"\"]");
+            assertThat(pods.path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"patch\"]");
+            assertThat(rules.toString()).as("no pods/exec, pods/log, pods/eviction").doesNotContain("pods/");
             assertThat(rules).allSatisfy(rule -> {
+                if (rule == pods) return;
                 String verbs = rule.path("verbs").toString();
                 if (!verbs.equals("[\"create\"]")) {
                     assertThat(rule.path("resourceNames").size()).as("rule %s is narrowed by name", rule).isPositive();
@@ -214,7 +245,14 @@ class ChartBehaviourTest {
 
         @Test
         void serviceMonitorsScrapeEveryComponentsActuator() {
-            assertThat(m.ofKind("ServiceMonitor")).hasSize(3).allSatisfy(sm -> {
+            // every coordinator, standbys included, through a PodMonitor: the coordinator Service selects the leader only
+            JsonNode coordinators = m.component("PodMonitor", "coordinator");
+            assertThat(coordinators.at("/spec/podMetricsEndpoints/0/path").asText()).isEqualTo("/actuator/prometheus");
+            assertThat(coordinators.at("/spec/podMetricsEndpoints/0/port").asText()).isEqualTo("http");
+            assertThat(coordinators.at("/spec/selector/matchLabels").toString()).doesNotContain("coordinator-role");
+            assertThat(coordinators.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+            assertThat(m.ofKind("ServiceMonitor")).extracting(Manifests::name).noneMatch(n -> n.endsWith("-coordinator"));
+            assertThat(m.ofKind("ServiceMonitor")).hasSize(2).allSatisfy(sm -> {
                 assertThat(sm.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
                 assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/actuator/prometheus");
                 String port = sm.at("/spec/endpoints/0/port").asText();
@@ -295,6 +333,25 @@ class ChartBehaviourTest {
             assertThat(config.path("backend").asText()).isEqualTo("kernel");
             assertThat(config.at("/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
             assertThat(config.at("/broker/bind-address").asText()).isEqualTo("${HOST_IP}");
+            // delay accounting is left as the node has it unless asked for: no privileged container by default
+            assertThat(pod.path("initContainers").isMissingNode() || pod.path("initContainers").isEmpty()).isTrue();
+        }
+
+        @Test
+        void delayAccountingIsTurnedOnByAPrivilegedInitContainerOnlyWhenAskedFor() {
+            Manifests on = HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("kernel-node"))
+                    .set("kernelBackend.enableDelayAccounting", true).manifests();
+            JsonNode pod = podSpec(on.component("DaemonSet", "kernel-backend"));
+            JsonNode init = pod.at("/initContainers");
+            assertThat(init).hasSize(1);
+            assertThat(init.get(0).path("name").asText()).isEqualTo("enable-delay-accounting");
+            assertThat(init.get(0).path("image").asText()).isEqualTo(pod.at("/containers/0/image").asText());
+            assertThat(init.get(0).path("args").toString()).isEqualTo("[\"enable-delay-accounting\"]");
+            assertThat(init.get(0).at("/securityContext/privileged").asBoolean()).isTrue();
+            assertThat(init.get(0).at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+            // the backend itself keeps exactly its privileges
+            assertThat(pod.at("/containers/0/securityContext/privileged").asBoolean()).isFalse();
+            assertThat(pod.at("/containers/0/securityContext/capabilities/add").toString()).isEqualTo("[\"NET_ADMIN\"]");
         }
 
         @Test

@@ -19,6 +19,9 @@ import io.tsfleet.coordinator.domain.state.AssignmentStore;
 import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
 import io.tsfleet.coordinator.kubernetes.KubernetesDeploymentScaler;
 import io.tsfleet.coordinator.kubernetes.KubernetesLeaseLeadership;
+import io.tsfleet.coordinator.kubernetes.LeaderPodLabel;
+import io.tsfleet.coordinator.kubernetes.PodLabellingLeadership;
+import io.tsfleet.coordinator.metrics.LeaderLabelMetrics;
 import io.tsfleet.coordinator.kubernetes.Leadership;
 import io.tsfleet.coordinator.kubernetes.ReplicaScaler;
 import io.tsfleet.coordinator.kubernetes.SingleNodeLeadership;
@@ -94,12 +97,31 @@ public class CoordinatorConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Leadership leadership(CoordinatorProperties p, ObjectProvider<KubernetesClient> kubernetes) {
+    Leadership leadership(CoordinatorProperties p, ObjectProvider<KubernetesClient> kubernetes, ObjectProvider<LeaderPodLabel> podLabel) {
         KubernetesClient client = kubernetes.getIfAvailable();
         if (client == null) return new SingleNodeLeadership();
         CoordinatorProperties.Kubernetes k = p.kubernetes();
         String identity = !k.identity().isBlank() ? k.identity() : Optional.ofNullable(System.getenv("HOSTNAME")).orElse("coordinator-" + ProcessHandle.current().pid());
-        return new KubernetesLeaseLeadership(client, namespace(p, client), k.leaseName(), identity, k.leaseDuration(), k.renewDeadline(), k.retryPeriod());
+        Leadership lease = new KubernetesLeaseLeadership(client, namespace(p, client), k.leaseName(), identity, k.leaseDuration(), k.renewDeadline(), k.retryPeriod());
+        LeaderPodLabel label = podLabel.getIfAvailable();
+        return label == null ? lease : new PodLabellingLeadership(lease, label, k.retryPeriod());
+    }
+
+    /** The leader's pod label ({@code tsfleet.coordinator.kubernetes.leader-label.enabled=true}). */
+    @Bean
+    @ConditionalOnProperty(prefix = "tsfleet.coordinator.kubernetes.leader-label", name = "enabled", havingValue = "true")
+    LeaderPodLabel leaderPodLabel(CoordinatorProperties p, ObjectProvider<KubernetesClient> kubernetes) {
+        KubernetesClient client = kubernetes.getIfAvailable();
+        if (client == null) throw new IllegalStateException("tsfleet.coordinator.kubernetes.leader-label.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true");
+        CoordinatorProperties.LeaderLabel l = p.kubernetes().leaderLabel();
+        String pod = !l.podName().isBlank() ? l.podName()
+                : Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()).orElse(System.getenv("HOSTNAME"));
+        return new LeaderPodLabel(client, namespace(p, client), pod, l.key(), LeaderPodLabel.parseSelector(l.peerSelector()));
+    }
+
+    @Bean
+    LeaderLabelMetrics leaderLabelMetrics(ObjectProvider<LeaderPodLabel> label) {
+        return new LeaderLabelMetrics(Optional.ofNullable(label.getIfAvailable()));
     }
 
     /** The coordinator's tick, every {@link CoordinatorProperties#tickInterval()} (validated with the other settings). */

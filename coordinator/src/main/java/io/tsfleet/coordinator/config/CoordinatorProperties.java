@@ -109,6 +109,7 @@ public record CoordinatorProperties(
      * @param configMap       name of the ConfigMap of the {@code configmap} store
      * @param leaseName       name of the coordination.k8s.io Lease
      * @param identity        this instance's identity in the election (empty: the HOSTNAME, i.e. the pod name)
+     * @param leaderLabel     route the Service's traffic to the leader by a label on its own pod
      */
     public record Kubernetes(@DefaultValue("false") boolean enabled,
                              @DefaultValue("") String namespace,
@@ -117,7 +118,36 @@ public record CoordinatorProperties(
                              @DefaultValue("") String identity,
                              @NotNull @DefaultValue("15s") Duration leaseDuration,
                              @NotNull @DefaultValue("10s") Duration renewDeadline,
-                             @NotNull @DefaultValue("2s") Duration retryPeriod) {
+                             @NotNull @DefaultValue("2s") Duration retryPeriod,
+                             @Valid @NotNull @DefaultValue LeaderLabel leaderLabel) {
+    }
+
+    /**
+     * The role label on the coordinator's own pod ({@code leader} on the leader, {@code standby} on the others), which
+     * the coordinator Service selects: readiness stays about health, traffic reaches the leader only. Needs
+     * {@code kubernetes.enabled=true} and RBAC {@code get}, {@code list} and {@code patch} on pods.
+     *
+     * @param enabled      label the pod (off by default; the chart turns it on)
+     * @param key          the label's key
+     * @param podName      this coordinator's pod (empty: the environment variable POD_NAME, else HOSTNAME)
+     * @param peerSelector the labels of every coordinator pod of this release, {@code k1=v1,k2=v2} (required when
+     *                     enabled): the leader sets stale {@code leader} labels of those pods back to {@code standby}
+     */
+    public record LeaderLabel(@DefaultValue("false") boolean enabled,
+                              @NotBlank @DefaultValue(io.tsfleet.coordinator.kubernetes.LeaderPodLabel.DEFAULT_KEY) String key,
+                              @DefaultValue("") String podName,
+                              @DefaultValue("") String peerSelector) {
+
+        @AssertTrue(message = "tsfleet.coordinator.kubernetes.leader-label.peer-selector must be k1=v1,k2=v2 naming the release's "
+                + "coordinator pods when leader-label.enabled=true")
+        public boolean isPeerSelectorValid() {
+            if (!enabled) return true;
+            try {
+                return !io.tsfleet.coordinator.kubernetes.LeaderPodLabel.parseSelector(peerSelector == null ? "" : peerSelector).isEmpty();
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
     }
 
     /**
@@ -160,6 +190,11 @@ public record CoordinatorProperties(
                               @Min(1) @DefaultValue("4096") int cacheSize,
                               @Positive @DefaultValue("20") double reviewRate,
                               @Min(1) @DefaultValue("200") int reviewBurst) {
+    }
+
+    @AssertTrue(message = "tsfleet.coordinator.kubernetes.leader-label.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true")
+    public boolean isLeaderLabelConfigured() {
+        return kubernetes == null || !kubernetes.leaderLabel().enabled() || kubernetes.enabled();
     }
 
     @AssertTrue(message = "tsfleet.coordinator.security.token-review.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true "

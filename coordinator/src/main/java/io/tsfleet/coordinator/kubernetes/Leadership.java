@@ -1,7 +1,8 @@
 package io.tsfleet.coordinator.kubernetes;
 
 /**
- * Who may act as the coordinator. Exactly one leader plans and answers heartbeats; the others wait (not ready).
+ * Who may act as the coordinator. Exactly one leader plans and answers heartbeats; the others wait as standbys
+ * (Ready, but answering 503 "Not the leader"; on Kubernetes the Service reaches the leader by its pod label).
  */
 public interface Leadership {
 

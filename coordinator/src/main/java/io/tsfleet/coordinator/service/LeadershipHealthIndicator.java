@@ -5,8 +5,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The coordinator's readiness is its leadership (in the readiness health group): a standby is OUT_OF_SERVICE, so a
- * Kubernetes Service sends heartbeats and admin calls to the leader only.
+ * Whether this coordinator leads, as a detail of {@code /actuator/health}. It is UP on a standby too and is not in
+ * the readiness group: readiness is about health, so a healthy standby is Ready (a rollout with
+ * {@code maxUnavailable: 0} completes). On Kubernetes the Service reaches the leader only through the role label the
+ * leader puts on its own pod; a standby that still gets a request answers 503 "Not the leader" with Retry-After.
  */
 @Component
 public class LeadershipHealthIndicator implements HealthIndicator {
@@ -18,8 +20,7 @@ public class LeadershipHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        return service.isLeader()
-                ? Health.up().withDetail("leader", true).build()
-                : Health.outOfService().withDetail("leader", false).build();
+        boolean leader = service.isLeader();
+        return Health.up().withDetail("leader", leader).withDetail("role", leader ? "leader" : "standby").build();
     }
 }

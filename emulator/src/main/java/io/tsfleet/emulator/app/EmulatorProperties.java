@@ -43,12 +43,23 @@ public record EmulatorProperties(
      * @param backlogTotal       the same for all connections together (the backend's memory when every client lags)
      * @param trustedUids        without a broker token, the uids besides root and the backend's own whose loopback
      *                           clients are served (found in /proc/net/tcp); other local users are refused
+     * @param delayAccountingFile the kernel's delay-accounting switch, read at start and every
+     *                           {@code delayAccountingCheckInterval} ({@code tsfleet_broker_delay_accounting_enabled})
+     * @param delayAccountingCheckInterval how often that file is read again (1s..1h)
      */
     public record Live(
             @DefaultValue("256MB") @NotNull DataSize receiveBufferFloor,
             @DefaultValue("16MB") @NotNull DataSize backlog,
             @DefaultValue("64MB") @NotNull DataSize backlogTotal,
-            @DefaultValue({}) List<@NotNull @Min(0) Integer> trustedUids) {
+            @DefaultValue({}) List<@NotNull @Min(0) Integer> trustedUids,
+            @DefaultValue("/proc/sys/kernel/task_delayacct") @NotBlank String delayAccountingFile,
+            @DefaultValue("30s") @NotNull Duration delayAccountingCheckInterval) {
+
+        @AssertTrue(message = "tsfleet.emulator.live.delay-accounting-check-interval must be between 1s and 1h")
+        public boolean isDelayAccountingCheckIntervalValid() {
+            return delayAccountingCheckInterval == null
+                    || delayAccountingCheckInterval.compareTo(Duration.ofSeconds(1)) >= 0 && delayAccountingCheckInterval.compareTo(Duration.ofHours(1)) <= 0;
+        }
 
         @AssertTrue(message = "tsfleet.emulator.live.receive-buffer-floor must be 0..1GB, backlog 64KB..1GB and backlog-total at least backlog")
         public boolean isValid() {

@@ -3,7 +3,8 @@ package io.tsfleet.emulator.app;
 /**
  * Every metric the emulator publishes, by its Micrometer name (Prometheus: dots become underscores, counters end in
  * {@code _total}). Registered only by the meter binders: {@link BrokerMetrics} (the broker, the emulated kernel and its
- * workload), {@code live.config.KernelBackendMeters} (the live-kernel backend) and {@code api.ControlApiRefusals}.
+ * workload), {@code live.config.KernelBackendMeters} (the live-kernel backend), {@link DelayAccountingReport} and
+ * {@code api.ControlApiRefusals}.
  */
 public final class MetricNames {
     private MetricNames() {
@@ -46,6 +47,9 @@ public final class MetricNames {
     public static final String KERNEL_BACKLOG_FULL = "tsfleet.broker.kernel.backlog.full";
     public static final String KERNEL_REFUSED_CONNECTIONS = "tsfleet.broker.kernel.refused.connections";
     public static final String KERNEL_DROPPED_ANSWERS = "tsfleet.broker.kernel.dropped.answers";
+
+    // both backends: whether the kernel fills the delay fields (app.DelayAccountingReport; the emulated kernel always does)
+    public static final String DELAY_ACCOUNTING_ENABLED = "tsfleet.broker.delay.accounting.enabled";
 
     // the control API
     public static final String API_REFUSED = "tsfleet.emulator.api.refused";

@@ -92,6 +92,9 @@ class ControlApiTest {
             assertThat(prom).contains(name);
         }
         assertThat(prom).doesNotContain("cpu=\"");
+        // the emulated kernel has no delay-accounting switch: it always fills the delay fields, and says so
+        assertThat(prom).containsPattern("(?m)^tsfleet_broker_delay_accounting_enabled(\\{[^}]*\\})? 1\\.0$");
+        assertThat(call("GET", "/actuator/info", null).body()).contains("\"delayAccounting\":{\"enabled\":true,\"state\":\"enabled\",\"source\":\"emulated\"");
         assertThat(call("GET", "/v3/api-docs", null).body()).contains("/api/v1/exits");
     }
 }

@@ -1,6 +1,8 @@
 package io.tsfleet.emulator.emulated.config;
 
+import io.tsfleet.emulator.app.DelayAccountingReport;
 import io.tsfleet.emulator.app.EmulatorProperties;
+import io.tsfleet.emulator.broker.DelayAccounting;
 import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
@@ -43,6 +45,12 @@ public class EmulatedBackendConfiguration {
         WorkloadPlan initial = WorkloadPlan.steady(props.workload().enabled() ? props.workload().baseRate() : 0, props.workload().seed());
         return new WorkloadGenerator(kernel.config().possibleCpus(), kernel::exitGenerated, clock, initial, 200_000,
                 props.workload().maxCatchUp());
+    }
+
+    /** The emulated kernel has no delay-accounting switch: it always fills the delay fields, and says so. */
+    @Bean
+    DelayAccountingReport delayAccountingReport() {
+        return new DelayAccountingReport(() -> DelayAccounting.EMULATED, () -> null);
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package io.tsfleet.emulator.live.config;
 
+import io.tsfleet.emulator.app.DelayAccountingReport;
 import io.tsfleet.emulator.app.EmulatorProperties;
+import io.tsfleet.emulator.live.DelayAccountingMonitor;
 import io.tsfleet.emulator.live.KernelBackend;
 import io.tsfleet.emulator.live.KernelBackendSettings;
 import io.tsfleet.emulator.live.KernelBackendUnavailableException;
@@ -17,6 +19,8 @@ import org.springframework.core.env.MapPropertySource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -59,6 +63,19 @@ public class KernelBackendConfiguration {
                     props.broker().bindAddress());
         }
         return KernelBackend.start(settings, system);
+    }
+
+    /** The kernel's delay-accounting switch, read at start and every {@code tsfleet.emulator.live.delay-accounting-check-interval}. */
+    @Bean(destroyMethod = "close")
+    DelayAccountingMonitor delayAccountingMonitor(EmulatorProperties props, Clock clock) {
+        DelayAccountingMonitor monitor = new DelayAccountingMonitor(Path.of(props.live().delayAccountingFile()), clock);
+        monitor.start(props.live().delayAccountingCheckInterval());
+        return monitor;
+    }
+
+    @Bean
+    DelayAccountingReport delayAccountingReport(DelayAccountingMonitor monitor) {
+        return new DelayAccountingReport(monitor::current, monitor::checkedAt);
     }
 
     @Bean

@@ -8,7 +8,11 @@ import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.sock.SockProtocol;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,6 +21,13 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -33,8 +44,59 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @EnabledIf("io.tsfleet.emulator.live.LiveKernel#available")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tsfleet.emulator.backend=kernel", "tsfleet.emulator.broker.port=0", "tsfleet.emulator.broker.token=app-test-token"})
+        "tsfleet.emulator.backend=kernel", "tsfleet.emulator.broker.port=0", "tsfleet.emulator.broker.token=app-test-token",
+        "tsfleet.emulator.live.delay-accounting-check-interval=1s"})
 class KernelBackendApplicationTest {
+    /** Stands in for /proc/sys/kernel/task_delayacct (the test must not change the machine's setting). */
+    static final Path DELAY_ACCOUNTING;
+
+    static {
+        try {
+            DELAY_ACCOUNTING = Files.createTempFile("task_delayacct", "");
+            Files.writeString(DELAY_ACCOUNTING, "0\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void delayAccountingFile(DynamicPropertyRegistry registry) {
+        registry.add("tsfleet.emulator.live.delay-accounting-file", DELAY_ACCOUNTING::toString);
+    }
+
+    @AfterAll
+    static void removeFile() throws IOException {
+        Files.deleteIfExists(DELAY_ACCOUNTING);
+    }
+
+    @LocalServerPort
+    int httpPort;
+
+    private String get(String path) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            return r.body();
+        }
+    }
+
+    @Test
+    void theDelayAccountingSwitchIsAGaugeAndAnInfoDetailWithTheRemedy() throws Exception {
+        assertThat(get("/actuator/prometheus")).containsPattern("(?m)^tsfleet_broker_delay_accounting_enabled(\\{[^}]*\\})? 0\\.0$");
+        assertThat(get("/actuator/info")).contains("\"delayAccounting\":{\"enabled\":false,\"state\":\"disabled\"",
+                "sysctl -w kernel.task_delayacct=1");
+        Files.writeString(DELAY_ACCOUNTING, "1\n"); // turned on while running: seen at the next check
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        String prom = get("/actuator/prometheus");
+        while (!java.util.regex.Pattern.compile("(?m)^tsfleet_broker_delay_accounting_enabled(\\{[^}]*\\})? 1\\.0$").matcher(prom).find()) {
+            assertThat(System.nanoTime()).as("the gauge turns 1 after the file does").isLessThan(deadline);
+            Thread.sleep(100);
+            prom = get("/actuator/prometheus");
+        }
+        assertThat(prom).containsPattern("(?m)^tsfleet_broker_delay_accounting_enabled(\\{[^}]*\\})? 1\\.0$");
+        assertThat(get("/actuator/info")).contains("\"delayAccounting\":{\"enabled\":true").doesNotContain("remedy");
+    }
 
     @Autowired
     BrokerBackend backend;
