@@ -4,6 +4,8 @@ import io.tsfleet.coordinator.domain.FleetEvent.*;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.protocol.cpu.CpuSet;
 
+import java.util.Locale;
+
 /**
  * The text of every audit entry, in one place ({@code docs/coordinator.md} quotes it; the admin API and the
  * console show it).
@@ -33,18 +35,18 @@ final class AuditWording {
                     + "extended by that much";
             case MaskSet m -> "pinned " + describe(m.cpus());
             case MaskCleared m -> "pin removed";
-            case PlanMade p -> p.trigger().label() + " plan (" + p.mode().name().toLowerCase() + "): " + p.moves() + " CPUs to move, imbalance "
+            case PlanMade p -> p.trigger().label() + " plan (" + p.mode().name().toLowerCase(Locale.ROOT) + "): " + p.moves() + " CPUs to move, imbalance "
                     + round(p.before()) + " -> " + round(p.after()) + " (floor " + round(p.floor()) + ")"
-                    + (p.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(p.hotCpus()))
+                    + (p.hotCpus().isEmpty() ? "" : ", hot " + describe(p.hotCpus()))
                     + (p.overCapacity().isEmpty() ? "" : ", over capacity: " + p.overCapacity());
             case RebalanceSkipped s -> s.trigger().label() + " rebalance skipped: "
                     + (s.movesNothing() ? "the plan moves nothing" : "the plan would not help enough (" + measure(s) + ")")
                     + "; desired replicas " + s.desiredReplicas()
-                    + (s.hotCpus().isEmpty() ? "" : ", hot CPUs " + describe(s.hotCpus()));
+                    + (s.hotCpus().isEmpty() ? "" : ", hot " + describe(s.hotCpus()));
             case DrainStarted d -> (d.byAdmin() ? "admin drain" : "replica reports DRAINING") + ": moving its CPUs away";
             case PersistFailed p -> "could not persist generation " + p.generation() + ": " + p.error()
                     + "; nothing of it is handed out, the assignment is recovered from the store";
-            case HandoverRolledBack h -> "CPU " + h.cpu() + " stays with " + h.owner() + " (" + h.phase().name().toLowerCase() + " phase): " + h.reason();
+            case HandoverRolledBack h -> "CPU " + h.cpu() + " stays with " + h.owner() + " (" + h.phase().name().toLowerCase(Locale.ROOT) + " phase): " + h.reason();
             case OwnershipTaken o -> "CPU " + o.cpu() + " taken by " + o.replica() + ": " + o.reason();
             case StrayFenced s -> s.replica() + " is registered on CPU " + s.cpu() + " without owning it; told to release it after fence " + s.fence();
             case ReleaseStuck r -> r.replica() + " has not released CPU " + r.cpu() + " (fence " + r.fence()

@@ -10,6 +10,7 @@ import io.tsfleet.protocol.cpu.CpuSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,7 +31,7 @@ final class Plans {
         });
         Map<String, String> targets = new TreeMap<>();
         plan.masks().forEach((id, mask) -> targets.put(id, mask.toCpulist()));
-        return new RebalanceResult(applied, trigger.label(), assignor, mode.name().toLowerCase(), generation, moves, plan.moves().size(),
+        return new RebalanceResult(applied, trigger.label(), assignor, mode.name().toLowerCase(Locale.ROOT), generation, moves, plan.moves().size(),
                 imbalanceBefore, plan.imbalanceRatio(), floor, plan.hotCpus().toCpulist(), List.copyOf(plan.overCapacity()), targets);
     }
 

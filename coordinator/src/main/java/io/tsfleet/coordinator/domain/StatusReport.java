@@ -15,6 +15,7 @@ import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.protocol.cpu.CpuSet;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,10 +37,10 @@ final class StatusReport {
 
     CoordinatorStatus take(long generation, FleetCounts counts) {
         Map<String, Integer> byState = new TreeMap<>();
-        for (MemberState s : MemberState.values()) byState.put(s.name().toLowerCase(), 0);
+        for (MemberState s : MemberState.values()) byState.put(s.name().toLowerCase(Locale.ROOT), 0);
         byState.put("presumed", 0);
         for (Member m : membership.all()) {
-            byState.merge(m.presumed() ? "presumed" : m.state().name().toLowerCase(), 1, Integer::sum);
+            byState.merge(m.presumed() ? "presumed" : m.state().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
         int waiting = 0, total = 0;
         for (var h : table.handovers()) {

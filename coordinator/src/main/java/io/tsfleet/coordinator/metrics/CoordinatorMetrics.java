@@ -36,7 +36,6 @@ public class CoordinatorMetrics implements MeterBinder {
         }
         for (FleetCounter c : FleetCounter.values()) {
             CounterMeter meter = meterOf(c);
-            if (meter == null) continue;
             FunctionCounter.Builder<CoordinatorMetrics> b = FunctionCounter.builder(meter.name(), this, m -> m.count(c))
                     .description(meter.description());
             if (meter.tagKey() != null) b.tag(meter.tagKey(), meter.tagValue());
@@ -76,7 +75,7 @@ public class CoordinatorMetrics implements MeterBinder {
     private static final String REBALANCES = "Plans made, by trigger";
     private static final String REFUSED = "Heartbeats refused (409 or 400), by reason; nothing of them was applied";
 
-    /** Which counters are exported, and as what: the one place that names them (null: shown by GET /status only). */
+    /** How each counter is exported: the one place that names them (a new counter does not compile until it is named here). */
     private static CounterMeter meterOf(FleetCounter c) {
         return switch (c) {
             case REBALANCES_MEMBERSHIP, REBALANCES_OVERFLOW, REBALANCES_CAPACITY, REBALANCES_IMBALANCE, REBALANCES_ADMIN ->
@@ -89,7 +88,14 @@ public class CoordinatorMetrics implements MeterBinder {
             case HEARTBEATS_REFUSED_INVALID, HEARTBEATS_REFUSED_INCARNATION_LIVE, HEARTBEATS_REFUSED_MEMBER_LIMIT,
                  HEARTBEATS_REFUSED_UNISSUED_GENERATION, HEARTBEATS_REFUSED_REPLACED_INCARNATION ->
                     new CounterMeter("tsfleet.coordinator.heartbeats.refused", REFUSED, "reason", c.refusal().label());
-            case REBALANCES_SKIPPED, HANDOVERS_STARTED, OWNERSHIP_TAKEN, STRAY_FENCES, STUCK_RELEASES -> null;
+            case REBALANCES_SKIPPED -> new CounterMeter("tsfleet.coordinator.rebalances.skipped",
+                    "Load-driven rebalances not made: the plan would not have helped enough (scaling is the remedy)");
+            case HANDOVERS_STARTED -> new CounterMeter("tsfleet.coordinator.handovers.started", "Handovers started (make before break)");
+            case OWNERSHIP_TAKEN -> new CounterMeter("tsfleet.coordinator.ownership.taken",
+                    "CPUs a replica took without a handover (no owner, or the owner was gone)");
+            case STRAY_FENCES -> new CounterMeter("tsfleet.coordinator.stray.fences",
+                    "Replicas registered on a CPU they do not own, told to release it after a fence");
+            case STUCK_RELEASES -> new CounterMeter("tsfleet.coordinator.stuck.releases", "Releases not done in time after their fence");
         };
     }
 }

@@ -2,6 +2,7 @@ package io.tsfleet.coordinator.security;
 
 import io.tsfleet.coordinator.security.TokenAuthenticator.Role;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,6 +41,6 @@ public record Caller(Role role, Optional<String> replicaId, String source) {
 
     /** A name for logs: the role, and the replica for a bound credential. */
     public String describe() {
-        return replicaId.map(id -> "the replica credential of '" + id + "' (" + source + ")").orElse("a " + role.name().toLowerCase() + " token");
+        return replicaId.map(id -> "the replica credential of '" + id + "' (" + source + ")").orElse("a " + role.name().toLowerCase(Locale.ROOT) + " token");
     }
 }

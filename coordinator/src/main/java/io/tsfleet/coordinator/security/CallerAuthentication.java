@@ -4,6 +4,7 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 import java.util.List;
+import java.util.Locale;
 
 /** An authenticated {@link Caller}, with the authority {@code ROLE_<role>}. */
 public final class CallerAuthentication extends AbstractAuthenticationToken {
@@ -31,6 +32,6 @@ public final class CallerAuthentication extends AbstractAuthenticationToken {
 
     @Override
     public String getName() {
-        return caller.replicaId().orElse(caller.role().name().toLowerCase());
+        return caller.replicaId().orElse(caller.role().name().toLowerCase(Locale.ROOT));
     }
 }

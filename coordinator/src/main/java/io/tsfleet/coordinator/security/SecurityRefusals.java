@@ -1,6 +1,7 @@
 package io.tsfleet.coordinator.security;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,7 +17,7 @@ public final class SecurityRefusals {
         REJECTED_REQUEST, MISSING_TOKEN, UNKNOWN_TOKEN, REVIEW_UNAVAILABLE, FORBIDDEN, WRONG_REPLICA;
 
         public String label() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

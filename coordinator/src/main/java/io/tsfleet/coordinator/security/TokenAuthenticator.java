@@ -3,6 +3,7 @@ package io.tsfleet.coordinator.security;
 import io.tsfleet.service.security.SecretToken;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -36,7 +37,7 @@ public final class TokenAuthenticator {
 
     /** The caller a static token makes: admin, read, or a shared replica token (not bound to a replica id). */
     public Optional<Caller> callerOf(String token) {
-        return roleOf(token).map(role -> Caller.of(role, role == Role.REPLICA ? "shared replica token" : role.name().toLowerCase() + " token"));
+        return roleOf(token).map(role -> Caller.of(role, role == Role.REPLICA ? "shared replica token" : role.name().toLowerCase(Locale.ROOT) + " token"));
     }
 
     /** Whether {@code granted} satisfies {@code needed}. */

@@ -48,14 +48,14 @@ class AuditWordingTest {
         m.put(new PlanMade(RebalanceTrigger.MEMBERSHIP, PlanningMode.COVERAGE_ONLY, 4, 2.0, 1.0, 1.0, CpuSet.EMPTY, Set.of()),
                 "membership plan (coverage_only): 4 CPUs to move, imbalance 2.0 -> 1.0 (floor 1.0)");
         m.put(new PlanMade(RebalanceTrigger.OVERFLOW, PlanningMode.FULL, 1, 1.23456, 1.1, 1.0004, CpuSet.range(3, 3), new TreeSet<>(Set.of("b", "a"))),
-                "overflow plan (full): 1 CPUs to move, imbalance 1.235 -> 1.1 (floor 1.0), hot CPUs CPUs 3, over capacity: [a, b]");
+                "overflow plan (full): 1 CPUs to move, imbalance 1.235 -> 1.1 (floor 1.0), hot CPUs 3, over capacity: [a, b]");
         m.put(new RebalanceSkipped(RebalanceTrigger.IMBALANCE, true, 1.5, 1.5, 3, CpuSet.EMPTY),
                 "imbalance rebalance skipped: the plan moves nothing; desired replicas 3");
         m.put(new RebalanceSkipped(RebalanceTrigger.IMBALANCE, false, 1.5, 1.49, 3, CpuSet.EMPTY),
                 "imbalance rebalance skipped: the plan would not help enough (imbalance 1.5 -> 1.49); desired replicas 3");
         m.put(new RebalanceSkipped(RebalanceTrigger.CAPACITY, false, 1000, 950, 4, CpuSet.range(0, 0)),
                 "capacity rebalance skipped: the plan would not help enough (load above the headroom limits 1000.0 -> 950.0 exits/s); "
-                        + "desired replicas 4, hot CPUs CPUs 0");
+                        + "desired replicas 4, hot CPUs 0");
         m.put(new DrainStarted("a", true), "admin drain: moving its CPUs away");
         m.put(new DrainStarted("a", false), "replica reports DRAINING: moving its CPUs away");
         m.put(new PersistFailed(9, "disk full"), "could not persist generation 9: disk full; nothing of it is handed out, the assignment "
@@ -68,7 +68,6 @@ class AuditWordingTest {
         return m;
     }
 
-    /** (The doubled "hot CPUs CPUs 3" is the wording the audit log has always had; kept as it is.) */
     @Test
     void eachEventHasItsWords() {
         examples().forEach((event, words) -> assertThat(AuditWording.message(event)).as("%s", event).isEqualTo(words));

@@ -196,6 +196,11 @@ class AdminApiTest {
         assertThat(assignment.get("owners").get("b").asString()).isEqualTo("0-3");
         assertThat(assignment.get("handovers").isEmpty()).isTrue();
         assertThat(read("/api/v1/cpus/2").get("handover").isNull()).isTrue();
+        String metrics = mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(metrics).as("the four handovers, counted where Prometheus sees them")
+                .containsPattern("tsfleet_coordinator_handovers_started_total\\{[^}]*\\} 4\\.0")
+                .containsPattern("tsfleet_coordinator_handovers_completed_total\\{[^}]*\\} 4\\.0")
+                .containsPattern("tsfleet_coordinator_stuck_releases_total\\{[^}]*\\} 0\\.0");
         assertThat(read("/api/v1/replicas/b").get("pinnedCpus").asString()).isEqualTo("0-3");
         mvc.perform(as("admin-1", delete("/api/v1/replicas/b/mask"))).andExpect(status().isAccepted());
         assertThat(read("/api/v1/replicas/b").get("pinnedCpus").asString()).isEmpty();

@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.app;
 
+import io.tsfleet.emulator.broker.NodeIdentity;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -22,6 +23,7 @@ import java.util.List;
  *
  * @param backend {@code emulated} (default) or {@code kernel} (the live kernel, package {@code io.tsfleet.emulator.live})
  * @param live    settings of the kernel backend only
+ * @param node    the node this broker serves
  */
 @Validated
 @ConfigurationProperties("tsfleet.emulator")
@@ -30,7 +32,26 @@ public record EmulatorProperties(
         @DefaultValue @Valid Kernel kernel,
         @DefaultValue @Valid Broker broker,
         @DefaultValue @Valid Workload workload,
-        @DefaultValue @Valid Live live) {
+        @DefaultValue @Valid Live live,
+        @DefaultValue @Valid Node node) {
+
+    /**
+     * The node this broker serves: with its boot id ({@link NodeIdentity}) it names every exit's sequence numbers.
+     *
+     * @param name the node's name, a DNS subdomain as Kubernetes names nodes (the chart passes the pod's
+     *             {@code spec.nodeName}); blank: this host's name
+     */
+    public record Node(@DefaultValue("") String name) {
+        @AssertTrue(message = "tsfleet.emulator.node.name must be a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters")
+        public boolean isNameValid() {
+            return name == null || name.isBlank() || NodeIdentity.isValidName(name);
+        }
+
+        /** The configured name, or this host's. */
+        public String effectiveName() {
+            return name == null || name.isBlank() ? NodeIdentity.defaultName() : name;
+        }
+    }
 
     /**
      * The kernel backend ({@code backend=kernel}).

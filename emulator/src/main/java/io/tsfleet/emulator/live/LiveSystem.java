@@ -3,6 +3,7 @@ package io.tsfleet.emulator.live;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
+import io.tsfleet.protocol.sock.SockProtocol;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,12 +54,15 @@ public record LiveSystem(CpuSet possibleCpus, int nrCpuIds, int nrCpus) {
      */
     public static long seqEpoch(Path bootIdFile) {
         try {
-            java.util.UUID id = java.util.UUID.fromString(firstLine(bootIdFile));
-            long epoch = id.getMostSignificantBits() ^ id.getLeastSignificantBits();
-            return epoch == 0 ? 1 : epoch;
+            return SockProtocol.seqEpochOf(java.util.UUID.fromString(bootId(bootIdFile)));
         } catch (IOException | IllegalArgumentException e) {
             return 0;
         }
+    }
+
+    /** The kernel's boot id, as the file ({@code /proc/sys/kernel/random/boot_id}) gives it. */
+    public static String bootId(Path bootIdFile) throws IOException {
+        return firstLine(bootIdFile);
     }
 
     /** {@code TASKSTATS_CPUMASK_MAXLEN}: the longest cpulist attribute payload the kernel accepts. */

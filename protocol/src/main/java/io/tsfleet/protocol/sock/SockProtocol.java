@@ -56,6 +56,15 @@ public final class SockProtocol {
     /** {@code net.core.rmem_default} and {@code rmem_max} of a stock kernel. */
     public static final int DEFAULT_RMEM = 212992;
 
+    /**
+     * The {@link #ATTR_SEQ_EPOCH} of a kernel boot: a kernel's per-CPU sequence counters count from boot to shutdown, so
+     * a value derived from the boot's id names their run. Never 0 (0 means unknown).
+     */
+    public static long seqEpochOf(java.util.UUID bootId) {
+        long epoch = bootId.getMostSignificantBits() ^ bootId.getLeastSignificantBits();
+        return epoch == 0 ? 1 : epoch;
+    }
+
     /** The effective {@code sk_rcvbuf} after {@code setsockopt(SO_RCVBUF, requested)}. */
     public static int effectiveRcvbuf(long requested, int rmemMax, boolean force) {
         long v = Math.max(0, requested);

@@ -4,6 +4,7 @@ import io.tsfleet.emulator.app.DelayAccountingReport;
 import io.tsfleet.emulator.app.EmulatorProperties;
 import io.tsfleet.emulator.broker.DelayAccounting;
 import io.tsfleet.emulator.broker.BrokerBackend;
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.emulated.EmulatedBackend;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import io.tsfleet.emulator.emulated.kernel.KernelConfig;
@@ -33,6 +34,12 @@ public class EmulatedBackendConfiguration {
         }
         return new EmulatedKernel(new KernelConfig(k.nrCpus(), possible, k.rmemDefault(), k.rmemMax(), props.broker().token(), k.seed(),
                 k.firstFamilyId(), k.zombieLimit()), clock);
+    }
+
+    /** The emulated node: its configured name and the boot id its kernel drew when it started. */
+    @Bean
+    NodeIdentity nodeIdentity(EmulatorProperties props, EmulatedKernel kernel) {
+        return new NodeIdentity(props.node().effectiveName(), kernel.bootId().toString());
     }
 
     @Bean

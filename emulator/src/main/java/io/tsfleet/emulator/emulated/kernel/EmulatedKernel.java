@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +41,7 @@ public final class EmulatedKernel {
     private final TaskstatsFamily taskstats;
     private final Map<Integer, NetlinkSocket> sockets = new ConcurrentHashMap<>();
     private final AtomicLong nextPortId = new AtomicLong(FIRST_PORT_ID);
+    private final UUID bootId = UUID.randomUUID();
 
     public EmulatedKernel(KernelConfig config, Clock clock) {
         this.config = config;
@@ -52,13 +54,18 @@ public final class EmulatedKernel {
         List<GenlFamily> registered = java.util.Collections.unmodifiableList(families);
         families.add(new ControllerFamily(() -> registered));
         families.add(taskstats);
-        families.add(new SockFamily(taskstatsId + 1, config, this::privileged, new java.security.SecureRandom().nextLong() | 1));
+        families.add(new SockFamily(taskstatsId + 1, config, this::privileged, SockProtocol.seqEpochOf(bootId)));
         this.genl = new GenericNetlink(families, this::privileged, counters);
         exitPath.boot();
     }
 
     public KernelConfig config() {
         return config;
+    }
+
+    /** This boot's id, drawn when the kernel starts (an emulator restart is a reboot): it names the run of the sequence counters. */
+    public UUID bootId() {
+        return bootId;
     }
 
     public KernelCounters counters() {

@@ -2,6 +2,7 @@ package io.tsfleet.emulator.live.config;
 
 import io.tsfleet.emulator.app.DelayAccountingReport;
 import io.tsfleet.emulator.app.EmulatorProperties;
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.live.DelayAccountingMonitor;
 import io.tsfleet.emulator.live.KernelBackend;
 import io.tsfleet.emulator.live.KernelBackendSettings;
@@ -66,6 +67,16 @@ public class KernelBackendConfiguration {
     }
 
     /** The kernel's delay-accounting switch, read at start and every {@code tsfleet.emulator.live.delay-accounting-check-interval}. */
+    /** This node: its configured name (or this host's) and the live kernel's boot id. */
+    @Bean
+    NodeIdentity nodeIdentity(EmulatorProperties props) {
+        try {
+            return new NodeIdentity(props.node().effectiveName(), LiveSystem.bootId(LiveSystem.BOOT_ID));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new KernelBackendUnavailableException("cannot read the kernel's boot id from " + LiveSystem.BOOT_ID + ": " + e.getMessage(), e);
+        }
+    }
+
     @Bean(destroyMethod = "close")
     DelayAccountingMonitor delayAccountingMonitor(EmulatorProperties props, Clock clock) {
         DelayAccountingMonitor monitor = new DelayAccountingMonitor(Path.of(props.live().delayAccountingFile()), clock);
