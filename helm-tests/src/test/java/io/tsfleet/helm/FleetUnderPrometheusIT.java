@@ -2,12 +2,12 @@ package io.tsfleet.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tsfleet.helm.support.Dashboards;
-import io.tsfleet.helm.support.LocalFleet;
 import io.tsfleet.helm.support.Manifests;
 import io.tsfleet.helm.support.MetricCatalog;
 import io.tsfleet.helm.support.ProjectPaths;
 import io.tsfleet.helm.support.PrometheusServer;
 import io.tsfleet.helm.support.PromqlMetricNames;
+import io.tsfleet.testing.LocalFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,17 +31,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FleetUnderPrometheusIT {
     private static final Path RULES = ProjectPaths.deployPrometheus().resolve("rules.yaml");
+    private static final LocalFleet.Tokens TOKENS = new LocalFleet.Tokens("it-broker-token", "it-admin-token", null, "it-replica-token");
     private static LocalFleet fleet;
     private static PrometheusServer prometheus;
 
     @BeforeAll
     static void startFleetAndPrometheus() throws Exception {
         Path dir = Files.createDirectories(ProjectPaths.root().resolve("helm-tests/target/fleet-under-prometheus"));
-        fleet = LocalFleet.start(dir, 8, 2);
+        // the coordinator's default store (a file), kept in the run folder rather than the user's state directory
+        fleet = LocalFleet.builder(ProjectPaths.root(), dir).cpus(8).baseRate(100).replicas(2).tokens(TOKENS)
+                .coordinatorArgs("--tsfleet.coordinator.state-file=" + dir.resolve("coordinator/state.json"))
+                .startTimeout(Duration.ofSeconds(180)).start();
         Map<String, List<String>> jobs = new LinkedHashMap<>();
-        jobs.put("tsfleet-emulator", List.of("127.0.0.1:" + fleet.emulatorPort));
-        jobs.put("tsfleet-coordinator", List.of("127.0.0.1:" + fleet.coordinatorPort));
-        jobs.put("tsfleet-listener", fleet.listenerTargets());
+        jobs.put("tsfleet-emulator", List.of(fleet.emulatorTarget()));
+        jobs.put("tsfleet-coordinator", List.of(fleet.coordinatorTarget()));
+        jobs.put("tsfleet-listener", fleet.replicaTargets());
         prometheus = PrometheusServer.start(dir.resolve("prometheus"), jobs, RULES);
         // scraped (the first sample comes after the discovery throttle), records flowing, rules evaluated
         prometheus.await("all 4 targets up", Duration.ofSeconds(60), () -> prometheus.vector("up == 1").size() == 4);
@@ -109,7 +113,7 @@ class FleetUnderPrometheusIT {
         named.removeIf(MetricCatalog::isRecordingRule);
 
         assertThat(named).isNotEmpty();
-        assertThat(named).as("metrics named by rules and dashboards but exported by none of the services\n%s", fleet.logs())
+        assertThat(named).as("metrics named by rules and dashboards but exported by none of the services\n%s", fleet.logTails(40))
                 .allSatisfy(n -> assertThat(exported).contains(n));
         assertThat(exported).as("the core metrics").containsAll(MetricCatalog.CORE);
     }

@@ -76,12 +76,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts the Spring Boot service {@code java -jar jar --server.address=127.0.0.1 --server.port=httpPort args} (small
-     * heap, quick JIT) in {@code workDir}, stdin from /dev/null, logging to {@code workDir/name.log}; stopping it waits
-     * 30 s for SIGTERM.
+     * heap, quick JIT, {@code -Dtsfleet.local-fleet.process=name} to tell it apart in {@code ps}) in {@code workDir}, stdin
+     * from /dev/null, logging to {@code workDir/name.log}; stopping it waits 30 s for SIGTERM ({@link LocalFleet}'s way).
      */
     public static ServiceProcess start(String name, Path jar, int httpPort, Path workDir, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dtsfleet.console-it.process=" + name, "-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + httpPort));
+                "-Dtsfleet.local-fleet.process=" + name, "-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + httpPort));
         command.addAll(args);
         return launch(name, command, workDir, Duration.ofSeconds(30), httpPort, true);
     }

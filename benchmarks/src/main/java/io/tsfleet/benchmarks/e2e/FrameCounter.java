@@ -1,23 +1,20 @@
 package io.tsfleet.benchmarks.e2e;
 
 import io.tsfleet.protocol.netlink.Errno;
-import io.tsfleet.protocol.netlink.MalformedMessageException;
 import io.tsfleet.protocol.netlink.Netlink;
 import io.tsfleet.protocol.netlink.NetlinkHeader;
-import io.tsfleet.protocol.netlink.NetlinkStreamDecoder;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Counts the netlink messages of a broker connection's byte stream in place, as a listener's hot path would, without
  * decoding them: TASKSTATS events (messages of the family's type), in-band overrun reports ({@code NLMSG_ERROR}
- * -ENOBUFS with sequence 0) and anything else. Frames are cut with the protocol module's {@link NetlinkStreamDecoder}
- * ({@code NLMSG_ALIGN(nlmsg_len)} per message); an incomplete frame stays in the buffer for the next read. One thread
- * counts; {@link #events()} and friends may be read from any other (release/acquire once per buffer, not per frame).
+ * -ENOBUFS with sequence 0) and anything else. The frames come from the broker client
+ * ({@link io.tsfleet.protocol.client.BrokerClient#visitFrames}, which cuts them by {@code NLMSG_ALIGN(nlmsg_len)} and
+ * keeps an incomplete one for the next read; see {@link RawListener}). One thread counts; {@link #events()} and friends
+ * may be read from any other (release/acquire once per buffer, not per frame).
  */
 public final class FrameCounter {
-    private final NetlinkStreamDecoder decoder = new NetlinkStreamDecoder();
     private final int familyId;
     private long events;
     private long overruns;
@@ -30,26 +27,6 @@ public final class FrameCounter {
 
     public FrameCounter(int familyId) {
         this.familyId = familyId;
-    }
-
-    /**
-     * Counts the complete frames between {@code buf}'s position and limit and advances the position past them; an
-     * incomplete frame at the end is left (the caller compacts and reads more).
-     *
-     * @throws MalformedMessageException a length below the header or above the maximum: the stream is lost
-     */
-    public void count(ByteBuffer buf) throws MalformedMessageException {
-        ByteBuffer le = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int pos = buf.position();
-        le.position(pos);
-        int frame;
-        while ((frame = decoder.frameLength(le)) > 0) {
-            countFrame(le, pos, frame);
-            pos += frame;
-            le.position(pos);
-        }
-        buf.position(pos);
-        publish();
     }
 
     /**

@@ -1,12 +1,13 @@
 package io.tsfleet.benchmarks.e2e;
 
-import io.tsfleet.testing.Http;
-import io.tsfleet.protocol.netlink.MalformedMessageException;
+import io.tsfleet.protocol.client.BrokerProtocolException;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.NetlinkError;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
+import io.tsfleet.protocol.testing.FakeBroker;
+import io.tsfleet.testing.Http;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -17,97 +18,111 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The pieces of {@code Harness fanout} without the real jars: frame counting, the raw listener's registration against
- * a stand-in broker, the listeners' child JVM, the ramp, the probe over HTTP and the RESULT line.
+ * The pieces of {@code Harness fanout} without the real jars: frame counting on the raw listener's read path, its
+ * registration against a stand-in broker (the protocol test-jar's {@code FakeBroker}), the listeners' child JVM, the
+ * ramp, the probe over HTTP and the RESULT line.
  */
 class FanoutPiecesTest {
-    private static final int FAMILY = StandInBroker.TASKSTATS_ID;
-
-    private static byte[] event(int seq) {
-        return TaskstatsEvent.exit(seq, 1000 + seq, Taskstats.builder().comm("t").build()).encode(FAMILY).toBytes();
+    private static byte[] event(int family, int seq) {
+        return TaskstatsEvent.exit(seq, 1000 + seq, Taskstats.builder().comm("t").build()).encode(family).toBytes();
     }
 
-    private static byte[] eventWithGroup(int seq) {
+    private static byte[] eventWithGroup(int family, int seq) {
         Taskstats s = Taskstats.builder().comm("t").build();
-        return TaskstatsEvent.exitWithGroup(seq, 2000 + seq, s, 2000, s).encode(FAMILY).toBytes();
+        return TaskstatsEvent.exitWithGroup(seq, 2000 + seq, s, 2000, s).encode(family).toBytes();
     }
 
     /** 10 events, an overrun, a reply of another family, a 1172-byte event, 5 events. */
-    private static byte[] script() {
+    private static byte[] script(int taskstatsFamily, int sockFamily) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int i = 0; i < 10; i++) b.writeBytes(event(i));
+        for (int i = 0; i < 10; i++) b.writeBytes(event(taskstatsFamily, i));
         b.writeBytes(NetlinkError.overrun().toBytes());
-        b.writeBytes(MessageBuilder.genl(1, 1).u32(1, 5).build(StandInBroker.SOCK_ID, 0, 9, 0).toBytes());
-        b.writeBytes(eventWithGroup(10));
-        for (int i = 11; i < 16; i++) b.writeBytes(event(i));
+        b.writeBytes(MessageBuilder.genl(1, 1).u32(1, 5).build(sockFamily, 0, 9, 0).toBytes());
+        b.writeBytes(eventWithGroup(taskstatsFamily, 10));
+        for (int i = 11; i < 16; i++) b.writeBytes(event(taskstatsFamily, i));
         return b.toByteArray();
     }
 
-    @Test
-    void frameCounterCountsEventsOverrunsAndOthersAcrossSplitReads() throws Exception {
-        byte[] stream = script();
-        assertThat(event(0)).hasSize(TaskstatsProtocol.EVENT_LENGTH);
-        assertThat(eventWithGroup(0)).hasSize(TaskstatsProtocol.EVENT_WITH_TGID_LENGTH);
-        for (int chunk : new int[] {1, 3, 596, 1000, stream.length}) {
-            FrameCounter c = new FrameCounter(FAMILY);
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < stream.length; i += chunk) {
-                buf.put(stream, i, Math.min(chunk, stream.length - i));
-                buf.flip();
-                c.count(buf);
-                buf.compact();
+    /** {@code l.readUntilClosed()} on a thread of its own; what it throws is kept. */
+    private static Thread reading(RawListener l, AtomicReference<Exception> failure) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                l.readUntilClosed();
+            } catch (Exception e) {
+                failure.set(e);
             }
-            assertThat(buf.position()).as("chunk %d: nothing left over", chunk).isZero();
-            assertThat(c.events()).as("chunk %d", chunk).isEqualTo(16);
-            assertThat(c.overruns()).isEqualTo(1);
-            assertThat(c.other()).isEqualTo(1);
-            assertThat(c.bytes()).isEqualTo(stream.length);
-        }
-        ByteBuffer bad = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(8).putInt(0).putLong(0).flip();
-        assertThatThrownBy(() -> new FrameCounter(FAMILY).count(bad)).isInstanceOf(MalformedMessageException.class);
+        });
+    }
+
+    private static void awaitEvents(RawListener l, long events) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (l.counter().events() < events && System.nanoTime() < deadline) Thread.sleep(10);
     }
 
     @Test
-    void rawListenerResolvesTheFamilyRegistersItsMaskAndCountsWhatArrives() throws Exception {
-        byte[] stream = script();
-        try (StandInBroker broker = StandInBroker.scripted(stream, 777);
-             RawListener l = RawListener.connect(broker.address(), "0-63", 2 * 1024 * 1024, 128 * 1024)) {
-            assertThat(l.taskstatsFamily()).isEqualTo(FAMILY);
-            assertThat(l.portId()).isEqualTo(4194305);
-            assertThat(l.receiveBuffer()).isEqualTo(4L * 1024 * 1024);
-            assertThat(broker.registeredMasks).containsExactly("0-63");
-            assertThat(broker.rcvbufRequests).containsExactly(2L * 1024 * 1024);
-            Thread reader = Thread.ofPlatform().start(() -> {
-                try {
-                    l.readUntilClosed();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (l.counter().events() < 16 && System.nanoTime() < deadline) Thread.sleep(10);
-            l.close();
-            reader.join(5_000);
+    void rawListenerResolvesTheFamilyRegistersItsMaskAndCountsEventsOverrunsAndOthersAcrossSplitReads() throws Exception {
+        // 13-byte writes split every header; 596 splits the 1172-byte event; 1000 splits at odd places; then all at once
+        for (int chunk : new int[] {13, 596, 1000, Integer.MAX_VALUE}) {
+            try (StandInBroker broker = StandInBroker.scripted(FanoutPiecesTest::script, chunk);
+                 RawListener l = RawListener.connect(broker.address(), "0-63", 2 * 1024 * 1024, 128 * 1024)) {
+                byte[] stream = broker.script();
+                assertThat(event(l.taskstatsFamily(), 0)).hasSize(TaskstatsProtocol.EVENT_LENGTH);
+                assertThat(eventWithGroup(l.taskstatsFamily(), 0)).hasSize(TaskstatsProtocol.EVENT_WITH_TGID_LENGTH);
+                assertThat(l.taskstatsFamily()).isEqualTo(broker.taskstatsFamily());
+                assertThat(broker.registrations()).containsExactly(new FakeBroker.Registration(Integer.toUnsignedLong(l.portId()), "0-63"));
+                assertThat(l.receiveBuffer()).as("SO_RCVBUFFORCE 2 MiB, doubled").isEqualTo(4L * 1024 * 1024);
+                AtomicReference<Exception> failure = new AtomicReference<>();
+                Thread reader = reading(l, failure);
+                awaitEvents(l, 16);
+                l.close();
+                reader.join(5_000);
+                assertThat(reader.isAlive()).isFalse();
+                assertThat(failure.get()).isNull();
+                assertThat(l.counter().events()).as("chunk %d", chunk).isEqualTo(16);
+                assertThat(l.counter().overruns()).as("chunk %d", chunk).isEqualTo(1);
+                assertThat(l.counter().other()).as("chunk %d", chunk).isEqualTo(1);
+                assertThat(l.counter().bytes()).as("chunk %d: every byte in a counted frame", chunk).isEqualTo(stream.length);
+            }
+        }
+    }
+
+    @Test
+    void rawListenerEndsOnAMalformedFrame() throws Exception {
+        StandInBroker.Script badAfterThree = (taskstats, sock) -> {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (int i = 0; i < 3; i++) b.writeBytes(event(taskstats, i));
+            // nlmsg_len 8: shorter than the header itself
+            b.writeBytes(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(8).putInt(0).putLong(0).array());
+            return b.toByteArray();
+        };
+        try (StandInBroker broker = StandInBroker.scripted(badAfterThree, 100);
+             RawListener l = RawListener.connect(broker.address(), "0-63", 0, 0)) {
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            Thread reader = reading(l, failure);
+            reader.join(10_000);
             assertThat(reader.isAlive()).isFalse();
-            assertThat(l.counter().events()).isEqualTo(16);
-            assertThat(l.counter().overruns()).isEqualTo(1);
+            assertThat(failure.get()).isInstanceOf(BrokerProtocolException.class).hasMessageContaining("malformed frame");
+            // the counts of the buffer that held the bad frame are not published (once per buffer): at most the 3 before it
+            assertThat(l.counter().events()).isBetween(0L, 3L);
         }
     }
 
     @Test
     void listenersInAChildJvmAnswerSummedCounts() throws Exception {
-        byte[] stream = script();
         Path log = Path.of("target", "fanout-listeners-test.log");
-        try (StandInBroker broker = StandInBroker.scripted(stream, 1000);
+        try (StandInBroker broker = StandInBroker.scripted(FanoutPiecesTest::script, 1000);
              FanoutListeners.Child child = FanoutListeners.Child.start(broker.address(), 3, "0-3", 65536, 0, List.of("-Xmx64m"), log,
                      Duration.ofSeconds(30))) {
+            byte[] stream = broker.script();
             assertThat(child.portIds()).hasSize(3).doesNotHaveDuplicates();
-            assertThat(broker.registeredMasks).containsExactly("0-3", "0-3", "0-3");
+            assertThat(broker.registrations()).extracting(FakeBroker.Registration::cpulist).containsExactly("0-3", "0-3", "0-3");
+            assertThat(broker.registrations()).extracting(r -> (int) r.portId()).containsExactlyInAnyOrderElementsOf(child.portIds());
             FanoutListeners.Counts c = child.counts();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (c.events() < 48 && System.nanoTime() < deadline) {

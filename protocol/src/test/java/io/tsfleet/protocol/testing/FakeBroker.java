@@ -46,8 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * capacity, REGISTER/DEREGISTER per CPU, per-CPU u32 sequence counters that advance only while a CPU has listeners,
  * and the kernel's overflow: a full receive queue drops the event, sends one in-band ENOBUFS ahead of the queued
  * events and stays congested until the queue has been drained. Tests can also drop events on purpose
- * ({@link #dropNext}), restart the broker ({@link #restart}) and write any bytes to a connection ({@link #sendRaw}).
- * The listener service's tests and the protocol's broker client tests share it (the protocol's test-jar).
+ * ({@link #dropNext}), restart the broker ({@link #restart}), write any bytes to a connection ({@link #sendRaw}) and
+ * hand a registered connection's stream to a {@link Feed} of their own (a script of bytes, a generated stream); every
+ * accepted REGISTER is kept as a {@link Registration}. The listener service's tests, the protocol's broker client
+ * tests and the benchmarks' stand-in emulator share it (the protocol's test-jar).
  */
 public final class FakeBroker implements AutoCloseable {
     private final String token;
@@ -71,6 +73,25 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<Integer, AtomicInteger> dropNextFor = new ConcurrentHashMap<>();
     private volatile boolean dropDeregisterAcks;
     private volatile boolean answerNoDeregister;
+    private final List<Registration> registrations = new CopyOnWriteArrayList<>();
+    private volatile Feed feed;
+    /** Queued after a REGISTER's ack when a {@link Feed} is set: the connection's writer hands its socket to the feed. */
+    private static final byte[] HAND_OVER_TO_FEED = new byte[0];
+
+    /** An accepted REGISTER: the connection's port id and the cpulist as the client spelled it. */
+    public record Registration(long portId, String cpulist) {
+    }
+
+    /**
+     * What a connection is sent once its REGISTER has been acked, instead of waiting for {@link #exit} events: the
+     * connection's writer thread calls it right after writing the ack, with the socket's stream. The feed owns the
+     * stream until it returns (nothing else is written meanwhile); then the connection carries on as usual. A write
+     * that fails (the client went away) closes the connection.
+     */
+    @FunctionalInterface
+    public interface Feed {
+        void feed(Registration registration, OutputStream out) throws IOException, InterruptedException;
+    }
 
     public FakeBroker(String token, int nrCpus) {
         this.token = token;
@@ -140,6 +161,17 @@ public final class FakeBroker implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
+    }
+
+    /** From now on, every accepted REGISTER hands its connection to {@code feed} after the ack (null: no more). */
+    public FakeBroker feedAfterRegister(Feed feed) {
+        this.feed = feed;
+        return this;
+    }
+
+    /** Every accepted REGISTER so far, in order. */
+    public List<Registration> registrations() {
+        return List.copyOf(registrations);
     }
 
     /** How many connections are registered on this CPU. */
@@ -300,6 +332,8 @@ public final class FakeBroker implements AutoCloseable {
         volatile Integer markerSeq;
         /** Deregistered without an answer ({@link #answerNoDeregister}): no drained marker either. */
         volatile boolean silent;
+        /** The registration whose ack {@link #HAND_OVER_TO_FEED} follows in the queue. */
+        volatile Registration toFeed;
         final CpuSet.Builder registered = CpuSet.builder();
 
         Conn(Socket socket, int portId) {
@@ -371,6 +405,11 @@ public final class FakeBroker implements AutoCloseable {
                     }
                     byte[] b = out.poll(20, TimeUnit.MILLISECONDS);
                     if (b == null) continue;
+                    if (b == HAND_OVER_TO_FEED) {
+                        Feed f = feed;
+                        if (f != null) f.feed(toFeed, os);
+                        continue;
+                    }
                     if (paused || pausedPorts.contains(portId)) { // paused while this thread waited
                         out.addFirst(b);
                         continue;
@@ -510,7 +549,13 @@ public final class FakeBroker implements AutoCloseable {
                 return;
             }
             if (dereg.isPresent() && dropDeregisterAcks) return;
+            Registration r = reg.isPresent() ? new Registration(Integer.toUnsignedLong(portId), reg.get().string()) : null;
+            if (r != null) registrations.add(r);           // before the ack: a client that has its ack finds it here
             ackIfAsked(m);
+            if (r != null && feed != null) {
+                toFeed = r;
+                out.add(HAND_OVER_TO_FEED);
+            }
         }
 
         void ackIfAsked(NetlinkMessage m) {

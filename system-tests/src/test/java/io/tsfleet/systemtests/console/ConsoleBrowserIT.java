@@ -1,6 +1,7 @@
 package io.tsfleet.systemtests.console;
 
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.testing.LocalFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,9 @@ class ConsoleBrowserIT {
     private static final int CPUS = 64;
     private static final Duration SETTLE = Duration.ofSeconds(180);
     private static final Duration PAGE = Duration.ofSeconds(60);
+    static final String ADMIN_TOKEN = "console-it-admin";
+    static final String READ_TOKEN = "console-it-read";
+    private static final LocalFleet.Tokens TOKENS = new LocalFleet.Tokens("console-it-broker", ADMIN_TOKEN, READ_TOKEN, "console-it-replica");
 
     private static Path projectDir;
     private static Path workDir;
@@ -53,8 +57,14 @@ class ConsoleBrowserIT {
         if (!HeadlessChromium.installed()) return; // every test is skipped, with the reason (see needsTheBrowser)
         projectDir = Path.of(System.getProperty("tsfleet.project.dir", "..")).toAbsolutePath().normalize();
         workDir = projectDir.resolve("system-tests/target/console-it");
-        fleet = LocalFleet.start(projectDir, workDir, CPUS, 20, 3);
-        api = new CoordinatorApi(fleet.coordinatorUrl(), LocalFleet.READ_TOKEN);
+        fleet = LocalFleet.builder(projectDir, workDir).cpus(CPUS).baseRate(20).replicas(3).tokens(TOKENS)
+                .coordinatorArgs("--tsfleet.coordinator.store=memory",
+                        // the fleet settles (and the page's moves complete) in a few heartbeats: short ones keep the test quick
+                        "--tsfleet.coordinator.heartbeat-interval=500ms",
+                        "--tsfleet.coordinator.tick-interval=250ms",
+                        "--tsfleet.coordinator.policy.load-warmup=3s")
+                .start();
+        api = new CoordinatorApi(fleet.coordinatorUrl(), READ_TOKEN);
         awaitSettled(fleet.replicaIds().size());
         browser = new HeadlessChromium(1440, 1200, workDir);
         page = new ConsolePage(browser.driver(), fleet.coordinatorUrl());
@@ -89,7 +99,7 @@ class ConsoleBrowserIT {
         assertThat(CoordinatorApi.statusOf(base + "/", null)).isEqualTo(200);
         assertThat(CoordinatorApi.statusOf(base + "/console/app.js", null)).isEqualTo(200);
         assertThat(CoordinatorApi.statusOf(base + "/api/v1/status", null)).isEqualTo(401);
-        assertThat(CoordinatorApi.statusOf(base + "/api/v1/status", LocalFleet.READ_TOKEN)).isEqualTo(200);
+        assertThat(CoordinatorApi.statusOf(base + "/api/v1/status", READ_TOKEN)).isEqualTo(200);
 
         page.openSignedOut();
         assertThat(page.visible("app")).as("the fleet is hidden until a token is given").isFalse();
@@ -105,7 +115,7 @@ class ConsoleBrowserIT {
     @Order(2)
     void withAReadTokenTheGridShowsEveryCpuWithTheOwnerOfTheApi() {
         page.openSignedOut();
-        page.connect(LocalFleet.READ_TOKEN);
+        page.connect(READ_TOKEN);
         page.awaitReady(PAGE);
 
         assertGridMatchesTheApi();
@@ -138,7 +148,7 @@ class ConsoleBrowserIT {
     @Order(3)
     void anAdminMovesCpusThroughThePageAndTheFleetFollows() throws Exception {
         page.openSignedOut();
-        page.connect(LocalFleet.ADMIN_TOKEN);
+        page.connect(ADMIN_TOKEN);
         page.awaitReady(PAGE);
         assertGridMatchesTheApi();
 
@@ -176,7 +186,7 @@ class ConsoleBrowserIT {
     @Order(4)
     void anAdminPreviewsARebalanceAndDrainsAReplicaThroughThePage() {
         page.openSignedOut();
-        page.connect(LocalFleet.ADMIN_TOKEN);
+        page.connect(ADMIN_TOKEN);
         page.awaitReady(PAGE);
 
         // the preview is a dry run: a plan is shown, nothing changes
