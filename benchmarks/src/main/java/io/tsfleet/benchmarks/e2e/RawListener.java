@@ -67,6 +67,8 @@ public final class RawListener implements AutoCloseable {
             }
         } catch (ClosedChannelException e) {            // AsynchronousCloseException included
             // closed by close(): the end of the measurement
+        } finally {
+            counter.publish();                          // what was counted before a malformed frame ended the read, too
         }
     }
 
