@@ -23,7 +23,7 @@ import java.util.Set;
  * Serves the {@code TSFLEET_SOCK} family for one connection of the live backend: the in-band socket options map to
  * real {@code setsockopt}/{@code getsockopt}/{@code getsockname} calls on the connection's kernel socket, and
  * {@code CMD_AUTH} to the connection's {@link ConnectionPrivilege}; {@code CMD_GET} also names the node and its
- * kernel's current boot ({@link NodeIdentity}). The broker's extension
+ * kernel's current boot ({@link NodeIdentity}) to a privileged connection. The broker's extension
  * {@link SockProtocol#ATTR_RECV_PAUSED} (pause/resume reading, for exact overflow over TCP) is served too.
  *
  * <p>Checks run in generic netlink's order, with its errnos, as the emulated kernel's {@code SockFamily} does: a
@@ -109,7 +109,7 @@ final class TsfleetSockHandler {
         SocketControl.QueueState q = socket.queueState();
         byte[] drops = new byte[8];
         ByteBuffer.wrap(drops).order(ByteOrder.LITTLE_ENDIAN).putLong(q.drops());
-        return MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+        MessageBuilder answer = MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                 .u32(SockProtocol.ATTR_RCVBUF, socket.receiveBuffer())
                 .u32(SockProtocol.ATTR_NO_ENOBUFS, socket.noEnobufs() ? 1 : 0)
                 .u32(SockProtocol.ATTR_PORT_ID, U32.toLong(socket.portId()))
@@ -117,10 +117,10 @@ final class TsfleetSockHandler {
                 .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), U32.MAX))
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, socket.recvPaused() ? 1 : 0)
-                .attribute(SockProtocol.ATTR_SEQ_EPOCH, seqEpoch)
-                .string(SockProtocol.ATTR_NODE, node.name())
-                .string(SockProtocol.ATTR_BOOT_ID, node.bootId())
-                .build(familyId, 0, request.seq(), socket.portId());
+                .attribute(SockProtocol.ATTR_SEQ_EPOCH, seqEpoch);
+        // which node and boot: only to a connection that may read the node's exits (it learns them from the records anyway)
+        if (privilege.privileged()) answer.string(SockProtocol.ATTR_NODE, node.name()).string(SockProtocol.ATTR_BOOT_ID, node.bootId());
+        return answer.build(familyId, 0, request.seq(), socket.portId());
     }
 
     private List<NetlinkMessage> set(NetlinkMessage request, AttributeList attrs, SocketControl socket, ConnectionPrivilege privilege)

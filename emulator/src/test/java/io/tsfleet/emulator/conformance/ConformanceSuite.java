@@ -116,8 +116,9 @@ public abstract class ConformanceSuite {
     }
 
     /**
-     * Not in the oracle (the kernel has no such family): every connection's {@code TSFLEET_SOCK CMD_GET} names the node
-     * and its current boot, the sequence epoch is that boot's, and the protocol's client reads both in its handshake.
+     * Not in the oracle (the kernel has no such family): every privileged connection's {@code TSFLEET_SOCK CMD_GET}
+     * names the node and its current boot, the sequence epoch is that boot's, and the protocol's client reads both in its
+     * handshake; a connection that has not presented the broker's token is not told.
      */
     @Test
     void sockGetNamesTheNodeAndItsCurrentBoot() throws IOException {
@@ -131,6 +132,14 @@ public abstract class ConformanceSuite {
                     .isEqualTo(SockProtocol.seqEpochOf(java.util.UUID.fromString(bootId())));
             assertThat(c.client().node()).isEqualTo(nodeName());
             assertThat(c.client().bootId()).isEqualTo(bootId());
+        }
+        if (token() == null) return;
+        try (BrokerTestClient unauthenticated = BrokerTestClient.open(brokerAddress(), null)) {
+            AttributeList a = unauthenticated.sockInfo();
+            assertThat(a.last(SockProtocol.ATTR_AUTHENTICATED).orElseThrow().u32()).isZero();
+            assertThat(a.last(SockProtocol.ATTR_NODE)).as("not told to a connection that may not read the node's exits").isEmpty();
+            assertThat(a.last(SockProtocol.ATTR_BOOT_ID)).isEmpty();
+            assertThat(unauthenticated.client().node()).isNull();
         }
     }
 

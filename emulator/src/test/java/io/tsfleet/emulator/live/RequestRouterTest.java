@@ -144,6 +144,21 @@ class RequestRouterTest {
     }
 
     @Test
+    void theNodeAndItsBootAreToldOnlyToAPrivilegedConnection() throws Exception {
+        ConnectionPrivilege remote = ConnectionPrivilege.admit(new InetSocketAddress("192.0.2.1", 1), "tok");
+        AttributeList before = GenlMessage.of(answer(router.route(Requests.sockGet(SOCK), socket, remote)).getFirst()).attributes(true);
+        assertThat(before.require(SockProtocol.ATTR_AUTHENTICATED).u32()).isZero();
+        assertThat(before.last(SockProtocol.ATTR_NODE)).isEmpty();
+        assertThat(before.last(SockProtocol.ATTR_BOOT_ID)).isEmpty();
+        NetlinkMessage auth = MessageBuilder.genl(SockProtocol.CMD_AUTH, 1).string(SockProtocol.ATTR_TOKEN, "tok")
+                .build(SOCK, Requests.REQUEST_ACK, 30, 0);
+        assertThat(errno(router.route(auth, socket, remote))).isZero();
+        AttributeList after = GenlMessage.of(answer(router.route(Requests.sockGet(SOCK), socket, remote)).getFirst()).attributes(true);
+        assertThat(after.require(SockProtocol.ATTR_NODE).string()).isEqualTo(NODE.name());
+        assertThat(after.require(SockProtocol.ATTR_BOOT_ID).string()).isEqualTo(NODE.bootId());
+    }
+
+    @Test
     void recvPausedIsRequestedFromTheSessionOnlyWhenTheSetSucceeds() throws Exception {
         NetlinkMessage pause = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RECV_PAUSED, 1)
                 .build(SOCK, Requests.REQUEST_ACK, 15, 0);

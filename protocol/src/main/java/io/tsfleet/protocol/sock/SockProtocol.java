@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  *       Also {@link #ATTR_NODE} (string: the name of the node the broker serves, a DNS subdomain of at most
  *       {@value #MAX_NODE_NAME_LENGTH} characters, see {@link #isValidNodeName}) and {@link #ATTR_BOOT_ID} (string: the
  *       UUID of that node's current boot in its canonical lower-case form, {@value #BOOT_ID_LENGTH} characters): the
- *       kernel numbers each CPU's exits from boot to shutdown, so {@code (node, boot id, cpu, seq)} names one exit. A
- *       broker that does not report them is an older one; clients treat them as unknown (and, like every client of a
+ *       kernel numbers each CPU's exits from boot to shutdown, so {@code (node, boot id, cpu, seq)} names one exit.
+ *       Both are reported to a privileged connection only (authenticated, or any connection of a broker without a
+ *       token): one that may read the node's exits. A broker that does not report them to such a connection is an
+ *       older one; clients treat them as unknown (and, like every client of a
  *       generic netlink family, ignore attributes they do not know).</li>
  *   <li>{@link #ATTR_RECV_PAUSED} (u32, in {@code CMD_SET}; reported by {@code CMD_GET}): 1 = the client stops calling
  *       {@code recv()}: once everything queued up to and including this request's ack has been taken, nothing more

@@ -133,6 +133,8 @@ class BrokerClientTest {
         assertThat(client.receiveBuffer()).as("SO_RCVBUF, doubled as the kernel does")
                 .isEqualTo(SockProtocol.effectiveRcvbuf(100_000, SockProtocol.DEFAULT_RMEM, false));
         assertThat(client.authenticated()).isFalse();
+        assertThat(client.node()).as("not told to an unauthenticated connection").isNull();
+        assertThat(client.bootId()).isNull();
     }
 
     @Test

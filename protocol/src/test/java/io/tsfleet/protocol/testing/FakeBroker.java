@@ -503,7 +503,9 @@ public final class FakeBroker implements AutoCloseable {
                         .attribute(SockProtocol.ATTR_DROPS, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(socketDrops).array())
                         .attribute(SockProtocol.ATTR_SEQ_EPOCH, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array());
                     String nodeName = node;
-                    if (nodeName != null) state.string(SockProtocol.ATTR_NODE, nodeName).string(SockProtocol.ATTR_BOOT_ID, bootId.toString());
+                    if (nodeName != null && (authenticated || token == null)) { // as the brokers: to a privileged connection only
+                        state.string(SockProtocol.ATTR_NODE, nodeName).string(SockProtocol.ATTR_BOOT_ID, bootId.toString());
+                    }
                     reply(state.build(sockFamily, 0, m.seq(), portId));
                 }
                 default -> reply(NetlinkError.ackFor(m, Errno.EOPNOTSUPP.negative(), portId));

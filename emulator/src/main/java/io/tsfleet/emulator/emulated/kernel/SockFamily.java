@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 /**
  * The {@code TSFLEET_SOCK} family: socket options, {@code getsockname} and authentication in band (see
  * {@link SockProtocol}); {@code CMD_GET} also names the node ({@link KernelConfig#nodeName}) and this boot
- * ({@link EmulatedKernel#bootId}). SET applies all its options or none: a privileged option without privilege is
+ * ({@link EmulatedKernel#bootId}) to a privileged connection. SET applies all its options or none: a privileged option without privilege is
  * EPERM and changes nothing.
  */
 final class SockFamily extends GenlFamily {
@@ -76,18 +76,19 @@ final class SockFamily extends GenlFamily {
     private int get(GenlRequest r, ReplySink out) {
         NetlinkSocket.SocketState s = r.socket().state();
         byte[] drops = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(s.drops()).array();
-        return out.reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+        boolean authenticated = privileged.test(r.socket());
+        MessageBuilder answer = MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                 .u32(SockProtocol.ATTR_RCVBUF, s.rcvbuf())
                 .u32(SockProtocol.ATTR_NO_ENOBUFS, s.noEnobufs() ? 1 : 0)
                 .u32(SockProtocol.ATTR_PORT_ID, U32.toLong(s.portId()))
-                .u32(SockProtocol.ATTR_AUTHENTICATED, privileged.test(r.socket()) ? 1 : 0)
+                .u32(SockProtocol.ATTR_AUTHENTICATED, authenticated ? 1 : 0)
                 .u32(SockProtocol.ATTR_RMEM, s.rmem())
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, r.socket().recvPaused() ? 1 : 0)
-                .attribute(SockProtocol.ATTR_SEQ_EPOCH, seqEpoch)
-                .string(SockProtocol.ATTR_NODE, nodeName)
-                .string(SockProtocol.ATTR_BOOT_ID, bootId)
-                .build(id(), 0, r.seq(), r.socket().portId()));
+                .attribute(SockProtocol.ATTR_SEQ_EPOCH, seqEpoch);
+        // which node and boot: only to a connection that may read the node's exits (it learns them from the records anyway)
+        if (authenticated) answer.string(SockProtocol.ATTR_NODE, nodeName).string(SockProtocol.ATTR_BOOT_ID, bootId);
+        return out.reply(answer.build(id(), 0, r.seq(), r.socket().portId()));
     }
 
     private int set(GenlRequest r) {

@@ -133,6 +133,11 @@ class GenericNetlinkRulesTest {
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUF, 16384)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(32768);
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).as("needs privilege").isEqualTo(Errno.EPERM.negative());
+        h.kernel.receive(s, MessageBuilder.genl(SockProtocol.CMD_GET, 1).build(h.kernel.sockFamilyId(), Netlink.NLM_F_REQUEST, 8, 0));
+        io.tsfleet.protocol.netlink.AttributeList unprivileged =
+                io.tsfleet.protocol.netlink.GenlMessage.of(KernelHarness.read(s).getFirst()).attributes(true);
+        assertThat(unprivileged.last(SockProtocol.ATTR_NODE)).as("not told before the token").isEmpty();
+        assertThat(unprivileged.last(SockProtocol.ATTR_BOOT_ID)).isEmpty();
         authenticate();
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(1 << 25);
