@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Which node a broker serves, and which boot of that node's kernel: the kernel numbers each CPU's exits from boot to
@@ -18,9 +17,7 @@ import java.util.regex.Pattern;
  * @param bootId the boot's UUID, in its canonical lower-case form
  */
 public record NodeIdentity(String name, String bootId) {
-    /** RFC 1123 subdomain, as Kubernetes requires of node names. */
-    private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final int MAX_NAME_LENGTH = 253;
+    private static final int MAX_NAME_LENGTH = SockProtocol.MAX_NODE_NAME_LENGTH;
 
     public NodeIdentity {
         Objects.requireNonNull(name, "name");
@@ -32,9 +29,9 @@ public record NodeIdentity(String name, String bootId) {
         bootId = UUID.fromString(bootId).toString();
     }
 
-    /** A node name as Kubernetes allows it. */
+    /** A node name as Kubernetes allows it (and as {@code TSFLEET_SOCK}'s {@code ATTR_NODE} carries it). */
     public static boolean isValidName(String name) {
-        return name != null && !name.isEmpty() && name.length() <= MAX_NAME_LENGTH && NODE_NAME.matcher(name).matches();
+        return SockProtocol.isValidNodeName(name);
     }
 
     /**

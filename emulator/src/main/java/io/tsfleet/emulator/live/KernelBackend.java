@@ -4,6 +4,7 @@ import io.tsfleet.emulator.broker.BrokerBackend;
 import io.tsfleet.emulator.broker.BrokerSession;
 import io.tsfleet.emulator.broker.ClientConnection;
 import io.tsfleet.emulator.broker.ConnectionRefusedException;
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.broker.RefusalReason;
 import io.tsfleet.emulator.live.netlink.GenlController;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
@@ -48,14 +49,14 @@ public final class KernelBackend implements BrokerBackend {
     private final LiveNetlinkSocket portIdAnchor;
     private final LoopbackPeerTrust peerTrust;
 
-    private KernelBackend(KernelBackendSettings settings, LiveSystem system, ResolvedFamily taskstats, NetlinkPoller poller,
+    private KernelBackend(KernelBackendSettings settings, LiveSystem system, NodeIdentity node, ResolvedFamily taskstats, NetlinkPoller poller,
                           LiveNetlinkSocket portIdAnchor, LoopbackPeerTrust peerTrust) {
         this.settings = settings;
         this.peerTrust = peerTrust;
         this.portIdAnchor = portIdAnchor;
         this.system = system;
         this.taskstats = taskstats;
-        this.router = new RequestRouter(taskstats, settings.sockFamilyId(), LiveSystem.seqEpoch(LiveSystem.BOOT_ID));
+        this.router = new RequestRouter(taskstats, settings.sockFamilyId(), node);
         this.poller = poller;
         this.proc = new ProcNetNetlink(ProcNetNetlink.DEFAULT);
     }
@@ -66,13 +67,17 @@ public final class KernelBackend implements BrokerBackend {
      * <p>The probe socket stays open for the backend's lifetime: it holds the port id the kernel autobinds first (the
      * process id), so every connection's socket gets one of the kernel's random negative port ids instead, and a port
      * id is practically never handed to a second connection.
+     *
+     * <p>{@code node} is the node this backend serves and its kernel's current boot: {@code TSFLEET_SOCK CMD_GET}
+     * reports them, and the sequence epoch derived from the boot id, to every connection.
      */
-    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system) {
-        return start(settings, system, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
+    public static KernelBackend start(KernelBackendSettings settings, LiveSystem system, NodeIdentity node) {
+        return start(settings, system, node, LoopbackPeerTrust.forThisProcess(settings.trustedUids()));
     }
 
-    /** {@link #start(KernelBackendSettings, LiveSystem)} with the given trust of tokenless loopback clients. */
-    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, LoopbackPeerTrust peerTrust) {
+    /** {@link #start(KernelBackendSettings, LiveSystem, NodeIdentity)} with the given trust of tokenless loopback clients. */
+    static KernelBackend start(KernelBackendSettings settings, LiveSystem system, NodeIdentity node, LoopbackPeerTrust peerTrust) {
+        java.util.Objects.requireNonNull(node, "node");
         InitNetworkNamespace.problem(InitNetworkNamespace.PROC).ifPresent(p -> {
             throw new KernelBackendUnavailableException(p);
         });
@@ -98,8 +103,8 @@ public final class KernelBackend implements BrokerBackend {
                 + settings.sockFamilyId() + ", possible CPUs " + system.possibleCpus().toCpulist() + ", NR_CPUS " + system.nrCpus()
                 + (settings.hasToken() ? ", token required" : ", loopback clients of uids " + peerTrust.trustedUids() + " only") + ", receive buffer floor "
                 + settings.receiveBufferFloor() + " bytes, backlog " + settings.backlogBytes() + " bytes per connection and "
-                + settings.backlogTotalBytes() + " in all");
-        return new KernelBackend(settings, system, taskstats, poller, anchor, peerTrust);
+                + settings.backlogTotalBytes() + " in all; node " + node.name() + ", boot " + node.bootId());
+        return new KernelBackend(settings, system, node, taskstats, poller, anchor, peerTrust);
     }
 
     /** A socket on the process id's port id, the one autobind tries first; any socket when another one already holds it. */

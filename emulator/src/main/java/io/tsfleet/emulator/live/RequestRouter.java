@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.live;
 
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.Errno;
@@ -43,10 +44,10 @@ final class RequestRouter {
     private final ResolvedFamily sockFamily;
     private final TsfleetSockHandler sock;
 
-    RequestRouter(ResolvedFamily taskstats, int sockFamilyId, long seqEpoch) {
+    RequestRouter(ResolvedFamily taskstats, int sockFamilyId, NodeIdentity node) {
         this.taskstats = taskstats;
         this.sockFamily = ControllerReplies.sockFamily(sockFamilyId);
-        this.sock = new TsfleetSockHandler(sockFamilyId, seqEpoch);
+        this.sock = new TsfleetSockHandler(sockFamilyId, node);
     }
 
     /** What happens to one message. */

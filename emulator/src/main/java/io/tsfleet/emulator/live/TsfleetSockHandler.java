@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.live;
 
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.live.netlink.NativeErrnoException;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.Errno;
@@ -21,13 +22,15 @@ import java.util.Set;
 /**
  * Serves the {@code TSFLEET_SOCK} family for one connection of the live backend: the in-band socket options map to
  * real {@code setsockopt}/{@code getsockopt}/{@code getsockname} calls on the connection's kernel socket, and
- * {@code CMD_AUTH} to the connection's {@link ConnectionPrivilege}. The broker's extension
+ * {@code CMD_AUTH} to the connection's {@link ConnectionPrivilege}; {@code CMD_GET} also names the node and its
+ * kernel's current boot ({@link NodeIdentity}) to a privileged connection. The broker's extension
  * {@link SockProtocol#ATTR_RECV_PAUSED} (pause/resume reading, for exact overflow over TCP) is served too.
  *
  * <p>Checks run in generic netlink's order, with its errnos, as the emulated kernel's {@code SockFamily} does: a
  * message without a full genl header {@code -EINVAL}; an unknown command or a dump {@code -EOPNOTSUPP}; the
- * attribute policy ({@code GENL_DONT_VALIDATE_STRICT}: u32 attributes need 4 bytes, {@code DROPS} 8, the token 1 to
- * 255 characters, otherwise {@code -ERANGE}); then the command: {@code SO_RCVBUFFORCE} from an unprivileged
+ * attribute policy ({@code GENL_DONT_VALIDATE_STRICT}: u32 attributes need 4 bytes, {@code DROPS} and
+ * {@code SEQ_EPOCH} 8, the token 1 to 255 characters, {@code NODE} 1 to 253, {@code BOOT_ID} 1 to 36, otherwise
+ * {@code -ERANGE}); then the command: {@code SO_RCVBUFFORCE} from an unprivileged
  * connection {@code -EPERM}, a {@code CMD_SET} without options {@code -EINVAL}, a wrong token {@code -EPERM}. A
  * {@code CMD_SET} is checked completely before any option is applied, so a refused one changes nothing.
  */
@@ -38,12 +41,15 @@ final class TsfleetSockHandler {
             SockProtocol.ATTR_RECV_PAUSED);
 
     private final int familyId;
-    private final long seqEpoch;
+    /** {@code ATTR_SEQ_EPOCH}: the run of the kernel's sequence counters, derived from the node's boot id. */
+    private final byte[] seqEpoch;
+    private final NodeIdentity node;
 
-    /** {@code seqEpoch}: the run of the kernel's sequence counters ({@link LiveSystem#seqEpoch}), 0 when unknown. */
-    TsfleetSockHandler(int familyId, long seqEpoch) {
+    /** {@code node}: the node this backend serves and its kernel's current boot ({@code ATTR_NODE}, {@code ATTR_BOOT_ID}, {@code ATTR_SEQ_EPOCH}). */
+    TsfleetSockHandler(int familyId, NodeIdentity node) {
         this.familyId = familyId;
-        this.seqEpoch = seqEpoch;
+        this.node = node;
+        this.seqEpoch = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(node.seqEpoch()).array();
     }
 
     int familyId() {
@@ -85,9 +91,15 @@ final class TsfleetSockHandler {
             int len = a.value().length;
             if (U32_ATTRIBUTES.contains(a.type()) && len < 4) return Errno.ERANGE;
             if ((a.type() == SockProtocol.ATTR_DROPS || a.type() == SockProtocol.ATTR_SEQ_EPOCH) && len < 8) return Errno.ERANGE;
-            if (a.type() == SockProtocol.ATTR_TOKEN) {
+            int maxChars = switch (a.type()) {
+                case SockProtocol.ATTR_TOKEN -> MAX_TOKEN_LENGTH;
+                case SockProtocol.ATTR_NODE -> SockProtocol.MAX_NODE_NAME_LENGTH;
+                case SockProtocol.ATTR_BOOT_ID -> SockProtocol.BOOT_ID_LENGTH;
+                default -> -1;
+            };
+            if (maxChars >= 0) {
                 int chars = len > 0 && a.value()[len - 1] == 0 ? len - 1 : len;
-                if (len < 1 || chars > MAX_TOKEN_LENGTH) return Errno.ERANGE;
+                if (len < 1 || chars > maxChars) return Errno.ERANGE;
             }
         }
         return null;
@@ -97,7 +109,7 @@ final class TsfleetSockHandler {
         SocketControl.QueueState q = socket.queueState();
         byte[] drops = new byte[8];
         ByteBuffer.wrap(drops).order(ByteOrder.LITTLE_ENDIAN).putLong(q.drops());
-        return MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+        MessageBuilder answer = MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                 .u32(SockProtocol.ATTR_RCVBUF, socket.receiveBuffer())
                 .u32(SockProtocol.ATTR_NO_ENOBUFS, socket.noEnobufs() ? 1 : 0)
                 .u32(SockProtocol.ATTR_PORT_ID, U32.toLong(socket.portId()))
@@ -105,8 +117,10 @@ final class TsfleetSockHandler {
                 .u32(SockProtocol.ATTR_RMEM, Math.min(q.rmem(), U32.MAX))
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, socket.recvPaused() ? 1 : 0)
-                .attribute(SockProtocol.ATTR_SEQ_EPOCH, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())
-                .build(familyId, 0, request.seq(), socket.portId());
+                .attribute(SockProtocol.ATTR_SEQ_EPOCH, seqEpoch);
+        // which node and boot: only to a connection that may read the node's exits (it learns them from the records anyway)
+        if (privilege.privileged()) answer.string(SockProtocol.ATTR_NODE, node.name()).string(SockProtocol.ATTR_BOOT_ID, node.bootId());
+        return answer.build(familyId, 0, request.seq(), socket.portId());
     }
 
     private List<NetlinkMessage> set(NetlinkMessage request, AttributeList attrs, SocketControl socket, ConnectionPrivilege privilege)

@@ -1,11 +1,15 @@
 package io.tsfleet.emulator.app;
 
 import io.tsfleet.emulator.EmulatorApplication;
+import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.NodeIdentity;
+import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.InetSocketAddress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,11 +31,17 @@ class NodeSettingsTest {
     }
 
     @Test
-    void theEmulatedNodeHasItsConfiguredNameAndItsKernelsBootId() {
+    void theEmulatedNodeHasItsConfiguredNameAndItsKernelsBootId() throws Exception {
         try (ConfigurableApplicationContext ctx = start("--tsfleet.emulator.node.name=worker-7.zone-b")) {
             NodeIdentity node = ctx.getBean(NodeIdentity.class);
             assertThat(node.name()).isEqualTo("worker-7.zone-b");
             assertThat(node.bootId()).isEqualTo(ctx.getBean(EmulatedKernel.class).bootId().toString());
+            // and what every broker connection learns from TSFLEET_SOCK, over TCP
+            try (BrokerTestClient c = BrokerTestClient.open(new InetSocketAddress("127.0.0.1", ctx.getBean(BrokerServer.class).port()), null)) {
+                assertThat(c.client().node()).isEqualTo("worker-7.zone-b");
+                assertThat(c.client().bootId()).isEqualTo(node.bootId());
+                assertThat(c.client().seqEpoch()).isEqualTo(node.seqEpoch());
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import io.tsfleet.protocol.taskstats.TaskstatsEvent;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.opentest4j.TestAbortedException;
 import tools.jackson.databind.JsonNode;
@@ -72,6 +73,12 @@ public abstract class ConformanceSuite {
     /** The pid of a task that is alive for the whole run (the live kernel: the test JVM). */
     protected abstract int aliveTaskPid();
 
+    /** The node name the broker reports ({@code TSFLEET_SOCK ATTR_NODE}). */
+    protected abstract String nodeName();
+
+    /** The boot id of the machine behind the broker ({@code ATTR_BOOT_ID}). */
+    protected abstract String bootId();
+
     /** The broker's token, or null when it has none (then the privilege case is aborted). */
     protected String token() {
         return null;
@@ -106,6 +113,34 @@ public abstract class ConformanceSuite {
 
     static JsonNode oracle() throws IOException {
         return JSON.readTree(Files.readString(oracleFile()));
+    }
+
+    /**
+     * Not in the oracle (the kernel has no such family): every privileged connection's {@code TSFLEET_SOCK CMD_GET}
+     * names the node and its current boot, the sequence epoch is that boot's, and the protocol's client reads both in its
+     * handshake; a connection that has not presented the broker's token is not told.
+     */
+    @Test
+    void sockGetNamesTheNodeAndItsCurrentBoot() throws IOException {
+        try (BrokerTestClient c = connect()) {
+            AttributeList a = c.sockInfo();
+            assertThat(a.last(SockProtocol.ATTR_NODE).orElseThrow().string()).isEqualTo(nodeName());
+            NlAttribute boot = a.last(SockProtocol.ATTR_BOOT_ID).orElseThrow();
+            assertThat(boot.value()).as("a NUL-terminated string").hasSize(SockProtocol.BOOT_ID_LENGTH + 1).endsWith((byte) 0);
+            assertThat(boot.string()).isEqualTo(bootId());
+            assertThat(a.last(SockProtocol.ATTR_SEQ_EPOCH).orElseThrow().valueBuffer().getLong(0))
+                    .isEqualTo(SockProtocol.seqEpochOf(java.util.UUID.fromString(bootId())));
+            assertThat(c.client().node()).isEqualTo(nodeName());
+            assertThat(c.client().bootId()).isEqualTo(bootId());
+        }
+        if (token() == null) return;
+        try (BrokerTestClient unauthenticated = BrokerTestClient.open(brokerAddress(), null)) {
+            AttributeList a = unauthenticated.sockInfo();
+            assertThat(a.last(SockProtocol.ATTR_AUTHENTICATED).orElseThrow().u32()).isZero();
+            assertThat(a.last(SockProtocol.ATTR_NODE)).as("not told to a connection that may not read the node's exits").isEmpty();
+            assertThat(a.last(SockProtocol.ATTR_BOOT_ID)).isEmpty();
+            assertThat(unauthenticated.client().node()).isNull();
+        }
     }
 
     @TestFactory

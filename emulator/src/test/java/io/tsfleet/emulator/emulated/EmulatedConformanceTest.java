@@ -22,6 +22,7 @@ import java.time.Clock;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmulatedConformanceTest extends ConformanceSuite {
     private static final String TOKEN = "conformance-token";
+    private static final String NODE = "emulated-conformance.zone-a";
     private static final MachineShape ORACLE_MACHINE = new MachineShape(256, CpuSet.of(0, 1));
 
     private EmulatedKernel kernel;
@@ -31,7 +32,8 @@ class EmulatedConformanceTest extends ConformanceSuite {
     @BeforeAll
     void startBroker() throws IOException {
         // a family id other than the recorded 31: clients must resolve it
-        KernelConfig config = KernelConfig.of(ORACLE_MACHINE.nrCpus(), ORACLE_MACHINE.possible()).withToken(TOKEN).withFirstFamilyId(0x1A);
+        KernelConfig config = KernelConfig.of(ORACLE_MACHINE.nrCpus(), ORACLE_MACHINE.possible()).withToken(TOKEN).withFirstFamilyId(0x1A)
+                .withNodeName(NODE);
         kernel = new EmulatedKernel(config, Clock.systemUTC());
         server = new BrokerServer(new EmulatedBackend(kernel), BrokerSettings.defaults(0), Clock.systemUTC());
         server.start();
@@ -76,5 +78,15 @@ class EmulatedConformanceTest extends ConformanceSuite {
     @Override
     protected String token() {
         return TOKEN;
+    }
+
+    @Override
+    protected String nodeName() {
+        return NODE;
+    }
+
+    @Override
+    protected String bootId() {
+        return kernel.bootId().toString();
     }
 }

@@ -41,7 +41,7 @@ class KernelBackendOverTcpTest {
         LiveKernel.assumeAvailable();
         registry = new SimpleMeterRegistry();
         // the real trust of tokenless loopback clients: root, this process's uid, looked up in /proc/net/tcp
-        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU));
+        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), LiveKernel.node());
         new KernelBackendMeters(backend.stats()).bindTo(registry);
         server = new BrokerServer(backend, new BrokerSettings("127.0.0.1", 0, 1, 100, 128 * 1024, Duration.ofSeconds(10),
                 BrokerSettings.DEFAULT_TCP_SEND_BUFFER, Duration.ZERO, ConnectionLimits.defaults(settings.hasToken())), Clock.systemUTC());

@@ -36,7 +36,7 @@ class KernelBackendTest {
     @BeforeEach
     void start() throws IOException {
         taskstats = LiveKernel.assumeAvailable();
-        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), LiveKernel.node(), SpiClient.ROOT_PEER);
     }
 
     @AfterEach
@@ -227,7 +227,7 @@ class KernelBackendTest {
     /** Replaces the default backend of this test with one of other settings. */
     private void restartWith(KernelBackendSettings settings) throws IOException {
         backend.close();
-        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(settings, LiveSystem.read(LiveSystem.SYSFS_CPU), LiveKernel.node(), SpiClient.ROOT_PEER);
     }
 
     private static long rcvbuf(SpiClient c, int sock) throws Exception {
@@ -309,7 +309,7 @@ class KernelBackendTest {
     @Test
     void withATokenConnectionsAreUnprivilegedUntilTheyAuthenticate() throws Exception {
         backend.close();
-        backend = KernelBackend.start(KernelBackendSettings.withToken("s3cret"), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken("s3cret"), LiveSystem.read(LiveSystem.SYSFS_CPU), LiveKernel.node(), SpiClient.ROOT_PEER);
         int sock = backend.sockFamilyId();
         try (SpiClient c = new SpiClient(backend, RecordingConnection.REMOTE)) {
             Conversation.Answer denied = ask(c, Requests.register(taskstats.id(), "0"));

@@ -36,7 +36,7 @@ class KernelConformanceTest extends ConformanceSuite {
         exits = PinnedExitDaemon.start();
         LiveSystem live = LiveSystem.read(LiveSystem.SYSFS_CPU);
         machine = new MachineShape(live.nrCpus(), live.possibleCpus());
-        backend = KernelBackend.start(KernelBackendSettings.withToken(TOKEN), live);
+        backend = KernelBackend.start(KernelBackendSettings.withToken(TOKEN), live, LiveKernel.node());
         server = new BrokerServer(backend, new BrokerSettings("127.0.0.1", 0, 2, 1_000, 128 * 1024, Duration.ofSeconds(10), BrokerSettings.DEFAULT_TCP_SEND_BUFFER, java.time.Duration.ZERO), Clock.systemUTC());
         server.start();
     }
@@ -72,6 +72,21 @@ class KernelConformanceTest extends ConformanceSuite {
     @Override
     protected String token() {
         return TOKEN;
+    }
+
+    @Override
+    protected String nodeName() {
+        return LiveKernel.NODE_NAME;
+    }
+
+    /** The running kernel's, read from procfs here, independently of the backend. */
+    @Override
+    protected String bootId() {
+        try {
+            return java.nio.file.Files.readString(LiveSystem.BOOT_ID).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A file descriptor number in a request names a descriptor of the broker process, not of the client. */

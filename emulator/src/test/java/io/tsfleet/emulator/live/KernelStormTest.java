@@ -40,7 +40,7 @@ class KernelStormTest {
     @BeforeEach
     void start() throws IOException {
         taskstats = LiveKernel.assumeAvailable();
-        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), SpiClient.ROOT_PEER);
+        backend = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), LiveKernel.node(), SpiClient.ROOT_PEER);
     }
 
     @AfterEach

@@ -1,11 +1,13 @@
 package io.tsfleet.emulator.live;
 
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.live.netlink.GenlController;
 import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.emulator.live.netlink.LiveNetlinkSocket;
 import io.tsfleet.protocol.taskstats.TaskstatsProtocol;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,18 @@ public final class LiveKernel {
     private static volatile ResolvedFamily taskstats;
 
     private LiveKernel() {
+    }
+
+    /** The node name the live tests give the kernel backend. */
+    public static final String NODE_NAME = "live-test-node";
+
+    /** This machine as the kernel backend's tests name it: {@link #NODE_NAME} and the running kernel's boot id. */
+    public static NodeIdentity node() {
+        try {
+            return new NodeIdentity(NODE_NAME, LiveSystem.bootId(LiveSystem.BOOT_ID));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + LiveSystem.BOOT_ID, e);
+        }
     }
 
     /** For {@code @EnabledIf}: whether the live interface is usable (see {@link #assumeAvailable()} for the reason when not). */

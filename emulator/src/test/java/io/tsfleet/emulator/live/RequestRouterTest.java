@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.live;
 
+import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.live.netlink.ResolvedFamily;
 import io.tsfleet.protocol.netlink.AttributeList;
 import io.tsfleet.protocol.netlink.Errno;
@@ -26,7 +27,9 @@ class RequestRouterTest {
             List.of(new ResolvedFamily.Operation(1, 0x0b), new ResolvedFamily.Operation(4, 0x0a)), false);
     private static final int SOCK = KernelBackendSettings.DEFAULT_SOCK_FAMILY_ID;
 
-    private final RequestRouter router = new RequestRouter(TASKSTATS, SOCK, 42L);
+    private static final NodeIdentity NODE = new NodeIdentity("worker-9.zone-c", "6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b");
+
+    private final RequestRouter router = new RequestRouter(TASKSTATS, SOCK, NODE);
     private final FakeSocketControl socket = new FakeSocketControl(PORT, 4_194_304);
     private final ConnectionPrivilege loopback = ConnectionPrivilege.admit(new InetSocketAddress("127.0.0.1", 1), null);
 
@@ -107,6 +110,14 @@ class RequestRouterTest {
         assertThat(socket.setsockoptCalls).isZero();
         assertThat(socket.rcvbuf).isEqualTo(SockProtocol.DEFAULT_RMEM);
 
+        NetlinkMessage longNode = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
+                .string(SockProtocol.ATTR_NODE, "n".repeat(SockProtocol.MAX_NODE_NAME_LENGTH + 1)).build(SOCK, Requests.REQUEST_ACK, 12, 0);
+        assertThat(errno(router.route(longNode, socket, loopback))).as("the emulated kernel's NLA_STRING policy").isEqualTo(Errno.ERANGE.negative());
+        NetlinkMessage longBoot = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
+                .string(SockProtocol.ATTR_BOOT_ID, NODE.bootId() + "0").build(SOCK, Requests.REQUEST_ACK, 12, 0);
+        assertThat(errno(router.route(longBoot, socket, loopback))).isEqualTo(Errno.ERANGE.negative());
+        assertThat(socket.setsockoptCalls).isZero();
+
         socket.failSetsockoptWith = Errno.ENOMEM.code();
         assertThat(errno(router.route(Requests.sockSetRcvbuf(SOCK, 1, false), socket, loopback))).isEqualTo(Errno.ENOMEM.negative());
         socket.failSetsockoptWith = null;
@@ -123,10 +134,28 @@ class RequestRouterTest {
         assertThat(a.require(SockProtocol.ATTR_RMEM).u32()).isEqualTo(1280);
         assertThat(a.require(SockProtocol.ATTR_DROPS).valueBuffer().getLong(0)).isEqualTo(3);
         assertThat(a.require(SockProtocol.ATTR_RECV_PAUSED).u32()).isZero();
+        assertThat(a.require(SockProtocol.ATTR_NODE).string()).isEqualTo("worker-9.zone-c");
+        assertThat(a.require(SockProtocol.ATTR_BOOT_ID).string()).isEqualTo("6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b");
+        assertThat(a.require(SockProtocol.ATTR_SEQ_EPOCH).valueBuffer().getLong(0)).as("the boot's epoch").isEqualTo(NODE.seqEpoch());
         NetlinkMessage dump = MessageBuilder.genl(SockProtocol.CMD_GET, 1).build(SOCK, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, 13, 0);
         assertThat(errno(router.route(dump, socket, loopback))).isEqualTo(Errno.EOPNOTSUPP.negative());
         NetlinkMessage headerless = new NetlinkMessage(SOCK, Requests.REQUEST_ACK, 14, 0, new byte[2]);
         assertThat(errno(router.route(headerless, socket, loopback))).isEqualTo(Errno.EINVAL.negative());
+    }
+
+    @Test
+    void theNodeAndItsBootAreToldOnlyToAPrivilegedConnection() throws Exception {
+        ConnectionPrivilege remote = ConnectionPrivilege.admit(new InetSocketAddress("192.0.2.1", 1), "tok");
+        AttributeList before = GenlMessage.of(answer(router.route(Requests.sockGet(SOCK), socket, remote)).getFirst()).attributes(true);
+        assertThat(before.require(SockProtocol.ATTR_AUTHENTICATED).u32()).isZero();
+        assertThat(before.last(SockProtocol.ATTR_NODE)).isEmpty();
+        assertThat(before.last(SockProtocol.ATTR_BOOT_ID)).isEmpty();
+        NetlinkMessage auth = MessageBuilder.genl(SockProtocol.CMD_AUTH, 1).string(SockProtocol.ATTR_TOKEN, "tok")
+                .build(SOCK, Requests.REQUEST_ACK, 30, 0);
+        assertThat(errno(router.route(auth, socket, remote))).isZero();
+        AttributeList after = GenlMessage.of(answer(router.route(Requests.sockGet(SOCK), socket, remote)).getFirst()).attributes(true);
+        assertThat(after.require(SockProtocol.ATTR_NODE).string()).isEqualTo(NODE.name());
+        assertThat(after.require(SockProtocol.ATTR_BOOT_ID).string()).isEqualTo(NODE.bootId());
     }
 
     @Test

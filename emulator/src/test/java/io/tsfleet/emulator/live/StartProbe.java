@@ -7,7 +7,7 @@ public final class StartProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        try (KernelBackend b = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU))) {
+        try (KernelBackend b = KernelBackend.start(KernelBackendSettings.withToken(null), LiveSystem.read(LiveSystem.SYSFS_CPU), LiveKernel.node())) {
             System.out.println("STARTED " + b.taskstatsFamily().id());
         } catch (KernelBackendUnavailableException e) {
             System.out.println("UNAVAILABLE " + e.getMessage());

@@ -16,6 +16,7 @@ import io.tsfleet.listener.domain.DropCountRequests;
 import io.tsfleet.listener.domain.FenceOutcome;
 import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordOrigin;
 import io.tsfleet.protocol.client.BrokerClient;
 import io.tsfleet.protocol.client.BrokerRefusedException;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -79,6 +80,12 @@ public final class CpuChannel {
 
     private volatile Stopping stopping = Stopping.NO;
     private volatile BrokerClient connection;
+    /**
+     * The node and boot the current connection's broker reported: every record read on it carries them. Set by the
+     * reader after each handshake, before any record of the connection; records held back are published before the
+     * next connection is made, so they carry their own connection's origin too.
+     */
+    private volatile RecordOrigin origin = RecordOrigin.UNKNOWN;
     private volatile String lastError;
     private volatile int portId;
     private volatile int receiveBuffer;
@@ -168,12 +175,12 @@ public final class CpuChannel {
             log.info("cpu {}: back in the target while its deregistration is under way; it is registered again after it", cpu);
             return;
         }
-        pipeline.publishHeld(cpu, ledger.rejoin());
+        pipeline.publishHeld(cpu, origin, ledger.rejoin());
     }
 
     FenceOutcome applyFence(int fence, long nowMillis) {
         FenceOutcome out = ledger.applyFence(fence, nowMillis);
-        pipeline.publishHeld(cpu, out.toWrite());
+        pipeline.publishHeld(cpu, origin, out.toWrite());
         if (!out.exact()) log.warn("cpu {}: duplicate count at fence {} is approximate (too many gaps since)", cpu, Integer.toUnsignedString(fence));
         // the records below the fence are queued here already (or were dropped): deregister now, read them meanwhile
         if (out.deregister()) sendDeregister();
@@ -239,7 +246,7 @@ public final class CpuChannel {
     void deregisterAndStop(Duration timeout) throws InterruptedException {
         stopping = Stopping.DEREGISTERING;
         ShutdownOutcome out = ledger.shutdown();
-        pipeline.publishHeld(cpu, out.held());
+        pipeline.publishHeld(cpu, origin, out.held());
         if (out.deregister()) sendDeregister();
         if (state().isRegistered()) {
             if (!awaitDone(timeout)) {
@@ -343,6 +350,7 @@ public final class CpuChannel {
             c.handshake(settings.token(), settings.receiveBufferBytes(), settings.receiveBufferForce(), context.totals().unattributed::increment);
             portId = c.portId();
             receiveBuffer = c.receiveBuffer();
+            origin = RecordOrigin.of(c.node(), c.bootId());
             ledger.startRun(c.seqEpoch());
             ledger.registering();
             dropCountRequests.newRun();
@@ -416,7 +424,7 @@ public final class CpuChannel {
         }
         if (spilled != null) {
             publishBatch();
-            pipeline.publishHeld(cpu, spilled);
+            pipeline.publishHeld(cpu, origin, spilled);
         }
         if (verdict == Verdict.KEEP || verdict == Verdict.SPILL_THEN_KEEP) keep(buf, at, len);
     }
@@ -445,11 +453,12 @@ public final class CpuChannel {
     }
 
     private void keep(ByteBuffer buf, int at, int len) throws IOException {
-        if (batch == null || !batch.fits(len)) {
+        if (batch == null || !batch.fits(len) || batch.origin != origin) {
             publishBatch();
             try {
                 // only a shutting-down reader may give up waiting for the sink (and only it polls)
-                batch = stopping == Stopping.NO ? pipeline.acquire(cpu) : pipeline.acquire(cpu, () -> stopping.compareTo(Stopping.DISCARDING) >= 0);
+                batch = stopping == Stopping.NO ? pipeline.acquire(cpu, origin, null)
+                        : pipeline.acquire(cpu, origin, () -> stopping.compareTo(Stopping.DISCARDING) >= 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 unwritten(1); // kept by the ledger, and now never written
@@ -477,7 +486,7 @@ public final class CpuChannel {
     private boolean connectionLost(Throwable t) {
         boolean wasRegistered = state().isRegistered();
         List<HeldRecord> held = ledger.connectionLost();
-        pipeline.publishHeld(cpu, held);
+        pipeline.publishHeld(cpu, origin, held);
         CpuState now = state();
         if (now instanceof Released r && r.ending() == Ending.ABORTED) {
             log.warn("cpu {}: connection lost while handing the CPU over ({}); handover aborted, CPU released", cpu, t.toString());

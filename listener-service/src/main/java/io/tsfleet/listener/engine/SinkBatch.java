@@ -2,6 +2,7 @@ package io.tsfleet.listener.engine;
 
 import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordOrigin;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Records of one CPU on their way from a reader to the sink: whole netlink frames copied back to back into one
+ * Records of one CPU, from one broker connection ({@link #origin}), on their way from a reader to the sink: whole netlink frames copied back to back into one
  * byte array, with their offsets and the layout the reader parsed ({@link ExitRecordView#saveLayout}), so that the
  * writer does not parse them again. Pooled batches are reused (no allocation per record); an unpooled batch carries
  * records released from a handover holdback.
@@ -24,6 +25,8 @@ final class SinkBatch {
     int count;
     int used;
     int cpu;
+    /** The node and boot of the connection every record of this batch came from. */
+    RecordOrigin origin = RecordOrigin.UNKNOWN;
     long enqueuedNanos;
 
     SinkBatch(int capacity, boolean pooled) {
@@ -32,11 +35,12 @@ final class SinkBatch {
         this.pooled = pooled;
     }
 
-    static SinkBatch of(int cpu, List<HeldRecord> held) {
+    static SinkBatch of(int cpu, RecordOrigin origin, List<HeldRecord> held) {
         int size = 0;
         for (HeldRecord h : held) size += h.frame().length;
         SinkBatch b = new SinkBatch(size, false);
         b.cpu = cpu;
+        b.origin = origin;
         for (HeldRecord h : held) {
             if (b.count == b.offsets.length) b.grow();
             System.arraycopy(h.layout(), 0, b.layouts, b.count * ExitRecordView.LAYOUT_INTS, ExitRecordView.LAYOUT_INTS);
@@ -60,15 +64,16 @@ final class SinkBatch {
         used += length;
     }
 
-    void reset(int cpu) {
+    void reset(int cpu, RecordOrigin origin) {
         this.cpu = cpu;
+        this.origin = origin;
         count = 0;
         used = 0;
     }
 
     /** Points {@code view} at record {@code i}, as the reader parsed it. */
     void restore(ExitRecordView view, int i) {
-        view.restore(buffer, offsets[i], cpu, layouts, i * ExitRecordView.LAYOUT_INTS);
+        view.restore(buffer, offsets[i], cpu, origin, layouts, i * ExitRecordView.LAYOUT_INTS);
     }
 
     private void addOffset() {

@@ -2,6 +2,7 @@ package io.tsfleet.listener.engine;
 
 import io.tsfleet.listener.domain.HeldRecord;
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordOrigin;
 import io.tsfleet.listener.sink.RecordSink;
 import io.tsfleet.listener.sink.RecordsLostException;
 import org.slf4j.Logger;
@@ -76,18 +77,19 @@ public final class SinkPipeline {
         this.lossListener = listener;
     }
 
-    /** A free batch for {@code cpu}; blocks while the sink is behind (backpressure). */
+    /** A free batch for {@code cpu}, records of unknown origin; blocks while the sink is behind (backpressure). */
     SinkBatch acquire(int cpu) throws InterruptedException {
-        return acquire(cpu, null);
+        return acquire(cpu, RecordOrigin.UNKNOWN, null);
     }
 
     /**
-     * A free batch for {@code cpu}; blocks while the sink is behind (backpressure), unless {@code giveUp} (null: never)
+     * A free batch for records of {@code cpu} from a connection of this {@code origin}; blocks while the sink is behind
+     * (backpressure), unless {@code giveUp} (null: never)
      * says so, checked at once and then every few milliseconds: then null. Only a reader that may give up polls: with
      * thousands of CPU readers waiting for a batch, polling all of them would cost more than the records (a 4096-CPU
      * replica spent 1.5 cores on it at 50 k records/s).
      */
-    SinkBatch acquire(int cpu, BooleanSupplier giveUp) throws InterruptedException {
+    SinkBatch acquire(int cpu, RecordOrigin origin, BooleanSupplier giveUp) throws InterruptedException {
         SinkBatch b = pool.poll();
         if (b == null) {
             if (giveUp != null && giveUp.getAsBoolean()) return null;
@@ -104,7 +106,7 @@ public final class SinkPipeline {
                 backpressureNanos.add(nanoTime.getAsLong() - t0);
             }
         }
-        b.reset(cpu);
+        b.reset(cpu, origin);
         return b;
     }
 
@@ -119,10 +121,10 @@ public final class SinkPipeline {
         queue.add(b);
     }
 
-    /** Hands records released from a holdback to the writer. */
-    void publishHeld(int cpu, List<HeldRecord> held) {
+    /** Hands records released from a holdback (of a connection of this {@code origin}) to the writer. */
+    void publishHeld(int cpu, RecordOrigin origin, List<HeldRecord> held) {
         if (held.isEmpty()) return;
-        publish(SinkBatch.of(cpu, held));
+        publish(SinkBatch.of(cpu, origin, held));
     }
 
     public int batchBytes() {

@@ -35,6 +35,7 @@ public final class ExitRecordView {
     private int frameOffset;
     private int frameLength;
     private int cpu;
+    private RecordOrigin origin = RecordOrigin.UNKNOWN;
     private long pid;
     private int pidStats = -1;
     private int pidStatsLength;
@@ -47,9 +48,15 @@ public final class ExitRecordView {
      * invalid, when the message is not a well-formed exit event with an {@code AGGR_PID} nest.
      */
     public boolean wrap(ByteBuffer buf, int offset, int cpu) {
+        return wrap(buf, offset, cpu, RecordOrigin.UNKNOWN);
+    }
+
+    /** {@link #wrap(ByteBuffer, int, int)} for a record of a connection with this {@link #origin()}. */
+    public boolean wrap(ByteBuffer buf, int offset, int cpu, RecordOrigin origin) {
         this.buf = buf;
         this.frameOffset = offset;
         this.cpu = cpu;
+        this.origin = origin;
         this.pidStats = -1;
         this.tgidStats = -1;
         if (buf.limit() - offset < Netlink.NLMSG_HDRLEN + Netlink.GENL_HDRLEN) return false;
@@ -96,11 +103,12 @@ public final class ExitRecordView {
      * Points the view at a frame at {@code offset} that an earlier {@link #wrap} accepted (or a copy of it), from the
      * layout {@link #saveLayout} wrote then: nothing is parsed or checked again.
      */
-    public void restore(ByteBuffer buf, int offset, int cpu, int[] layout, int at) {
+    public void restore(ByteBuffer buf, int offset, int cpu, RecordOrigin origin, int[] layout, int at) {
         this.buf = buf;
         this.frameOffset = offset;
         this.frameLength = NetlinkHeader.length(buf, offset);
         this.cpu = cpu;
+        this.origin = origin;
         this.pid = Integer.toUnsignedLong(layout[at]);
         this.pidStats = offset + layout[at + 1];
         this.pidStatsLength = layout[at + 2];
@@ -158,6 +166,11 @@ public final class ExitRecordView {
 
     public int cpu() {
         return cpu;
+    }
+
+    /** The node and boot the record's broker connection reported ({@link RecordOrigin#UNKNOWN} when it did not). */
+    public RecordOrigin origin() {
+        return origin;
     }
 
     /** The per-CPU sequence number (u32). */

@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * Encodes one record as one line of JSON into a reused byte array, without allocating per record. The object is
  * (docs/listener-service.md, "JSON lines"): {@code cpu}, {@code seq}, {@code pid}, {@code tgid}, {@code comm}, {@code exitcode},
- * {@code replica}, then every field of {@code struct taskstats} under its C name in struct order ({@code ac_comm} as a
+ * {@code replica}, {@code node} and {@code boot_id} (the record's {@link io.tsfleet.listener.record.RecordOrigin}: the
+ * broker's node and its current boot, {@code null} when the broker did not report them; encoded once per connection,
+ * copied here), then every field of {@code struct taskstats} under its C name in struct order ({@code ac_comm} as a
  * string, {@code ac_pad} as an array of its three bytes, integers unsigned), and, when the event carries the thread
  * group aggregate (1172-byte events), the same struct fields of the aggregate in a nested {@code tgid_stats} object.
  * A field beyond the end of an older, shorter struct is {@code null}. Strings are the kernel's bytes: valid UTF-8 is
@@ -51,6 +53,8 @@ public final class JsonLineEncoder {
         else ascii("null");
         ascii(",\"replica\":");
         raw(replicaJson);
+        put((byte) ',');
+        raw(r.origin().jsonMembers());
         for (TaskstatsField f : TaskstatsField.values()) {
             put((byte) ',');
             raw(NAMES[f.ordinal()]);

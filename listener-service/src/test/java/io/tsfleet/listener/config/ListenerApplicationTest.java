@@ -71,7 +71,8 @@ class ListenerApplicationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 21);
         // the CPUs' connections are independent, so only the order within a CPU is defined
         assertThat(Files.readAllLines(file)).filteredOn(l -> l.startsWith("{\"cpu\":0,")).first().asString()
-                .startsWith("{\"cpu\":0,\"seq\":0,\"pid\":500,").contains("\"replica\":\"replica-test\"");
+                .startsWith("{\"cpu\":0,\"seq\":0,\"pid\":500,")
+                .contains("\"replica\":\"replica-test\",\"node\":\"" + FakeBroker.DEFAULT_NODE + "\",\"boot_id\":\"" + BROKER.bootId() + "\",");
 
         http.get().uri("/api/v1/cpus").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.replica").isEqualTo("replica-test")

@@ -133,6 +133,10 @@ class HandoverTest {
         List<String> fleet = new java.util.ArrayList<>(keys(a.sink.records()));
         fleet.addAll(keys(b.sink.records()));
         assertThat(fleet).hasSize(emitted.size()).doesNotHaveDuplicates();
+        for (TestReplica r : List.of(a, b)) {
+            assertThat(r.sink.records()).as("records released from the holdback too name the node and boot")
+                    .extracting(Rec::node, Rec::bootId).containsOnly(org.assertj.core.groups.Tuple.tuple(FakeBroker.DEFAULT_NODE, broker.bootId()));
+        }
 
         // the next directive no longer lists the fence: A stops reporting the release
         a.engine.apply(directive(3, "0-1,3", Map.of()));
@@ -301,6 +305,7 @@ class HandoverTest {
         assertThat(a.engine.cpu(2).orElseThrow().ledger().held()).isZero();
         stopGeneratingAndSettle();
         assertThat(keys(a.sink.records())).hasSize(emitted.size()).doesNotHaveDuplicates();
+        assertThat(a.sink.records()).as("the records it held too").extracting(Rec::bootId).containsOnly(broker.bootId());
         assertThat(a.totals.lost.sum()).isZero();
     }
 }

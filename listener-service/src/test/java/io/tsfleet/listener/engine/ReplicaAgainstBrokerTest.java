@@ -67,6 +67,10 @@ class ReplicaAgainstBrokerTest {
         assertThat(got).allSatisfy(r -> assertThat(r.comm()).isEqualTo("task" + (r.pid() - 1000)));
         assertThat(got.stream().filter(Rec::group).count()).isEqualTo(30);
         assertThat(got.stream().allMatch(r -> (r.pid() - 1000) % 3 == r.cpu())).isTrue();
+        assertThat(got).as("every record names the broker's node and boot").allSatisfy(r -> {
+            assertThat(r.node()).isEqualTo(FakeBroker.DEFAULT_NODE);
+            assertThat(r.bootId()).isEqualTo(broker.bootId());
+        });
         for (int cpu = 0; cpu < 3; cpu++) {
             assertThat(cpu(cpu).records()).isEqualTo(100);
             assertThat(cpu(cpu).lost()).isZero();
@@ -120,6 +124,7 @@ class ReplicaAgainstBrokerTest {
         for (int i = 0; i < 5; i++) broker.exit(0, i, "before", false);
         await().atMost(Duration.ofSeconds(10)).until(() -> replica.sink.size() == 5);
 
+        String bootBefore = broker.bootId();
         broker.restart();
         assertThat(broker.taskstatsFamily()).isNotEqualTo(familyBefore);
         await().atMost(Duration.ofSeconds(15)).until(() -> broker.listenerCount(0) == 1 && broker.listenerCount(1) == 1 && replica.engine.ready());
@@ -135,6 +140,27 @@ class ReplicaAgainstBrokerTest {
         assertThat(replica.sink.records().stream().filter(r -> r.comm().equals("after") && r.cpu() == 0).map(Rec::seq).toList())
                 .containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(replica.engine.unregisteredSeconds()).isPositive();
+        // the same (cpu, seq) again, under the new boot id: (node, boot_id, cpu, seq) stays a unique key
+        assertThat(replica.sink.records()).filteredOn(r -> r.comm().equals("before")).extracting(Rec::bootId).containsOnly(bootBefore);
+        assertThat(replica.sink.records()).filteredOn(r -> r.comm().equals("after")).extracting(Rec::bootId)
+                .containsOnly(broker.bootId()).doesNotContain(bootBefore);
+        assertThat(replica.sink.records().stream().map(r -> r.node() + "/" + r.bootId() + "/" + r.cpu() + "/" + r.seq()).distinct())
+                .hasSize(15);
+    }
+
+    @Test
+    void recordsFromABrokerThatDoesNotNameItsNodeCarryNeitherNodeNorBootId() throws Exception {
+        broker.close();
+        broker = new FakeBroker(TOKEN, 4).node(null).start();
+        startReplica(TOKEN, "0");
+        await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
+        for (int i = 0; i < 3; i++) broker.exit(0, i, "old-broker", false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica.sink.size() == 3);
+        assertThat(replica.sink.records()).allSatisfy(r -> {
+            assertThat(r.node()).isNull();
+            assertThat(r.bootId()).isNull();
+        });
+        assertThat(cpu(0).lost()).isZero();
     }
 
     @Test

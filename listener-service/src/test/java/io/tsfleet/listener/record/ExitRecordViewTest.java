@@ -114,7 +114,7 @@ class ExitRecordViewTest {
             byte[] copy = new byte[frame.length + 40]; // the batch: the copy elsewhere
             System.arraycopy(frame, 0, copy, 40, frame.length);
             ExitRecordView restored = new ExitRecordView();
-            restored.restore(ExitRecordView.littleEndian(copy), 40, 2, layout, 1);
+            restored.restore(ExitRecordView.littleEndian(copy), 40, 2, RecordOrigin.UNKNOWN, layout, 1);
             assertThat(restored.cpu()).isEqualTo(2);
             assertThat(restored.seq()).isEqualTo(parsed.seq());
             assertThat(restored.pid()).isEqualTo(parsed.pid());

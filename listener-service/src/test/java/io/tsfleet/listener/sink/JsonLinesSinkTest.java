@@ -1,6 +1,7 @@
 package io.tsfleet.listener.sink;
 
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordOrigin;
 import io.tsfleet.protocol.taskstats.Taskstats;
 import io.tsfleet.protocol.taskstats.TaskstatsEvent;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
@@ -26,13 +27,17 @@ class JsonLinesSinkTest {
     Path dir;
 
     static ExitRecordView record(int cpu, int seq, long pid, String comm, boolean group) {
+        return record(cpu, seq, pid, comm, group, RecordOrigin.UNKNOWN);
+    }
+
+    static ExitRecordView record(int cpu, int seq, long pid, String comm, boolean group, RecordOrigin origin) {
         Taskstats s = Taskstats.builder().set(TaskstatsField.AC_PID, pid).set(TaskstatsField.AC_TGID, pid).set(TaskstatsField.AC_EXITCODE, 9)
                 .set(TaskstatsField.CPU_DELAY_TOTAL, -1L).set(TaskstatsField.BLKIO_DELAY_TOTAL, 12345).comm(comm).build();
         TaskstatsEvent ev = group
                 ? TaskstatsEvent.exitWithGroup(seq, pid, s, pid, Taskstats.builder().set(TaskstatsField.CPU_COUNT, 3).build())
                 : TaskstatsEvent.exit(seq, pid, s);
         ExitRecordView v = new ExitRecordView();
-        if (!v.wrap(ExitRecordView.littleEndian(ev.encode(30).toBytes()), 0, cpu)) throw new AssertionError("bad test event");
+        if (!v.wrap(ExitRecordView.littleEndian(ev.encode(30).toBytes()), 0, cpu, origin)) throw new AssertionError("bad test event");
         return v;
     }
 
@@ -46,7 +51,9 @@ class JsonLinesSinkTest {
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
         JsonNode a = JSON.readTree(lines.get(0));
-        assertThat(a.propertyNames()).startsWith("cpu", "seq", "pid", "tgid", "comm", "exitcode", "replica");
+        assertThat(a.propertyNames()).startsWith("cpu", "seq", "pid", "tgid", "comm", "exitcode", "replica", "node", "boot_id");
+        assertThat(a.get("node").isNull()).as("a broker that did not name its node").isTrue();
+        assertThat(a.get("boot_id").isNull()).isTrue();
         assertThat(a.get("cpu").asInt()).isEqualTo(7);
         assertThat(a.get("seq").asLong()).isEqualTo(0xFFFF_FFFFL);
         assertThat(a.get("pid").asLong()).isEqualTo(321);
@@ -64,6 +71,29 @@ class JsonLinesSinkTest {
         JsonNode b = JSON.readTree(lines.get(1));
         assertThat(b.get("tgid_stats").get("cpu_count").asLong()).isEqualTo(3);
         for (TaskstatsField f : TaskstatsField.values()) assertThat(b.get("tgid_stats").has(f.cName())).isTrue();
+    }
+
+    @Test
+    void everyLineCarriesTheNodeAndBootItsConnectionReported() throws IOException {
+        RecordOrigin worker = RecordOrigin.of("worker-1.zone-a", "6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b");
+        RecordOrigin odd = RecordOrigin.of("we\"ird\\\u0001", null); // escaped, whatever a broker sent
+        Path file = dir.resolve("origin.jsonl");
+        try (JsonLinesSink sink = new JsonLinesSink(file, "r", 1 << 20, 1)) {
+            sink.write(record(3, 7, 10, "a", false, worker));
+            sink.write(record(3, 8, 11, "b", true, worker));
+            sink.write(record(4, 7, 12, "c", false, odd));
+        }
+        List<String> lines = Files.readAllLines(file);
+        JsonNode a = JSON.readTree(lines.get(0));
+        assertThat(a.get("node").asString()).isEqualTo("worker-1.zone-a");
+        assertThat(a.get("boot_id").asString()).isEqualTo("6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b");
+        assertThat(lines.get(0)).contains("\"replica\":\"r\",\"node\":\"worker-1.zone-a\",\"boot_id\":\"6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b\",\"");
+        JsonNode b = JSON.readTree(lines.get(1));
+        assertThat(b.get("node").asString()).isEqualTo("worker-1.zone-a");
+        assertThat(b.get("tgid_stats").has("node")).as("once per record, not in the aggregate").isFalse();
+        JsonNode c = JSON.readTree(lines.get(2));
+        assertThat(c.get("node").asString()).isEqualTo("we\"ird\\\u0001");
+        assertThat(c.get("boot_id").isNull()).isTrue();
     }
 
     @Test

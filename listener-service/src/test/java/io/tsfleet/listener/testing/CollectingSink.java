@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** A sink that remembers (cpu, seq, pid, comm) of every record; it can be made to block (a slow sink). */
+/** A sink that remembers (cpu, seq, pid, comm, node, boot id) of every record; it can be made to block (a slow sink). */
 public final class CollectingSink implements RecordSink {
-    public record Rec(int cpu, long seq, long pid, String comm, boolean group) {
+    public record Rec(int cpu, long seq, long pid, String comm, boolean group, String node, String bootId) {
     }
 
     private final List<Rec> records = new ArrayList<>();
@@ -28,7 +28,7 @@ public final class CollectingSink implements RecordSink {
             }
         }
         synchronized (records) {
-            records.add(new Rec(r.cpu(), r.seq(), r.pid(), r.comm(), r.hasTgidAggregate()));
+            records.add(new Rec(r.cpu(), r.seq(), r.pid(), r.comm(), r.hasTgidAggregate(), r.origin().node(), r.origin().bootId()));
         }
     }
 

@@ -45,6 +45,8 @@ public final class BrokerClient implements AutoCloseable {
     private int sockFamily = -1;
     private int receiveBuffer;
     private long seqEpoch;
+    private String node;
+    private String bootId;
     private boolean authenticated;
     /** A heap chunk for {@link #read(Duration)} (timed reads go through the socket's stream); made on first use. */
     private byte[] timedChunk;
@@ -112,7 +114,9 @@ public final class BrokerClient implements AutoCloseable {
 
     /**
      * Resolves the families, learns the port id, authenticates (when {@code token} is non-null) and sets the receive
-     * buffer ({@code SO_RCVBUFFORCE} when {@code force}, falling back to {@code SO_RCVBUF} on -EPERM). Events that
+     * buffer ({@code SO_RCVBUFFORCE} when {@code force}, falling back to {@code SO_RCVBUF} on -EPERM), then reads the
+     * socket's state: effective receive buffer, sequence epoch, and the broker's {@link #node()} and {@link #bootId()}
+     * (a value that is not a valid node name or boot id ends the handshake with a {@link BrokerProtocolException}). Events that
      * arrive meanwhile cannot be attributed (nothing is registered by this connection yet) and go to
      * {@code unattributed}.
      */
@@ -338,6 +342,23 @@ public final class BrokerClient implements AutoCloseable {
         return seqEpoch;
     }
 
+    /**
+     * The name of the node the broker serves ({@code ATTR_NODE}), learned by the handshake; null when the broker does
+     * not say (an older broker).
+     */
+    public String node() {
+        return node;
+    }
+
+    /**
+     * The id of the current boot of that node ({@code ATTR_BOOT_ID}, a canonical lower-case UUID), learned by the
+     * handshake; null when the broker does not say. The broker's per-CPU sequence numbers run within one boot:
+     * {@code (node, bootId, cpu, seq)} names one exit.
+     */
+    public String bootId() {
+        return bootId;
+    }
+
     public boolean authenticated() {
         return authenticated;
     }
@@ -399,6 +420,24 @@ public final class BrokerClient implements AutoCloseable {
         receiveBuffer = attrs.last(SockProtocol.ATTR_RCVBUF).map(a -> (int) a.u32()).orElse(0);
         authenticated = attrs.last(SockProtocol.ATTR_AUTHENTICATED).map(a -> a.u32() != 0).orElse(false);
         seqEpoch = attrs.last(SockProtocol.ATTR_SEQ_EPOCH).filter(a -> a.value().length >= 8).map(a -> a.valueBuffer().getLong(0)).orElse(0L);
+        String reportedNode = attrs.last(SockProtocol.ATTR_NODE).map(NlAttribute::string).orElse(null);
+        if (reportedNode != null && !SockProtocol.isValidNodeName(reportedNode)) {
+            throw new BrokerProtocolException("broker reports node name '" + printable(reportedNode)
+                    + "', which is not a DNS subdomain of at most " + SockProtocol.MAX_NODE_NAME_LENGTH + " characters");
+        }
+        String reportedBoot = attrs.last(SockProtocol.ATTR_BOOT_ID).map(NlAttribute::string).orElse(null);
+        if (reportedBoot != null && !SockProtocol.isValidBootId(reportedBoot)) {
+            throw new BrokerProtocolException("broker reports boot id '" + printable(reportedBoot) + "', which is not a lower-case UUID");
+        }
+        node = reportedNode;
+        bootId = reportedBoot;
+    }
+
+    /** A broker's text for an error message: at most 64 characters, control characters replaced. */
+    private static String printable(String s) {
+        String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private int ackOf(MessageBuilder request, int family, Runnable unattributed) throws IOException {

@@ -77,6 +77,47 @@ class BrokerClientTest {
     }
 
     @Test
+    void theHandshakeLearnsTheBrokersNodeAndBootAndANewBootAfterARestart() throws IOException {
+        broker = new FakeBroker(TOKEN, CPUS).node("worker-3.zone-a").start();
+        client = BrokerClient.connect(address(), TIMEOUT, 4096);
+        client.handshake(TOKEN, 0, false, () -> { });
+
+        assertThat(client.node()).isEqualTo("worker-3.zone-a");
+        assertThat(client.bootId()).isEqualTo(broker.bootId()).matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
+        assertThat(client.seqEpoch()).as("the epoch is the boot's").isEqualTo(SockProtocol.seqEpochOf(java.util.UUID.fromString(broker.bootId())));
+
+        String firstBoot = broker.bootId();
+        broker.restart();
+        client.close();
+        client = BrokerClient.connect(address(), TIMEOUT, 4096);
+        client.handshake(TOKEN, 0, false, () -> { });
+        assertThat(client.node()).isEqualTo("worker-3.zone-a");
+        assertThat(client.bootId()).as("a restart is a reboot").isEqualTo(broker.bootId()).isNotEqualTo(firstBoot);
+    }
+
+    @Test
+    void aBrokerThatDoesNotReportItsNodeLeavesNodeAndBootIdNull() throws IOException {
+        broker = new FakeBroker(TOKEN, CPUS).node(null).start();
+        client = BrokerClient.connect(address(), TIMEOUT, 4096);
+        client.handshake(TOKEN, 0, false, () -> { });
+
+        assertThat(client.node()).isNull();
+        assertThat(client.bootId()).isNull();
+        assertThat(client.seqEpoch()).as("the rest of the state is read as before").isNotZero();
+    }
+
+    @Test
+    void aNodeNameThatIsNoDnsSubdomainEndsTheHandshake() throws IOException {
+        broker = new FakeBroker(TOKEN, CPUS).node("Worker\"1\n").start();
+        client = BrokerClient.connect(address(), TIMEOUT, 4096);
+
+        assertThatThrownBy(() -> client.handshake(TOKEN, 0, false, () -> { }))
+                .isInstanceOf(BrokerProtocolException.class)
+                .hasMessageContaining("node name 'Worker\"1?'").hasMessageContaining("DNS subdomain");
+        assertThat(client.node()).isNull();
+    }
+
+    @Test
     void aWrongTokenIsRefusedWithEperm() throws IOException {
         unconnected();
 
@@ -92,6 +133,8 @@ class BrokerClientTest {
         assertThat(client.receiveBuffer()).as("SO_RCVBUF, doubled as the kernel does")
                 .isEqualTo(SockProtocol.effectiveRcvbuf(100_000, SockProtocol.DEFAULT_RMEM, false));
         assertThat(client.authenticated()).isFalse();
+        assertThat(client.node()).as("not told to an unauthenticated connection").isNull();
+        assertThat(client.bootId()).isNull();
     }
 
     @Test

@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,10 +47,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * capacity, REGISTER/DEREGISTER per CPU, per-CPU u32 sequence counters that advance only while a CPU has listeners,
  * and the kernel's overflow: a full receive queue drops the event, sends one in-band ENOBUFS ahead of the queued
  * events and stays congested until the queue has been drained. Tests can also drop events on purpose
- * ({@link #dropNext}), restart the broker ({@link #restart}), write any bytes to a connection ({@link #sendRaw}) and
- * hand a registered connection's stream to a {@link Feed} of their own (a script of bytes, a generated stream); every
- * accepted REGISTER is kept as a {@link Registration}. The listener service's tests, the protocol's broker client
- * tests and the benchmarks' stand-in emulator share it (the protocol's test-jar).
+ * ({@link #dropNext}), restart the broker ({@link #restart}: a reboot, with a new boot id), write any bytes to a
+ * connection ({@link #sendRaw}) and hand a registered connection's stream to a {@link Feed} of their own (a script of
+ * bytes, a generated stream); every accepted REGISTER is kept as a {@link Registration}. {@code TSFLEET_SOCK CMD_GET}
+ * reports a node name ({@value #DEFAULT_NODE} unless {@link #node(String)} says otherwise, or none, as an older broker)
+ * and the current boot id. The listener service's tests, the protocol's broker client tests and the benchmarks'
+ * stand-in emulator share it (the protocol's test-jar).
  */
 public final class FakeBroker implements AutoCloseable {
     private final String token;
@@ -60,8 +63,12 @@ public final class FakeBroker implements AutoCloseable {
     private final Map<Integer, AtomicInteger> seqs = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicInteger> dropNext = new ConcurrentHashMap<>();
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
-    /** The run of the per-CPU counters: a restart starts a new one. */
-    private volatile long seqEpoch = 1;
+    /** The node this broker serves ({@code ATTR_NODE}); null: an older broker that reports neither node nor boot id. */
+    private volatile String node = DEFAULT_NODE;
+    /** The current boot ({@code ATTR_BOOT_ID}): a restart is a reboot. */
+    private volatile UUID bootId = UUID.randomUUID();
+    /** The run of the per-CPU counters, derived from the boot id: a restart starts a new one. */
+    private volatile long seqEpoch = SockProtocol.seqEpochOf(bootId);
     private volatile boolean dropNextSocketStateAnswer;
     private final AtomicLong dropped = new AtomicLong();
     private volatile int taskstatsFamily;
@@ -92,6 +99,9 @@ public final class FakeBroker implements AutoCloseable {
     public interface Feed {
         void feed(Registration registration, OutputStream out) throws IOException, InterruptedException;
     }
+
+    /** The node name a fake broker reports unless told otherwise ({@link #node(String)}). */
+    public static final String DEFAULT_NODE = "fake-node";
 
     public FakeBroker(String token, int nrCpus) {
         this.token = token;
@@ -150,12 +160,36 @@ public final class FakeBroker implements AutoCloseable {
         listeners.clear();
     }
 
-    /** A broker restart: every connection is gone, per-CPU sequence counters start from 0 again, new family ids. */
+    /**
+     * A broker restart, as a reboot of its node: every connection is gone, per-CPU sequence counters start from 0 again
+     * under a new boot id (and sequence epoch), new family ids.
+     */
     public synchronized void restart() throws IOException {
         stop();
         seqs.clear();
-        seqEpoch++;
+        bootId = UUID.randomUUID();
+        seqEpoch = SockProtocol.seqEpochOf(bootId);
         start();
+    }
+
+    /**
+     * The node name reported to connections that ask for their socket's state from now on; null makes this an older
+     * broker that reports neither {@code ATTR_NODE} nor {@code ATTR_BOOT_ID}. The name is sent as it is (a test may
+     * send one that is not valid).
+     */
+    public FakeBroker node(String name) {
+        this.node = name;
+        return this;
+    }
+
+    /** The node name reported, or null when none is. */
+    public String node() {
+        return node;
+    }
+
+    /** The current boot's id (canonical lower-case UUID); it changes at every {@link #restart}. */
+    public String bootId() {
+        return bootId.toString();
     }
 
     @Override
@@ -502,12 +536,16 @@ public final class FakeBroker implements AutoCloseable {
                         socketDrops += 2;
                         return;
                     }
-                    reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+                    MessageBuilder state = MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                         .u32(SockProtocol.ATTR_RCVBUF, rcvbuf).u32(SockProtocol.ATTR_NO_ENOBUFS, 0).u32(SockProtocol.ATTR_PORT_ID, portId)
                         .u32(SockProtocol.ATTR_AUTHENTICATED, authenticated || token == null ? 1 : 0)
                         .attribute(SockProtocol.ATTR_DROPS, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(socketDrops).array())
-                        .attribute(SockProtocol.ATTR_SEQ_EPOCH, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())
-                        .build(sockFamily, 0, m.seq(), portId));
+                        .attribute(SockProtocol.ATTR_SEQ_EPOCH, java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array());
+                    String nodeName = node;
+                    if (nodeName != null && (authenticated || token == null)) { // as the brokers: to a privileged connection only
+                        state.string(SockProtocol.ATTR_NODE, nodeName).string(SockProtocol.ATTR_BOOT_ID, bootId.toString());
+                    }
+                    reply(state.build(sockFamily, 0, m.seq(), portId));
                 }
                 default -> reply(NetlinkError.ackFor(m, Errno.EOPNOTSUPP.negative(), portId));
             }

@@ -33,13 +33,16 @@ public class EmulatedBackendConfiguration {
             throw new IllegalArgumentException("tsfleet.emulator.kernel.possible-cpus '" + k.possibleCpus() + "': " + e.getMessage(), e);
         }
         return new EmulatedKernel(new KernelConfig(k.nrCpus(), possible, k.rmemDefault(), k.rmemMax(), props.broker().token(), k.seed(),
-                k.firstFamilyId(), k.zombieLimit()), clock);
+                k.firstFamilyId(), k.zombieLimit(), props.node().effectiveName()), clock);
     }
 
-    /** The emulated node: its configured name and the boot id its kernel drew when it started. */
+    /**
+     * The emulated node: its configured name and the boot id its kernel drew when it started, exactly what the kernel's
+     * {@code TSFLEET_SOCK} reports to every connection.
+     */
     @Bean
-    NodeIdentity nodeIdentity(EmulatorProperties props, EmulatedKernel kernel) {
-        return new NodeIdentity(props.node().effectiveName(), kernel.bootId().toString());
+    NodeIdentity nodeIdentity(EmulatedKernel kernel) {
+        return new NodeIdentity(kernel.config().nodeName(), kernel.bootId().toString());
     }
 
     @Bean

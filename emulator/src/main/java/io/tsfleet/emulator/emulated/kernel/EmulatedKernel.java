@@ -54,7 +54,7 @@ public final class EmulatedKernel {
         List<GenlFamily> registered = java.util.Collections.unmodifiableList(families);
         families.add(new ControllerFamily(() -> registered));
         families.add(taskstats);
-        families.add(new SockFamily(taskstatsId + 1, config, this::privileged, SockProtocol.seqEpochOf(bootId)));
+        families.add(new SockFamily(taskstatsId + 1, config, this::privileged, bootId));
         this.genl = new GenericNetlink(families, this::privileged, counters);
         exitPath.boot();
     }

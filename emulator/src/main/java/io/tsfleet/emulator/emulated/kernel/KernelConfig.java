@@ -22,14 +22,18 @@ import java.util.Objects;
  *                      gets the next id; clients must resolve ids, this makes that testable
  * @param zombieLimit   how many exited group leaders stay zombies (answerable by CMD_GET) before the
  *                      oldest is reaped
+ * @param nodeName      the machine's node name ({@code TSFLEET_SOCK}'s {@code ATTR_NODE}): a DNS subdomain of at most
+ *                      253 characters
  */
 public record KernelConfig(int nrCpus, CpuSet possibleCpus, int rmemDefault, int rmemMax, String token, long seed,
-                           int firstFamilyId, int zombieLimit) {
+                           int firstFamilyId, int zombieLimit, String nodeName) {
 
     public static final int DEFAULT_NR_CPUS = CpulistParser.MAX_NR_CPUS;
     public static final String DEFAULT_POSSIBLE_CPUS = "0-63";
     /** The id the oracle machine gave TASKSTATS on its boot: a realistic value, not one clients may rely on. */
     public static final int DEFAULT_FIRST_FAMILY_ID = 31;
+    /** The node name of a kernel configured without one (tests). */
+    public static final String DEFAULT_NODE_NAME = "localhost";
 
     public KernelConfig {
         Objects.requireNonNull(possibleCpus, "possibleCpus");
@@ -46,24 +50,32 @@ public record KernelConfig(int nrCpus, CpuSet possibleCpus, int rmemDefault, int
         if (token != null && token.isEmpty()) token = null;
         if (firstFamilyId < 0x11 || firstFamilyId > 0xFFF0) throw new IllegalArgumentException("family id out of range: " + firstFamilyId);
         if (zombieLimit < 0) throw new IllegalArgumentException("negative zombie limit");
+        if (!SockProtocol.isValidNodeName(nodeName)) {
+            throw new IllegalArgumentException("node name '" + nodeName + "' is not a DNS subdomain of at most "
+                    + SockProtocol.MAX_NODE_NAME_LENGTH + " characters");
+        }
     }
 
     /** A machine like the one the oracle was recorded on, or the given one, with kernel defaults elsewhere. */
     public static KernelConfig of(int nrCpus, CpuSet possibleCpus) {
         return new KernelConfig(nrCpus, possibleCpus, SockProtocol.DEFAULT_RMEM, SockProtocol.DEFAULT_RMEM, null, 1L,
-                DEFAULT_FIRST_FAMILY_ID, 4096);
+                DEFAULT_FIRST_FAMILY_ID, 4096, DEFAULT_NODE_NAME);
     }
 
     public KernelConfig withToken(String newToken) {
-        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, newToken, seed, firstFamilyId, zombieLimit);
+        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, newToken, seed, firstFamilyId, zombieLimit, nodeName);
     }
 
     public KernelConfig withSeed(long newSeed) {
-        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, token, newSeed, firstFamilyId, zombieLimit);
+        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, token, newSeed, firstFamilyId, zombieLimit, nodeName);
     }
 
     public KernelConfig withFirstFamilyId(int id) {
-        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, token, seed, id, zombieLimit);
+        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, token, seed, id, zombieLimit, nodeName);
+    }
+
+    public KernelConfig withNodeName(String name) {
+        return new KernelConfig(nrCpus, possibleCpus, rmemDefault, rmemMax, token, seed, firstFamilyId, zombieLimit, name);
     }
 
     /** {@code nr_cpu_ids}: the highest possible CPU + 1. */

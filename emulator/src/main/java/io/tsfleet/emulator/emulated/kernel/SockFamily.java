@@ -13,11 +13,13 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
  * The {@code TSFLEET_SOCK} family: socket options, {@code getsockname} and authentication in band (see
- * {@link SockProtocol}). SET applies all its options or none: a privileged option without privilege is
+ * {@link SockProtocol}); {@code CMD_GET} also names the node ({@link KernelConfig#nodeName}) and this boot
+ * ({@link EmulatedKernel#bootId}) to a privileged connection. SET applies all its options or none: a privileged option without privilege is
  * EPERM and changes nothing.
  */
 final class SockFamily extends GenlFamily {
@@ -26,17 +28,22 @@ final class SockFamily extends GenlFamily {
     private final KernelConfig config;
     private final Predicate<NetlinkSocket> privileged;
 
-    /** The run of this emulated kernel's sequence counters: random per emulator start, never 0. */
-    private final long seqEpoch;
+    /** The run of this emulated kernel's sequence counters, from its boot id: random per emulator start, never 0. */
+    private final byte[] seqEpoch;
+    /** {@code ATTR_NODE} and {@code ATTR_BOOT_ID}: the configured node name and this boot's id. */
+    private final String nodeName;
+    private final String bootId;
 
-    SockFamily(int id, KernelConfig config, Predicate<NetlinkSocket> privileged, long seqEpoch) {
+    SockFamily(int id, KernelConfig config, Predicate<NetlinkSocket> privileged, UUID bootId) {
         super(SockProtocol.FAMILY_NAME, id, SockProtocol.GENL_VERSION, SockProtocol.CMD_AUTH + 1, List.of(
                 new Op(SockProtocol.CMD_GET, false, true, false, POLICY),
                 new Op(SockProtocol.CMD_SET, false, true, false, POLICY),
                 new Op(SockProtocol.CMD_AUTH, false, true, false, POLICY)));
         this.config = config;
         this.privileged = privileged;
-        this.seqEpoch = seqEpoch;
+        this.seqEpoch = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(SockProtocol.seqEpochOf(bootId)).array();
+        this.nodeName = config.nodeName();
+        this.bootId = bootId.toString();
     }
 
     private static Map<Integer, AttrPolicy> policy() {
@@ -51,6 +58,8 @@ final class SockFamily extends GenlFamily {
         p.put(SockProtocol.ATTR_RCVBUFFORCE, AttrPolicy.u32());
         p.put(SockProtocol.ATTR_RECV_PAUSED, AttrPolicy.u32());
         p.put(SockProtocol.ATTR_SEQ_EPOCH, AttrPolicy.u64());
+        p.put(SockProtocol.ATTR_NODE, AttrPolicy.string(SockProtocol.MAX_NODE_NAME_LENGTH));
+        p.put(SockProtocol.ATTR_BOOT_ID, AttrPolicy.string(SockProtocol.BOOT_ID_LENGTH));
         return Map.copyOf(p);
     }
 
@@ -67,16 +76,19 @@ final class SockFamily extends GenlFamily {
     private int get(GenlRequest r, ReplySink out) {
         NetlinkSocket.SocketState s = r.socket().state();
         byte[] drops = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(s.drops()).array();
-        return out.reply(MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
+        boolean authenticated = privileged.test(r.socket());
+        MessageBuilder answer = MessageBuilder.genl(SockProtocol.CMD_NEW, SockProtocol.GENL_VERSION)
                 .u32(SockProtocol.ATTR_RCVBUF, s.rcvbuf())
                 .u32(SockProtocol.ATTR_NO_ENOBUFS, s.noEnobufs() ? 1 : 0)
                 .u32(SockProtocol.ATTR_PORT_ID, U32.toLong(s.portId()))
-                .u32(SockProtocol.ATTR_AUTHENTICATED, privileged.test(r.socket()) ? 1 : 0)
+                .u32(SockProtocol.ATTR_AUTHENTICATED, authenticated ? 1 : 0)
                 .u32(SockProtocol.ATTR_RMEM, s.rmem())
                 .attribute(SockProtocol.ATTR_DROPS, drops)
                 .u32(SockProtocol.ATTR_RECV_PAUSED, r.socket().recvPaused() ? 1 : 0)
-                .attribute(SockProtocol.ATTR_SEQ_EPOCH, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(seqEpoch).array())
-                .build(id(), 0, r.seq(), r.socket().portId()));
+                .attribute(SockProtocol.ATTR_SEQ_EPOCH, seqEpoch);
+        // which node and boot: only to a connection that may read the node's exits (it learns them from the records anyway)
+        if (authenticated) answer.string(SockProtocol.ATTR_NODE, nodeName).string(SockProtocol.ATTR_BOOT_ID, bootId);
+        return out.reply(answer.build(id(), 0, r.seq(), r.socket().portId()));
     }
 
     private int set(GenlRequest r) {

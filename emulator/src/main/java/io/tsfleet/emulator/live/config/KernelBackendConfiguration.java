@@ -49,7 +49,7 @@ public class KernelBackendConfiguration {
     }
 
     @Bean
-    KernelBackend kernelBackend(EmulatorProperties props) {
+    KernelBackend kernelBackend(EmulatorProperties props, NodeIdentity node) {
         LiveSystem system;
         try {
             system = LiveSystem.read(LiveSystem.SYSFS_CPU);
@@ -63,10 +63,9 @@ public class KernelBackendConfiguration {
             LOG.warn("kernel backend listens on {} without tsfleet.emulator.broker.token: every non-loopback client will be refused",
                     props.broker().bindAddress());
         }
-        return KernelBackend.start(settings, system);
+        return KernelBackend.start(settings, system, node);
     }
 
-    /** The kernel's delay-accounting switch, read at start and every {@code tsfleet.emulator.live.delay-accounting-check-interval}. */
     /** This node: its configured name (or this host's) and the live kernel's boot id. */
     @Bean
     NodeIdentity nodeIdentity(EmulatorProperties props) {
@@ -77,6 +76,7 @@ public class KernelBackendConfiguration {
         }
     }
 
+    /** The kernel's delay-accounting switch, read at start and every {@code tsfleet.emulator.live.delay-accounting-check-interval}. */
     @Bean(destroyMethod = "close")
     DelayAccountingMonitor delayAccountingMonitor(EmulatorProperties props, Clock clock) {
         DelayAccountingMonitor monitor = new DelayAccountingMonitor(Path.of(props.live().delayAccountingFile()), clock);

@@ -51,7 +51,7 @@ class GeneratedExitGoldenTest {
      */
     static String digest(int zombieLimit, long seed) throws Exception {
         KernelConfig config = new KernelConfig(256, CpuSet.of(0, 1), SockProtocol.DEFAULT_RMEM, SockProtocol.DEFAULT_RMEM, null, seed,
-                KernelConfig.DEFAULT_FIRST_FAMILY_ID, zombieLimit);
+                KernelConfig.DEFAULT_FIRST_FAMILY_ID, zombieLimit, KernelConfig.DEFAULT_NODE_NAME);
         KernelHarness h = new KernelHarness(config); // a fixed clock
         EmulatedKernel kernel = h.kernel;
         MessageDigest md = MessageDigest.getInstance("SHA-256");

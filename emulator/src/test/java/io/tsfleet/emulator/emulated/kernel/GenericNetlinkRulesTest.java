@@ -1,5 +1,6 @@
 package io.tsfleet.emulator.emulated.kernel;
 
+import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.netlink.Errno;
 import io.tsfleet.protocol.netlink.MessageBuilder;
 import io.tsfleet.protocol.netlink.Netlink;
@@ -12,6 +13,7 @@ import java.util.List;
 import static io.tsfleet.emulator.emulated.kernel.KernelHarness.attr;
 import static io.tsfleet.emulator.emulated.kernel.KernelHarness.cstr;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The order of checks of {@code netlink_rcv_skb}/{@code genl_family_rcv_msg} and the rules beyond the public oracle. */
 class GenericNetlinkRulesTest {
@@ -131,6 +133,11 @@ class GenericNetlinkRulesTest {
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUF, 16384)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(32768);
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).as("needs privilege").isEqualTo(Errno.EPERM.negative());
+        h.kernel.receive(s, MessageBuilder.genl(SockProtocol.CMD_GET, 1).build(h.kernel.sockFamilyId(), Netlink.NLM_F_REQUEST, 8, 0));
+        io.tsfleet.protocol.netlink.AttributeList unprivileged =
+                io.tsfleet.protocol.netlink.GenlMessage.of(KernelHarness.read(s).getFirst()).attributes(true);
+        assertThat(unprivileged.last(SockProtocol.ATTR_NODE)).as("not told before the token").isEmpty();
+        assertThat(unprivileged.last(SockProtocol.ATTR_BOOT_ID)).isEmpty();
         authenticate();
         assertThat(h.setSock(s, SockProtocol.ATTR_RCVBUFFORCE, 1 << 24)).isZero();
         assertThat(s.state().rcvbuf()).isEqualTo(1 << 25);
@@ -138,8 +145,29 @@ class GenericNetlinkRulesTest {
         NetlinkMessage reply = KernelHarness.read(s).getFirst();
         assertThat(reply.seq()).isEqualTo(9);
         assertThat(reply.portId()).isEqualTo(s.portId());
-        long epoch = io.tsfleet.protocol.netlink.GenlMessage.of(reply).attributes(true).require(SockProtocol.ATTR_SEQ_EPOCH).valueBuffer().getLong(0);
-        assertThat(epoch).as("this emulated kernel's sequence epoch").isNotZero();
+        io.tsfleet.protocol.netlink.AttributeList attrs = io.tsfleet.protocol.netlink.GenlMessage.of(reply).attributes(true);
+        long epoch = attrs.require(SockProtocol.ATTR_SEQ_EPOCH).valueBuffer().getLong(0);
+        assertThat(epoch).as("this emulated kernel's sequence epoch: its boot's").isEqualTo(SockProtocol.seqEpochOf(h.kernel.bootId()));
+        assertThat(attrs.require(SockProtocol.ATTR_NODE).string()).isEqualTo(KernelConfig.DEFAULT_NODE_NAME);
+        assertThat(attrs.require(SockProtocol.ATTR_BOOT_ID).string()).isEqualTo(h.kernel.bootId().toString());
+    }
+
+    @Test
+    void sockGetNamesTheConfiguredNodeAndANodeAttributeBeyondItsPolicyIsErange() throws Exception {
+        KernelHarness named = new KernelHarness(KernelConfig.of(256, CpuSet.of(0, 1)).withNodeName("worker-2.zone-b"));
+        NetlinkSocket n = named.open();
+        named.kernel.receive(n, MessageBuilder.genl(SockProtocol.CMD_GET, 1).build(named.kernel.sockFamilyId(), Netlink.NLM_F_REQUEST, 3, 0));
+        io.tsfleet.protocol.netlink.AttributeList attrs = io.tsfleet.protocol.netlink.GenlMessage.of(KernelHarness.read(n).getFirst()).attributes(true);
+        assertThat(attrs.require(SockProtocol.ATTR_NODE).string()).isEqualTo("worker-2.zone-b");
+
+        NetlinkMessage longNode = MessageBuilder.genl(SockProtocol.CMD_SET, 1).u32(SockProtocol.ATTR_RCVBUF, 1)
+                .string(SockProtocol.ATTR_NODE, "n".repeat(SockProtocol.MAX_NODE_NAME_LENGTH + 1))
+                .build(named.kernel.sockFamilyId(), Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, 4, 0);
+        named.kernel.receive(n, longNode);
+        assertThat(KernelHarness.read(n).getFirst().payloadBuffer().getInt(0)).isEqualTo(Errno.ERANGE.negative());
+        assertThat(n.state().rcvbuf()).as("refused: nothing applied").isEqualTo(SockProtocol.DEFAULT_RMEM);
+        assertThatThrownBy(() -> KernelConfig.of(256, CpuSet.of(0, 1)).withNodeName("Worker_1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DNS subdomain");
     }
 
     @Test

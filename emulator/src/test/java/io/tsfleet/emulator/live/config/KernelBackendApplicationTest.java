@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @EnabledIf("io.tsfleet.emulator.live.LiveKernel#available")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tsfleet.emulator.backend=kernel", "tsfleet.emulator.broker.port=0", "tsfleet.emulator.broker.token=app-test-token",
-        "tsfleet.emulator.live.delay-accounting-check-interval=1s"})
+        "tsfleet.emulator.live.delay-accounting-check-interval=1s", "tsfleet.emulator.node.name=kernel-app-node"})
 class KernelBackendApplicationTest {
     /** Stands in for /proc/sys/kernel/task_delayacct (the test must not change the machine's setting). */
     static final Path DELAY_ACCOUNTING;
@@ -109,6 +109,18 @@ class KernelBackendApplicationTest {
 
     @Autowired
     ApplicationContext context;
+
+    @Test
+    void everyConnectionLearnsTheConfiguredNodeAndTheKernelsBootId() throws Exception {
+        String bootId = Files.readString(io.tsfleet.emulator.live.LiveSystem.BOOT_ID).trim();
+        try (BrokerTestClient c = BrokerTestClient.open(new InetSocketAddress("127.0.0.1", server.port()), "app-test-token")) {
+            assertThat(c.client().node()).isEqualTo("kernel-app-node");
+            assertThat(c.client().bootId()).isEqualTo(bootId);
+            assertThat(c.client().seqEpoch()).isEqualTo(SockProtocol.seqEpochOf(java.util.UUID.fromString(bootId)));
+        }
+        assertThat(context.getBean(io.tsfleet.emulator.broker.NodeIdentity.class))
+                .isEqualTo(new io.tsfleet.emulator.broker.NodeIdentity("kernel-app-node", bootId));
+    }
 
     @Test
     void theEmulatedMachineAndItsControllersAreAbsent() {
