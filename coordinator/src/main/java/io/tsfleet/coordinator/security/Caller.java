@@ -56,6 +56,6 @@ public record Caller(Role role, Optional<String> replicaId, String source, Optio
     /** A name for logs: the role, and the replica for a bound credential. */
     public String describe() {
         if (nodeName.isPresent()) return "the node credential of '" + nodeName.get() + "' (" + source + ")";
-        return replicaId.map(id -> "the replica credential of '" + id + "' (" + source + ")").orElse("a " + role.name().toLowerCase(Locale.ROOT) + " token");
+        return replicaId.map(id -> "the replica credential of '" + id + "' (" + source + ")").orElse((role == Role.ADMIN ? "an " : "a ") + role.name().toLowerCase(Locale.ROOT) + " token");
     }
 }
