@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
+import io.tsfleet.coordinator.domain.fleet.NodeSettings;
 import io.tsfleet.coordinator.domain.fleet.ReconcilerSettings;
 import io.tsfleet.planner.CpuAssignor;
 import io.tsfleet.planner.PlannerSettings;
@@ -139,7 +140,8 @@ public class CoordinatorConfiguration {
             if (client == null) throw new IllegalStateException("tsfleet.coordinator.scaling.apply=true needs tsfleet.coordinator.kubernetes.enabled=true");
             scaler = Optional.of(new KubernetesDeploymentScaler(client, namespace(p, client), p.scaling().deployment()));
         }
-        return new CoordinatorService(settings, assignor, store, clock, leadership, scaler, p.scaling().applyInterval());
+        NodeSettings nodes = new NodeSettings(p.nodes().lease(), p.nodes().announceInterval(), p.nodes().maxNodes());
+        return new CoordinatorService(settings, nodes, assignor, store, clock, leadership, scaler, p.scaling().applyInterval());
     }
 
     @Bean

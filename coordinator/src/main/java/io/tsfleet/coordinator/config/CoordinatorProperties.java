@@ -33,6 +33,7 @@ import java.util.List;
  * @param maxMembers   how many replicas may be members at once (0: twice {@code scaling.max-replicas}); the heartbeat
  *                     of one more new replica id is refused with 409
  * @param maxRequestBody the largest request body the API takes (heartbeats, admin calls); larger ones get 413
+ * @param nodes        the leases of node agents ({@code PUT /internal/v1/nodes/{name}})
  */
 @ConfigurationProperties("tsfleet.coordinator")
 @Validated
@@ -52,7 +53,8 @@ public record CoordinatorProperties(
         @Valid @NotNull @DefaultValue Handover handover,
         @Valid @NotNull @DefaultValue Scaling scaling,
         @Valid @NotNull @DefaultValue Kubernetes kubernetes,
-        @Valid @NotNull @DefaultValue Security security) {
+        @Valid @NotNull @DefaultValue Security security,
+        @Valid @NotNull @DefaultValue Nodes nodes) {
 
     public enum StoreKind { FILE, CONFIGMAP, MEMORY }
 
@@ -65,6 +67,25 @@ public record CoordinatorProperties(
             + "(a heartbeat of a replica owning 8192 CPUs needs a few hundred KB)")
     public boolean isMaxRequestBodySensible() {
         return maxRequestBody == null || (maxRequestBody.toBytes() >= 64 * 1024 && maxRequestBody.toBytes() <= 64L * 1024 * 1024);
+    }
+
+    /**
+     * The node registry: node agents announce their node every {@code announce-interval} and are dropped when they have
+     * not for a {@code lease}. Not persisted: after a restart every agent announces again within one interval.
+     *
+     * @param lease            how long a node stays registered after its last announcement
+     * @param announceInterval how often agents are told to announce (shorter than the lease)
+     * @param maxNodes         how many nodes may be registered at once; the announcement of one more is refused with 409
+     */
+    public record Nodes(@NotNull @DefaultValue("30s") Duration lease,
+                        @NotNull @DefaultValue("10s") Duration announceInterval,
+                        @Min(1) @Max(65536) @DefaultValue("1024") int maxNodes) {
+
+        @AssertTrue(message = "tsfleet.coordinator.nodes.announce-interval must be positive and shorter than tsfleet.coordinator.nodes.lease")
+        public boolean isAnnounceIntervalShorterThanLease() {
+            return lease == null || announceInterval == null
+                    || announceInterval.compareTo(java.time.Duration.ofMillis(1)) >= 0 && announceInterval.compareTo(lease) < 0;
+        }
     }
 
     /**
@@ -162,10 +183,13 @@ public record CoordinatorProperties(
      * @param replicaTokensFile a file of {@code <replica-id>=<token>} lines: each token may heartbeat only as its
      *                          replica; re-read when it changes (empty: none)
      * @param tokenReview       check replicas' Kubernetes service-account tokens with TokenReviews
+     * @param nodeTokens        node-agent tokens: announce and withdraw nodes ({@code /internal/v1/nodes/{name}}) and
+     *                          nothing else (no heartbeat, no admin API)
      */
     public record Security(@DefaultValue("") List<String> adminTokens,
                            @DefaultValue("") List<String> readTokens,
                            @DefaultValue("") List<String> replicaTokens,
+                           @DefaultValue("") List<String> nodeTokens,
                            @DefaultValue("") String replicaTokensFile,
                            @Valid @NotNull @DefaultValue TokenReview tokenReview) {
     }
@@ -181,6 +205,8 @@ public record CoordinatorProperties(
      * @param reviewRate     at most this many reviews per second reach the API server (tokens not in the cache);
      *                       past it a heartbeat with an uncached token is answered 503 with Retry-After
      * @param reviewBurst    this many reviews may be sent at once (a whole fleet starting) before the rate applies
+     * @param nodeServiceAccount the node agents' service account (empty: node agents use node tokens only); its
+     *                       tokens may announce only the node their pod runs on
      */
     public record TokenReview(@DefaultValue("false") boolean enabled,
                               @NotBlank @DefaultValue("tsfleet-coordinator") String audience,
@@ -189,7 +215,8 @@ public record CoordinatorProperties(
                               @NotNull @DefaultValue("30s") Duration cacheTtl,
                               @Min(1) @DefaultValue("4096") int cacheSize,
                               @Positive @DefaultValue("20") double reviewRate,
-                              @Min(1) @DefaultValue("200") int reviewBurst) {
+                              @Min(1) @DefaultValue("200") int reviewBurst,
+                              @DefaultValue("") String nodeServiceAccount) {
     }
 
     @AssertTrue(message = "tsfleet.coordinator.kubernetes.leader-label.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true")

@@ -7,6 +7,7 @@ import io.tsfleet.coordinator.security.BearerAuthenticationFilter;
 import io.tsfleet.coordinator.security.CachingTokenReviewer;
 import io.tsfleet.coordinator.security.CallerAuthenticator;
 import io.tsfleet.coordinator.security.HeartbeatIdentityRule;
+import io.tsfleet.coordinator.security.NodeAgentRule;
 import io.tsfleet.coordinator.security.ReplicaTokenFile;
 import io.tsfleet.coordinator.security.ReplicaTokenReviewer;
 import io.tsfleet.coordinator.security.SecurityProblems;
@@ -59,7 +60,8 @@ public class SecurityConfiguration {
 
     @Bean
     TokenAuthenticator tokenAuthenticator(CoordinatorProperties p) {
-        TokenAuthenticator tokens = new TokenAuthenticator(p.security().adminTokens(), p.security().readTokens(), p.security().replicaTokens());
+        TokenAuthenticator tokens = new TokenAuthenticator(p.security().adminTokens(), p.security().readTokens(), p.security().replicaTokens(),
+                p.security().nodeTokens());
         if (tokens.hasSharedReplicaTokens()) {
             log.warn("tsfleet.coordinator.security.replica-tokens is set: a holder of a shared replica token can heartbeat as ANY replica id; "
                     + "prefer per-replica tokens (replica-tokens-file) or, on Kubernetes, token-review");
@@ -82,13 +84,14 @@ public class SecurityConfiguration {
             KubernetesClient client = kubernetes.getIfAvailable();
             if (client == null) throw new IllegalStateException("tsfleet.coordinator.security.token-review.enabled=true needs tsfleet.coordinator.kubernetes.enabled=true");
             String namespace = !tr.namespace().isBlank() ? tr.namespace() : CoordinatorConfiguration.namespace(p, client);
-            KubernetesTokenReviewer k = new KubernetesTokenReviewer(client, tr.audience(), namespace, tr.serviceAccount());
+            KubernetesTokenReviewer k = new KubernetesTokenReviewer(client, tr.audience(), namespace, tr.serviceAccount(), tr.nodeServiceAccount());
             log.info("replica credentials: projected service account tokens of {} for audience '{}', checked with TokenReviews", k.expectedUser(), tr.audience());
+            k.expectedNodeUser().ifPresent(u -> log.info("node agent credentials: projected service account tokens of {}, bound to their node", u));
             reviewer = Optional.of(new CachingTokenReviewer(new ThrottledTokenReviewer(k, clock, tr.reviewRate(), tr.reviewBurst()),
                     clock, tr.cacheTtl(), tr.cacheSize()));
         }
         if (!tokens.hasAnyToken() && file.isEmpty() && reviewer.isEmpty()) {
-            log.warn("no tokens are configured (tsfleet.coordinator.security.*): the admin API and the heartbeat endpoint refuse every request");
+            log.warn("no tokens are configured (tsfleet.coordinator.security.*): the admin API, the heartbeat and the node endpoints refuse every request");
         }
         return new CallerAuthenticator(tokens, file, reviewer);
     }
@@ -136,6 +139,9 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, PUBLIC_PATHS).permitAll()
                         .requestMatchers(HttpMethod.HEAD, PUBLIC_PATHS).permitAll()
                         .requestMatchers(HttpMethod.POST, "/internal/v1/replicas/{id}/heartbeat").access(new HeartbeatIdentityRule())
+                        // node agents, and only they: never a replica or an admin token
+                        .requestMatchers(HttpMethod.PUT, "/internal/v1/nodes/{name}").access(new NodeAgentRule())
+                        .requestMatchers(HttpMethod.DELETE, "/internal/v1/nodes/{name}").access(new NodeAgentRule())
                         .requestMatchers("/internal/**").hasAnyRole("REPLICA", "ADMIN")
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole("READ", "ADMIN")
                         .requestMatchers(HttpMethod.HEAD, "/api/**").hasAnyRole("READ", "ADMIN")

@@ -43,7 +43,15 @@ public enum AuditType {
     /** A replica did not release a CPU in time after its fence; the new owner keeps it. */
     RELEASE_STUCK("release-stuck"),
     /** The listener Deployment was scaled. */
-    SCALED("scaled");
+    SCALED("scaled"),
+    /** A node agent announced a new node. */
+    NODE_JOINED("node-joined"),
+    /** A known node announced another boot id. */
+    NODE_REBOOTED("node-rebooted"),
+    /** A node's lease expired. */
+    NODE_EXPIRED("node-expired"),
+    /** A node's agent withdrew it. */
+    NODE_LEFT("node-left");
 
     private final String label;
 

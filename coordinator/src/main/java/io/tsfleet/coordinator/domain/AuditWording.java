@@ -52,6 +52,13 @@ final class AuditWording {
             case ReleaseStuck r -> r.replica() + " has not released CPU " + r.cpu() + " (fence " + r.fence()
                     + ") in time; the new owner keeps it, the fence stays in its directive";
             case Scaled s -> s.target() + " from " + s.from() + " to " + s.to() + " replicas";
+            case NodeJoined n -> "node " + n.node() + " joined (boot " + n.bootId() + ") with " + describe(n.possibleCpus()) + ", broker "
+                    + n.broker() + ", delay accounting " + n.delayAccounting();
+            case NodeRebooted n -> "node " + n.node() + " rebooted: boot " + n.previousBootId() + " -> " + n.bootId()
+                    + "; its per-CPU sequences start anew (not a loss)";
+            case NodeExpired n -> "node " + n.node() + " (boot " + n.bootId() + ") did not announce itself for " + n.lease().toMillis()
+                    + " ms; dropped";
+            case NodeLeft n -> "node " + n.node() + " (boot " + n.bootId() + ") withdrawn by its agent";
         };
     }
 

@@ -2,7 +2,11 @@ package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.coordinator.domain.counter.FleetCounts;
 import io.tsfleet.coordinator.domain.fleet.FleetLoad;
+import io.tsfleet.coordinator.domain.fleet.AnnouncedNode;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
+import io.tsfleet.coordinator.domain.fleet.LiveNode;
+import io.tsfleet.coordinator.domain.fleet.NodeRegistry;
+import io.tsfleet.coordinator.domain.fleet.NodeSettings;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.policy.ScalingAdvisor;
 import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
@@ -11,12 +15,15 @@ import io.tsfleet.coordinator.domain.state.AssignmentStore;
 import io.tsfleet.coordinator.domain.view.AssignmentView;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
 import io.tsfleet.coordinator.domain.view.CpuView;
+import io.tsfleet.coordinator.domain.view.NodeView;
 import io.tsfleet.coordinator.domain.view.RebalanceResult;
 import io.tsfleet.coordinator.domain.view.ReplicaView;
 import io.tsfleet.planner.CpuAssignor;
 import io.tsfleet.planner.PlanningMode;
 import io.tsfleet.planner.TargetAssignment;
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.fleet.NodeAnnouncement;
+import io.tsfleet.protocol.fleet.NodeLease;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 
@@ -44,6 +51,8 @@ public final class Coordinator {
     private final ScalingAdvisor scaling;
     private final AuditLog audit;
     private final Effects effects;
+    /** The nodes whose agents hold a lease; not persisted, handed on to a coordinator recovered after a failed persist. */
+    private final NodeRegistry nodes;
 
     private final LeaseKeeping leases;
     private final HeartbeatStep heartbeats;
@@ -57,7 +66,11 @@ public final class Coordinator {
     private CoordinatorStatus status;
 
     public Coordinator(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock) {
-        this(settings, assignor, store, clock, new AuditLog(settings.auditCapacity()));
+        this(settings, NodeSettings.DEFAULTS, assignor, store, clock);
+    }
+
+    public Coordinator(CoordinatorSettings settings, NodeSettings nodeSettings, CpuAssignor assignor, AssignmentStore store, Clock clock) {
+        this(settings, assignor, store, clock, new AuditLog(settings.auditCapacity()), new NodeRegistry(clock, nodeSettings));
     }
 
     /**
@@ -65,11 +78,13 @@ public final class Coordinator {
      * the assignment is the persisted one, the audit log continues.
      */
     public static Coordinator recover(Coordinator failed) {
-        return new Coordinator(failed.settings, failed.assignor, failed.store, failed.clock, failed.audit);
+        return new Coordinator(failed.settings, failed.assignor, failed.store, failed.clock, failed.audit, failed.nodes);
     }
 
-    private Coordinator(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock, AuditLog audit) {
+    private Coordinator(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock, AuditLog audit,
+                        NodeRegistry nodes) {
         this.settings = settings;
+        this.nodes = nodes;
         this.assignor = assignor;
         this.store = store;
         this.clock = clock;
@@ -141,6 +156,7 @@ public final class Coordinator {
         operation(now -> {
             leases.creditStall(now, effects);
             boolean membershipChanged = leases.expire(now, effects);
+            nodes.expire(effects);
             fleet.reconciler().checkTimeouts(now);
             triggers.planOnTick(membershipChanged, now, effects);
             fleet.reconciler().startHandovers(now);
@@ -148,6 +164,65 @@ public final class Coordinator {
             commitAndFinish(now);
             return null;
         });
+    }
+
+    /**
+     * Validates a node announcement and parses it, without touching any state (the service runs this outside its lock).
+     */
+    public static AnnouncedNode parseAnnouncement(String pathName, NodeAnnouncement raw) {
+        return NodeAnnouncementParser.parse(pathName, raw);
+    }
+
+    /** Whether {@code name} is a node name as Kubernetes allows it (a DNS subdomain). */
+    public static boolean isNodeName(String name) {
+        return NodeAnnouncementParser.isNodeName(name);
+    }
+
+    /**
+     * A node agent's announcement (parsed, see {@link #parseAnnouncement}): the node joins, renews its lease or, with a
+     * new boot id, reboots. Refused with 409, changing nothing but a counter, when it would be one node more than
+     * {@code max-nodes}.
+     */
+    public NodeLease announce(AnnouncedNode node) {
+        return operation(now -> {
+            NodeRegistry.Announced outcome = nodes.announce(node, effects);
+            finish(now);
+            if (outcome == NodeRegistry.Announced.REFUSED_AT_LIMIT) {
+                throw new CoordinatorException.Conflict("node '" + node.name() + "' is not registered: " + nodes.size()
+                        + " nodes are, the limit (tsfleet.coordinator.nodes.max-nodes) is " + nodes.settings().maxNodes());
+            }
+            return nodeLease();
+        });
+    }
+
+    /** A node agent withdraws its node (it shuts down): the node is dropped at once. False when it was not registered. */
+    public boolean withdrawNode(String name) {
+        return operation(now -> {
+            boolean known = nodes.withdraw(name, effects);
+            finish(now);
+            return known;
+        });
+    }
+
+    /** What every announcement is answered. */
+    public NodeLease nodeLease() {
+        return new NodeLease(nodes.settings().lease().toMillis(), nodes.settings().announceInterval().toMillis());
+    }
+
+    /** The registered nodes, by name. */
+    public List<NodeView> nodes() {
+        return nodes.nodes().stream().map(Coordinator::view).toList();
+    }
+
+    /** How many nodes are registered. */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    private static NodeView view(LiveNode n) {
+        AnnouncedNode a = n.announced();
+        return new NodeView(a.name(), a.bootId(), a.possibleCpus().toCpulist(), a.broker(), a.delayAccounting(), n.joinedAt(), n.lastSeen(),
+                n.leaseExpiresAt());
     }
 
     /** Pins {@code cpulist} to the replica: it will own exactly those CPUs, moved to it make before break. */

@@ -5,9 +5,12 @@ import io.tsfleet.coordinator.domain.counter.FleetCounts;
 import io.tsfleet.coordinator.domain.fleet.FleetJournal;
 import io.tsfleet.coordinator.domain.fleet.Generations;
 import io.tsfleet.coordinator.domain.fleet.Handover;
+import io.tsfleet.coordinator.domain.fleet.NodeJournal;
+import io.tsfleet.coordinator.domain.fleet.AnnouncedNode;
 import io.tsfleet.coordinator.domain.fleet.Release;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -19,7 +22,7 @@ import java.util.List;
  * at, and counter increments. The reconciler reports into it as its {@link FleetJournal}. The coordinator
  * {@linkplain #drain() drains} it at the end of every operation and applies it to the audit log and its counts.
  */
-final class Effects implements FleetJournal {
+final class Effects implements FleetJournal, NodeJournal {
     /** An event with the moment and the generation it happened at. */
     record Stamped(Instant time, long generation, FleetEvent event) {
     }
@@ -98,5 +101,36 @@ final class Effects implements FleetJournal {
     public void releaseStuck(Release r) {
         count(FleetCounter.STUCK_RELEASES);
         audit(clock.instant(), new FleetEvent.ReleaseStuck(r.cpu(), r.replica(), r.fence()));
+    }
+
+    // ------------------------------------------------------------------------------------------ the node registry's reports
+
+    @Override
+    public void nodeJoined(AnnouncedNode node) {
+        count(FleetCounter.NODES_JOINED);
+        audit(clock.instant(), new FleetEvent.NodeJoined(node.name(), node.bootId(), node.possibleCpus(), node.broker(), node.delayAccounting()));
+    }
+
+    @Override
+    public void nodeRebooted(AnnouncedNode node, String previousBootId) {
+        count(FleetCounter.NODE_REBOOTS);
+        audit(clock.instant(), new FleetEvent.NodeRebooted(node.name(), previousBootId, node.bootId()));
+    }
+
+    @Override
+    public void nodeExpired(String name, String bootId, Duration lease) {
+        count(FleetCounter.NODE_EXPIRIES);
+        audit(clock.instant(), new FleetEvent.NodeExpired(name, bootId, lease));
+    }
+
+    @Override
+    public void nodeLeft(String name, String bootId) {
+        count(FleetCounter.NODES_LEFT);
+        audit(clock.instant(), new FleetEvent.NodeLeft(name, bootId));
+    }
+
+    @Override
+    public void nodeRefusedAtLimit(String name, int limit) {
+        count(FleetCounter.NODE_ANNOUNCEMENTS_REFUSED_NODE_LIMIT);
     }
 }

@@ -137,6 +137,26 @@ public sealed interface FleetEvent {
         public AuditType type() { return AuditType.RELEASE_STUCK; }
     }
 
+    /** A node agent announced a node the coordinator did not hold. */
+    record NodeJoined(String node, String bootId, CpuSet possibleCpus, String broker, String delayAccounting) implements FleetEvent {
+        public AuditType type() { return AuditType.NODE_JOINED; }
+    }
+
+    /** A known node announced another boot id: its kernel restarted, its per-CPU sequences start anew. */
+    record NodeRebooted(String node, String previousBootId, String bootId) implements FleetEvent {
+        public AuditType type() { return AuditType.NODE_REBOOTED; }
+    }
+
+    /** A node did not announce itself for {@code lease} and was dropped. */
+    record NodeExpired(String node, String bootId, Duration lease) implements FleetEvent {
+        public AuditType type() { return AuditType.NODE_EXPIRED; }
+    }
+
+    /** A node's agent withdrew it (shutdown). */
+    record NodeLeft(String node, String bootId) implements FleetEvent {
+        public AuditType type() { return AuditType.NODE_LEFT; }
+    }
+
     /** The listener Deployment {@code target} was scaled (an adapter's action). */
     record Scaled(String target, int from, int to) implements FleetEvent {
         public AuditType type() { return AuditType.SCALED; }

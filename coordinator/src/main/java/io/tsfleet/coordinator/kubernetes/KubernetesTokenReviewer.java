@@ -17,18 +17,36 @@ import java.util.Map;
  * belong to the listener service account ({@code system:serviceaccount:<namespace>:<name>}) and be bound to a pod,
  * whose name ({@code authentication.kubernetes.io/pod-name}) is the replica id it proves. An API server that cannot
  * be reached or refuses the review makes the check unavailable: the request is refused (fails closed).
+ *
+ * <p>With a node-agent service account, a token of that account proves a node agent bound to the node its pod runs on
+ * ({@code authentication.kubernetes.io/node-name}, in the tokens of Kubernetes 1.30 and later): it may announce that
+ * node and nothing else.
  */
 public final class KubernetesTokenReviewer implements ReplicaTokenReviewer {
     static final String POD_NAME = "authentication.kubernetes.io/pod-name";
+    static final String NODE_NAME = "authentication.kubernetes.io/node-name";
 
     private final KubernetesClient client;
     private final String audience;
     private final String expectedUser;
+    /** The node agents' user, or null when node agents do not authenticate with service-account tokens. */
+    private final String expectedNodeUser;
 
     public KubernetesTokenReviewer(KubernetesClient client, String audience, String namespace, String serviceAccount) {
+        this(client, audience, namespace, serviceAccount, "");
+    }
+
+    public KubernetesTokenReviewer(KubernetesClient client, String audience, String namespace, String serviceAccount, String nodeServiceAccount) {
         this.client = client;
         this.audience = audience;
         this.expectedUser = "system:serviceaccount:" + namespace + ":" + serviceAccount;
+        this.expectedNodeUser = nodeServiceAccount == null || nodeServiceAccount.isBlank() ? null
+                : "system:serviceaccount:" + namespace + ":" + nodeServiceAccount;
+    }
+
+    /** The node agents' service-account user, if they authenticate with one. */
+    public java.util.Optional<String> expectedNodeUser() {
+        return java.util.Optional.ofNullable(expectedNodeUser);
     }
 
     @Override
@@ -64,6 +82,14 @@ public final class KubernetesTokenReviewer implements ReplicaTokenReviewer {
         }
         UserInfo user = status.getUser();
         String username = user == null ? null : user.getUsername();
+        if (expectedNodeUser != null && expectedNodeUser.equals(username)) {
+            Map<String, List<String>> extra = user.getExtra();
+            List<String> nodes = extra == null ? null : extra.get(NODE_NAME);
+            if (nodes == null || nodes.size() != 1 || nodes.getFirst() == null || nodes.getFirst().isBlank()) {
+                return new Review.Refused("the node agent's token names no node (a projected service account token of a pod, Kubernetes 1.30 or later)");
+            }
+            return new Review.Node(nodes.getFirst());
+        }
         if (!expectedUser.equals(username)) {
             return new Review.Refused("the token belongs to '" + username + "', not to the listener service account '" + expectedUser + "'");
         }

@@ -48,6 +48,8 @@ public class CoordinatorMetrics implements MeterBinder {
         gauge(registry, "tsfleet.coordinator.imbalance.floor.ratio", "The physical floor max(1, max CPU load x replicas / total load)", CoordinatorStatus::imbalanceFloorRatio);
         gauge(registry, "tsfleet.coordinator.desired.replicas", "Replicas the load needs (fast up, slow down)", CoordinatorStatus::desiredReplicas);
         gauge(registry, "tsfleet.coordinator.hot.cpus", "CPUs whose load alone exceeds one replica's headroom (alert)", CoordinatorStatus::hotCpus);
+        Gauge.builder("tsfleet.coordinator.nodes", service, CoordinatorService::liveNodes)
+                .description("Nodes whose agents hold a lease (on the leader; 0 on a standby)").register(registry);
         Gauge.builder("tsfleet.coordinator.leader", service, s -> s.isLeader() ? 1 : 0)
                 .description("1 when this instance leads").register(registry);
     }
@@ -73,6 +75,7 @@ public class CoordinatorMetrics implements MeterBinder {
     }
 
     private static final String REBALANCES = "Plans made, by trigger";
+    private static final String NODE_REFUSED = "Node announcements and withdrawals refused (400 invalid, 409 node-limit); nothing of them was applied";
     private static final String REFUSED = "Heartbeats refused (409 or 400), by reason; nothing of them was applied";
 
     /** How each counter is exported: the one place that names them (a new counter does not compile until it is named here). */
@@ -96,6 +99,12 @@ public class CoordinatorMetrics implements MeterBinder {
             case STRAY_FENCES -> new CounterMeter("tsfleet.coordinator.stray.fences",
                     "Replicas registered on a CPU they do not own, told to release it after a fence");
             case STUCK_RELEASES -> new CounterMeter("tsfleet.coordinator.stuck.releases", "Releases not done in time after their fence");
+            case NODES_JOINED -> new CounterMeter("tsfleet.coordinator.nodes.joined", "Nodes that joined (an announcement of a node not registered)");
+            case NODE_REBOOTS -> new CounterMeter("tsfleet.coordinator.node.reboots", "Registered nodes that announced another boot id (their sequences start anew; not a loss)");
+            case NODE_EXPIRIES -> new CounterMeter("tsfleet.coordinator.node.expiries", "Nodes dropped because they did not announce themselves for a node lease");
+            case NODES_LEFT -> new CounterMeter("tsfleet.coordinator.nodes.left", "Nodes withdrawn by their agent (shutdown)");
+            case NODE_ANNOUNCEMENTS_REFUSED_INVALID -> new CounterMeter("tsfleet.coordinator.node.announcements.refused", NODE_REFUSED, "reason", "invalid");
+            case NODE_ANNOUNCEMENTS_REFUSED_NODE_LIMIT -> new CounterMeter("tsfleet.coordinator.node.announcements.refused", NODE_REFUSED, "reason", "node-limit");
         };
     }
 }

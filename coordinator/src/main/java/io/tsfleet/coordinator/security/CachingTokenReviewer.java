@@ -65,7 +65,7 @@ public final class CachingTokenReviewer implements ReplicaTokenReviewer {
         }
         Review fresh = delegate.review(token);
         synchronized (this) {
-            (fresh instanceof Review.Replica ? proofs : refusals).put(key, new Cached(fresh, now.plus(ttl)));
+            (fresh instanceof Review.Refused ? refusals : proofs).put(key, new Cached(fresh, now.plus(ttl)));
         }
         return fresh;
     }

@@ -32,6 +32,6 @@ public final class CallerAuthentication extends AbstractAuthenticationToken {
 
     @Override
     public String getName() {
-        return caller.replicaId().orElse(caller.role().name().toLowerCase(Locale.ROOT));
+        return caller.replicaId().or(caller::nodeName).orElse(caller.role().name().toLowerCase(Locale.ROOT));
     }
 }

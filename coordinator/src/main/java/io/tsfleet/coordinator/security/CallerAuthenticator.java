@@ -44,6 +44,7 @@ public final class CallerAuthenticator {
             Review review = reviewer.get().review(token);
             return switch (review) {
                 case Review.Replica r -> new Outcome.Known(Caller.replica(r.replicaId(), reviewer.get().source()));
+                case Review.Node n -> new Outcome.Known(Caller.node(n.nodeName(), reviewer.get().source()));
                 case Review.Refused r -> new Outcome.Unknown("unknown bearer token: " + r.reason());
             };
         }

@@ -12,6 +12,10 @@ public interface ReplicaTokenReviewer {
         record Replica(String replicaId) implements Review {
         }
 
+        /** The token proves a node agent on this node (the node its pod runs on). */
+        record Node(String nodeName) implements Review {
+        }
+
         /** The token proves no replica of this fleet; {@code reason} says why (for the problem detail and the log). */
         record Refused(String reason) implements Review {
         }

@@ -62,6 +62,10 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
             write(request, response, Reason.WRONG_REPLICA, HttpStatus.FORBIDDEN, "Forbidden", r.reason());
             return;
         }
+        if (e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof NodeAgentRule.Refusal r) {
+            write(request, response, Reason.WRONG_NODE, HttpStatus.FORBIDDEN, "Forbidden", r.reason());
+            return;
+        }
         Authentication a = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
         String who = a instanceof CallerAuthentication ca ? ca.caller().describe() : "this token";
         write(request, response, Reason.FORBIDDEN, HttpStatus.FORBIDDEN, "Forbidden", who + " cannot do this; " + needed(request));

@@ -14,7 +14,7 @@ public final class SecurityRefusals {
 
     /** Why a request was refused by the security layer: the {@code reason} label of the metric. */
     public enum Reason {
-        REJECTED_REQUEST, MISSING_TOKEN, UNKNOWN_TOKEN, REVIEW_UNAVAILABLE, FORBIDDEN, WRONG_REPLICA;
+        REJECTED_REQUEST, MISSING_TOKEN, UNKNOWN_TOKEN, REVIEW_UNAVAILABLE, FORBIDDEN, WRONG_REPLICA, WRONG_NODE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -7,9 +7,13 @@ import io.tsfleet.coordinator.domain.StateNotPersistedException;
 import io.tsfleet.coordinator.domain.Validation;
 import io.tsfleet.coordinator.domain.counter.FleetCounter;
 import io.tsfleet.coordinator.domain.counter.FleetCounts;
+import io.tsfleet.coordinator.domain.fleet.AnnouncedNode;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
+import io.tsfleet.coordinator.domain.fleet.NodeSettings;
 import io.tsfleet.coordinator.domain.view.RebalanceResult;
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.fleet.NodeAnnouncement;
+import io.tsfleet.protocol.fleet.NodeLease;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
@@ -42,6 +46,7 @@ public class CoordinatorService implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorService.class);
 
     private final CoordinatorSettings settings;
+    private final NodeSettings nodeSettings;
     private final CpuAssignor assignor;
     private final AssignmentStore store;
     private final Clock clock;
@@ -55,6 +60,9 @@ public class CoordinatorService implements SmartLifecycle {
     private volatile boolean leading;
     private final AtomicLong lockHold = new AtomicLong();
     private final LongAdder invalidHeartbeats = new LongAdder();
+    private final LongAdder invalidAnnouncements = new LongAdder();
+    /** Nodes registered with the current (or the last) leading coordinator, taken after every operation. */
+    private volatile int liveNodes;
     private volatile CoordinatorStatus status;
     private volatile boolean running;
     /**
@@ -70,7 +78,13 @@ public class CoordinatorService implements SmartLifecycle {
 
     public CoordinatorService(CoordinatorSettings settings, CpuAssignor assignor, AssignmentStore store, Clock clock,
                               Leadership leadership, Optional<ReplicaScaler> scaler, Duration scaleInterval) {
+        this(settings, NodeSettings.DEFAULTS, assignor, store, clock, leadership, scaler, scaleInterval);
+    }
+
+    public CoordinatorService(CoordinatorSettings settings, NodeSettings nodeSettings, CpuAssignor assignor, AssignmentStore store, Clock clock,
+                              Leadership leadership, Optional<ReplicaScaler> scaler, Duration scaleInterval) {
         this.settings = settings;
+        this.nodeSettings = nodeSettings;
         this.assignor = assignor;
         this.store = store;
         this.clock = clock;
@@ -117,8 +131,9 @@ public class CoordinatorService implements SmartLifecycle {
     private void recoverFromStore(Coordinator failed) {
         coordinator = null;
         try {
-            Coordinator c = failed == null ? new Coordinator(settings, assignor, store, clock) : Coordinator.recover(failed);
+            Coordinator c = failed == null ? new Coordinator(settings, nodeSettings, assignor, store, clock) : Coordinator.recover(failed);
             coordinator = c;
+            liveNodes = c.nodeCount();
             status = c.status();
             totals = new Totals(totals.endedTerms(), c.counts());
             log.info("leading: recovered generation {}", c.generation());
@@ -154,6 +169,28 @@ public class CoordinatorService implements SmartLifecycle {
             throw e;
         }
         return call(c -> c.heartbeat(report));
+    }
+
+    /** A node agent's announcement: validated and parsed outside the lock, then applied under it. */
+    public NodeLease announce(String pathName, NodeAnnouncement raw) {
+        AnnouncedNode node;
+        try {
+            node = Coordinator.parseAnnouncement(pathName, raw);
+        } catch (CoordinatorException.InvalidRequest e) {
+            invalidAnnouncements.increment();
+            throw e;
+        }
+        return call(c -> c.announce(node));
+    }
+
+    /** A node agent withdraws its node; a name that is no node name is refused (400) and counted. */
+    public void withdrawNode(String name) {
+        if (!Coordinator.isNodeName(name)) {
+            invalidAnnouncements.increment();
+            throw new CoordinatorException.InvalidRequest("'" + (name.length() > 80 ? name.substring(0, 77) + "..." : name)
+                    + "' is not a node name (a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)");
+        }
+        call(c -> c.withdrawNode(name));
     }
 
     /** Pins CPUs to a replica; the cpulist is parsed outside the lock. */
@@ -194,6 +231,7 @@ public class CoordinatorService implements SmartLifecycle {
                 throw e;
             } finally {
                 if (coordinator == c) {
+                    liveNodes = c.nodeCount();
                     status = c.status();
                     totals = new Totals(totals.endedTerms(), c.counts());
                 }
@@ -219,6 +257,11 @@ public class CoordinatorService implements SmartLifecycle {
     /** The longest time an operation held the lock since the last call of this method (nanoseconds); resets it. */
     public long takeLongestLockHoldNanos() {
         return lockHold.getAndSet(0);
+    }
+
+    /** Nodes registered with this process's coordinator while it leads; 0 while it does not. */
+    public int liveNodes() {
+        return isLeader() ? liveNodes : 0;
     }
 
     /** Heartbeats refused as invalid (400) before they reached the domain. */
@@ -292,7 +335,8 @@ public class CoordinatorService implements SmartLifecycle {
     public FleetCounts counters() {
         Totals t = totals;
         FleetCounts counts = isLeader() ? t.endedTerms().plus(t.currentTerm()) : t.endedTerms();
-        return counts.plus(FleetCounter.HEARTBEATS_REFUSED_INVALID, invalidHeartbeats.sum());
+        return counts.plus(FleetCounter.HEARTBEATS_REFUSED_INVALID, invalidHeartbeats.sum())
+                .plus(FleetCounter.NODE_ANNOUNCEMENTS_REFUSED_INVALID, invalidAnnouncements.sum());
     }
 
     /** Called under the lock when a term's coordinator is dropped. */

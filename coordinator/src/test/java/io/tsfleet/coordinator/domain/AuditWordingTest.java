@@ -65,6 +65,14 @@ class AuditWordingTest {
         m.put(new StrayFenced(3, "a", 77), "a is registered on CPU 3 without owning it; told to release it after fence 77");
         m.put(new ReleaseStuck(3, "a", 77), "a has not released CPU 3 (fence 77) in time; the new owner keeps it, the fence stays in its directive");
         m.put(new Scaled("deployment/listener", 2, 3), "deployment/listener from 2 to 3 replicas");
+        String boot1 = "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", boot2 = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
+        m.put(new NodeJoined("worker-1", boot1, CpuSet.range(0, 63), "worker-1:7411", "off"),
+                "node worker-1 joined (boot " + boot1 + ") with CPUs 0-63, broker worker-1:7411, delay accounting off");
+        m.put(new NodeRebooted("worker-1", boot1, boot2), "node worker-1 rebooted: boot " + boot1 + " -> " + boot2
+                + "; its per-CPU sequences start anew (not a loss)");
+        m.put(new NodeExpired("worker-1", boot2, Duration.ofSeconds(30)), "node worker-1 (boot " + boot2
+                + ") did not announce itself for 30000 ms; dropped");
+        m.put(new NodeLeft("worker-1", boot2), "node worker-1 (boot " + boot2 + ") withdrawn by its agent");
         return m;
     }
 

@@ -31,6 +31,18 @@ class KubernetesTokenReviewerTest {
     }
 
     @Test
+    void aNodeAgentsTokenProvesTheNodeItsPodRunsOnAndOnlyWithANodeServiceAccount() {
+        KubernetesTokenReviewer withNodes = new KubernetesTokenReviewer(api.client(), "tsfleet-coordinator", "fleet", "tsfleet-listener", "tsfleet-node-agent");
+        String token = api.issueOnNode("fleet", "tsfleet-node-agent", "tsfleet-node-agent-x1", "worker-3", "tsfleet-coordinator");
+        assertThat(withNodes.review(token)).isEqualTo(new Review.Node("worker-3"));
+        assertThat(reviewer.review(token)).as("without a node service account it proves nothing").isInstanceOf(Review.Refused.class);
+        String noNode = api.issue("fleet", "tsfleet-node-agent", "tsfleet-node-agent-x2", "tsfleet-coordinator");
+        assertThat(((Review.Refused) withNodes.review(noNode)).reason()).contains("names no node");
+        String listener = api.issueOnNode("fleet", "tsfleet-listener", "tsfleet-listener-1", "worker-3", "tsfleet-coordinator");
+        assertThat(withNodes.review(listener)).as("a listener's token stays a replica's").isEqualTo(new Review.Replica("tsfleet-listener-1"));
+    }
+
+    @Test
     void anUnauthenticatedTokenProvesNothing() {
         assertThat(reviewer.review("eyJh.forged.token")).isInstanceOf(Review.Refused.class)
                 .extracting(r -> ((Review.Refused) r).reason()).asString().contains("does not authenticate");

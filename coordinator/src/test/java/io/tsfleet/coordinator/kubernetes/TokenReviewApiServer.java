@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TokenReviewApiServer implements AutoCloseable {
     public static final String PATH = "/apis/authentication.k8s.io/v1/tokenreviews";
 
-    private record Issued(String user, String pod, String audience) {
+    private record Issued(String user, String pod, String audience, String node) {
     }
 
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
@@ -51,8 +51,13 @@ public final class TokenReviewApiServer implements AutoCloseable {
 
     /** A projected token of {@code namespace/serviceAccount}, bound to {@code pod}, for {@code audience}. */
     public String issue(String namespace, String serviceAccount, String pod, String audience) {
+        return issueOnNode(namespace, serviceAccount, pod, null, audience);
+    }
+
+    /** {@link #issue}, with the node the pod runs on ({@code authentication.kubernetes.io/node-name}, Kubernetes 1.30+). */
+    public String issueOnNode(String namespace, String serviceAccount, String pod, String node, String audience) {
         String token = "eyJhbGciOiJSUzI1NiJ9." + java.util.UUID.randomUUID().toString().replace("-", "") + ".c2lnbmF0dXJl" + tokens.size();
-        tokens.put(token, new Issued("system:serviceaccount:" + namespace + ":" + serviceAccount, pod, audience));
+        tokens.put(token, new Issued("system:serviceaccount:" + namespace + ":" + serviceAccount, pod, audience, node));
         return token;
     }
 
@@ -88,12 +93,21 @@ public final class TokenReviewApiServer implements AutoCloseable {
             status = new TokenReviewStatusBuilder().withAuthenticated(true).withAudiences(issued.audience())
                     .withNewUser().withUsername(issued.user()).withUid("uid-" + issued.pod())
                     .withGroups("system:serviceaccounts", "system:authenticated")
-                    .withExtra(issued.pod() == null ? Map.of() : Map.of(KubernetesTokenReviewer.POD_NAME, List.of(issued.pod()),
-                            "authentication.kubernetes.io/pod-uid", List.of("uid-" + issued.pod())))
+                    .withExtra(extra(issued))
                     .endUser().build();
         }
         review.setStatus(status);
         return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json").setBody(Serialization.asJson(review));
+    }
+
+    private static Map<String, List<String>> extra(Issued issued) {
+        Map<String, List<String>> extra = new HashMap<>();
+        if (issued.pod() != null) {
+            extra.put(KubernetesTokenReviewer.POD_NAME, List.of(issued.pod()));
+            extra.put("authentication.kubernetes.io/pod-uid", List.of("uid-" + issued.pod()));
+        }
+        if (issued.node() != null) extra.put(KubernetesTokenReviewer.NODE_NAME, List.of(issued.node()));
+        return extra;
     }
 
     @Override

@@ -4,7 +4,9 @@ import io.tsfleet.testing.RawHttp;
 import io.tsfleet.coordinator.domain.AuditEvent;
 import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
+import io.tsfleet.coordinator.domain.view.NodeView;
 import io.tsfleet.coordinator.domain.view.ReplicaView;
+import io.tsfleet.protocol.fleet.NodeAnnouncement;
 import io.tsfleet.coordinator.service.CoordinatorService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "tsfleet.coordinator.tick-interval=1h",
         "tsfleet.coordinator.security.admin-tokens=spelling-admin",
         "tsfleet.coordinator.security.read-tokens=spelling-reader",
-        "tsfleet.coordinator.security.replica-tokens=spelling-replica"})
+        "tsfleet.coordinator.security.replica-tokens=spelling-replica",
+        "tsfleet.coordinator.security.node-tokens=spelling-node"})
 class PathSpellingTest {
 
     record Probe(String method, String target, boolean heartbeat) {
@@ -91,6 +94,32 @@ class PathSpellingTest {
             heartbeat("/INTERNAL/v1/replicas/zz/heartbeat"),
             heartbeat("/internal\\v1\\replicas\\zz\\heartbeat"));
 
+    /** Spellings of the node agents' endpoints: refused (400) or asked for a token (401), and no node changes. */
+    static final List<Probe> NODE_SPELLINGS = List.of(
+            announce("/internal/v1/nodes/zz"),
+            announce("/%69nternal/v1/nodes/zz"),
+            announce("/internal;x/v1/nodes/zz"),
+            announce("/internal/v1/nodes/zz/"),
+            announce("/internal/v1/nodes/zz;x"),
+            announce("//internal/v1/nodes/zz"),
+            announce("/x/../internal/v1/nodes/zz"),
+            announce("/internal/v1/nodes/%7a%7a"),
+            announce("/INTERNAL/v1/nodes/zz"),
+            announce("/internal\\v1\\nodes\\zz"),
+            new Probe("DELETE", "/internal/v1/nodes/a", false),
+            new Probe("DELETE", "/%69nternal/v1/nodes/a", false),
+            new Probe("DELETE", "/internal/v1/nodes/a;x", false),
+            new Probe("DELETE", "//internal/v1/nodes/a", false),
+            new Probe("DELETE", "/internal/v1/nodes/%61", false),
+            get("/api/v1/nodes"),
+            get("/%61pi/v1/nodes"),
+            get("/api/v1/nodes/"),
+            get("/api;x/v1/nodes"));
+
+    static Probe announce(String target) {
+        return new Probe("PUT", target, false);
+    }
+
     static Probe get(String target) {
         return new Probe("GET", target, false);
     }
@@ -119,6 +148,30 @@ class PathSpellingTest {
         service.start();
         String hb = json.writeValueAsString(Heartbeats.empty("a", "ia", 0));
         assertThat(RawHttp.send(port, "POST", "/internal/v1/replicas/a/heartbeat", "spelling-replica", hb).status()).isEqualTo(200);
+        assertThat(RawHttp.send(port, "PUT", "/internal/v1/nodes/a", "spelling-node", nodeBody("a")).status()).isEqualTo(200);
+    }
+
+    String nodeBody(String name) {
+        return json.writeValueAsString(new NodeAnnouncement(name, "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-15", name + ":7411", "on"));
+    }
+
+    @Test
+    void noSpellingOfANodeEndpointReachesAHandlerWithoutAToken() throws Exception {
+        List<AuditEvent> auditBefore = service.call(c -> c.audit(1000));
+        List<String> nodesBefore = service.call(c -> c.nodes()).stream().map(NodeView::name).toList();
+        List<String> table = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Probe p : NODE_SPELLINGS) {
+            RawHttp.Response r = RawHttp.send(port, p.method(), p.target(), null, "PUT".equals(p.method()) ? nodeBody("zz") : null);
+            table.add("PROBE | " + p.method() + " " + p.target() + " | " + r.status());
+            boolean refused = r.status() == 400
+                    || r.status() == 401 && r.header("WWW-Authenticate") != null && r.header("WWW-Authenticate").startsWith("Bearer");
+            if (!refused) failures.add(p.method() + " " + p.target() + " answered " + r.status() + " " + r.body());
+        }
+        table.forEach(System.out::println);
+        assertThat(failures).as("spellings that were neither rejected (400) nor asked for a token (401)").isEmpty();
+        assertThat(service.<List<AuditEvent>>call(c -> c.audit(1000))).as("no write reached the coordinator").isEqualTo(auditBefore);
+        assertThat(service.call(c -> c.nodes()).stream().map(NodeView::name).toList()).isEqualTo(nodesBefore);
     }
 
     @Test
@@ -167,6 +220,11 @@ class PathSpellingTest {
         assertThat(RawHttp.send(port, "POST", "/%61pi/v1/rebalance", "spelling-reader", null).status()).isEqualTo(403);
         assertThat(RawHttp.send(port, "POST", "/api/v1/rebalance", "spelling-admin", null).status()).isEqualTo(200);
         assertThat(RawHttp.send(port, "GET", "/api/v1/assignment", "spelling-replica", null).status()).isEqualTo(403);
+        assertThat(RawHttp.send(port, "PUT", "/internal/v1/nodes/b", "spelling-node", nodeBody("b")).status()).isEqualTo(200);
+        assertThat(RawHttp.send(port, "PUT", "/%69nternal/v1/nodes/%63", "spelling-node", nodeBody("c")).status()).isEqualTo(200);
+        assertThat(RawHttp.send(port, "PUT", "/internal/v1/nodes/d", "spelling-admin", nodeBody("d")).status()).isEqualTo(403);
+        assertThat(RawHttp.send(port, "GET", "/api/v1/nodes", "spelling-reader", null).status()).isEqualTo(200);
+        assertThat(RawHttp.send(port, "GET", "/api/v1/nodes", "spelling-node", null).status()).isEqualTo(403);
     }
 
     @Test

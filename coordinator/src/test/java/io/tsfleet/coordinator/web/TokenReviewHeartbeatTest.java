@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "tsfleet.coordinator.security.admin-tokens=review-admin",
         "tsfleet.coordinator.security.token-review.enabled=true",
         "tsfleet.coordinator.security.token-review.service-account=tsfleet-listener",
-        "tsfleet.coordinator.security.token-review.cache-ttl=0s"})
+        "tsfleet.coordinator.security.token-review.cache-ttl=0s",
+        "tsfleet.coordinator.security.token-review.node-service-account=tsfleet-node-agent"})
 class TokenReviewHeartbeatTest {
     static final TokenReviewApiServer API = new TokenReviewApiServer();
     private static final List<String> CLIENT_SETTINGS = List.of("kubernetes.master", "kubernetes.namespace", "kubernetes.auth.tryKubeConfig",
@@ -78,6 +79,27 @@ class TokenReviewHeartbeatTest {
 
     private List<String> replicas() {
         return service.call(c -> c.replicas()).stream().map(ReplicaView::id).toList();
+    }
+
+    private RawHttp.Response announce(String node, String token) throws IOException {
+        return RawHttp.send(port, "PUT", "/internal/v1/nodes/" + node, token, json.writeValueAsString(
+                new io.tsfleet.protocol.fleet.NodeAnnouncement(node, "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-7", node + ":7411", "on")));
+    }
+
+    @Test
+    void aNodeAgentsTokenAnnouncesOnlyTheNodeItsPodRunsOn() throws Exception {
+        String agent = API.issueOnNode("fleet", "tsfleet-node-agent", "tsfleet-node-agent-k2x", "worker-3", "tsfleet-coordinator");
+        assertThat(announce("worker-3", agent).status()).isEqualTo(200);
+        RawHttp.Response other = announce("worker-4", agent);
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.body()).contains("cannot announce or withdraw node 'worker-4'");
+        assertThat(RawHttp.send(port, "DELETE", "/internal/v1/nodes/worker-4", agent, null).status()).isEqualTo(403);
+        assertThat(heartbeat("tsfleet-node-agent-k2x", agent).status()).as("a node agent is no replica").isEqualTo(403);
+        String listener = API.issueOnNode("fleet", "tsfleet-listener", "tsfleet-listener-5c8d-z3", "worker-4", "tsfleet-coordinator");
+        assertThat(announce("worker-4", listener).status()).as("a listener pod announces no node").isEqualTo(403);
+        assertThat(service.call(c -> c.nodes()).stream().map(io.tsfleet.coordinator.domain.view.NodeView::name).toList()).containsExactly("worker-3");
+        assertThat(RawHttp.send(port, "DELETE", "/internal/v1/nodes/worker-3", agent, null).status()).isEqualTo(204);
+        assertThat(service.<List<io.tsfleet.coordinator.domain.view.NodeView>>call(c -> c.nodes())).isEmpty();
     }
 
     @Test

@@ -25,6 +25,11 @@ public final class DelayAccountingReport implements MeterBinder, InfoContributor
         this.checkedAt = checkedAt;
     }
 
+    /** The delay-accounting state now. */
+    public DelayAccounting current() {
+        return state.get();
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder(MetricNames.DELAY_ACCOUNTING_ENABLED, this, r -> r.state.get().gaugeValue())

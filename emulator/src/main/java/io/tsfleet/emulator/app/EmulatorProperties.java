@@ -36,15 +36,64 @@ public record EmulatorProperties(
         @DefaultValue @Valid Node node) {
 
     /**
-     * The node this broker serves: with its boot id ({@link NodeIdentity}) it names every exit's sequence numbers.
+     * The node this broker serves: with its boot id ({@link NodeIdentity}) it names every exit's sequence numbers. With
+     * a coordinator URL, the node agent ({@code io.tsfleet.emulator.node}) announces the node to that coordinator and
+     * keeps its lease.
      *
-     * @param name the node's name, a DNS subdomain as Kubernetes names nodes (the chart passes the pod's
-     *             {@code spec.nodeName}); blank: this host's name
+     * @param name             the node's name, a DNS subdomain as Kubernetes names nodes (the chart passes the pod's
+     *                         {@code spec.nodeName}); blank: this host's name
+     * @param coordinatorUrl   the coordinator's base URL ({@code http://host:port}); blank: the node is not announced
+     * @param coordinatorToken the node agent's bearer token (the coordinator's {@code security.node-tokens})
+     * @param advertisedBroker {@code host:port} replicas should dial to reach this broker; blank: the node's name and
+     *                         the broker's port
+     * @param requestTimeout   connect and answer timeout of each announcement
+     * @param retryBackoff     the pause after a failed announcement, doubled with every further failure
+     * @param maxRetryBackoff  the longest such pause (never longer than the announce interval the coordinator answers)
      */
-    public record Node(@DefaultValue("") String name) {
+    public record Node(@DefaultValue("") String name,
+                       @DefaultValue("") String coordinatorUrl,
+                       @DefaultValue("") String coordinatorToken,
+                       @DefaultValue("") String advertisedBroker,
+                       @DefaultValue("5s") @NotNull Duration requestTimeout,
+                       @DefaultValue("1s") @NotNull Duration retryBackoff,
+                       @DefaultValue("30s") @NotNull Duration maxRetryBackoff) {
         @AssertTrue(message = "tsfleet.emulator.node.name must be a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters")
         public boolean isNameValid() {
             return name == null || name.isBlank() || NodeIdentity.isValidName(name);
+        }
+
+        @AssertTrue(message = "tsfleet.emulator.node.coordinator-url must be an http or https URL with a host (http://coordinator:8080)")
+        public boolean isCoordinatorUrlValid() {
+            if (coordinatorUrl == null || coordinatorUrl.isBlank()) return true;
+            try {
+                java.net.URI u = new java.net.URI(coordinatorUrl.trim());
+                return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                        && u.getQuery() == null && u.getFragment() == null && u.getUserInfo() == null;
+            } catch (java.net.URISyntaxException e) {
+                return false;
+            }
+        }
+
+        @AssertTrue(message = "tsfleet.emulator.node.advertised-broker must be host:port (a host name, an IPv4 address or a bracketed IPv6 address, port 1-65535)")
+        public boolean isAdvertisedBrokerValid() {
+            if (advertisedBroker == null || advertisedBroker.isBlank()) return true;
+            try {
+                io.tsfleet.protocol.client.BrokerAddress a = io.tsfleet.protocol.client.BrokerAddress.parse(advertisedBroker);
+                return a.host().contains(":") ? a.host().matches("[0-9A-Fa-f:.]+") : a.host().matches("[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?");
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        @AssertTrue(message = "tsfleet.emulator.node.request-timeout, retry-backoff and max-retry-backoff must be positive, max-retry-backoff at least retry-backoff")
+        public boolean isAgentTimingValid() {
+            return requestTimeout == null || retryBackoff == null || maxRetryBackoff == null
+                    || requestTimeout.compareTo(Duration.ZERO) > 0 && retryBackoff.compareTo(Duration.ZERO) > 0 && maxRetryBackoff.compareTo(retryBackoff) >= 0;
+        }
+
+        /** Whether the node is announced to a coordinator. */
+        public boolean announces() {
+            return coordinatorUrl != null && !coordinatorUrl.isBlank();
         }
 
         /** The configured name, or this host's. */

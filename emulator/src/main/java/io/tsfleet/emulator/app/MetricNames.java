@@ -3,8 +3,8 @@ package io.tsfleet.emulator.app;
 /**
  * Every metric the emulator publishes, by its Micrometer name (Prometheus: dots become underscores, counters end in
  * {@code _total}). Registered only by the meter binders: {@link BrokerMetrics} (the broker, the emulated kernel and its
- * workload), {@code live.config.KernelBackendMeters} (the live-kernel backend), {@link DelayAccountingReport} and
- * {@code api.ControlApiRefusals}.
+ * workload), {@code live.config.KernelBackendMeters} (the live-kernel backend), {@link DelayAccountingReport},
+ * {@code node.config.NodeAgentMeters} and {@code api.ControlApiRefusals}.
  */
 public final class MetricNames {
     private MetricNames() {
@@ -50,6 +50,11 @@ public final class MetricNames {
 
     // both backends: whether the kernel fills the delay fields (app.DelayAccountingReport; the emulated kernel always does)
     public static final String DELAY_ACCOUNTING_ENABLED = "tsfleet.broker.delay.accounting.enabled";
+
+    // the node agent (node.config.NodeAgentMeters), when tsfleet.emulator.node.coordinator-url is set
+    public static final String NODE_ANNOUNCEMENTS = "tsfleet.emulator.node.announcements";
+    public static final String NODE_ANNOUNCE_FAILURES = "tsfleet.emulator.node.announce.failures";
+    public static final String NODE_REGISTERED = "tsfleet.emulator.node.registered";
 
     // the control API
     public static final String API_REFUSED = "tsfleet.emulator.api.refused";

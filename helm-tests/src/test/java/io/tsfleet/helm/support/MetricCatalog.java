@@ -27,7 +27,8 @@ public final class MetricCatalog {
     public static final Set<String> ADDED = Set.of(
             "tsfleet_coordinator_hot_cpus", "tsfleet_listener_generation", "tsfleet_listener_handovers_in_flight",
             "tsfleet_coordinator_leader_label_synced", "tsfleet_coordinator_leader_label_failures_total",
-            "tsfleet_coordinator_leader_label_stale_cleared_total", "tsfleet_broker_delay_accounting_enabled");
+            "tsfleet_coordinator_leader_label_stale_cleared_total", "tsfleet_broker_delay_accounting_enabled",
+            "tsfleet_coordinator_nodes", "tsfleet_coordinator_node_reboots_total", "tsfleet_coordinator_node_expiries_total");
 
     /** Histograms the services added (exported as _bucket, _sum and _count). */
     public static final Set<String> HISTOGRAMS = Set.of(

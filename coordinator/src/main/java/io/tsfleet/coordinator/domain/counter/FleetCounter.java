@@ -37,7 +37,19 @@ public enum FleetCounter {
     HEARTBEATS_REFUSED_INCARNATION_LIVE(null, HeartbeatRefusal.INCARNATION_LIVE),
     HEARTBEATS_REFUSED_MEMBER_LIMIT(null, HeartbeatRefusal.MEMBER_LIMIT),
     HEARTBEATS_REFUSED_UNISSUED_GENERATION(null, HeartbeatRefusal.UNISSUED_GENERATION),
-    HEARTBEATS_REFUSED_REPLACED_INCARNATION(null, HeartbeatRefusal.REPLACED_INCARNATION);
+    HEARTBEATS_REFUSED_REPLACED_INCARNATION(null, HeartbeatRefusal.REPLACED_INCARNATION),
+    /** Nodes that joined (first announcement of a node the coordinator did not hold). */
+    NODES_JOINED(null, null),
+    /** Known nodes that announced another boot id. */
+    NODE_REBOOTS(null, null),
+    /** Nodes dropped because their lease expired. */
+    NODE_EXPIRIES(null, null),
+    /** Nodes withdrawn by their agent. */
+    NODES_LEFT(null, null),
+    /** Node announcements refused as invalid (400), before they reached a coordinator. */
+    NODE_ANNOUNCEMENTS_REFUSED_INVALID(null, null),
+    /** Announcements of one more node beyond the node limit (409). */
+    NODE_ANNOUNCEMENTS_REFUSED_NODE_LIMIT(null, null);
 
     private final RebalanceTrigger trigger;
     private final HeartbeatRefusal refusal;

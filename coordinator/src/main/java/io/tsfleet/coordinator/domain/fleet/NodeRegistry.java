@@ -1,0 +1,100 @@
+package io.tsfleet.coordinator.domain.fleet;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The nodes whose agents hold a lease: a node joins with its first announcement, renews its lease with every further
+ * one, and leaves when its agent withdraws it or its lease expires (on the tick). An announcement of a known node with
+ * another boot id is a reboot: the node stays, with its new boot (its per-CPU sequences start anew). Nothing of it is
+ * persisted: after a coordinator restart every agent announces again within one announce interval.
+ *
+ * <p>Plain Java with an injected clock; not thread-safe (the coordinator calls it under its lock).
+ */
+public final class NodeRegistry {
+
+    /** What an announcement did. */
+    public enum Announced {
+        /** The node was not registered: it is now. */
+        JOINED,
+        /** The node was registered with the same boot: its lease is renewed. */
+        RENEWED,
+        /** The node was registered with another boot: it rebooted; its lease is renewed. */
+        REBOOTED,
+        /** The node was not registered and the registry is full: nothing changed. */
+        REFUSED_AT_LIMIT
+    }
+
+    private final Clock clock;
+    private final NodeSettings settings;
+    private final Map<String, LiveNode> nodes = new TreeMap<>();
+
+    public NodeRegistry(Clock clock, NodeSettings settings) {
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Registers or renews {@code node} now. */
+    public Announced announce(AnnouncedNode node, NodeJournal journal) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(settings.lease());
+        LiveNode known = nodes.get(node.name());
+        if (known == null) {
+            if (nodes.size() >= settings.maxNodes()) {
+                journal.nodeRefusedAtLimit(node.name(), settings.maxNodes());
+                return Announced.REFUSED_AT_LIMIT;
+            }
+            nodes.put(node.name(), new LiveNode(node, now, now, expires));
+            journal.nodeJoined(node);
+            return Announced.JOINED;
+        }
+        if (!known.announced().bootId().equals(node.bootId())) {
+            nodes.put(node.name(), new LiveNode(node, now, now, expires));
+            journal.nodeRebooted(node, known.announced().bootId());
+            return Announced.REBOOTED;
+        }
+        nodes.put(node.name(), new LiveNode(node, known.joinedAt(), now, expires));
+        return Announced.RENEWED;
+    }
+
+    /** Drops {@code name} at once (its agent is shutting down); false when it was not registered. */
+    public boolean withdraw(String name, NodeJournal journal) {
+        LiveNode gone = nodes.remove(name);
+        if (gone == null) return false;
+        journal.nodeLeft(name, gone.announced().bootId());
+        return true;
+    }
+
+    /** Drops every node whose lease has expired by now; answers how many. */
+    public int expire(NodeJournal journal) {
+        Instant now = clock.instant();
+        int expired = 0;
+        for (Iterator<LiveNode> it = nodes.values().iterator(); it.hasNext(); ) {
+            LiveNode n = it.next();
+            if (!now.isBefore(n.leaseExpiresAt())) {
+                it.remove();
+                expired++;
+                journal.nodeExpired(n.name(), n.announced().bootId(), settings.lease());
+            }
+        }
+        return expired;
+    }
+
+    /** The registered nodes, by name. */
+    public List<LiveNode> nodes() {
+        return new ArrayList<>(nodes.values());
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,19 @@
+package io.tsfleet.coordinator.domain.view;
+
+import java.time.Instant;
+
+/**
+ * One node whose agent holds a lease ({@code GET /api/v1/nodes}).
+ *
+ * @param name            the node's name
+ * @param bootId          the boot of its kernel
+ * @param possibleCpus    its possible CPUs (cpulist)
+ * @param broker          where replicas reach its broker ({@code host:port})
+ * @param delayAccounting {@code on}, {@code off} or {@code unknown}
+ * @param joinedAt        when this boot first announced itself to this coordinator
+ * @param lastSeen        its last announcement
+ * @param leaseExpiresAt  when it is dropped unless it announces again
+ */
+public record NodeView(String name, String bootId, String possibleCpus, String broker, String delayAccounting,
+                       Instant joinedAt, Instant lastSeen, Instant leaseExpiresAt) {
+}
