@@ -132,7 +132,7 @@ public final class Coordinator {
      */
     public ReplicaDirective heartbeat(HeartbeatReport hb) {
         return operation(now -> {
-            leases.creditStall(now, effects);
+            nodes.creditStall(leases.creditStall(now, effects));
             switch (heartbeats.apply(hb, now, effects)) {
                 case HeartbeatStep.Outcome.Refused r -> {
                     finish(now);
@@ -154,7 +154,7 @@ public final class Coordinator {
     /** The periodic step: leases, timeouts, coverage, the rebalancing policy, handover starts, scaling advice. */
     public void tick() {
         operation(now -> {
-            leases.creditStall(now, effects);
+            nodes.creditStall(leases.creditStall(now, effects));
             boolean membershipChanged = leases.expire(now, effects);
             nodes.expire(effects);
             fleet.reconciler().checkTimeouts(now);

@@ -25,9 +25,10 @@ final class LeaseKeeping {
     }
 
     /** Time in which the coordinator itself did not run does not count against any lease. */
-    void creditStall(Instant now, Effects fx) {
+    Duration creditStall(Instant now, Effects fx) {
         Duration stall = leases.observe(now, membership);
         if (!stall.isZero()) fx.audit(now, new FleetEvent.Stalled(stall));
+        return stall;
     }
 
     /** Removes the members whose lease ran out (unless the whole fleet went silent); returns whether any left. */

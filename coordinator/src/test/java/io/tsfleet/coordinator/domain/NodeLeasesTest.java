@@ -44,6 +44,28 @@ class NodeLeasesTest {
     }
 
     @Test
+    void timeInWhichTheCoordinatorDidNotRunDoesNotExpireANode() {
+        announce("worker-1", BOOT_A);
+        coordinator.tick();
+        clock.advance(Duration.ofSeconds(45));     // the coordinator was starved, longer than a node lease
+        coordinator.tick();
+        assertThat(coordinator.nodes()).extracting(NodeView::name).as("the stall is credited").containsExactly("worker-1");
+        assertThat(auditTypes()).doesNotContain("node-expired");
+        ticksOfOneSecond(29);                       // the coordinator runs again, and the node says nothing
+        assertThat(coordinator.nodes()).as("still within one lease of the stall's end").hasSize(1);
+        ticksOfOneSecond(1);
+        assertThat(coordinator.nodes()).as("a lease after the stall's end").isEmpty();
+        assertThat(auditTypes()).contains("node-expired");
+    }
+
+    void ticksOfOneSecond(int n) {
+        for (int i = 0; i < n; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            coordinator.tick();
+        }
+    }
+
+    @Test
     void joinRenewRebootExpireAndLeaveAreAuditedAndCounted() {
         NodeLease lease = announce("worker-1", BOOT_A);
         assertThat(lease).isEqualTo(new NodeLease(30_000, 10_000));
@@ -54,10 +76,9 @@ class NodeLeasesTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("worker-1", BOOT_B, "0-15", "worker-1:7411", "off"),
                         org.assertj.core.groups.Tuple.tuple("worker-2", BOOT_A, "0-15", "worker-2:7411", "off"));
 
-        clock.advance(Duration.ofSeconds(20));
+        ticksOfOneSecond(20);                       // the coordinator ticks every second, as it runs
         announce("worker-2", BOOT_A);
-        clock.advance(Duration.ofSeconds(10));
-        coordinator.tick();
+        ticksOfOneSecond(10);
         assertThat(coordinator.nodes()).extracting(NodeView::name).containsExactly("worker-2");
         assertThat(coordinator.withdrawNode("worker-2")).isTrue();
         assertThat(coordinator.nodes()).isEmpty();

@@ -1,6 +1,7 @@
 package io.tsfleet.coordinator.domain.fleet;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,6 +69,19 @@ public final class NodeRegistry {
         if (gone == null) return false;
         journal.nodeLeft(name, gone.announced().bootId());
         return true;
+    }
+
+    /**
+     * The coordinator itself did not run for {@code stall} (a starved machine): that time does not count against any
+     * node's lease, as it does not against a replica's. Each lease is extended by it, to at most one lease from now.
+     */
+    public void creditStall(Duration stall) {
+        if (stall.isZero()) return;
+        Instant latest = clock.instant().plus(settings.lease());
+        nodes.replaceAll((name, n) -> {
+            Instant extended = n.leaseExpiresAt().plus(stall);
+            return new LiveNode(n.announced(), n.joinedAt(), n.lastSeen(), extended.isAfter(latest) ? latest : extended);
+        });
     }
 
     /** Drops every node whose lease has expired by now; answers how many. */
