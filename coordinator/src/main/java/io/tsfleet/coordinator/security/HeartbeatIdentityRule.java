@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.security;
 
+import io.tsfleet.coordinator.security.SecurityRefusals.Reason;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -15,20 +16,6 @@ import java.util.function.Supplier;
  */
 public final class HeartbeatIdentityRule implements AuthorizationManager<RequestAuthorizationContext> {
 
-    /** A refusal with the reason given to the caller in the 403 problem detail. */
-    public static final class Refusal extends AuthorizationDecision {
-        private final String reason;
-
-        Refusal(String reason) {
-            super(false);
-            this.reason = reason;
-        }
-
-        public String reason() {
-            return reason;
-        }
-    }
-
     @Override
     public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
         Authentication a = authentication.get();
@@ -36,7 +23,7 @@ public final class HeartbeatIdentityRule implements AuthorizationManager<Request
         Caller caller = ca.caller();
         String id = context.getVariables().get("id");
         if (id != null && caller.mayHeartbeatAs(id)) return new AuthorizationDecision(true);
-        if (caller.role() == TokenAuthenticator.Role.READ) return new Refusal("a read token cannot send heartbeats; it needs a replica or admin token");
-        return new Refusal(caller.describe() + " cannot send the heartbeat of replica '" + id + "'");
+        if (caller.role() == TokenAuthenticator.Role.READ) return new IdentityRefusal(Reason.WRONG_REPLICA, "a read token cannot send heartbeats; it needs a replica or admin token");
+        return new IdentityRefusal(Reason.WRONG_REPLICA, caller.describe() + " cannot send the heartbeat of replica '" + id + "'");
     }
 }

@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.security;
 
+import io.tsfleet.coordinator.security.SecurityRefusals.Reason;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -16,20 +17,6 @@ import java.util.function.Supplier;
  */
 public final class NodeAgentRule implements AuthorizationManager<RequestAuthorizationContext> {
 
-    /** A refusal with the reason given to the caller in the 403 problem detail. */
-    public static final class Refusal extends AuthorizationDecision {
-        private final String reason;
-
-        Refusal(String reason) {
-            super(false);
-            this.reason = reason;
-        }
-
-        public String reason() {
-            return reason;
-        }
-    }
-
     @Override
     public AuthorizationResult authorize(Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) {
         Authentication a = authentication.get();
@@ -38,9 +25,9 @@ public final class NodeAgentRule implements AuthorizationManager<RequestAuthoriz
         String name = context.getVariables().get("name");
         if (name != null && caller.mayAnnounceAs(name)) return new AuthorizationDecision(true);
         if (caller.role() != TokenAuthenticator.Role.NODE) {
-            return new Refusal(caller.describe() + " cannot announce or withdraw nodes; that needs a node token "
+            return new IdentityRefusal(Reason.WRONG_NODE, caller.describe() + " cannot announce or withdraw nodes; that needs a node token "
                     + "(tsfleet.coordinator.security.node-tokens) or a node agent's service account token");
         }
-        return new Refusal(caller.describe() + " cannot announce or withdraw node '" + name + "'");
+        return new IdentityRefusal(Reason.WRONG_NODE, caller.describe() + " cannot announce or withdraw node '" + name + "'");
     }
 }

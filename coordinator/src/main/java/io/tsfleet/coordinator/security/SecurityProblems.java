@@ -58,12 +58,8 @@ public final class SecurityProblems implements AuthenticationEntryPoint, AccessD
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, org.springframework.security.access.AccessDeniedException e) throws IOException {
-        if (e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof HeartbeatIdentityRule.Refusal r) {
-            write(request, response, Reason.WRONG_REPLICA, HttpStatus.FORBIDDEN, "Forbidden", r.reason());
-            return;
-        }
-        if (e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof NodeAgentRule.Refusal r) {
-            write(request, response, Reason.WRONG_NODE, HttpStatus.FORBIDDEN, "Forbidden", r.reason());
+        if (e instanceof AuthorizationDeniedException d && d.getAuthorizationResult() instanceof IdentityRefusal r) {
+            write(request, response, r.reason(), HttpStatus.FORBIDDEN, "Forbidden", r.message());
             return;
         }
         Authentication a = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
