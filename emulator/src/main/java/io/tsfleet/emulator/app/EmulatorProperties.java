@@ -46,6 +46,7 @@ public record EmulatorProperties(
      * @param coordinatorToken the node agent's bearer token (the coordinator's {@code security.node-tokens})
      * @param advertisedBroker {@code host:port} replicas should dial to reach this broker; blank: the node's name and
      *                         the broker's port
+     * @param zone             the node's zone (the value of its {@code topology.kubernetes.io/zone} label); blank: unknown
      * @param requestTimeout   connect and answer timeout of each announcement
      * @param retryBackoff     the pause after a failed announcement, doubled with every further failure
      * @param maxRetryBackoff  the longest such pause (never longer than the announce interval the coordinator answers)
@@ -54,12 +55,18 @@ public record EmulatorProperties(
                        @DefaultValue("") String coordinatorUrl,
                        @DefaultValue("") String coordinatorToken,
                        @DefaultValue("") String advertisedBroker,
+                       @DefaultValue("") String zone,
                        @DefaultValue("5s") @NotNull Duration requestTimeout,
                        @DefaultValue("1s") @NotNull Duration retryBackoff,
                        @DefaultValue("30s") @NotNull Duration maxRetryBackoff) {
         @AssertTrue(message = "tsfleet.emulator.node.name must be a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters")
         public boolean isNameValid() {
             return name == null || name.isBlank() || NodeIdentity.isValidName(name);
+        }
+
+        @AssertTrue(message = "tsfleet.emulator.node.zone must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
+        public boolean isZoneValid() {
+            return zone == null || zone.isBlank() || zone.matches("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
         }
 
         @AssertTrue(message = "tsfleet.emulator.node.coordinator-url must be an http or https URL with a host (http://coordinator:8080)")

@@ -40,7 +40,7 @@ class NodeAgentApplicationTest {
         try (FakeCoordinator coordinator = new FakeCoordinator(30_000, 60_000)) {
             int brokerPort;
             String bootId;
-            try (ConfigurableApplicationContext ctx = start("--tsfleet.emulator.node.name=worker-7",
+            try (ConfigurableApplicationContext ctx = start("--tsfleet.emulator.node.name=worker-7", "--tsfleet.emulator.node.zone=eu-west-1a",
                     "--tsfleet.emulator.node.coordinator-url=" + coordinator.uri() + "/", "--tsfleet.emulator.node.coordinator-token=agent-token")) {
                 brokerPort = ctx.getBean(BrokerServer.class).port();
                 bootId = ctx.getBean(NodeIdentity.class).bootId();
@@ -50,7 +50,7 @@ class NodeAgentApplicationTest {
                 assertThat(put.path()).isEqualTo("/internal/v1/nodes/worker-7");
                 assertThat(put.authorization()).isEqualTo("Bearer agent-token");
                 assertThat(json.readValue(put.body(), NodeAnnouncement.class))
-                        .isEqualTo(new NodeAnnouncement("worker-7", bootId, "0-11", "worker-7:" + brokerPort, NodeAnnouncement.ON));
+                        .isEqualTo(new NodeAnnouncement("worker-7", bootId, "0-11", "worker-7:" + brokerPort, NodeAnnouncement.ON, "eu-west-1a"));
                 MeterRegistry meters = ctx.getBean(MeterRegistry.class);
                 NodeAgentTest.awaitTrue(() -> meters.get(MetricNames.NODE_ANNOUNCEMENTS).functionCounter().count() == 1);
                 assertThat(meters.get(MetricNames.NODE_ANNOUNCEMENTS).functionCounter().count()).isEqualTo(1);
@@ -88,5 +88,7 @@ class NodeAgentApplicationTest {
                 .hasStackTraceContaining("tsfleet.emulator.node.advertised-broker must be host:port");
         assertThatThrownBy(() -> start("--tsfleet.emulator.node.coordinator-url=ftp://c").close())
                 .hasStackTraceContaining("tsfleet.emulator.node.coordinator-url must be an http or https URL");
+        assertThatThrownBy(() -> start("--tsfleet.emulator.node.coordinator-url=http://c:8080", "--tsfleet.emulator.node.zone=zone a").close())
+                .hasStackTraceContaining("tsfleet.emulator.node.zone must be a Kubernetes label value");
     }
 }

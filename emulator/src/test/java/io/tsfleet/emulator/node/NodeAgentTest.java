@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The node agent against a real HTTP server on an ephemeral port: announces, renews, retries after failures, withdraws on close. */
 class NodeAgentTest {
     static final NodeAnnouncement ANNOUNCEMENT = new NodeAnnouncement("worker-1", "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-7",
-            "worker-1:7411", NodeAnnouncement.ON);
+            "worker-1:7411", NodeAnnouncement.ON, "zone-a");
 
     final JsonMapper json = JsonMapper.builder().build();
     final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));

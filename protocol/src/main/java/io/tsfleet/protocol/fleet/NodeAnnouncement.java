@@ -11,8 +11,10 @@ package io.tsfleet.protocol.fleet;
  * @param possibleCpus     the node's possible CPUs, a cpulist
  * @param advertisedBroker {@code host:port} of the node's broker, as replicas should dial it
  * @param delayAccounting  whether the kernel fills the delay fields: {@link #ON}, {@link #OFF} or {@link #UNKNOWN}
+ * @param zone             the node's zone ({@code topology.kubernetes.io/zone}); null or empty when unknown
  */
-public record NodeAnnouncement(String nodeName, String bootId, String possibleCpus, String advertisedBroker, String delayAccounting) {
+public record NodeAnnouncement(String nodeName, String bootId, String possibleCpus, String advertisedBroker, String delayAccounting,
+                               String zone) {
 
     /** Delay accounting is on ({@code kernel.task_delayacct=1}, or the emulated kernel). */
     public static final String ON = "on";

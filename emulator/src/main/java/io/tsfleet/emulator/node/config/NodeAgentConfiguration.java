@@ -63,7 +63,7 @@ public class NodeAgentConfiguration {
         };
         Supplier<NodeAnnouncement> announcement = () -> new NodeAnnouncement(node.name(), node.bootId(), possible.get().toCpulist(),
                 n.advertisedBroker().isBlank() ? node.name() + ":" + broker.port() : n.advertisedBroker().trim(),
-                delayAccountingOf(delayAccounting.current()));
+                delayAccountingOf(delayAccounting.current()), n.zone().isBlank() ? null : n.zone().trim());
         return new SmartLifecycle() {
             private volatile NodeAgent agent;
 
