@@ -55,7 +55,7 @@ public class CoordinatorConfiguration {
     CoordinatorSettings coordinatorSettings(CoordinatorProperties p) {
         CpuSet possible;
         try {
-            possible = CpuSet.parse(p.possibleCpus());
+            possible = CpuSet.parse(p.possibleCpus().trim());
         } catch (CpulistParseException e) {
             throw new IllegalArgumentException("tsfleet.coordinator.possible-cpus='" + p.possibleCpus() + "' is not a valid cpulist: " + e.getMessage(), e);
         }
@@ -66,7 +66,7 @@ public class CoordinatorConfiguration {
                 new PolicySettings(po.imbalanceThreshold(), po.imbalanceSustain(), po.overflowSustain(), po.cooldown(), po.loadWarmup()),
                 new ReconcilerSettings(p.handover().timeout(), p.handover().retryBackoff(), p.handover().maxInFlight()),
                 new ScalingSettings(sc.minReplicas(), sc.maxReplicas(), sc.tolerance(), sc.scaleDownStabilization()),
-                p.auditCapacity(), p.effectiveMaxMembers());
+                p.auditCapacity(), p.effectiveMaxMembers(), p.staticNode());
     }
 
     @Bean

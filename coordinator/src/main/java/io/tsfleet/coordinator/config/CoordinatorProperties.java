@@ -22,7 +22,10 @@ import java.util.List;
  * {@code tsfleet.coordinator.*}. Durations take Spring's formats ({@code 30s}, {@code 2m}, {@code PT1S}); token
  * lists are comma separated.
  *
- * @param possibleCpus the CPUs to cover, as a cpulist (required)
+ * @param possibleCpus a static fleet's CPUs, as a cpulist: the fleet watches one kernel, whose replicas dial their
+ *                     configured broker. Empty (the default): a cluster fleet, whose slots are the (node, CPU) pairs of
+ *                     the nodes that announce themselves ({@code PUT /internal/v1/nodes/{name}})
+ * @param staticNode   the name of a static fleet's one node, as directives and views show it
  * @param store        where the assignment is persisted: {@code file} (default), {@code configmap} (Kubernetes),
  *                     {@code memory} (nothing survives a restart)
  * @param stateFile    the file of the {@code file} store; the default, set in {@code application.yaml}, is
@@ -38,7 +41,8 @@ import java.util.List;
 @ConfigurationProperties("tsfleet.coordinator")
 @Validated
 public record CoordinatorProperties(
-        @NotBlank String possibleCpus,
+        @NotNull @DefaultValue("") String possibleCpus,
+        @NotBlank @DefaultValue("local") String staticNode,
         @NotNull @DefaultValue("file") StoreKind store,
         @NotBlank String stateFile,
         @NotNull @DefaultValue("2s") Duration heartbeatInterval,
@@ -57,6 +61,12 @@ public record CoordinatorProperties(
         @Valid @NotNull @DefaultValue Nodes nodes) {
 
     public enum StoreKind { FILE, CONFIGMAP, MEMORY }
+
+    @jakarta.validation.constraints.AssertTrue(message = "tsfleet.coordinator.static-node must be a DNS subdomain: lower-case letters, "
+            + "digits, '-' and '.', at most 253 characters")
+    public boolean isStaticNodeValid() {
+        return staticNode == null || io.tsfleet.coordinator.domain.Coordinator.isNodeName(staticNode);
+    }
 
     /** The member limit in effect: {@code max-members}, or twice {@code scaling.max-replicas} when that is 0. */
     public int effectiveMaxMembers() {

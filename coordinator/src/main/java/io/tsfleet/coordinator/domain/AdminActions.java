@@ -16,18 +16,18 @@ final class AdminActions {
     private final Membership membership;
     private final Map<String, CpuSet> pins;
     private final Departures departures;
-    private final CpuSet possible;
+    private final io.tsfleet.coordinator.domain.fleet.CpuTable table;
 
     AdminActions(FleetState fleet, Departures departures) {
+        this.table = fleet.table();
         this.membership = fleet.membership();
         this.pins = fleet.pins();
         this.departures = departures;
-        this.possible = fleet.table().possible();
     }
 
     /** Pins {@code cpus} to the replica; other pins lose those CPUs (and go when nothing is left of them). */
     void pin(String id, CpuSet cpus, Instant now, Effects fx) {
-        if (cpus.isEmpty() || !cpus.minus(possible).isEmpty()) {
+        if (cpus.isEmpty() || !cpus.minus(table.possible()).isEmpty()) {
             throw new CoordinatorException.InvalidRequest("cpus must be a non-empty set of possible CPUs");
         }
         Member m = requireMember(id);

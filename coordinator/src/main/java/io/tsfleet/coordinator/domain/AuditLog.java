@@ -1,5 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.coordinator.domain.fleet.SlotSpace;
+
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,9 +21,10 @@ public final class AuditLog {
     }
 
     /** Records {@code event}, which happened at {@code time} under {@code generation}, in the words of {@link AuditWording}. */
-    void record(Instant time, long generation, FleetEvent event) {
-        events.addLast(new AuditEvent(++sequence, time, generation, event.type().label(), event.replica(), event.cpu(),
-                AuditWording.message(event)));
+    void record(Instant time, long generation, FleetEvent event, SlotSpace space) {
+        SlotSpace.Slot slot = event.cpu() >= 0 ? space.slot(event.cpu()) : null;
+        events.addLast(new AuditEvent(++sequence, time, generation, event.type().label(), event.replica(), slot == null ? null : slot.node(),
+                slot == null ? event.cpu() : slot.cpu(), AuditWording.message(event, space)));
         while (events.size() > capacity) {
             events.removeFirst();
             dropped++;

@@ -7,6 +7,7 @@ import io.tsfleet.coordinator.domain.fleet.HeartbeatReport;
 import io.tsfleet.coordinator.domain.fleet.LiveNode;
 import io.tsfleet.coordinator.domain.fleet.NodeRegistry;
 import io.tsfleet.coordinator.domain.fleet.NodeSettings;
+import io.tsfleet.coordinator.domain.fleet.SlotSpace;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.policy.ScalingAdvisor;
 import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
@@ -106,6 +107,9 @@ public final class Coordinator {
         this.commit = new AssignmentCommit(store, fleet.generations(), fleet::snapshot);
         this.statusReport = new StatusReport(fleet, scaling);
         effects.audit(startedAt, saved.isPresent() ? fleet.restore(saved.get(), startedAt) : new FleetEvent.Started());
+        for (SlotSpace.NodeBlock b : fleet.slots().staticFleet() ? List.<SlotSpace.NodeBlock>of() : slotSpace().blocks()) {
+            nodes.presume(new AnnouncedNode(b.node(), b.bootId(), b.cpus(), b.broker(), NodeAnnouncement.UNKNOWN, b.zone()));
+        }
         fleet.generations().commit();
         finish(startedAt);
     }
@@ -114,15 +118,20 @@ public final class Coordinator {
 
     /** A replica's heartbeat: join, report, handover progress; answers its directive. */
     public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
-        return heartbeat(parseHeartbeat(pathId, raw, settings.possibleCpus()));
+        return heartbeat(parseHeartbeat(pathId, raw, slotSpace()));
     }
 
     /**
      * Validates a heartbeat and parses its cpulists into an immutable report, without touching any state: the
      * service runs this outside its lock, so that parsing a large body never delays another replica's heartbeat.
      */
-    public static HeartbeatReport parseHeartbeat(String pathId, ReplicaHeartbeat raw, CpuSet possible) {
-        return HeartbeatParser.parse(pathId, raw, possible);
+    public static HeartbeatReport parseHeartbeat(String pathId, ReplicaHeartbeat raw, SlotSpace space) {
+        return HeartbeatParser.parse(pathId, raw, space);
+    }
+
+    /** The nodes and their slots now; safe to read outside the service's lock (for {@link #parseHeartbeat}). */
+    public SlotSpace slotSpace() {
+        return fleet.slots().space();
     }
 
     /**
@@ -156,7 +165,7 @@ public final class Coordinator {
         operation(now -> {
             nodes.creditStall(leases.creditStall(now, effects));
             boolean membershipChanged = leases.expire(now, effects);
-            nodes.expire(effects);
+            for (String gone : nodes.expire(effects)) fleet.slots().gone(gone);
             fleet.reconciler().checkTimeouts(now);
             triggers.planOnTick(membershipChanged, now, effects);
             fleet.reconciler().startHandovers(now);
@@ -186,7 +195,8 @@ public final class Coordinator {
     public NodeLease announce(AnnouncedNode node) {
         return operation(now -> {
             NodeRegistry.Announced outcome = nodes.announce(node, effects);
-            finish(now);
+            if (outcome != NodeRegistry.Announced.REFUSED_AT_LIMIT) fleet.slots().announced(node, now);
+            commitAndFinish(now);
             if (outcome == NodeRegistry.Announced.REFUSED_AT_LIMIT) {
                 throw new CoordinatorException.Conflict("node '" + node.name() + "' is not registered: " + nodes.size()
                         + " nodes are, the limit (tsfleet.coordinator.nodes.max-nodes) is " + nodes.settings().maxNodes());
@@ -199,7 +209,8 @@ public final class Coordinator {
     public boolean withdrawNode(String name) {
         return operation(now -> {
             boolean known = nodes.withdraw(name, effects);
-            finish(now);
+            fleet.slots().gone(name);
+            commitAndFinish(now);
             return known;
         });
     }
@@ -221,19 +232,30 @@ public final class Coordinator {
 
     private static NodeView view(LiveNode n) {
         AnnouncedNode a = n.announced();
-        return new NodeView(a.name(), a.bootId(), a.possibleCpus().toCpulist(), a.broker(), a.delayAccounting(), n.joinedAt(), n.lastSeen(),
-                n.leaseExpiresAt());
+        return new NodeView(a.name(), a.bootId(), a.possibleCpus().toCpulist(), a.broker(), a.zone(), a.delayAccounting(), n.joinedAt(),
+                n.lastSeen(), n.leaseExpiresAt());
     }
 
-    /** Pins {@code cpulist} to the replica: it will own exactly those CPUs, moved to it make before break. */
+    /**
+     * Pins CPUs of one node to the replica: it will own exactly its pinned slots, these moved to it make before break.
+     * Its pins on other nodes stay. {@code node} may be null on a fleet of one node.
+     */
+    public RebalanceResult setMask(String id, String node, String cpulist) {
+        return setMask(id, Validation.nodeSlots(node, cpulist, slotSpace()));
+    }
+
+    /** {@link #setMask(String, String, String)} on a fleet of one node. */
     public RebalanceResult setMask(String id, String cpulist) {
-        return setMask(id, Validation.possibleSubset(cpulist, settings.possibleCpus()));
+        return setMask(id, null, cpulist);
     }
 
-    /** {@link #setMask(String, String)} with the cpulist parsed already ({@link Validation#possibleSubset}, outside the lock). */
-    public RebalanceResult setMask(String id, CpuSet cpus) {
+    /** {@link #setMask(String, String, String)} with the slots resolved already ({@link Validation#nodeSlots}, outside the lock). */
+    public RebalanceResult setMask(String id, Validation.NodeSlots slots) {
         return operation(now -> {
-            admin.pin(id, cpus, now, effects);
+            SlotSpace.NodeBlock block = slotSpace().node(slots.node());
+            if (block == null) throw new CoordinatorException.InvalidRequest("node '" + slots.node() + "' left the fleet");
+            CpuSet pin = fleet.pins().getOrDefault(id, CpuSet.EMPTY).minus(block.slots()).union(slots.slots());
+            admin.pin(id, pin, now, effects);
             return planForAdmin(plans.mode(now), now);
         });
     }
@@ -261,7 +283,7 @@ public final class Coordinator {
 
     /** Records an event of an adapter (e.g. a scaling action) in the audit log. */
     public void note(FleetEvent event) {
-        audit.record(clock.instant(), generation(), event);
+        audit.record(clock.instant(), generation(), event, slotSpace());
     }
 
     private RebalanceResult planForAdmin(PlanningMode mode, Instant now) {
@@ -298,18 +320,18 @@ public final class Coordinator {
 
     private void applyEffects() {
         Effects.Drained done = effects.drain();
-        for (Effects.Stamped e : done.events()) audit.record(e.time(), e.generation(), e.event());
+        for (Effects.Stamped e : done.events()) audit.record(e.time(), e.generation(), e.event(), slotSpace());
         counts = counts.plus(done.counts());
     }
 
     // ------------------------------------------------------------------------------------------ reads
 
     public AssignmentView assignment() {
-        return Views.assignment(fleet.table(), fleet.membership(), fleet.reconciler(), fleet.pins(), generation(), assignor.name());
+        return Views.assignment(fleet.table(), fleet.membership(), fleet.reconciler(), fleet.pins(), generation(), assignor.name(), slotSpace());
     }
 
     public List<ReplicaView> replicas() {
-        return Views.replicas(fleet.table(), fleet.membership(), fleet.pins(), fleet.loads());
+        return Views.replicas(fleet.table(), fleet.membership(), fleet.pins(), fleet.loads(), slotSpace());
     }
 
     public ReplicaView replica(String id) {
@@ -317,11 +339,16 @@ public final class Coordinator {
         return replicas().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
     }
 
+    /** One CPU of a fleet of one node. */
     public CpuView cpu(int cpu) {
-        if (!fleet.table().isPossible(cpu)) {
-            throw new CoordinatorException.InvalidRequest("CPU " + cpu + " is not a possible CPU (possible: " + settings.possibleCpus().toCpulist() + ")");
-        }
-        return Views.cpu(cpu, fleet.table(), fleet.membership(), fleet.reconciler(), fleet.loads(), fleet.pins(), fleet.fleetLoad().hotLimit());
+        return cpu(null, cpu);
+    }
+
+    /** One CPU of a node; {@code node} may be null on a fleet of one node. */
+    public CpuView cpu(String node, int cpu) {
+        int slot = Validation.slot(node, cpu, slotSpace());
+        return Views.cpu(slot, fleet.table(), fleet.membership(), fleet.reconciler(), fleet.loads(), fleet.pins(), fleet.fleetLoad().hotLimit(),
+                slotSpace());
     }
 
     public ScalingRecommendation scaling() {
@@ -357,8 +384,7 @@ public final class Coordinator {
 
     /** The directive a replica would get now (for tests and the admin view); no side effects. */
     public ReplicaDirective directiveFor(String id) {
-        return new ReplicaDirective(generation(), fleet.table().directiveTarget(id).toCpulist(), fleet.table().releaseFences(id),
-                settings.heartbeatInterval().toMillis(), settings.lease().toMillis());
+        return Directives.of(id, generation(), fleet.table(), slotSpace(), settings);
     }
 
     /** Whether a failed persist left this instance ahead of the store: it refuses every operation. */

@@ -42,7 +42,17 @@ final class NodeAnnouncementParser {
         if (!NodeAnnouncement.ON.equals(delay) && !NodeAnnouncement.OFF.equals(delay) && !NodeAnnouncement.UNKNOWN.equals(delay)) {
             throw invalid("delayAccounting must be 'on', 'off' or 'unknown'");
         }
-        return new AnnouncedNode(name, bootId, cpus, broker, delay);
+        return new AnnouncedNode(name, bootId, cpus, broker, delay, zone(a.zone()));
+    }
+
+    /** A zone is a Kubernetes label value; blank means unknown. */
+    static String zone(String raw) {
+        if (raw == null || raw.isBlank()) return null;
+        if (!Validation.isLabelValue(raw)) {
+            throw invalid("zone '" + abbreviate(raw) + "' must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', "
+                    + "starting and ending with a letter or digit");
+        }
+        return raw;
     }
 
     private static String bootId(String raw) {

@@ -8,6 +8,7 @@ import io.tsfleet.coordinator.domain.fleet.LoadTracker;
 import io.tsfleet.coordinator.domain.fleet.Member;
 import io.tsfleet.coordinator.domain.fleet.Membership;
 import io.tsfleet.coordinator.domain.fleet.Reconciler;
+import io.tsfleet.coordinator.domain.fleet.SlotChanges;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.view.RebalanceResult;
 import io.tsfleet.planner.CpuAssignor;
@@ -39,6 +40,7 @@ final class PlanMaker {
     private final Reconciler reconciler;
     private final Generations generations;
     private final FleetLoad fleetLoad;
+    private final SlotChanges slots;
     private final Instant startedAt;
     private final IntSupplier desiredReplicas;
 
@@ -60,6 +62,7 @@ final class PlanMaker {
         this.reconciler = fleet.reconciler();
         this.generations = fleet.generations();
         this.fleetLoad = fleet.fleetLoad();
+        this.slots = fleet.slots();
         this.startedAt = startedAt;
         this.fullPlanPending = fullPlanPending;
         this.desiredReplicas = desiredReplicas;
@@ -80,7 +83,7 @@ final class PlanMaker {
             fx.audit(now, new FleetEvent.PlanMade(trigger, mode, plan.moves().size(), before, plan.imbalanceRatio(), floor,
                     plan.hotCpus(), plan.overCapacity()));
         }
-        return Plans.result(plan, true, trigger, mode, assignor.name(), generations.current(), before, floor);
+        return Plans.result(plan, true, trigger, mode, assignor.name(), generations.current(), before, floor, slots.space());
     }
 
     /**
@@ -118,7 +121,7 @@ final class PlanMaker {
     RebalanceResult dryRun() {
         TargetAssignment plan = assignor.assign(input(PlanningMode.FULL, false));
         return Plans.result(plan, false, RebalanceTrigger.ADMIN, PlanningMode.FULL, assignor.name(), generations.current(),
-                fleetLoad.imbalance(), fleetLoad.floor());
+                fleetLoad.imbalance(), fleetLoad.floor(), slots.space());
     }
 
     /** Full planning once the loads are warm, coverage only before. */

@@ -1,5 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
+import io.tsfleet.coordinator.domain.fleet.SlotSpace;
+
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
@@ -13,6 +15,13 @@ public final class Validation {
     public static boolean isReplicaId(String id) {
         return id != null && id.length() >= 1 && id.length() <= 253 && id.chars().allMatch(ch ->
                 (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-');
+    }
+
+    private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+
+    /** A Kubernetes label value (a zone): at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric. */
+    public static boolean isLabelValue(String value) {
+        return value != null && LABEL_VALUE.matcher(value).matches();
     }
 
     /**
@@ -31,8 +40,37 @@ public final class Validation {
         }
     }
 
-    /** Parses an admin cpulist that must be a non-empty subset of the possible CPUs. */
-    public static CpuSet possibleSubset(String cpulist, CpuSet possible) {
+    /** Slots of one node named in an admin request. */
+    public record NodeSlots(String node, CpuSet slots) {
+    }
+
+    /**
+     * Resolves an admin request's node: the named one, or the only node of a fleet of one. A fleet of several nodes
+     * needs the name.
+     */
+    public static SlotSpace.NodeBlock node(String node, SlotSpace space) {
+        if (node == null || node.isBlank()) {
+            if (space.nodeCount() == 1) return space.blocks().get(0);
+            throw new CoordinatorException.InvalidRequest(space.nodeCount() == 0 ? "the fleet has no nodes yet"
+                    : "the fleet has " + space.nodeCount() + " nodes: name the node (\"node\": \"<name>\")");
+        }
+        SlotSpace.NodeBlock block = space.node(node);
+        if (block == null) throw new CoordinatorException.InvalidRequest("node '" + abbreviate(node) + "' is not a node of the fleet");
+        return block;
+    }
+
+    /** The slot of CPU {@code cpu} of a node (see {@link #node}); refuses a CPU the node does not have. */
+    public static int slot(String node, int cpu, SlotSpace space) {
+        SlotSpace.NodeBlock block = node(node, space);
+        if (!block.cpus().contains(cpu)) {
+            throw new CoordinatorException.InvalidRequest("CPU " + cpu + " is not a possible CPU of node " + block.node() + " (possible: "
+                    + abbreviate(block.cpus().toCpulist()) + ")");
+        }
+        return block.offset() + cpu;
+    }
+
+    /** Parses an admin cpulist of one node (see {@link #node}): a non-empty subset of that node's possible CPUs, as slots. */
+    public static NodeSlots nodeSlots(String node, String cpulist, SlotSpace space) {
         if (cpulist == null || cpulist.isBlank()) throw new CoordinatorException.InvalidRequest("cpus must be a non-empty cpulist");
         checkCpulistLength("cpus", cpulist);
         CpuSet cpus;
@@ -42,12 +80,13 @@ public final class Validation {
             throw new CoordinatorException.InvalidRequest("'" + abbreviate(cpulist) + "' is not a valid cpulist: " + e.getMessage());
         }
         if (cpus.isEmpty()) throw new CoordinatorException.InvalidRequest("cpus must be a non-empty cpulist");
-        CpuSet outside = cpus.minus(possible);
+        SlotSpace.NodeBlock block = node(node, space);
+        CpuSet outside = cpus.minus(block.cpus());
         if (!outside.isEmpty()) {
-            throw new CoordinatorException.InvalidRequest("CPUs " + abbreviate(outside.toCpulist()) + " are not possible CPUs (possible: "
-                    + abbreviate(possible.toCpulist()) + ")");
+            throw new CoordinatorException.InvalidRequest("CPUs " + abbreviate(outside.toCpulist()) + " are not possible CPUs" + (space.nodeCount() > 1 || node != null
+                    ? " of node " + block.node() : "") + " (possible: " + abbreviate(block.cpus().toCpulist()) + ")");
         }
-        return cpus;
+        return new NodeSlots(block.node(), block.offset() == 0 ? cpus : cpus.shift(block.offset()));
     }
 
     private static String abbreviate(String s) {

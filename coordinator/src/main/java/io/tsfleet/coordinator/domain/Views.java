@@ -6,6 +6,7 @@ import io.tsfleet.coordinator.domain.fleet.LoadTracker;
 import io.tsfleet.coordinator.domain.fleet.Member;
 import io.tsfleet.coordinator.domain.fleet.Membership;
 import io.tsfleet.coordinator.domain.fleet.Reconciler;
+import io.tsfleet.coordinator.domain.fleet.SlotSpace;
 import io.tsfleet.coordinator.domain.fleet.Release;
 import io.tsfleet.coordinator.domain.view.AssignmentView;
 import io.tsfleet.coordinator.domain.view.CpuView;
@@ -26,19 +27,19 @@ final class Views {
     }
 
     static AssignmentView assignment(CpuTable table, Membership membership, Reconciler reconciler, Map<String, CpuSet> pins,
-                                     long generation, String assignor) {
+                                     long generation, String assignor, SlotSpace space) {
         CpuSet covered = CpuSet.EMPTY;
         for (Member m : membership.all()) covered = covered.union(m.owned());
         List<HandoverView> handovers = new ArrayList<>();
-        for (Handover h : table.handovers()) handovers.add(handover(h, reconciler));
+        for (Handover h : table.handovers()) handovers.add(handover(h, reconciler, space));
         List<ReleaseView> releases = new ArrayList<>();
-        for (Release r : table.releases()) releases.add(release(r));
-        return new AssignmentView(generation, table.possible().toCpulist(), table.possible().minus(covered).toCpulist(),
-                cpulists(table.ownerMasks()), cpulists(table.targetMasks()), cpulists(pins), handovers, releases,
+        for (Release r : table.releases()) releases.add(release(r, space));
+        return new AssignmentView(generation, space.describe(table.possible()), space.describe(table.possible().minus(covered)),
+                lists(table.ownerMasks(), space), lists(table.targetMasks(), space), lists(pins, space), handovers, releases,
                 reconciler.pendingMoves(), assignor);
     }
 
-    static List<ReplicaView> replicas(CpuTable table, Membership membership, Map<String, CpuSet> pins, LoadTracker loads) {
+    static List<ReplicaView> replicas(CpuTable table, Membership membership, Map<String, CpuSet> pins, LoadTracker loads, SlotSpace space) {
         Map<String, Double> load = new HashMap<>();
         table.possible().forEach(c -> {
             String o = table.owner(c);
@@ -50,39 +51,42 @@ final class Views {
             CpuSet.Builder releasing = CpuSet.builder();
             for (Release r : table.releasesBy(m.id())) releasing.add(r.cpu());
             out.add(new ReplicaView(m.id(), m.incarnation(), m.state().name(), m.presumed(), m.joinedAt(), m.lastHeartbeat(),
-                    m.appliedGeneration(), m.owned().toCpulist(), table.directiveTarget(m.id()).toCpulist(),
-                    targets.getOrDefault(m.id(), CpuSet.EMPTY).toCpulist(), pins.getOrDefault(m.id(), CpuSet.EMPTY).toCpulist(),
-                    releasing.build().toCpulist(), m.capacityPerSecond(), m.planningCapacity(), load.getOrDefault(m.id(), 0.0),
+                    m.appliedGeneration(), space.describe(m.owned()), space.describe(table.directiveTarget(m.id())),
+                    space.describe(targets.getOrDefault(m.id(), CpuSet.EMPTY)), space.describe(pins.getOrDefault(m.id(), CpuSet.EMPTY)),
+                    space.describe(releasing.build()), m.capacityPerSecond(), m.planningCapacity(), load.getOrDefault(m.id(), 0.0),
                     m.recordsTotal(), m.lostTotal(), m.enobufsTotal(), m.duplicatesTotal()));
         }
         return out;
     }
 
     static CpuView cpu(int cpu, CpuTable table, Membership membership, Reconciler reconciler, LoadTracker loads,
-                       Map<String, CpuSet> pins, double hotLimit) {
+                       Map<String, CpuSet> pins, double hotLimit, SlotSpace space) {
         List<String> registered = new ArrayList<>();
         for (Member m : membership.all()) if (m.owned().contains(cpu)) registered.add(m.id());
         List<ReleaseView> releases = new ArrayList<>();
-        for (Release r : table.releasesOf(cpu).values()) releases.add(release(r));
+        for (Release r : table.releasesOf(cpu).values()) releases.add(release(r, space));
         Handover h = table.handover(cpu);
         String pinnedTo = null;
         for (Map.Entry<String, CpuSet> e : pins.entrySet()) if (e.getValue().contains(cpu)) pinnedTo = e.getKey();
-        return new CpuView(cpu, table.owner(cpu), table.target(cpu), loads.load(cpu), loads.lastRate(cpu), loads.lost(cpu), registered,
-                h == null ? null : handover(h, reconciler), releases, loads.load(cpu) > hotLimit, pinnedTo);
+        SlotSpace.Slot slot = space.slot(cpu);
+        return new CpuView(slot.node(), slot.cpu(), table.owner(cpu), table.target(cpu), loads.load(cpu), loads.lastRate(cpu), loads.lost(cpu),
+                registered, h == null ? null : handover(h, reconciler, space), releases, loads.load(cpu) > hotLimit, pinnedTo);
     }
 
-    private static HandoverView handover(Handover h, Reconciler reconciler) {
-        return new HandoverView(h.cpu(), h.from(), h.to(), h.phase().name(), h.fence(), h.phaseGeneration(), h.startedAt(),
+    private static HandoverView handover(Handover h, Reconciler reconciler, SlotSpace space) {
+        SlotSpace.Slot slot = space.slot(h.cpu());
+        return new HandoverView(slot.node(), slot.cpu(), h.from(), h.to(), h.phase().name(), h.fence(), h.phaseGeneration(), h.startedAt(),
                 h.phaseSince(), reconciler.waitingForTraffic(h));
     }
 
-    private static ReleaseView release(Release r) {
-        return new ReleaseView(r.cpu(), r.replica(), r.fence(), r.generation(), r.since());
+    private static ReleaseView release(Release r, SlotSpace space) {
+        SlotSpace.Slot slot = space.slot(r.cpu());
+        return new ReleaseView(slot.node(), slot.cpu(), r.replica(), r.fence(), r.generation(), r.since());
     }
 
-    private static Map<String, String> cpulists(Map<String, CpuSet> masks) {
+    private static Map<String, String> lists(Map<String, CpuSet> masks, SlotSpace space) {
         Map<String, String> out = new TreeMap<>();
-        masks.forEach((k, v) -> out.put(k, v.toCpulist()));
+        masks.forEach((k, v) -> out.put(k, space.describe(v)));
         return out;
     }
 }

@@ -97,7 +97,9 @@ public class CoordinatorService implements SmartLifecycle {
 
     @Override
     public void start() {
-        log.info("coordinator for possible CPUs {} persisting to {}; leadership: {}", settings.possibleCpus(), store, leadership.describe());
+        log.info("coordinator for {} persisting to {}; leadership: {}", settings.staticFleet()
+                ? "the CPUs " + settings.possibleCpus() + " of one node (" + settings.staticNode() + ")"
+                : "the CPUs of the nodes that announce themselves", store, leadership.describe());
         running = true;
         leadership.start(this::startLeading, this::stopLeading);
     }
@@ -163,7 +165,7 @@ public class CoordinatorService implements SmartLifecycle {
     public ReplicaDirective heartbeat(String pathId, ReplicaHeartbeat raw) {
         HeartbeatReport report;
         try {
-            report = Coordinator.parseHeartbeat(pathId, raw, settings.possibleCpus());
+            report = Coordinator.parseHeartbeat(pathId, raw, call(Coordinator::slotSpace));
         } catch (CoordinatorException.InvalidRequest e) {
             invalidHeartbeats.increment();
             throw e;
@@ -193,10 +195,10 @@ public class CoordinatorService implements SmartLifecycle {
         call(c -> c.withdrawNode(name));
     }
 
-    /** Pins CPUs to a replica; the cpulist is parsed outside the lock. */
-    public RebalanceResult setMask(String id, String cpulist) {
-        CpuSet cpus = Validation.possibleSubset(cpulist, settings.possibleCpus());
-        return call(c -> c.setMask(id, cpus));
+    /** Pins CPUs of a node to a replica; the cpulist is parsed outside the lock. */
+    public RebalanceResult setMask(String id, String node, String cpulist) {
+        Validation.NodeSlots slots = Validation.nodeSlots(node, cpulist, call(Coordinator::slotSpace));
+        return call(c -> c.setMask(id, slots));
     }
 
     /**

@@ -36,8 +36,8 @@ public class AdminController {
         this.service = service;
     }
 
-    /** Body of {@code PUT /replicas/{id}/mask}. */
-    public record MaskRequest(String cpus) {
+    /** Body of {@code PUT /replicas/{id}/mask}: CPUs of one node ({@code node} may be left out on a fleet of one node). */
+    public record MaskRequest(String node, String cpus) {
     }
 
     @GetMapping("/assignment")
@@ -63,8 +63,8 @@ public class AdminController {
     @Operation(summary = "Pin CPUs to a replica: it will own exactly these CPUs, moved make-before-break; 400 for a bad cpulist "
             + "or CPUs outside the possible set (nothing changes)")
     public RebalanceResult setMask(@PathVariable String id, @RequestBody MaskRequest body) {
-        if (body == null || body.cpus() == null) throw new CoordinatorException.InvalidRequest("body must be {\"cpus\": \"<cpulist>\"}");
-        return service.setMask(id, body.cpus());
+        if (body == null || body.cpus() == null) throw new CoordinatorException.InvalidRequest("body must be {\"node\": \"<node>\", \"cpus\": \"<cpulist>\"} (node optional on a fleet of one node)");
+        return service.setMask(id, body.node(), body.cpus());
     }
 
     @DeleteMapping("/replicas/{id}/mask")
@@ -88,9 +88,9 @@ public class AdminController {
     }
 
     @GetMapping("/cpus/{cpu}")
-    @Operation(summary = "One CPU: owner, target, load, losses, registrations, handover state")
-    public CpuView cpu(@PathVariable int cpu) {
-        return service.call(c -> c.cpu(cpu));
+    @Operation(summary = "One CPU of a node: owner, target, load, losses, registrations, handover state (node optional on a fleet of one node)")
+    public CpuView cpu(@PathVariable int cpu, @Parameter(description = "the node of the CPU") @RequestParam(required = false) String node) {
+        return service.call(c -> c.cpu(node, cpu));
     }
 
     @GetMapping("/scaling")

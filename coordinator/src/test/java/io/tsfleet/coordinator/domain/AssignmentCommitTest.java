@@ -41,8 +41,17 @@ class AssignmentCommitTest {
         }
     };
     private final AssignmentCommit commit = new AssignmentCommit(store, generations,
-            () -> SnapshotCodec.snapshot(generations.current(), new CpuTable(CpuSet.range(0, 3)), new Membership(), Map.of(),
-                    new LoadTracker(4, Duration.ofSeconds(5))));
+            () -> snapshotOfFourCpus(generations.current()));
+
+    private static io.tsfleet.coordinator.domain.state.AssignmentSnapshot snapshotOfFourCpus(long generation) {
+        CpuTable table = new CpuTable(CpuSet.range(0, 3));
+        Membership membership = new Membership();
+        LoadTracker loads = new LoadTracker(4, Duration.ofSeconds(5));
+        Map<String, CpuSet> pins = new java.util.TreeMap<>();
+        var slots = new io.tsfleet.coordinator.domain.fleet.SlotChanges(io.tsfleet.coordinator.domain.fleet.SlotSpace.staticNode("local", table.possible()),
+                true, table, membership, loads, pins, null, null);
+        return SnapshotCodec.snapshot(generation, table, membership, pins, loads, slots);
+    }
 
     @Test
     void aNewGenerationIsPersistedAndNothingElseIs() {

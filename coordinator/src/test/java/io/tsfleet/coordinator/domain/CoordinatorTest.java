@@ -35,7 +35,7 @@ class CoordinatorTest {
     /** a owns 0-7; b joined and, after warm-up, is planned 0-3. Returns the generation of the PREPARE step. */
     private long twoReplicasWithAMovePlanned() {
         ReplicaDirective a = coordinator.heartbeat("a", Heartbeats.empty("a", "ia", 0));
-        assertThat(a.targetCpus()).isEqualTo("0-7");
+        assertThat(a.target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         aApplied = a.generation();
         coordinator.heartbeat("a", Heartbeats.of("a", "ia", a.generation(), "0-7", 10, Map.of(), ""));
         coordinator.heartbeat("b", Heartbeats.empty("b", "ib", 0));
@@ -50,27 +50,27 @@ class CoordinatorTest {
         long prepare = twoReplicasWithAMovePlanned();
         // PREPARE: the CPUs left a's target, no fence yet; b is not told yet
         ReplicaDirective a = coordinator.directiveFor("a");
-        assertThat(a.targetCpus()).isEqualTo("4-7");
-        assertThat(a.releaseFences()).isEmpty();
-        assertThat(coordinator.directiveFor("b").targetCpus()).isEmpty();
+        assertThat(a.target(Heartbeats.NODE).targetCpus()).isEqualTo("4-7");
+        assertThat(a.target(Heartbeats.NODE).releaseFences()).isEmpty();
+        assertThat(coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus()).isEmpty();
 
         // a acknowledges the PREPARE generation -> MAKE: b is told to register
         coordinator.heartbeat("a", Heartbeats.of("a", "ia", prepare, "0-7", 10, Map.of(), ""));
         ReplicaDirective b = coordinator.directiveFor("b");
-        assertThat(b.targetCpus()).isEqualTo("0-3");
+        assertThat(b.target(Heartbeats.NODE).targetCpus()).isEqualTo("0-3");
         assertThat(b.generation()).isGreaterThan(prepare);
 
         // b registers and reports its first sequence numbers -> BREAK: a gets the fences
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", b.generation(), "0-3", 10, Map.of(0, 100L, 1, 200L, 2, 300L, 3, 4_294_967_295L), ""));
         a = coordinator.directiveFor("a");
-        assertThat(a.releaseFences()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 100L, 1, 200L, 2, 300L, 3, 4_294_967_295L));
+        assertThat(a.target(Heartbeats.NODE).releaseFences()).containsExactlyInAnyOrderEntriesOf(Map.of(0, 100L, 1, 200L, 2, 300L, 3, 4_294_967_295L));
         assertThat(coordinator.assignment().owners()).containsEntry("b", "0-3").containsEntry("a", "4-7");
 
         // a releases after the fences -> done
         coordinator.heartbeat("a", Heartbeats.of("a", "ia", a.generation(), "4-7", 10, Map.of(), "0-3"));
         assertThat(coordinator.assignment().handovers()).isEmpty();
         assertThat(coordinator.assignment().releases()).isEmpty();
-        assertThat(coordinator.directiveFor("a").releaseFences()).isEmpty();
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).releaseFences()).isEmpty();
         assertThat(coordinator.status().cpusMoved()).isEqualTo(4);
     }
 
@@ -89,16 +89,16 @@ class CoordinatorTest {
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", make, "0-3", 10, Map.of(), "")); // registered, no first seq yet
         coordinator.tick();
         assertThat(coordinator.assignment().handovers()).extracting(HandoverView::phase).containsOnly("ABORT");
-        assertThat(coordinator.directiveFor("b").targetCpus()).isEmpty();      // b holds now
-        assertThat(coordinator.directiveFor("a").targetCpus()).isEqualTo("4-7"); // a still holds
+        assertThat(coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus()).isEmpty();      // b holds now
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).targetCpus()).isEqualTo("4-7"); // a still holds
 
         // b's first sequence numbers arrive after all: the move completes with them as fences
         long abort = coordinator.generation();
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", abort, "0-3", 10, Map.of(0, 50L, 1, 51L, 2, 52L, 3, 53L), ""));
 
         assertThat(coordinator.assignment().handovers()).extracting(HandoverView::phase).containsOnly("BREAK");
-        assertThat(coordinator.directiveFor("b").targetCpus()).isEqualTo("0-3");
-        assertThat(coordinator.directiveFor("a").releaseFences()).containsEntry(2, 52L);
+        assertThat(coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-3");
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).releaseFences()).containsEntry(2, 52L);
     }
 
     @Test
@@ -113,7 +113,7 @@ class CoordinatorTest {
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", abort, "0-3", 0, Map.of(), ""));
 
         assertThat(coordinator.assignment().handovers()).isEmpty();
-        assertThat(coordinator.directiveFor("a").targetCpus()).isEqualTo("0-7");
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         assertThat(coordinator.audit(20)).anyMatch(e -> e.type().equals("handover-rolled-back") && e.message().contains("abort"));
     }
 
@@ -126,18 +126,18 @@ class CoordinatorTest {
         // a's heartbeats are lost for longer than the lease; b keeps heartbeating
         for (int i = 0; i < 6; i++) {
             clock.advance(Duration.ofSeconds(2));
-            coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), coordinator.directiveFor("b").targetCpus(), 10, Map.of(), ""));
+            coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus(), 10, Map.of(), ""));
             coordinator.tick();
         }
-        assertThat(coordinator.directiveFor("b").targetCpus()).isEqualTo("0-7");
+        assertThat(coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         // a comes back, still registered on 0-7 (same process): a stray until the new owner's first sequence is known
         coordinator.heartbeat("a", Heartbeats.of("a", "ia", aApplied, "0-7", 10, Map.of(0, 1L), ""));
-        assertThat(coordinator.directiveFor("a").releaseFences()).isEmpty();
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).releaseFences()).isEmpty();
         // b reports its first sequence numbers: a must keep what came before them
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), "0-7", 10, Map.of(0, 900L, 5, 905L), ""));
         coordinator.heartbeat("a", Heartbeats.of("a", "ia", aApplied, "0-7", 10, Map.of(0, 1L), ""));
 
-        assertThat(coordinator.directiveFor("a").releaseFences()).containsEntry(0, 900L).containsEntry(5, 905L).doesNotContainKey(1);
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).releaseFences()).containsEntry(0, 900L).containsEntry(5, 905L).doesNotContainKey(1);
     }
 
     @Test
@@ -150,13 +150,13 @@ class CoordinatorTest {
         long make = coordinator.generation();
         // b reports first sequences under a generation older than the MAKE step: not a fence
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", make - 1, "0-3", 10, Map.of(0, 5L), ""));
-        assertThat(coordinator.directiveFor("a").releaseFences()).isEmpty();
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).releaseFences()).isEmpty();
         // a heartbeat older than one already accepted from the same replica is stale and ignored
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", make, "0-3", 10, Map.of(), ""));
         long before = coordinator.status().staleHeartbeats();
         coordinator.heartbeat("b", Heartbeats.of("b", "ib", make - 1, "0-3", 10, Map.of(0, 5L), ""));
         assertThat(coordinator.status().staleHeartbeats()).isEqualTo(before + 1);
-        assertThat(coordinator.directiveFor("a").releaseFences()).isEmpty();
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).releaseFences()).isEmpty();
     }
 
     @Test
@@ -168,7 +168,7 @@ class CoordinatorTest {
         coordinator.tick();
 
         assertThat(coordinator.assignment().handovers()).isEmpty();
-        assertThat(coordinator.directiveFor("a").targetCpus()).isEqualTo("0-7");
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         assertThat(coordinator.status().handoverRollbacks()).isEqualTo(4);
         assertThat(coordinator.audit(20)).anyMatch(e -> e.type().equals("handover-rolled-back"));
     }
@@ -182,11 +182,11 @@ class CoordinatorTest {
         // b keeps heartbeating, a goes silent
         for (int i = 0; i < 6; i++) {
             clock.advance(Duration.ofSeconds(2));
-            coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), coordinator.directiveFor("b").targetCpus(), 10, Map.of(), ""));
+            coordinator.heartbeat("b", Heartbeats.of("b", "ib", coordinator.generation(), coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus(), 10, Map.of(), ""));
             coordinator.tick();
         }
         assertThat(coordinator.replicas()).extracting(r -> r.id()).containsExactly("b");
-        assertThat(coordinator.directiveFor("b").targetCpus()).isEqualTo("0-7");
+        assertThat(coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         assertThat(coordinator.assignment().handovers()).isEmpty();
         assertThat(coordinator.audit(50)).anyMatch(e -> e.type().equals("expired"));
     }
@@ -203,7 +203,7 @@ class CoordinatorTest {
         clock.advance(Duration.ofMillis(2001));
         ReplicaDirective again = coordinator.heartbeat("a", Heartbeats.empty("a", "second", 0));
 
-        assertThat(again.targetCpus()).isEqualTo("0-7");
+        assertThat(again.target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         assertThat(coordinator.replicas().getFirst().incarnation()).isEqualTo("second");
         assertThat(coordinator.audit(10)).anyMatch(e -> e.type().equals("restarted"));
     }
@@ -240,17 +240,17 @@ class CoordinatorTest {
         for (int round = 0; round < 20; round++) {
             ReplicaDirective b = coordinator.directiveFor("b");
             Map<Integer, Long> first = new java.util.TreeMap<>();
-            CpuSet bt = parse(b.targetCpus());
+            CpuSet bt = parse(b.target(Heartbeats.NODE).targetCpus());
             bt.forEach(c -> first.put(c, 1000L + c));
-            coordinator.heartbeat("b", Heartbeats.of("b", "ib", b.generation(), b.targetCpus(), 10, first, ""));
+            coordinator.heartbeat("b", Heartbeats.of("b", "ib", b.generation(), b.target(Heartbeats.NODE).targetCpus(), 10, first, ""));
             ReplicaDirective a = coordinator.directiveFor("a");
-            CpuSet owned = parse(a.targetCpus()).union(CpuSet.EMPTY);
-            CpuSet releasing = CpuSet.of(a.releaseFences().keySet().stream().mapToInt(Integer::intValue).toArray());
+            CpuSet owned = parse(a.target(Heartbeats.NODE).targetCpus()).union(CpuSet.EMPTY);
+            CpuSet releasing = CpuSet.of(a.target(Heartbeats.NODE).releaseFences().keySet().stream().mapToInt(Integer::intValue).toArray());
             coordinator.heartbeat("a", Heartbeats.of("a", "ia", ReplicaHeartbeatState.DRAINING, a.generation(), owned.minus(releasing), releasing));
             coordinator.tick();
         }
-        assertThat(coordinator.directiveFor("a").targetCpus()).isEmpty();
-        assertThat(coordinator.directiveFor("b").targetCpus()).isEqualTo("0-7");
+        assertThat(coordinator.directiveFor("a").target(Heartbeats.NODE).targetCpus()).isEmpty();
+        assertThat(coordinator.directiveFor("b").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         assertThat(coordinator.assignment().owners()).containsOnlyKeys("b");
     }
 
@@ -258,12 +258,12 @@ class CoordinatorTest {
     void badHeartbeatsAreRefusedAndChangeNothing() {
         coordinator.heartbeat("a", Heartbeats.empty("a", "ia", 0));
         long generation = coordinator.generation();
-        assertThatThrownBy(() -> coordinator.heartbeat("a", new io.tsfleet.protocol.fleet.ReplicaHeartbeat("a", "ia", 0, "ACTIVE", "0-3,x", 0,
+        assertThatThrownBy(() -> coordinator.heartbeat("a", Heartbeats.local("a", "ia", 0, "ACTIVE", "0-3,x", 0,
                 java.util.List.of(), java.util.List.of(), 0, 0, 0, 0, Map.of(), "")))
                 .isInstanceOf(CoordinatorException.InvalidRequest.class).hasMessageContaining("ownedCpus");
         assertThatThrownBy(() -> coordinator.heartbeat("other", Heartbeats.empty("a", "ia", 0)))
                 .isInstanceOf(CoordinatorException.InvalidRequest.class).hasMessageContaining("does not match");
-        assertThatThrownBy(() -> coordinator.heartbeat("a", new io.tsfleet.protocol.fleet.ReplicaHeartbeat("a", "ia", 0, "ACTIVE", "0-1", 0,
+        assertThatThrownBy(() -> coordinator.heartbeat("a", Heartbeats.local("a", "ia", 0, "ACTIVE", "0-1", 0,
                 java.util.List.of(1.0), java.util.List.of(), 0, 0, 0, 0, Map.of(), "")))
                 .isInstanceOf(CoordinatorException.InvalidRequest.class).hasMessageContaining("cpuRates");
         assertThatThrownBy(() -> coordinator.heartbeat("a", Heartbeats.of("a", "ia", 0, "SLEEPING", "", 0, 0, Map.of(), "")))

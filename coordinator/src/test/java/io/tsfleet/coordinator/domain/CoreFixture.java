@@ -53,7 +53,7 @@ final class CoreFixture {
     }
 
     HeartbeatStep.Outcome heartbeat(ReplicaHeartbeat hb) {
-        HeartbeatReport report = HeartbeatParser.parse(hb.replicaId(), hb, table.possible());
+        HeartbeatReport report = HeartbeatParser.parse(hb.replicaId(), hb, io.tsfleet.coordinator.domain.fleet.SlotSpace.staticNode(Heartbeats.NODE, table.possible()));
         return heartbeats.apply(report, clock.instant(), effects);
     }
 }

@@ -55,7 +55,7 @@ class HeartbeatRefusalTest {
         assertThat(c.generation()).isEqualTo(generation);
         assertThat(c.status().refusedHeartbeats()).containsEntry(HeartbeatRefusal.INCARNATION_LIVE.label(), 1L);
         // the real replica is not disturbed: its next heartbeat is answered with its whole mask
-        assertThat(c.heartbeat("a", Heartbeats.of("a", "real", d.generation(), "0-7", 10, Map.of(), "")).targetCpus()).isEqualTo("0-7");
+        assertThat(c.heartbeat("a", Heartbeats.of("a", "real", d.generation(), "0-7", 10, Map.of(), "")).target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
 
         // the real process dies (last heartbeat at 00:00:05); its restarted successor is refused until the lease runs
         // out, then takes the id's CPUs
@@ -65,7 +65,7 @@ class HeartbeatRefusalTest {
         pass(c, Duration.ofSeconds(1));
         clock.advance(Duration.ofMillis(1)); // lease over, the tick has not removed the member yet
         ReplicaDirective restarted = c.heartbeat("a", Heartbeats.empty("a", "restarted", 0));
-        assertThat(restarted.targetCpus()).isEqualTo("0-7");
+        assertThat(restarted.target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
         assertThat(c.replicas().getFirst().incarnation()).isEqualTo("restarted");
     }
 
@@ -78,7 +78,7 @@ class HeartbeatRefusalTest {
         pass(c, Duration.ofSeconds(1)); // its lease ran out at 00:00:10: a fleet-silent tick keeps it one lease more
         pass(c, Duration.ofSeconds(11));
         assertThat(c.replicas()).isEmpty();
-        assertThat(c.heartbeat("a", Heartbeats.empty("a", "new", 0)).targetCpus()).isEqualTo("0-7");
+        assertThat(c.heartbeat("a", Heartbeats.empty("a", "new", 0)).target(Heartbeats.NODE).targetCpus()).isEqualTo("0-7");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
+import io.tsfleet.protocol.fleet.NodeReport;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 
 import java.util.ArrayList;
@@ -29,7 +30,21 @@ public final class Heartbeats {
         }
         List<Double> rates = new ArrayList<>(Collections.nCopies(n, ratePerCpu));
         List<Long> lost = new ArrayList<>(Collections.nCopies(n, 0L));
-        return new ReplicaHeartbeat(id, incarnation, generation, state, owned, capacity, rates, lost, 0, 0, 0, 0, firstSeqs, released);
+        return local(id, incarnation, generation, state, owned, capacity, rates, lost, 0, 0, 0, 0, firstSeqs, released);
+    }
+
+    /** The static node's name in tests (the default {@code tsfleet.coordinator.static-node}). */
+    public static final String NODE = "local";
+
+    /**
+     * A heartbeat of a replica of a static fleet, in the field order of the single-node heartbeat: everything it
+     * holds is on the static node {@link #NODE}.
+     */
+    public static ReplicaHeartbeat local(String id, String incarnation, long generation, String state, String owned, double capacity,
+                                         List<Double> rates, List<Long> lost, long records, long lostTotal, long enobufs, long duplicates,
+                                         Map<Integer, Long> firstSeqs, String released) {
+        return new ReplicaHeartbeat(id, incarnation, generation, state, null, null, capacity, records, lostTotal, enobufs, duplicates,
+                List.of(new NodeReport(NODE, null, owned, rates, lost, firstSeqs, released)));
     }
 
     public static ReplicaHeartbeat of(String id, String incarnation, String state, long generation, CpuSet owned, CpuSet released) {

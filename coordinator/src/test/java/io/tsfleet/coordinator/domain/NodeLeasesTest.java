@@ -32,7 +32,7 @@ class NodeLeasesTest {
             new NodeSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), 2), new StickyBalancedAssignor(), new InMemoryAssignmentStore(), clock);
 
     static NodeAnnouncement announcement(String name, String boot) {
-        return new NodeAnnouncement(name, boot, "0-15", name + ":7411", NodeAnnouncement.OFF);
+        return new NodeAnnouncement(name, boot, "0-15", name + ":7411", NodeAnnouncement.OFF, null);
     }
 
     NodeLease announce(String name, String boot) {
@@ -111,21 +111,21 @@ class NodeLeasesTest {
                 .isInstanceOf(CoordinatorException.InvalidRequest.class).hasMessageContaining("does not match the path's node 'worker-2'");
         assertThatThrownBy(() -> Coordinator.parseAnnouncement("Worker_1", announcement("Worker_1", BOOT_A)))
                 .hasMessageContaining("DNS subdomain");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", "not-a-uuid", "0-3", "w:1", "on")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", "not-a-uuid", "0-3", "w:1", "on", null)))
                 .hasMessageContaining("bootId must be a UUID");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3,x", "w:1", "on")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3,x", "w:1", "on", null)))
                 .hasMessageContaining("possibleCpus '0-3,x' is not a valid cpulist");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-8192", "w:1", "on")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-8192", "w:1", "on", null)))
                 .hasMessageContaining("is not a valid cpulist of at most 8192 CPUs");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "w", "on")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "w", "on", null)))
                 .hasMessageContaining("advertisedBroker");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "w:70000", "on")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "w:70000", "on", null)))
                 .hasMessageContaining("advertisedBroker");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "http://evil/x:80", "on")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "http://evil/x:80", "on", null)))
                 .hasMessageContaining("is not host:port");
-        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "w:1", "maybe")))
+        assertThatThrownBy(() -> Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A, "0-3", "w:1", "maybe", null)))
                 .hasMessageContaining("delayAccounting must be 'on', 'off' or 'unknown'");
-        assertThat(Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A.toUpperCase(), "0-3", "[::1]:7411", "unknown")).bootId())
+        assertThat(Coordinator.parseAnnouncement("w", new NodeAnnouncement("w", BOOT_A.toUpperCase(), "0-3", "[::1]:7411", "unknown", null)).bootId())
                 .as("the boot id in canonical form").isEqualTo(BOOT_A);
     }
 

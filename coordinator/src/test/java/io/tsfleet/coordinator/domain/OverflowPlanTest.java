@@ -75,16 +75,16 @@ class OverflowPlanTest {
             owned.forEach(ownedSet::add);
             CpuSet.Builder releasedSet = CpuSet.builder();
             released.forEach(releasedSet::add);
-            ReplicaDirective d = coordinator.heartbeat(id, new ReplicaHeartbeat(id, "i-" + id, generation, ReplicaHeartbeat.ACTIVE,
+            ReplicaDirective d = coordinator.heartbeat(id, Heartbeats.local(id, "i-" + id, generation, ReplicaHeartbeat.ACTIVE,
                     ownedSet.build().toCpulist(), capacity, rates, lost, 0, 0, 0, 0, firstSeqs, releasedSet.build().toCpulist()));
             if (d.generation() < generation) return;
             generation = d.generation();
-            target = Heartbeats.cpus(d.targetCpus());
-            released.retainAll(d.releaseFences().keySet());
+            target = Heartbeats.cpus(d.target(Heartbeats.NODE).targetCpus());
+            released.retainAll(d.target(Heartbeats.NODE).releaseFences().keySet());
             target.forEach(c -> {
                 if (owned.add(c)) firstSeqBeats.put(c, 4);
             });
-            d.releaseFences().keySet().forEach(c -> {
+            d.target(Heartbeats.NODE).releaseFences().keySet().forEach(c -> {
                 if (!target.contains(c) && owned.remove(c)) released.add(c);
             });
         }

@@ -54,7 +54,7 @@ class RecoveryTest {
         long prepare = first.generation();
         first.heartbeat("a", Heartbeats.of("a", "ia", prepare, "0-11", 10, Map.of(), ""));
         ReplicaDirective b = first.directiveFor("b");
-        CpuSet bTarget = Heartbeats.cpus(b.targetCpus());
+        CpuSet bTarget = Heartbeats.cpus(b.target(Heartbeats.NODE).targetCpus());
         int fenced = bTarget.first();
         first.heartbeat("b", Heartbeats.of("b", "ib", b.generation(), bTarget.toCpulist(), 10, Map.of(fenced, 4_294_967_000L), ""));
         AssignmentView before = first.assignment();
@@ -97,8 +97,8 @@ class RecoveryTest {
         for (int i = 0; i < rounds; i++) {
             for (String id : ids) {
                 ReplicaDirective d = c.directiveFor(id);
-                CpuSet owned = Heartbeats.cpus(d.targetCpus());
-                CpuSet releasing = CpuSet.of(d.releaseFences().keySet().stream().mapToInt(Integer::intValue).toArray());
+                CpuSet owned = Heartbeats.cpus(d.target(Heartbeats.NODE).targetCpus());
+                CpuSet releasing = CpuSet.of(d.target(Heartbeats.NODE).releaseFences().keySet().stream().mapToInt(Integer::intValue).toArray());
                 Map<Integer, Long> first = new java.util.TreeMap<>();
                 owned.forEach(cpu -> first.put(cpu, 1000L * cpu));
                 c.heartbeat(id, Heartbeats.of(id, "i-" + id, d.generation(), "ACTIVE", owned.toCpulist(), 0, 10, first, releasing.toCpulist()));
@@ -139,7 +139,7 @@ class RecoveryTest {
         });
         assertThat(second.audit(50)).filteredOn(e -> "b".equals(e.replica())).extracting(e -> e.type())
                 .contains("confirmed").doesNotContain("restarted");
-        assertThat(Heartbeats.cpus(second.directiveFor("a").targetCpus()).isEmpty()).as("the new process gets CPUs again").isFalse();
+        assertThat(Heartbeats.cpus(second.directiveFor("a").target(Heartbeats.NODE).targetCpus()).isEmpty()).as("the new process gets CPUs again").isFalse();
     }
 
     @Test
@@ -157,6 +157,6 @@ class RecoveryTest {
         Coordinator third = start(file);
         third.heartbeat("a", Heartbeats.of("a", "ia", 7, "0-11", 10, Map.of(), ""));
         assertThat(third.audit(50)).extracting(e -> e.type()).contains("confirmed").doesNotContain("restarted");
-        assertThat(third.directiveFor("a").targetCpus()).isEqualTo("0-11");
+        assertThat(third.directiveFor("a").target(Heartbeats.NODE).targetCpus()).isEqualTo("0-11");
     }
 }

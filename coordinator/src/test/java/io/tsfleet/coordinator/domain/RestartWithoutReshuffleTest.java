@@ -43,7 +43,7 @@ class RestartWithoutReshuffleTest {
     private static ReplicaHeartbeat heartbeat(String id, long generation, String owned, double mean, int second) {
         List<Double> rates = new ArrayList<>();
         for (int i = 0; i < 32; i++) rates.add(mean * (1 + 0.3 * Math.sin(second * 7 + i * 3)));
-        return new ReplicaHeartbeat(id, "i" + id, generation, ReplicaHeartbeat.ACTIVE, owned, 0, rates,
+        return Heartbeats.local(id, "i" + id, generation, ReplicaHeartbeat.ACTIVE, owned, 0, rates,
                 new ArrayList<>(Collections.nCopies(32, 0L)), 0, 0, 0, 0, Map.of(), "");
     }
 

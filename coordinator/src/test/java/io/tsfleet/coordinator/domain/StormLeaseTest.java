@@ -89,7 +89,7 @@ class StormLeaseTest {
     private void heartbeat(String id) {
         ReplicaDirective d = coordinator.directiveFor(id);
         long generation = d == null ? 0 : d.generation();
-        String owned = d == null ? "" : d.targetCpus();
+        String owned = d == null ? "" : d.target(Heartbeats.NODE).targetCpus();
         coordinator.heartbeat(id, Heartbeats.of(id, "i-" + id, generation, owned, 10, Map.of(), ""));
     }
 

@@ -53,8 +53,22 @@ class KubernetesAdaptersTest {
         }
     }
 
-    /** Another candidate takes the Lease and renews it for a minute. */
+    /**
+     * Another candidate takes the Lease and renews it for a minute; its write is retried when it raced a renewal of
+     * the elector (409 Conflict), as a real candidate's would be.
+     */
     private void intruderTakesTheLease() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                takeLease();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) throw e;
+            }
+        }
+    }
+
+    private void takeLease() {
         client.leases().inNamespace("fleet").withName("coordinator-leader").edit(l -> {
             l.getSpec().setHolderIdentity("intruder");
             l.getSpec().setLeaseDurationSeconds(60);

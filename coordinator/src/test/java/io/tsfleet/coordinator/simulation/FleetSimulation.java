@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.simulation;
 
+import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.protocol.testing.ManualClock;
 import io.tsfleet.coordinator.domain.Coordinator;
 import io.tsfleet.coordinator.domain.CoordinatorSettings;
@@ -198,7 +199,7 @@ final class FleetSimulation {
             violations.add(now + " ms: heartbeat of " + r.id + " refused: " + e);
             return;
         }
-        String content = d.targetCpus() + " " + new TreeMap<>(d.releaseFences());
+        String content = d.target(Heartbeats.NODE).targetCpus() + " " + new TreeMap<>(d.target(Heartbeats.NODE).releaseFences());
         String earlier = r.directivesSeen.putIfAbsent(d.generation(), content);
         if (earlier != null && !earlier.equals(content)) {
             violations.add(now + " ms: two different directives for " + r.id + " under generation " + d.generation() + ": " + earlier + " vs " + content);

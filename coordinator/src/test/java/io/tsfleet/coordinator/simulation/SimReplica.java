@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.simulation;
 
+import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
@@ -132,9 +133,9 @@ final class SimReplica {
         }
         appliedGeneration = d.generation();
         try {
-            target = CpuSet.parse(d.targetCpus());
+            target = CpuSet.parse(d.target(Heartbeats.NODE).targetCpus());
         } catch (CpulistParseException e) {
-            throw new AssertionError("coordinator sent a bad cpulist: " + d.targetCpus(), e);
+            throw new AssertionError("coordinator sent a bad cpulist: " + d.target(Heartbeats.NODE).targetCpus(), e);
         }
         target.forEach(c -> {
             CpuState st = registered.get(c);
@@ -148,7 +149,7 @@ final class SimReplica {
                 st.held.clear();
             }
         });
-        for (Map.Entry<Integer, Long> e : d.releaseFences().entrySet()) {
+        for (Map.Entry<Integer, Long> e : d.target(Heartbeats.NODE).releaseFences().entrySet()) {
             int c = e.getKey();
             CpuState st = registered.get(c);
             if (st == null || target.contains(c) || st.fence != null) continue;
@@ -199,7 +200,7 @@ final class SimReplica {
         }
         String released = CpuSet.of(releasedSinceHeartbeat.stream().mapToInt(Integer::intValue).toArray()).toCpulist();
         releasedSinceHeartbeat.clear();
-        return new ReplicaHeartbeat(id, incarnation, appliedGeneration, draining ? ReplicaHeartbeat.DRAINING : ReplicaHeartbeat.ACTIVE,
+        return Heartbeats.local(id, incarnation, appliedGeneration, draining ? ReplicaHeartbeat.DRAINING : ReplicaHeartbeat.ACTIVE,
                 owned.build().toCpulist(), capacity, rates, lost, recordsTotal, lostTotal, enobufsTotal, duplicatesTotal, firstSeqs, released);
     }
 

@@ -76,11 +76,23 @@ class AdminApiTest {
         return request.header("Authorization", "Bearer " + token);
     }
 
+    /** The directive's generation and its target on the static node (targetCpus, releaseFences), as the JSON says. */
     private JsonNode heartbeat(ReplicaHeartbeat hb) throws Exception {
         MvcResult r = mvc.perform(as("replica", post("/internal/v1/replicas/{id}/heartbeat", hb.replicaId()))
                         .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(hb)))
                 .andExpect(status().isOk()).andReturn();
-        return json.readTree(r.getResponse().getContentAsString());
+        JsonNode directive = json.readTree(r.getResponse().getContentAsString());
+        tools.jackson.databind.node.ObjectNode flat = json.createObjectNode();
+        flat.put("generation", directive.get("generation").asLong());
+        flat.put("targetCpus", "");
+        flat.set("releaseFences", json.createObjectNode());
+        for (JsonNode node : directive.get("nodes")) {
+            if (node.get("node").asString().equals(Heartbeats.NODE)) {
+                flat.put("targetCpus", node.get("targetCpus").asString());
+                flat.set("releaseFences", node.get("releaseFences"));
+            }
+        }
+        return flat;
     }
 
     private JsonNode read(String path) throws Exception {

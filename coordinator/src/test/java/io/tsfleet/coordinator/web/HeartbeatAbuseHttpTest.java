@@ -1,5 +1,6 @@
 package io.tsfleet.coordinator.web;
 
+import io.tsfleet.coordinator.domain.Heartbeats;
 import io.tsfleet.coordinator.domain.Validation;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatRefusal;
 import io.tsfleet.coordinator.service.CoordinatorService;
@@ -43,8 +44,8 @@ class HeartbeatAbuseHttpTest {
 
     private static String heartbeat(String id, String incarnation, String generation, String owned) {
         return "{\"replicaId\":\"" + id + "\",\"incarnation\":\"" + incarnation + "\",\"generation\":" + generation
-                + ",\"state\":\"ACTIVE\",\"ownedCpus\":\"" + owned + "\",\"capacityPerSecond\":0,\"cpuRates\":[],\"cpuLost\":[],"
-                + "\"recordsTotal\":0,\"lostTotal\":0,\"enobufsTotal\":0,\"duplicatesTotal\":0,\"firstSeqs\":{},\"released\":\"\"}";
+                + ",\"state\":\"ACTIVE\",\"capacityPerSecond\":0,\"recordsTotal\":0,\"lostTotal\":0,\"enobufsTotal\":0,\"duplicatesTotal\":0,"
+                + "\"nodes\":[{\"node\":\"" + Heartbeats.NODE + "\",\"ownedCpus\":\"" + owned + "\",\"cpuRates\":[],\"cpuLost\":[],\"firstSeqs\":{},\"released\":\"\"}]}";
     }
 
     private HttpResponse<String> post(String id, HttpRequest.BodyPublisher body) throws Exception {
@@ -85,9 +86,19 @@ class HeartbeatAbuseHttpTest {
     }
 
     @Test
+    void aHeartbeatOfTheSingleNodeWireFormatIsRefusedNotReadAsOwningNothing() throws Exception {
+        String old = "{\"replicaId\":\"old\",\"incarnation\":\"i\",\"generation\":0,\"state\":\"ACTIVE\",\"ownedCpus\":\"0-3\","
+                + "\"capacityPerSecond\":0,\"cpuRates\":[1,1,1,1],\"cpuLost\":[],\"recordsTotal\":0,\"lostTotal\":0,\"enobufsTotal\":0,"
+                + "\"duplicatesTotal\":0,\"firstSeqs\":{},\"released\":\"\"}";
+        HttpResponse<String> r = post("old", old);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(service.call(c -> c.replicas()).stream().map(v -> v.id()).toList()).doesNotContain("old");
+    }
+
+    @Test
     void aSecondIncarnationOfALiveReplicaGets409WithTheLeaseEndAndTheReplicaKeepsItsMask() throws Exception {
         assertThat(post("victim", heartbeat("victim", "real", "0", "")).statusCode()).isEqualTo(200);
-        String target = service.call(c -> c.directiveFor("victim").targetCpus());
+        String target = service.call(c -> c.directiveFor("victim").target(Heartbeats.NODE).targetCpus());
 
         JsonNode p = problem(post("victim", heartbeat("victim", "evil", "0", "")), 409);
         assertThat(p.get("detail").asString()).contains("live with incarnation real").contains("accepted once that lease expires at");
@@ -96,7 +107,7 @@ class HeartbeatAbuseHttpTest {
         assertThat(incarnation).isEqualTo("real");
         HttpResponse<String> real = post("victim", heartbeat("victim", "real", "0", ""));
         assertThat(real.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(real.body()).get("targetCpus").asString()).isEqualTo(target);
+        assertThat(JSON.readValue(real.body(), io.tsfleet.protocol.fleet.ReplicaDirective.class).target(Heartbeats.NODE).targetCpus()).isEqualTo(target);
         assertThat(service.status().refusedHeartbeats()).containsKey(HeartbeatRefusal.INCARNATION_LIVE.label());
     }
 
@@ -148,7 +159,7 @@ class HeartbeatAbuseHttpTest {
         long t0 = System.nanoTime();
         JsonNode p = problem(post("long", heartbeat("long", "i", "0", cpulist)), 400);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(p.get("detail").asString()).contains("ownedCpus is " + cpulist.length() + " characters long")
+        assertThat(p.get("detail").asString()).contains("nodes[0].ownedCpus is " + cpulist.length() + " characters long")
                 .contains("at most " + Validation.MAX_CPULIST_LENGTH);
         assertThat(Duration.ofNanos(service.takeLongestLockHoldNanos())).as("lock held (answered in %d ms)", millis)
                 .isLessThan(Duration.ofMillis(50));
@@ -164,7 +175,7 @@ class HeartbeatAbuseHttpTest {
         JsonNode p = problem(post("costly", heartbeat("costly", "i", "0", cpulist)), 400); // parsed, then: no rates for 8192 CPUs
         long requestNanos = System.nanoTime() - t0;
         long lockNanos = service.takeLongestLockHoldNanos();
-        assertThat(p.get("detail").asString()).contains("cpuRates has 0 entries for 8192 owned CPUs");
+        assertThat(p.get("detail").asString()).contains("nodes[0].cpuRates has 0 entries for 8192 owned CPUs");
         assertThat(lockNanos).as("lock held %d us while the request took %d us", lockNanos / 1000, requestNanos / 1000)
                 .isLessThan(requestNanos / 4);
         assertThat(service.invalidHeartbeats()).isPositive();

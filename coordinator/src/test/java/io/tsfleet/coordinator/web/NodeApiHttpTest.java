@@ -57,7 +57,7 @@ class NodeApiHttpTest {
     }
 
     String body(String name, String boot, String cpus, String broker, String delay) {
-        return json.writeValueAsString(new NodeAnnouncement(name, boot, cpus, broker, delay));
+        return json.writeValueAsString(new NodeAnnouncement(name, boot, cpus, broker, delay, null));
     }
 
     RawHttp.Response announce(String pathName, String token, String body) throws IOException {

@@ -152,7 +152,7 @@ class PathSpellingTest {
     }
 
     String nodeBody(String name) {
-        return json.writeValueAsString(new NodeAnnouncement(name, "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-15", name + ":7411", "on"));
+        return json.writeValueAsString(new NodeAnnouncement(name, "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-15", name + ":7411", "on", null));
     }
 
     @Test

@@ -68,9 +68,8 @@ class PersistFailureHttpTest {
     FlakyStore store;
 
     private HttpResponse<String> heartbeat(String id) throws Exception {
-        String body = "{\"replicaId\":\"" + id + "\",\"incarnation\":\"i\",\"generation\":0,\"state\":\"ACTIVE\",\"ownedCpus\":\"\","
-                + "\"capacityPerSecond\":0,\"cpuRates\":[],\"cpuLost\":[],\"recordsTotal\":0,\"lostTotal\":0,\"enobufsTotal\":0,"
-                + "\"duplicatesTotal\":0,\"firstSeqs\":{},\"released\":\"\"}";
+        String body = "{\"replicaId\":\"" + id + "\",\"incarnation\":\"i\",\"generation\":0,\"state\":\"ACTIVE\","
+                + "\"capacityPerSecond\":0,\"recordsTotal\":0,\"lostTotal\":0,\"enobufsTotal\":0,\"duplicatesTotal\":0,\"nodes\":[]}";
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/internal/v1/replicas/" + id + "/heartbeat"))
                 .header("Authorization", "Bearer replica").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -83,7 +83,7 @@ class TokenReviewHeartbeatTest {
 
     private RawHttp.Response announce(String node, String token) throws IOException {
         return RawHttp.send(port, "PUT", "/internal/v1/nodes/" + node, token, json.writeValueAsString(
-                new io.tsfleet.protocol.fleet.NodeAnnouncement(node, "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-7", node + ":7411", "on")));
+                new io.tsfleet.protocol.fleet.NodeAnnouncement(node, "0f6c3a52-5d1e-4d8e-9a51-3b1c2d4e5f60", "0-7", node + ":7411", "on", null)));
     }
 
     @Test

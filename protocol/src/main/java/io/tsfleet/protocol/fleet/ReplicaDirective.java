@@ -25,4 +25,12 @@ import java.util.List;
  * @param leaseMillis     how long the coordinator keeps a silent replica before reassigning its CPUs
  */
 public record ReplicaDirective(long generation, List<NodeTarget> nodes, long heartbeatMillis, long leaseMillis) {
+
+    /** The target on {@code node}: nothing to own and nothing to release when the directive does not name the node. */
+    public NodeTarget target(String node) {
+        if (nodes != null) {
+            for (NodeTarget t : nodes) if (t != null && node.equals(t.node())) return t;
+        }
+        return new NodeTarget(node, null, null, "", java.util.Map.of());
+    }
 }

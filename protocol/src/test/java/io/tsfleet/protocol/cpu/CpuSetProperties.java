@@ -69,4 +69,18 @@ class CpuSetProperties {
     Arbitrary<Integer> bounds() {
         return Arbitraries.integers().between(0, 300);
     }
+
+    @Property
+    void shiftMovesEveryMemberByTheDelta(@ForAll("cpuSets") Set<Integer> cpus, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 140_000) int up) {
+        CpuSet set = CpuSet.of(cpus.stream().mapToInt(Integer::intValue).toArray());
+        CpuSet shifted = set.shift(up);
+        assertThat(shifted.stream().boxed().toList()).isEqualTo(set.stream().map(c -> c + up).boxed().toList());
+        assertThat(shifted.shift(-up)).isEqualTo(set);
+        if (!set.isEmpty() && set.first() > 0) {
+            int down = -set.first();
+            assertThat(set.shift(down).first()).isZero();
+            assertThat(set.shift(down).size()).isEqualTo(set.size());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> set.shift(down - 1)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param possibleCpus    the node's possible CPUs (not empty)
  * @param broker          the advertised broker, {@code host:port} in canonical form
  * @param delayAccounting {@code on}, {@code off} or {@code unknown}
+ * @param zone            the node's zone, or null when unknown
  */
-public record AnnouncedNode(String name, String bootId, CpuSet possibleCpus, String broker, String delayAccounting) {
+public record AnnouncedNode(String name, String bootId, CpuSet possibleCpus, String broker, String delayAccounting, String zone) {
     public AnnouncedNode {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(bootId, "bootId");

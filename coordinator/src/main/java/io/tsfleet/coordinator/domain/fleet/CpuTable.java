@@ -1,5 +1,7 @@
 package io.tsfleet.coordinator.domain.fleet;
 
+import java.util.Arrays;
+
 import io.tsfleet.protocol.cpu.CpuSet;
 
 import java.time.Instant;
@@ -14,15 +16,15 @@ import java.util.TreeMap;
  * flight and the releases being waited for. Arrays indexed by CPU; ids are replica ids.
  */
 public final class CpuTable {
-    private final CpuSet possible;
-    private final String[] owner;
-    private final String[] target;
-    private final Handover[] handover;
-    private final Instant[] retryAfter;
-    private final int[] rollbacks;            // consecutive rolled-back handovers of the CPU (for the backoff)
-    private final Instant[] ownerSince;       // when the owner took the CPU (null: before this coordinator, or long registered)
-    private final Long[] ownerFirstSeq;       // the owner's first sequence number on the CPU, when known
-    private final long[] ownerGeneration;     // the generation that gave the owner the CPU
+    private CpuSet possible;
+    private String[] owner;
+    private String[] target;
+    private Handover[] handover;
+    private Instant[] retryAfter;
+    private int[] rollbacks;            // consecutive rolled-back handovers of the CPU (for the backoff)
+    private Instant[] ownerSince;       // when the owner took the CPU (null: before this coordinator, or long registered)
+    private Long[] ownerFirstSeq;       // the owner's first sequence number on the CPU, when known
+    private long[] ownerGeneration;     // the generation that gave the owner the CPU
     private final TreeMap<Integer, TreeMap<String, Release>> releases = new TreeMap<>();
 
     public CpuTable(CpuSet possible) {
@@ -40,6 +42,38 @@ public final class CpuTable {
 
     public CpuSet possible() {
         return possible;
+    }
+
+    /**
+     * The slots change (a node joined or left): slots that are new start without owner, plan or handover; slots
+     * that are no longer possible lose theirs, and their releases. Nothing else changes.
+     */
+    void reshape(CpuSet newPossible) {
+        possible.minus(newPossible).forEach(this::clear);
+        int n = newPossible.length();
+        if (n > owner.length) {
+            owner = Arrays.copyOf(owner, n);
+            target = Arrays.copyOf(target, n);
+            handover = Arrays.copyOf(handover, n);
+            retryAfter = Arrays.copyOf(retryAfter, n);
+            rollbacks = Arrays.copyOf(rollbacks, n);
+            ownerSince = Arrays.copyOf(ownerSince, n);
+            ownerFirstSeq = Arrays.copyOf(ownerFirstSeq, n);
+            ownerGeneration = Arrays.copyOf(ownerGeneration, n);
+        }
+        possible = newPossible;
+    }
+
+    private void clear(int slot) {
+        owner[slot] = null;
+        target[slot] = null;
+        handover[slot] = null;
+        retryAfter[slot] = null;
+        rollbacks[slot] = 0;
+        ownerSince[slot] = null;
+        ownerFirstSeq[slot] = null;
+        ownerGeneration[slot] = 0;
+        releases.remove(slot);
     }
 
     public boolean isPossible(int cpu) {
@@ -84,6 +118,11 @@ public final class CpuTable {
 
     void ownerFirstSeq(int cpu, long seq) {
         ownerFirstSeq[cpu] = seq;
+    }
+
+    /** The owner's first sequence number is to be learned again (its node rebooted). */
+    void forgetFirstSeq(int cpu) {
+        ownerFirstSeq[cpu] = null;
     }
 
     public String target(int cpu) {

@@ -15,10 +15,10 @@ import java.time.Instant;
  * once to the rate it measured (lost records included); it decays with the average as usual.
  */
 public final class LoadTracker {
-    private final double[] load;
-    private final long[] updatedAtMillis;
-    private final long[] lost;
-    private final double[] lastRate;
+    private double[] load;
+    private long[] updatedAtMillis;
+    private long[] lost;
+    private double[] lastRate;
     private final double tauMillis;
 
     public LoadTracker(int size, Duration smoothing) {
@@ -28,6 +28,26 @@ public final class LoadTracker {
         lastRate = new double[size];
         java.util.Arrays.fill(updatedAtMillis, Long.MIN_VALUE);
         tauMillis = Math.max(1, smoothing.toMillis());
+    }
+
+    /** Room for {@code size} CPUs (slots); what is known of the existing ones stays. */
+    public void grow(int size) {
+        if (size <= load.length) return;
+        int old = load.length;
+        load = java.util.Arrays.copyOf(load, size);
+        updatedAtMillis = java.util.Arrays.copyOf(updatedAtMillis, size);
+        java.util.Arrays.fill(updatedAtMillis, old, size, Long.MIN_VALUE);
+        lost = java.util.Arrays.copyOf(lost, size);
+        lastRate = java.util.Arrays.copyOf(lastRate, size);
+    }
+
+    /** Forgets everything of one CPU (its node left, or rebooted: a new boot's rates start from nothing). */
+    public void forget(int cpu) {
+        if (cpu < 0 || cpu >= load.length) return;
+        load[cpu] = 0;
+        updatedAtMillis[cpu] = Long.MIN_VALUE;
+        lost[cpu] = 0;
+        lastRate[cpu] = 0;
     }
 
     public void report(int cpu, double rate, long lostSincePrevious, Instant now) {

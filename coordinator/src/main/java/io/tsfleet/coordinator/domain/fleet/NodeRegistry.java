@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * The nodes whose agents hold a lease: a node joins with its first announcement, renews its lease with every further
  * one, and leaves when its agent withdraws it or its lease expires (on the tick). An announcement of a known node with
  * another boot id is a reboot: the node stays, with its new boot (its per-CPU sequences start anew). Nothing of it is
- * persisted: after a coordinator restart every agent announces again within one announce interval.
+ * persisted: a coordinator that takes over presumes the nodes of the persisted slot layout alive for one lease
+ * ({@link #presume}), and every agent announces again within one announce interval.
  *
  * <p>Plain Java with an injected clock; not thread-safe (the coordinator calls it under its lock).
  */
@@ -63,6 +64,15 @@ public final class NodeRegistry {
         return Announced.RENEWED;
     }
 
+    /**
+     * A node of a persisted slot layout, presumed alive for one lease from now unless it is registered already: its
+     * agent announces within that lease, or the node expires and its slots go.
+     */
+    public void presume(AnnouncedNode node) {
+        Instant now = clock.instant();
+        nodes.putIfAbsent(node.name(), new LiveNode(node, now, now, now.plus(settings.lease())));
+    }
+
     /** Drops {@code name} at once (its agent is shutting down); false when it was not registered. */
     public boolean withdraw(String name, NodeJournal journal) {
         LiveNode gone = nodes.remove(name);
@@ -84,15 +94,15 @@ public final class NodeRegistry {
         });
     }
 
-    /** Drops every node whose lease has expired by now; answers how many. */
-    public int expire(NodeJournal journal) {
+    /** Drops every node whose lease has expired by now; answers their names. */
+    public List<String> expire(NodeJournal journal) {
         Instant now = clock.instant();
-        int expired = 0;
+        List<String> expired = new ArrayList<>();
         for (Iterator<LiveNode> it = nodes.values().iterator(); it.hasNext(); ) {
             LiveNode n = it.next();
             if (!now.isBefore(n.leaseExpiresAt())) {
                 it.remove();
-                expired++;
+                expired.add(n.name());
                 journal.nodeExpired(n.name(), n.announced().bootId(), settings.lease());
             }
         }

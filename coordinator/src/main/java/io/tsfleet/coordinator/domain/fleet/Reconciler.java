@@ -184,6 +184,29 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * The node of {@code slots} rebooted: its sequence numbers start anew, so every fence on those slots is void and
+     * the connections that were to be released are gone with the old boot. Releases end, a handover that has its new
+     * owner (BREAK) completes, any other handover is rolled back (the owner keeps the slot), and the owners' first
+     * sequence numbers are learned again from the new boot.
+     */
+    public void onSequencesRestarted(CpuSet slots, Instant now) {
+        for (Release r : table.releases()) {
+            if (slots.contains(r.cpu())) completeRelease(r);
+        }
+        for (Handover h : table.handovers()) {
+            if (!slots.contains(h.cpu())) continue;
+            if (h.phase() == HandoverPhase.BREAK) {
+                generations.stamp();
+                table.handover(h.cpu(), null);
+                journal.handoverCompleted(h);
+            } else {
+                rollBack(h, "the node rebooted", null);
+            }
+        }
+        slots.forEach(table::forgetFirstSeq);
+    }
+
     /** A live replica, other than {@code gone}, that is registered on the CPU (by its last report). */
     private String registeredHeir(int c, String gone) {
         for (Release r : table.releasesOf(c).values()) {

@@ -5,6 +5,7 @@ import io.tsfleet.coordinator.domain.state.AssignmentSnapshot.HandoverRecord;
 import io.tsfleet.coordinator.domain.state.AssignmentSnapshot.ReleaseRecord;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
+import io.tsfleet.protocol.cpu.CpulistParser;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class SnapshotCodec {
     }
 
     public static AssignmentSnapshot snapshot(long generation, CpuTable table, Membership membership, Map<String, CpuSet> pins,
-                                              LoadTracker loads) {
+                                              LoadTracker loads, SlotChanges slots) {
         Map<String, String> owners = cpulists(table.ownerMasks());
         Map<String, String> targets = cpulists(table.targetMasks());
         List<HandoverRecord> handovers = new ArrayList<>();
@@ -42,8 +43,23 @@ public final class SnapshotCodec {
         table.possible().forEach(c -> {
             if (loads.known(c)) cpuLoads.put(c, Math.round(loads.load(c) * 1000) / 1000.0);
         });
+        List<AssignmentSnapshot.NodeRecord> nodes = new ArrayList<>();
+        if (!slots.staticFleet()) {
+            for (SlotSpace.NodeBlock b : slots.space().blocks()) {
+                nodes.add(new AssignmentSnapshot.NodeRecord(b.node(), b.bootId(), b.broker(), b.zone(), b.cpus().toCpulist(), b.offset()));
+            }
+        }
         return new AssignmentSnapshot(generation, table.possible().toCpulist(), owners, targets, handovers, releases, cpulists(pins), draining,
-                cpuLoads, incarnations);
+                cpuLoads, incarnations, nodes);
+    }
+
+    /** The node layout of a snapshot (empty for a static fleet's). */
+    public static SlotSpace layout(AssignmentSnapshot s) {
+        List<SlotSpace.NodeBlock> blocks = new ArrayList<>();
+        for (AssignmentSnapshot.NodeRecord n : s.nodes()) {
+            blocks.add(new SlotSpace.NodeBlock(n.name(), n.bootId(), n.broker(), n.zone(), parseSlots("node " + n.name(), n.cpus()), n.offset()));
+        }
+        return SlotSpace.of(blocks);
     }
 
     /**
@@ -103,15 +119,18 @@ public final class SnapshotCodec {
     private static Map<String, CpuSet> parse(Map<String, String> masks, CpuSet possible, CpuSet.Builder dropped) {
         Map<String, CpuSet> out = new TreeMap<>();
         masks.forEach((id, list) -> {
-            CpuSet set;
-            try {
-                set = CpuSet.parse(list);
-            } catch (CpulistParseException e) {
-                throw new IllegalArgumentException("persisted mask of " + id + " is not a cpulist: " + e.getMessage(), e);
-            }
+            CpuSet set = parseSlots("mask of " + id, list);
             set.minus(possible).forEach(dropped::add);
             out.put(id, set.intersect(possible));
         });
         return out;
+    }
+
+    private static CpuSet parseSlots(String what, String list) {
+        try {
+            return CpulistParser.parse(list, SlotSpace.MAX_SLOTS);
+        } catch (CpulistParseException e) {
+            throw new IllegalArgumentException("persisted " + what + " is not a cpulist: " + e.getMessage(), e);
+        }
     }
 }

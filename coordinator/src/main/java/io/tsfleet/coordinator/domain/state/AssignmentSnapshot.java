@@ -28,11 +28,13 @@ import java.util.TreeSet;
  *                     that comes back as another process is known to be a restarted one (whose drain and handovers
  *                     ended with its predecessor), not the same process (empty in snapshots written before
  *                     incarnations were persisted)
+ * @param nodes        the nodes and the block of slot indices each holds, when the slots come from announced nodes
+ *                     (empty for a static fleet, whose slots are its CPUs); the CPU sets above are sets of slot indices
  */
 public record AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners,
                                  Map<String, String> targets, List<HandoverRecord> handovers,
                                  List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining,
-                                 Map<Integer, Double> loads, Map<String, String> incarnations) {
+                                 Map<Integer, Double> loads, Map<String, String> incarnations, List<NodeRecord> nodes) {
 
     public static final int FORMAT_VERSION = 1;
     /** The largest generation there can be: 2^53 - 1, the largest integer every JSON reader keeps exactly. */
@@ -48,22 +50,30 @@ public record AssignmentSnapshot(long generation, String possibleCpus, Map<Strin
         draining = Collections.unmodifiableSet(new TreeSet<>(draining));
         loads = loads == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(loads));
         incarnations = incarnations == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(incarnations));
+        nodes = nodes == null ? List.of() : List.copyOf(nodes);
         if (generation < 0 || generation > MAX_GENERATION) {
             throw new IllegalArgumentException("generation " + generation + " is outside 0.." + MAX_GENERATION);
         }
+    }
+
+    /** A snapshot of a static fleet (no nodes). */
+    public AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners, Map<String, String> targets,
+                              List<HandoverRecord> handovers, List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining,
+                              Map<Integer, Double> loads, Map<String, String> incarnations) {
+        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, loads, incarnations, List.of());
     }
 
     /** A snapshot without incarnations. */
     public AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners, Map<String, String> targets,
                               List<HandoverRecord> handovers, List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining,
                               Map<Integer, Double> loads) {
-        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, loads, Map.of());
+        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, loads, Map.of(), List.of());
     }
 
     /** A snapshot without loads. */
     public AssignmentSnapshot(long generation, String possibleCpus, Map<String, String> owners, Map<String, String> targets,
                               List<HandoverRecord> handovers, List<ReleaseRecord> releases, Map<String, String> pins, Set<String> draining) {
-        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, Map.of(), Map.of());
+        this(generation, possibleCpus, owners, targets, handovers, releases, pins, draining, Map.of(), Map.of(), List.of());
     }
 
     /**
@@ -71,6 +81,10 @@ public record AssignmentSnapshot(long generation, String possibleCpus, Map<Strin
      * {@code makeGeneration} (the generation that asked the new owner to register) is null before MAKE.
      */
     public record HandoverRecord(int cpu, String from, String to, String phase, long phaseGeneration, Long fence, Long makeGeneration) {
+    }
+
+    /** A node and its block of slot indices: slot {@code offset + cpu} is CPU {@code cpu} of the node. */
+    public record NodeRecord(String name, String bootId, String broker, String zone, String cpus, int offset) {
     }
 
     public record ReleaseRecord(int cpu, String replica, long fence, long generation) {

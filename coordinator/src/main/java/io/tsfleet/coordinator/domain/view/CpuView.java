@@ -11,7 +11,7 @@ import java.util.List;
  * @param registeredBy live replicas reporting a registration on it
  * @param hot          its load alone exceeds one replica's headroom limit
  */
-public record CpuView(int cpu, String owner, String target, double load, double lastRate, long lostTotal,
+public record CpuView(String node, int cpu, String owner, String target, double load, double lastRate, long lostTotal,
                       List<String> registeredBy, HandoverView handover, List<ReleaseView> releases, boolean hot,
                       String pinnedTo) {
 }

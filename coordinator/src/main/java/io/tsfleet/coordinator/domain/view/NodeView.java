@@ -9,11 +9,12 @@ import java.time.Instant;
  * @param bootId          the boot of its kernel
  * @param possibleCpus    its possible CPUs (cpulist)
  * @param broker          where replicas reach its broker ({@code host:port})
+ * @param zone            its zone (null when unknown)
  * @param delayAccounting {@code on}, {@code off} or {@code unknown}
  * @param joinedAt        when this boot first announced itself to this coordinator
  * @param lastSeen        its last announcement
  * @param leaseExpiresAt  when it is dropped unless it announces again
  */
-public record NodeView(String name, String bootId, String possibleCpus, String broker, String delayAccounting,
+public record NodeView(String name, String bootId, String possibleCpus, String broker, String zone, String delayAccounting,
                        Instant joinedAt, Instant lastSeen, Instant leaseExpiresAt) {
 }

@@ -3,5 +3,5 @@ package io.tsfleet.coordinator.domain.view;
 import java.time.Instant;
 
 /** A replica that was told to deregister a CPU after {@code fence}. */
-public record ReleaseView(int cpu, String replica, long fence, long generation, Instant since) {
+public record ReleaseView(String node, int cpu, String replica, long fence, long generation, Instant since) {
 }

@@ -18,7 +18,7 @@ class HeartbeatAdmissionTest {
 
     private static HeartbeatReport hb(String id, String incarnation, long generation) {
         return new HeartbeatReport(id, incarnation, generation, false, CpuSet.EMPTY, new int[0], new double[0], new long[0], 0, 0, 0, 0, 0,
-                Map.of(), CpuSet.EMPTY);
+                Map.of(), CpuSet.EMPTY, null, null);
     }
 
     @Test

@@ -15,7 +15,7 @@ class MembershipCapTest {
 
     private static HeartbeatReport report(long recordsTotal, long lost) {
         return new HeartbeatReport("a", "ia", 1, false, CpuSet.range(0, 1), new int[] {0, 1}, new double[] {1000, 1000},
-                new long[] {lost, 0}, 5000, recordsTotal, lost, 0, 0, Map.of(), CpuSet.EMPTY);
+                new long[] {lost, 0}, 5000, recordsTotal, lost, 0, 0, Map.of(), CpuSet.EMPTY, null, null);
     }
 
     @Test
