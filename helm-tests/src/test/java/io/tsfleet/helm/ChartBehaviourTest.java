@@ -280,8 +280,10 @@ class ChartBehaviourTest {
             List<JsonNode> alerts = rule.at("/spec/groups").findParents("alert");
             assertThat(alerts).hasSizeGreaterThanOrEqualTo(12).allSatisfy(a -> assertThat(a.at("/annotations/runbook_url").asText())
                     .isEqualTo("https://runbooks.example.org/taskstats-fleet#" + a.path("alert").asText().toLowerCase()));
-            assertThat(rule.toString()).contains("absent(tsfleet_coordinator_leader{namespace=\\\"" + HelmChart.NAMESPACE + "\\\"})");
-            assertThat(rule.toString()).contains("namespace:tsfleet_coordinator_desired_replicas:leader > 24");
+            // scoped to this release: its namespace, and its fleet label (the chart's monitors set it)
+            String scope = "namespace=\\\"" + HelmChart.NAMESPACE + "\\\", fleet=\\\"" + HelmChart.RELEASE + "\\\"";
+            assertThat(rule.toString()).contains("absent(tsfleet_coordinator_leader{" + scope + "})");
+            assertThat(rule.toString()).contains("fleet:tsfleet_coordinator_desired_replicas:leader{" + scope + "} > 24");
         }
 
         @Test

@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +40,7 @@ class DashboardsTest {
             String name = file.getFileName().toString();
             assertThat(d.path("title").asText()).as(name).startsWith("taskstats-fleet / ");
             assertThat(d.path("schemaVersion").asInt()).as(name).isGreaterThanOrEqualTo(36);
-            assertThat(d.at("/templating/list").findValuesAsText("name")).as(name).contains("datasource", "namespace");
+            assertThat(d.at("/templating/list").findValuesAsText("name")).as(name).contains("datasource", "namespace", "fleet", "node");
             List<JsonNode> panels = Dashboards.panels(d);
             assertThat(panels.stream().map(p -> p.path("id").asInt()).collect(Collectors.toSet())).as("%s panel ids", name).hasSameSizeAs(panels);
             for (JsonNode panel : panels) {
@@ -96,6 +99,60 @@ class DashboardsTest {
     }
 
     @Test
+    void everyQueryStaysInTheChosenFleetAndPerNodeSeriesFollowTheNodeVariable() {
+        Pattern series = Pattern.compile("\\b(tsfleet_[a-z_]+)\\b(\\{[^}]*})?");
+        Pattern match = Pattern.compile("\\b(on|ignoring)\\s*\\(([^)]*)\\)");
+        List<String> problems = new ArrayList<>();
+        int nodeFiltered = 0;
+        for (Dashboards.Query q : Dashboards.queries()) {
+            String where = q.dashboard() + " " + q.where();
+            // the namespace and fleet variables list what there is to choose from
+            if (where.endsWith("variable 'namespace'") || where.endsWith("variable 'fleet'")) {
+                continue;
+            }
+            boolean variable = q.where().startsWith("variable");
+            Matcher m = series.matcher(q.expr());
+            while (m.find()) {
+                String selector = m.group(2) == null ? "" : m.group(2);
+                if (!selector.contains("fleet=~\"$fleet\"")) {
+                    problems.add(where + ": " + m.group() + " without the fleet");
+                }
+                boolean perNode = MetricCatalog.NODE_LABELLED.contains(m.group(1).replaceAll("_(bucket|sum|count)$", ""));
+                if (perNode && !variable && !selector.contains("node=~\"$node\"")) {
+                    problems.add(where + ": " + m.group() + " has a node label but ignores the node variable");
+                }
+                if (!perNode && selector.contains("$node")) {
+                    problems.add(where + ": " + m.group() + " has no node label to filter");
+                }
+                nodeFiltered += perNode && !variable ? 1 : 0;
+            }
+            Matcher on = match.matcher(q.expr());
+            while (on.find()) {
+                if (!on.group(2).replaceAll("\\s", "").contains("namespace,fleet,")) {
+                    problems.add(where + ": " + on.group() + " matches across fleets");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(nodeFiltered).isGreaterThan(20);
+    }
+
+    @Test
+    void theNodeVariableListsTheNodesOfTheChosenFleetFromAPerNodeSeries() {
+        for (Path file : Dashboards.files()) {
+            JsonNode node = StreamSupport.stream(Dashboards.read(file).at("/templating/list").spliterator(), false)
+                    .filter(v -> v.path("name").asText().equals("node")).findFirst().orElseThrow();
+            Matcher query = Pattern.compile("^label_values\\((tsfleet_[a-z_]+)\\{(.*)}, node\\)$").matcher(node.at("/query/query").asText());
+            assertThat(query.matches()).as("%s: %s", file.getFileName(), node.at("/query/query").asText()).isTrue();
+            assertThat(MetricCatalog.NODE_LABELLED).contains(query.group(1));
+            assertThat(query.group(2)).contains("namespace=~\"$namespace\"", "fleet=~\"$fleet\"");
+            assertThat(node.path("multi").asBoolean()).isTrue();
+            assertThat(node.path("includeAll").asBoolean()).isTrue();
+            assertThat(node.path("allValue").asText()).isEqualTo(".*");
+        }
+    }
+
+    @Test
     void theOverviewShowsWhatTheFleetIsJudgedBy() {
         Set<String> shown = metricsOf("fleet-overview.json");
         assertThat(shown).contains(
@@ -107,7 +164,8 @@ class DashboardsTest {
                 "tsfleet_coordinator_desired_replicas",            // desired replicas
                 "tsfleet_coordinator_imbalance_ratio", "tsfleet_coordinator_imbalance_floor_ratio",
                 "tsfleet_coordinator_rebalances_total",            // rebalances
-                "tsfleet_coordinator_handovers_in_flight");        // handovers
+                "tsfleet_coordinator_handovers_in_flight",         // handovers
+                "tsfleet_coordinator_nodes", "tsfleet_broker_connections"); // live nodes against the brokers scraped
         assertThat(metricsOf("replicas.json")).contains("tsfleet_listener_owned_cpus", "tsfleet_listener_load_ratio",
                 "tsfleet_listener_records_lost_total", "tsfleet_listener_enobufs_total", "tsfleet_listener_duplicates_total");
     }

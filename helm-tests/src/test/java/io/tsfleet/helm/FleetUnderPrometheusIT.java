@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FleetUnderPrometheusIT {
     private static final Path RULES = ProjectPaths.deployPrometheus().resolve("rules.yaml");
+    private static final String FLEET = "it-fleet";
     private static final LocalFleet.Tokens TOKENS = new LocalFleet.Tokens("it-broker-token", "it-admin-token", null, "it-replica-token");
     private static LocalFleet fleet;
     private static PrometheusServer prometheus;
@@ -46,13 +47,13 @@ class FleetUnderPrometheusIT {
         jobs.put("tsfleet-emulator", List.of(fleet.emulatorTarget()));
         jobs.put("tsfleet-coordinator", List.of(fleet.coordinatorTarget()));
         jobs.put("tsfleet-listener", fleet.replicaTargets());
-        prometheus = PrometheusServer.start(dir.resolve("prometheus"), jobs, RULES);
+        prometheus = PrometheusServer.start(dir.resolve("prometheus"), jobs, RULES, FLEET);
         // scraped (the first sample comes after the discovery throttle), records flowing, rules evaluated
         prometheus.await("all 4 targets up", Duration.ofSeconds(60), () -> prometheus.vector("up == 1").size() == 4);
         prometheus.await("records received", Duration.ofSeconds(90),
                 () -> !prometheus.vector("sum(rate(tsfleet_listener_records_total[30s])) > 0").isEmpty());
         prometheus.await("recording rules evaluated", Duration.ofSeconds(30),
-                () -> !prometheus.vector("namespace:tsfleet_listener_records:rate5m").isEmpty());
+                () -> !prometheus.vector("fleet:tsfleet_listener_records:rate5m").isEmpty());
         prometheus.await("every rule evaluated at least once", Duration.ofSeconds(30),
                 () -> prometheus.rules().at("/data/groups").findValuesAsText("health").stream().noneMatch("unknown"::equals));
     }
@@ -121,11 +122,25 @@ class FleetUnderPrometheusIT {
     @Test
     void theLeaderRulesSeeTheOneCoordinatorAndTheFleetCoversItsCpus() {
         prometheus.await("the coordinator reporting no uncovered CPU", Duration.ofSeconds(90),
-                () -> prometheus.vector("namespace:tsfleet_coordinator_uncovered_cpus:leader == 0").size() == 1);
-        assertThat(prometheus.vector("namespace:tsfleet_coordinator_leaders:sum")).singleElement()
-                .satisfies(s -> assertThat(s.at("/value/1").asText()).isEqualTo("1"));
+                () -> prometheus.vector("fleet:tsfleet_coordinator_uncovered_cpus:leader == 0").size() == 1);
+        assertThat(prometheus.vector("fleet:tsfleet_coordinator_leaders:sum")).singleElement().satisfies(s -> {
+            assertThat(s.at("/metric/fleet").asText()).isEqualTo(FLEET);
+            assertThat(s.at("/value/1").asText()).isEqualTo("1");
+        });
         assertThat(prometheus.vector("absent(tsfleet_coordinator_leader)")).isEmpty();
         assertThat(prometheus.vector("sum(tsfleet_listener_owned_cpus) >= 8")).hasSize(1);
+    }
+
+    @Test
+    void everyPerNodeSeriesCarriesTheNodeTheDashboardsFilterBy() {
+        // the emulator names its node after its host unless told otherwise: one node, on every broker series
+        assertThat(prometheus.vector("count by (node) (tsfleet_broker_connections)")).singleElement()
+                .satisfies(s -> assertThat(s.at("/metric/node").asText()).isNotBlank());
+        // the catalogue's per-node series (the broker's and the listener's) never come without a node
+        for (String name : MetricCatalog.NODE_LABELLED) {
+            assertThat(prometheus.vector(name)).as(name).isNotEmpty();
+            assertThat(prometheus.vector(name + "{node=\"\"}")).as("%s without a node label", name).isEmpty();
+        }
     }
 
     private static int ruleCount() {

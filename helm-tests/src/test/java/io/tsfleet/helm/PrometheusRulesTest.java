@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,6 +120,55 @@ class PrometheusRulesTest {
         }
         assertThat(unknown).isEmpty();
         assertThat(recorded).allSatisfy(r -> assertThat(r).matches("[a-z_]+:tsfleet_[a-z_]+:[a-z0-9_]+"));
+    }
+
+    @Test
+    void everyAggregationAndMatchKeepsTheFleetApart() {
+        // two releases in one namespace are two fleets: no rule may add up or match series across them
+        Pattern aggregation = Pattern.compile("\\b(sum|min|max|avg|count|group|stddev|topk|bottomk|quantile)\\s*(by|without)?\\s*\\(([^()]*)\\)?");
+        Pattern match = Pattern.compile("\\b(on|ignoring)\\s*\\(([^)]*)\\)");
+        List<String> problems = new ArrayList<>();
+        int aggregations = 0;
+        for (JsonNode group : Manifests.readYaml(RULES).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String name = rule.path(rule.has("alert") ? "alert" : "record").asText();
+                String expr = rule.path("expr").asText().replaceAll("(?m)#.*$", "");
+                Matcher a = aggregation.matcher(expr);
+                while (a.find()) {
+                    aggregations++;
+                    if (!"by".equals(a.group(2)) || !List.of(a.group(3).split("\\s*,\\s*")).containsAll(List.of("namespace", "fleet"))) {
+                        problems.add(name + ": " + a.group());
+                    }
+                }
+                Matcher m = match.matcher(expr);
+                while (m.find()) {
+                    if (!"on".equals(m.group(1)) || !List.of(m.group(2).split("\\s*,\\s*")).containsAll(List.of("namespace", "fleet"))) {
+                        problems.add(name + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertThat(aggregations).isGreaterThan(15);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theChartsMonitorsPutTheReleaseOnEverySeriesAsTheFleetLabel() {
+        for (String valueSet : List.of("monitoring-hpa", "kernel-node")) {
+            for (String release : List.of(HelmChart.RELEASE, "green")) {
+                Manifests m = HelmChart.project().render().release(release).values(ProjectPaths.valueSet(valueSet)).manifests();
+                List<JsonNode> endpoints = new ArrayList<>();
+                m.ofKind("ServiceMonitor").forEach(sm -> sm.at("/spec/endpoints").forEach(endpoints::add));
+                m.ofKind("PodMonitor").forEach(pm -> pm.at("/spec/podMetricsEndpoints").forEach(endpoints::add));
+                assertThat(endpoints).as("%s: coordinator, listeners and the broker", valueSet).hasSizeGreaterThanOrEqualTo(3).allSatisfy(e ->
+                        assertThat(e.path("relabelings")).as(valueSet).anySatisfy(r -> {
+                            assertThat(r.path("targetLabel").asText()).isEqualTo("fleet");
+                            assertThat(r.path("action").asText("replace")).isEqualTo("replace");
+                            assertThat(r.path("replacement").asText()).isEqualTo(release);
+                            assertThat(r.has("sourceLabels")).isFalse();
+                        }));
+            }
+        }
     }
 
     private static List<JsonNode> alerts() {

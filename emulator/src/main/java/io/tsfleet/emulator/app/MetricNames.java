@@ -10,6 +10,9 @@ public final class MetricNames {
     private MetricNames() {
     }
 
+    /** The tag every meter of the process carries ({@link NodeMetricTag}): the node's name. */
+    public static final String NODE_TAG = "node";
+
     // the broker (both backends)
     public static final String BROKER_CONNECTIONS = "tsfleet.broker.connections";
     public static final String BROKER_CONNECTIONS_ACCEPTED = "tsfleet.broker.connections.accepted";

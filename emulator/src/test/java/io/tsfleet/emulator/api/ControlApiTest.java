@@ -87,7 +87,7 @@ class ControlApiTest {
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(put.body()).contains("\"hotCpus\":\"2-3\"");
         String prom = call("GET", "/actuator/prometheus", null).body();
-        for (String name : new String[] {"tsfleet_broker_exits_total", "tsfleet_broker_events_sent_total", "tsfleet_broker_events_dropped_total{reason=\"rcvbuf_full\"}",
+        for (String name : new String[] {"tsfleet_broker_exits_total", "tsfleet_broker_events_sent_total", "tsfleet_broker_events_dropped_total{node=\"", "reason=\"rcvbuf_full\"}",
                 "tsfleet_broker_connections", "tsfleet_broker_listeners"}) {
             assertThat(prom).contains(name);
         }

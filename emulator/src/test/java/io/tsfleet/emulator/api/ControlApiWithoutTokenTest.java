@@ -139,7 +139,8 @@ class ControlApiWithoutTokenTest {
 
         // reads stay open to everyone, and a loopback client may write
         assertThat(RawHttp.send(remote, port, "GET", "/api/v1/cpus?size=1", null).status()).isEqualTo(200);
-        assertThat(RawHttp.send(remote, port, "GET", "/actuator/prometheus", null).body()).contains("tsfleet_emulator_api_refused_total{reason=\"not_loopback\"}");
+        assertThat(RawHttp.send(remote, port, "GET", "/actuator/prometheus", null).body())
+                .containsPattern("tsfleet_emulator_api_refused_total\\{node=\"[^\"]+\",reason=\"not_loopback\"}");
         assertThat(local("POST", "/api/v1/exits", "{\"cpu\":0}").status()).isEqualTo(200);
     }
 

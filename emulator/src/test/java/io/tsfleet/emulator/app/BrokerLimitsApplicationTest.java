@@ -46,7 +46,8 @@ class BrokerLimitsApplicationTest {
         }
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/actuator/prometheus"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("tsfleet_broker_connections_closed_total{reason=\"auth_timeout\"} 1.0")
-                .contains("tsfleet_broker_connections_rejected_total{reason=\"peer_limit\"} 0.0");
+        // every series carries the node label (NodeMetricTag) before its own tags
+        assertThat(metrics).containsPattern("tsfleet_broker_connections_closed_total\\{node=\"[^\"]+\",reason=\"auth_timeout\"} 1\\.0")
+                .containsPattern("tsfleet_broker_connections_rejected_total\\{node=\"[^\"]+\",reason=\"peer_limit\"} 0\\.0");
     }
 }

@@ -5,18 +5,21 @@ import io.tsfleet.emulator.broker.BrokerServer;
 import io.tsfleet.emulator.broker.NodeIdentity;
 import io.tsfleet.emulator.conformance.BrokerTestClient;
 import io.tsfleet.emulator.emulated.kernel.EmulatedKernel;
+import io.tsfleet.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code tsfleet.emulator.node.name} names the emulated node (its host's name when unset), its boot id is the one its
- * kernel drew, and a name Kubernetes would not accept stops the start with a message that names the setting.
+ * kernel drew, every metric carries the name as its {@code node} label, and a name Kubernetes would not accept stops
+ * the start with a message that names the setting.
  */
 class NodeSettingsTest {
 
@@ -42,6 +45,21 @@ class NodeSettingsTest {
                 assertThat(c.client().bootId()).isEqualTo(node.bootId());
                 assertThat(c.client().seqEpoch()).isEqualTo(node.seqEpoch());
             }
+        }
+    }
+
+    @Test
+    void everySeriesOfTheEmulatorCarriesItsNodeAsTheNodeLabel() throws Exception {
+        try (ConfigurableApplicationContext ctx = start("--tsfleet.emulator.node.name=worker-7.zone-b")) {
+            int port = Integer.parseInt(ctx.getEnvironment().getRequiredProperty("local.server.port"));
+            RawHttp.Response metrics = RawHttp.send(RawHttp.loopback(), port, "GET", "/actuator/prometheus", null);
+            assertThat(metrics.status()).isEqualTo(200);
+            List<String> samples = metrics.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+            assertThat(samples).as("the broker's series").anyMatch(l -> l.startsWith("tsfleet_broker_exits_total{"))
+                    .anyMatch(l -> l.startsWith("tsfleet_broker_delay_accounting_enabled{"))
+                    .anyMatch(l -> l.startsWith("tsfleet_broker_events_dropped_total{"));
+            // one value per process, whatever the meter: the broker's, the kernel's, the JVM's
+            assertThat(samples).hasSizeGreaterThan(20).allSatisfy(l -> assertThat(l).contains("node=\"worker-7.zone-b\""));
         }
     }
 

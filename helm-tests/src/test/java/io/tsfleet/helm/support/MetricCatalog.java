@@ -34,6 +34,18 @@ public final class MetricCatalog {
     public static final Set<String> HISTOGRAMS = Set.of(
             "tsfleet_listener_task_delay_seconds", "tsfleet_listener_handover_duration_seconds");
 
+    /**
+     * The series that carry a {@code node} label (one value per node, never per CPU), which the dashboards filter by
+     * their node variable: every series of the broker (the emulator's and the kernel backend's registries tag every
+     * meter with their node), and the listener's per-node counters and gauge, whose {@code node} is the node whose
+     * CPUs the records come from (not the node the replica runs on).
+     */
+    public static final Set<String> NODE_LABELLED = Set.of(
+            "tsfleet_broker_exits_total", "tsfleet_broker_events_sent_total", "tsfleet_broker_events_dropped_total",
+            "tsfleet_broker_connections", "tsfleet_broker_listeners", "tsfleet_broker_delay_accounting_enabled",
+            "tsfleet_listener_records_total", "tsfleet_listener_records_lost_total", "tsfleet_listener_duplicates_total",
+            "tsfleet_listener_enobufs_total", "tsfleet_listener_owned_cpus");
+
     private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_sum", "_count");
 
     private MetricCatalog() {

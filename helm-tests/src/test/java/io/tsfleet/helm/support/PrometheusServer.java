@@ -34,8 +34,11 @@ public final class PrometheusServer implements AutoCloseable {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    /** Starts Prometheus; {@code jobs} maps a job name to its host:port targets (all on /actuator/prometheus). */
-    public static PrometheusServer start(Path dir, Map<String, List<String>> jobs, Path rules) throws IOException {
+    /**
+     * Starts Prometheus; {@code jobs} maps a job name to its host:port targets (all on /actuator/prometheus), each
+     * target labelled {@code fleet} as the chart's monitors label a release's.
+     */
+    public static PrometheusServer start(Path dir, Map<String, List<String>> jobs, Path rules, String fleet) throws IOException {
         Path binary = Path.of("/usr/bin/prometheus");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("no /usr/bin/prometheus: apt-get install --no-install-recommends prometheus (.ci/run does)");
@@ -52,7 +55,8 @@ public final class PrometheusServer implements AutoCloseable {
         jobs.forEach((job, targets) -> config.append("  - job_name: ").append(job).append('\n')
                 .append("    metrics_path: /actuator/prometheus\n")
                 .append("    static_configs: [{targets: [")
-                .append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())).append("]}]\n"));
+                .append(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList())).append("], labels: {fleet: '")
+                .append(fleet).append("'}}]\n"));
         Files.writeString(dir.resolve("prometheus.yml"), config);
         int port = FreePorts.free();
         ServiceProcess process = ServiceProcess.startIn("prometheus", List.of(binary.toString(),

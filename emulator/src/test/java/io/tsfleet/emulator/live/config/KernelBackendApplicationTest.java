@@ -83,7 +83,10 @@ class KernelBackendApplicationTest {
 
     @Test
     void theDelayAccountingSwitchIsAGaugeAndAnInfoDetailWithTheRemedy() throws Exception {
-        assertThat(get("/actuator/prometheus")).containsPattern("(?m)^tsfleet_broker_delay_accounting_enabled(\\{[^}]*\\})? 0\\.0$");
+        assertThat(get("/actuator/prometheus")).containsPattern("(?m)^tsfleet_broker_delay_accounting_enabled(\\{[^}]*\\})? 0\\.0$")
+                // the node's series carry its name (NodeMetricTag), the kernel backend's own as much as the broker's
+                .containsPattern("(?m)^tsfleet_broker_delay_accounting_enabled\\{node=\"kernel-app-node\"} 0\\.0$")
+                .containsPattern("(?m)^tsfleet_broker_kernel_sockets\\{node=\"kernel-app-node\"} ");
         assertThat(get("/actuator/info")).contains("\"delayAccounting\":{\"enabled\":false,\"state\":\"disabled\"",
                 "sysctl -w kernel.task_delayacct=1");
         Files.writeString(DELAY_ACCOUNTING, "1\n"); // turned on while running: seen at the next check
