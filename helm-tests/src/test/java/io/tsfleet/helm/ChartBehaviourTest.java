@@ -589,6 +589,34 @@ class ChartBehaviourTest {
     }
 
     @Nested
+    class StaticEmulatedNode {
+        private final Manifests m = HelmChart.project().render().set("coordinator.possibleCpus", "0-63").manifests();
+
+        @Test
+        void oneEmulatedNodeWithPossibleCpusIsTheStaticFleetWithOneBroker() {
+            JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
+            assertThat(coordinator.path("possible-cpus").asText()).isEqualTo("0-63");
+            assertThat(coordinator.path("static-node").asText())
+                    .isEqualTo(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/node/name").asText())
+                    .isEqualTo("emulated-0");
+            assertThat(coordinator.at("/security").has("node-tokens")).isFalse();
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/broker").asText()).isEqualTo(PREFIX + "emulator-emulated-0:7411");
+            // no node agent: nothing announces, nothing needs the node token or a way to the coordinator
+            assertThat(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/node").has("coordinator-url")).isFalse();
+            JsonNode env = podSpec(m.component("Deployment", "emulator-emulated-0")).at("/containers/0/env");
+            assertThat(secretRefs(env).keySet()).containsExactly("TOKEN_BROKER");
+            assertThat(m.component("NetworkPolicy", "coordinator").at("/spec/ingress/0/from").findValuesAsText("app.kubernetes.io/name"))
+                    .containsExactlyInAnyOrder("listener-service", "coordinator");
+        }
+
+        @Test
+        void oneZoneForEveryReplicaOrEachPodsOwnButNotBoth() {
+            assertThatThrownBy(() -> HelmChart.project().render().set("listener.zone", "zone-1").set("listener.zoneFromPodLabel", true).yaml())
+                    .hasMessageContaining("listener.zone and listener.zoneFromPodLabel are exclusive");
+        }
+    }
+
+    @Nested
     class ExternalBroker {
         private final Manifests m = ValueSets.render("external-broker");
 
