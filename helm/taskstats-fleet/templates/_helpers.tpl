@@ -93,27 +93,96 @@ helm.sh/chart: {{ include "tsfleet.chart" . }}
 {{- default (include "tsfleet.componentName" (dict "ctx" . "component" "tokens")) .Values.auth.existingSecret -}}
 {{- end -}}
 
-{{/* The broker the listeners connect to: the emulator's Service, the node's kernel backend, or an external one. */}}
-{{- define "tsfleet.brokerAddress" -}}
+{{/*
+"true" when the coordinator runs in cluster mode: coordinator.possibleCpus is empty, so the coordinator's slots are
+the (node, CPU) pairs of the nodes whose agents announce themselves (the emulated nodes, or the kernel backend on every
+selected node), and the replicas learn each node's broker from the coordinator. With coordinator.possibleCpus set the
+fleet is one node (static mode, the chart before cluster mode): the listeners get one fixed broker.
+*/}}
+{{- define "tsfleet.clusterMode" -}}
 {{- if and .Values.emulator.enabled .Values.kernelBackend.enabled -}}
-{{- fail "emulator.enabled and kernelBackend.enabled are exclusive: a fleet listens to one kernel (the emulated one or a node's)" -}}
+{{- fail "emulator.enabled and kernelBackend.enabled are exclusive: a release's nodes are either emulated or real" -}}
+{{- end -}}
+{{- if .Values.coordinator.possibleCpus -}}
+false
+{{- else if or .Values.emulator.enabled .Values.kernelBackend.enabled -}}
+{{- if and .Values.kernelBackend.enabled .Values.networkPolicy.enabled (not .Values.networkPolicy.nodeAgentFrom) -}}
+{{- fail "the kernel backend's node agents run in the host network, which NetworkPolicies cannot select by pod label: set networkPolicy.nodeAgentFrom to the peers they come from (e.g. [{ipBlock: {cidr: <the nodes' subnet>}}]) so that they reach the coordinator, or networkPolicy.enabled=false" -}}
+{{- end -}}
+true
+{{- else -}}
+{{- fail "set coordinator.possibleCpus (a cpulist, e.g. the node's /sys/devices/system/cpu/possible) and broker.address for an external broker, or enable the emulator or the kernel backend (their node agents announce the nodes)" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The emulated nodes, as JSON (read with fromJsonArray): each {name, cpus, possibleCpus, zone}, possibleCpus defaulting
+to 0-(cpus-1). Names must be unique: each is a node of the fleet.
+*/}}
+{{- define "tsfleet.emulatedNodes" -}}
+{{- $nodes := list -}}
+{{- $seen := dict -}}
+{{- range $n := .Values.emulator.nodes -}}
+{{- if hasKey $seen $n.name -}}
+{{- fail (printf "emulator.nodes: the node name %q is given twice (every emulated node is a node of the fleet)" $n.name) -}}
+{{- end -}}
+{{- $_ := set $seen $n.name true -}}
+{{- $possible := default (printf "0-%d" (sub (int $n.cpus) 1)) $n.possibleCpus -}}
+{{- $nodes = append $nodes (dict "name" $n.name "cpus" (int $n.cpus) "possibleCpus" $possible "zone" (default "" $n.zone)) -}}
+{{- end -}}
+{{- toJson $nodes -}}
+{{- end -}}
+
+{{/*
+A name of at most 63 characters: the name itself when it fits, else its first 54 characters and 8 hex digits of its
+hash (unique and stable). Call with the full name.
+*/}}
+{{- define "tsfleet.boundedName" -}}
+{{- if le (len .) 63 -}}
+{{- . -}}
+{{- else -}}
+{{- printf "%s-%s" (. | trunc 54 | trimSuffix "-") (. | sha256sum | trunc 8) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The objects of one emulated node: "<fullname>-emulator-<node>[suffix]"; call with (dict "ctx" $ "node" "node-a" "suffix" "-config") */}}
+{{- define "tsfleet.emulatorName" -}}
+{{- include "tsfleet.boundedName" (printf "%s-emulator-%s%s" (include "tsfleet.fullname" .ctx) .node (default "" .suffix)) -}}
+{{- end -}}
+
+{{/* The coordinator's URL inside the cluster (heartbeats, node announcements): its Service, which reaches the leader. */}}
+{{- define "tsfleet.coordinatorUrl" -}}
+{{- printf "http://%s:%v" (include "tsfleet.componentName" (dict "ctx" . "component" "coordinator")) .Values.coordinator.service.port -}}
+{{- end -}}
+
+{{/*
+The one broker of a static fleet (coordinator.possibleCpus set): the emulated node's Service, the node's kernel backend,
+or an external one. A cluster-mode fleet has none: the coordinator names each node's broker.
+*/}}
+{{- define "tsfleet.brokerAddress" -}}
+{{- if eq (include "tsfleet.clusterMode" .) "true" -}}
 {{- else if .Values.kernelBackend.enabled -}}
+{{- $_ := required "kernelBackend.node: the node whose kernel a static fleet (coordinator.possibleCpus set) listens to; leave coordinator.possibleCpus empty to watch every selected node" .Values.kernelBackend.node -}}
 {{- printf "${HOST_IP}:%v" .Values.kernelBackend.brokerPort -}}
 {{- else if .Values.emulator.enabled -}}
-{{- printf "%s:%v" (include "tsfleet.componentName" (dict "ctx" . "component" "emulator")) .Values.emulator.service.brokerPort -}}
+{{- $nodes := include "tsfleet.emulatedNodes" . | fromJsonArray -}}
+{{- if ne (len $nodes) 1 -}}
+{{- fail (printf "a static fleet (coordinator.possibleCpus set) listens to one node, but emulator.nodes has %d: leave coordinator.possibleCpus empty (cluster mode)" (len $nodes)) -}}
+{{- end -}}
+{{- printf "%s:%v" (include "tsfleet.emulatorName" (dict "ctx" . "node" (index $nodes 0).name)) .Values.emulator.service.brokerPort -}}
 {{- else -}}
 {{- required "set broker.address (host:port): neither the emulator nor the kernel backend is enabled" .Values.broker.address -}}
 {{- end -}}
 {{- end -}}
 
-{{/* The CPUs the coordinator covers. */}}
-{{- define "tsfleet.possibleCpus" -}}
-{{- if .Values.coordinator.possibleCpus -}}
-{{- .Values.coordinator.possibleCpus -}}
+{{/* The node a static fleet's slots are on (tsfleet.coordinator.static-node); static mode only. */}}
+{{- define "tsfleet.staticNode" -}}
+{{- if .Values.kernelBackend.enabled -}}
+{{- .Values.kernelBackend.node -}}
 {{- else if .Values.emulator.enabled -}}
-{{- .Values.emulator.possibleCpus -}}
+{{- (index (include "tsfleet.emulatedNodes" . | fromJsonArray) 0).name -}}
 {{- else -}}
-{{- fail "set coordinator.possibleCpus (a cpulist, e.g. the node's /sys/devices/system/cpu/possible) when the emulator is off" -}}
+local
 {{- end -}}
 {{- end -}}
 
@@ -134,6 +203,14 @@ helm.sh/chart: {{ include "tsfleet.chart" . }}
 {{/* Container security context of the non-root components. */}}
 {{- define "tsfleet.containerSecurityContext" -}}
 {{- toYaml .Values.containerSecurityContext -}}
+{{- end -}}
+
+{{/* The coordinator's tokens: admin and read, the replica token when shared, the node token in cluster mode (node agents) */}}
+{{- define "tsfleet.coordinatorTokens" -}}
+{{- $tokens := list "admin" "read" -}}
+{{- if eq (include "tsfleet.sharedReplicaToken" .) "true" }}{{ $tokens = append $tokens "replica" }}{{ end -}}
+{{- if eq (include "tsfleet.clusterMode" .) "true" }}{{ $tokens = append $tokens "node" }}{{ end -}}
+{{- toJson $tokens -}}
 {{- end -}}
 
 {{/* The env entries that carry the tokens into a pod; call with (dict "ctx" $ "tokens" (list "admin" "read")) */}}
@@ -192,6 +269,9 @@ readinessProbe:
 {{- define "tsfleet.coordinatorSecurity" -}}
 admin-tokens: ${TOKEN_ADMIN}
 read-tokens: ${TOKEN_READ}
+{{- if eq (include "tsfleet.clusterMode" .) "true" }}
+node-tokens: ${TOKEN_NODE}
+{{- end }}
 {{- if eq (include "tsfleet.sharedReplicaToken" .) "true" }}
 replica-tokens: ${TOKEN_REPLICA}
 {{- else }}

@@ -32,7 +32,7 @@ class ChartBehaviourTest {
             assertThat(kinds).containsExactlyInAnyOrder("ConfigMap", "Secret", "Service", "ServiceAccount", "Deployment",
                     "PodDisruptionBudget", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "NetworkPolicy");
             assertThat(m.ofKind("Deployment")).extracting(Manifests::name)
-                    .containsExactlyInAnyOrder(PREFIX + "coordinator", PREFIX + "listener", PREFIX + "emulator");
+                    .containsExactlyInAnyOrder(PREFIX + "coordinator", PREFIX + "listener", PREFIX + "emulator-emulated-0");
         }
 
         @Test
@@ -105,23 +105,55 @@ class ChartBehaviourTest {
         }
 
         @Test
-        void theReplicasTalkToTheEmulatorAndTheCoordinatorWithTokensFromTheSecret() {
+        void theReplicasLearnTheBrokersFromTheCoordinatorWithTokensFromTheSecret() {
             JsonNode listener = m.applicationConfig("listener").at("/tsfleet/listener");
-            assertThat(listener.path("broker").asText()).isEqualTo(PREFIX + "emulator:7411");
+            // cluster mode: no fixed broker; the coordinator names each node's broker in the directive
+            assertThat(listener.has("broker")).as("no fixed broker").isFalse();
             assertThat(listener.path("coordinator-url").asText()).isEqualTo("http://" + PREFIX + "coordinator:8080");
             assertThat(listener.path("broker-token").asText()).isEqualTo("${TOKEN_BROKER}");
             assertThat(listener.path("coordinator-token-file").asText()).isEqualTo("/var/run/secrets/tsfleet/coordinator-token");
             assertThat(listener.has("coordinator-token")).isFalse();
             assertThat(listener.path("id").asText()).isEqualTo("${POD_NAME}");
-            assertThat(m.applicationConfig("emulator").at("/tsfleet/emulator/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
-            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/possible-cpus").asText())
-                    .isEqualTo(m.applicationConfig("emulator").at("/tsfleet/emulator/kernel/possible-cpus").asText())
-                    .isEqualTo("0-63");
+            assertThat(listener.path("node").asText()).isEqualTo("${NODE_NAME}");
+            assertThat(listener.has("zone")).as("no zone unless asked for").isFalse();
+            JsonNode listenerEnv = podSpec(m.component("Deployment", "listener")).at("/containers/0/env");
+            assertThat(fieldRefs(listenerEnv)).containsEntry("NODE_NAME", "spec.nodeName").containsEntry("POD_NAME", "metadata.name")
+                    .doesNotContainKeys("HOST_IP", "ZONE");
+            assertThat(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
+            assertThat(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/kernel/possible-cpus").asText()).isEqualTo("0-63");
+            // the coordinator in cluster mode: no possible CPUs of its own, node agents announce with the node token
+            JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
+            assertThat(coordinator.has("possible-cpus")).isFalse();
+            assertThat(coordinator.has("static-node")).isFalse();
+            assertThat(coordinator.at("/security/node-tokens").asText()).isEqualTo("${TOKEN_NODE}");
 
             String secret = Manifests.name(m.ofKind("Secret").getFirst());
-            JsonNode env = podSpec(m.component("Deployment", "listener")).at("/containers/0/env");
-            Map<String, String> tokens = secretRefs(env);
-            assertThat(tokens).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token"));
+            assertThat(secretRefs(listenerEnv)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token"));
+            assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")))
+                    .containsEntry("TOKEN_NODE", secret + "/node-token");
+        }
+
+        @Test
+        void theEmulatedNodeAnnouncesItselfWithThePodsAddressAsItsBroker() {
+            JsonNode node = m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/node");
+            assertThat(node.path("name").asText()).isEqualTo("emulated-0");
+            assertThat(node.path("coordinator-url").asText())
+                    .isEqualTo(m.applicationConfig("listener").at("/tsfleet/listener/coordinator-url").asText());
+            assertThat(node.path("coordinator-token").asText()).isEqualTo("${TOKEN_NODE}");
+            assertThat(node.path("advertised-broker").asText()).isEqualTo("${POD_IP}:7411");
+            JsonNode env = podSpec(m.component("Deployment", "emulator-emulated-0")).at("/containers/0/env");
+            assertThat(fieldRefs(env)).containsEntry("POD_IP", "status.podIP");
+            String secret = Manifests.name(m.ofKind("Secret").getFirst());
+            assertThat(secretRefs(env)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token",
+                    "TOKEN_NODE", secret + "/node-token"));
+            assertThat(m.component("Deployment", "emulator-emulated-0").at("/spec/template/metadata/labels/tsfleet.io~1emulated-node").asText())
+                    .isEqualTo("emulated-0");
+        }
+
+        @Test
+        void theNodeAgentsReachTheCoordinator() {
+            JsonNode from = m.component("NetworkPolicy", "coordinator").at("/spec/ingress/0/from");
+            assertThat(from.findValuesAsText("app.kubernetes.io/name")).containsExactlyInAnyOrder("listener-service", "coordinator", "emulator");
         }
 
         @Test
@@ -145,7 +177,7 @@ class ChartBehaviourTest {
             assertThat(review.at("/token-review/namespace").asText()).isEqualTo(HelmChart.NAMESPACE);
             assertThat(review.has("replica-tokens")).as("no shared replica token").isFalse();
             assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")).keySet())
-                    .containsExactlyInAnyOrder("TOKEN_ADMIN", "TOKEN_READ");
+                    .containsExactlyInAnyOrder("TOKEN_ADMIN", "TOKEN_READ", "TOKEN_NODE");
 
             JsonNode clusterRole = m.ofKind("ClusterRole").getFirst();
             assertThat(clusterRole.path("rules").toString())
@@ -158,12 +190,12 @@ class ChartBehaviourTest {
         }
 
         @Test
-        void theSecretHoldsFourDistinctGeneratedTokens() {
+        void theSecretHoldsFiveDistinctGeneratedTokens() {
             JsonNode data = m.ofKind("Secret").getFirst().path("data");
-            List<String> tokens = List.of("admin-token", "read-token", "broker-token", "replica-token").stream()
+            List<String> tokens = List.of("admin-token", "read-token", "broker-token", "replica-token", "node-token").stream()
                     .map(k -> new String(Base64.getDecoder().decode(data.path(k).asText()))).toList();
             assertThat(tokens).allSatisfy(t -> assertThat(t).hasSize(40).matches("[A-Za-z0-9]+"));
-            assertThat(Set.copyOf(tokens)).hasSize(4);
+            assertThat(Set.copyOf(tokens)).hasSize(5);
         }
 
         @Test
@@ -179,9 +211,9 @@ class ChartBehaviourTest {
 
         @Test
         void theEmulatorServesItsActuatorOnAManagementPortThatTheProbesUse() {
-            assertThat(m.applicationConfig("emulator").at("/management/server/port").asInt()).isEqualTo(9081);
-            assertThat(m.applicationConfig("emulator").at("/server/port").asInt()).isEqualTo(8081);
-            JsonNode container = podSpec(m.component("Deployment", "emulator")).at("/containers/0");
+            assertThat(m.applicationConfig("emulator-emulated-0").at("/management/server/port").asInt()).isEqualTo(9081);
+            assertThat(m.applicationConfig("emulator-emulated-0").at("/server/port").asInt()).isEqualTo(8081);
+            JsonNode container = podSpec(m.component("Deployment", "emulator-emulated-0")).at("/containers/0");
             assertThat(container.path("ports").toString()).contains("{\"name\":\"management\",\"containerPort\":9081,\"protocol\":\"TCP\"}");
             for (String probe : new String[] {"startupProbe", "livenessProbe", "readinessProbe"}) {
                 assertThat(container.at("/" + probe + "/httpGet/port").asText()).as(probe).isEqualTo("management");
@@ -259,7 +291,7 @@ class ChartBehaviourTest {
                 assertThat(port).isEqualTo(Manifests.name(sm).endsWith("-emulator") ? "management" : "http");
             });
             // the emulator's ServiceMonitor names a port its Service has, which leads to the management server
-            JsonNode service = m.component("Service", "emulator");
+            JsonNode service = m.component("Service", "emulator-big-node");
             assertThat(service.at("/spec/ports").findValuesAsText("name")).contains("management");
             assertThat(service.at("/spec/ports").toString()).contains("\"targetPort\":\"management\"");
         }
@@ -311,32 +343,46 @@ class ChartBehaviourTest {
         }
     }
 
+    /** What the kernel backend may do, in every mode: NET_ADMIN, the host network and PIDs, and nothing else. */
+    static void hasTheKernelBackendsPrivilegesAndNoMore(Manifests m) {
+        JsonNode pod = podSpec(m.component("DaemonSet", "kernel-backend"));
+        assertThat(pod.path("hostNetwork").asBoolean()).isTrue();
+        assertThat(pod.path("hostPID").asBoolean()).isTrue();
+        assertThat(pod.path("hostIPC").asBoolean(false)).isFalse();
+        assertThat(pod.path("dnsPolicy").asText()).as("the coordinator's Service name resolves from the host network").isEqualTo("ClusterFirstWithHostNet");
+        assertThat(pod.path("automountServiceAccountToken").asBoolean()).isFalse();
+        assertThat(pod.at("/securityContext/runAsUser").asInt()).isZero();
+        JsonNode security = pod.at("/containers/0/securityContext");
+        assertThat(security.at("/capabilities/add").toString()).isEqualTo("[\"NET_ADMIN\"]");
+        assertThat(security.at("/capabilities/drop").toString()).isEqualTo("[\"ALL\"]");
+        assertThat(security.path("privileged").asBoolean()).isFalse();
+        assertThat(security.path("allowPrivilegeEscalation").asBoolean()).isFalse();
+        assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(pod.path("volumes").findValues("hostPath")).isEmpty();
+        JsonNode config = m.applicationConfig("kernel-backend").at("/tsfleet/emulator");
+        assertThat(config.path("backend").asText()).isEqualTo("kernel");
+        assertThat(config.at("/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
+        assertThat(config.at("/broker/bind-address").asText()).isEqualTo("${HOST_IP}");
+        // the node's name as Kubernetes knows it, from the downward API
+        assertThat(config.at("/node/name").asText()).isEqualTo("${NODE_NAME}");
+        assertThat(fieldRefs(pod.at("/containers/0/env"))).containsEntry("NODE_NAME", "spec.nodeName").containsEntry("HOST_IP", "status.hostIP");
+        // delay accounting is left as the node has it unless asked for: no privileged container by default
+        assertThat(pod.path("initContainers").isMissingNode() || pod.path("initContainers").isEmpty()).isTrue();
+    }
+
     @Nested
     class KernelNode {
         private final Manifests m = ValueSets.render("kernel-node");
 
         @Test
         void theKernelBackendGetsNetAdminTheHostNetworkAndPidsAndNothingElse() {
-            JsonNode daemonSet = m.component("DaemonSet", "kernel-backend");
-            JsonNode pod = podSpec(daemonSet);
-            assertThat(pod.path("hostNetwork").asBoolean()).isTrue();
-            assertThat(pod.path("hostPID").asBoolean()).isTrue();
-            assertThat(pod.path("hostIPC").asBoolean(false)).isFalse();
-            assertThat(pod.path("automountServiceAccountToken").asBoolean()).isFalse();
+            hasTheKernelBackendsPrivilegesAndNoMore(m);
+            JsonNode pod = podSpec(m.component("DaemonSet", "kernel-backend"));
             assertThat(pod.at("/nodeSelector/kubernetes.io~1hostname").asText()).isEqualTo("worker-7");
-            JsonNode security = pod.at("/containers/0/securityContext");
-            assertThat(security.at("/capabilities/add").toString()).isEqualTo("[\"NET_ADMIN\"]");
-            assertThat(security.at("/capabilities/drop").toString()).isEqualTo("[\"ALL\"]");
-            assertThat(security.path("privileged").asBoolean()).isFalse();
-            assertThat(security.path("allowPrivilegeEscalation").asBoolean()).isFalse();
-            assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
-            assertThat(pod.path("volumes").findValues("hostPath")).isEmpty();
-            JsonNode config = m.applicationConfig("kernel-backend").at("/tsfleet/emulator");
-            assertThat(config.path("backend").asText()).isEqualTo("kernel");
-            assertThat(config.at("/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
-            assertThat(config.at("/broker/bind-address").asText()).isEqualTo("${HOST_IP}");
-            // delay accounting is left as the node has it unless asked for: no privileged container by default
-            assertThat(pod.path("initContainers").isMissingNode() || pod.path("initContainers").isEmpty()).isTrue();
+            // a static fleet: no node agent, no node token
+            assertThat(m.applicationConfig("kernel-backend").at("/tsfleet/emulator/node").has("coordinator-url")).isFalse();
+            assertThat(secretRefs(pod.at("/containers/0/env")).keySet()).containsExactly("TOKEN_BROKER");
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/security").has("node-tokens")).isFalse();
         }
 
         @Test
@@ -363,7 +409,9 @@ class ChartBehaviourTest {
             assertThat(pod.at("/containers/0/env").toString()).contains("\"name\":\"HOST_IP\"").contains("status.hostIP");
             assertThat(m.applicationConfig("listener").at("/tsfleet/listener/broker").asText()).isEqualTo("${HOST_IP}:7411");
             assertThat(m.ids()).noneMatch(id -> id.contains("emulator"));
+            // static mode: the one node's CPUs, named as the backend names its node
             assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/possible-cpus").asText()).isEqualTo("0-255");
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/static-node").asText()).isEqualTo("worker-7");
         }
 
         @Test
@@ -381,6 +429,196 @@ class ChartBehaviourTest {
     }
 
     @Nested
+    class KernelCluster {
+        private final Manifests m = ValueSets.render("kernel-cluster");
+
+        @Test
+        void theKernelBackendRunsOnEverySelectedNodeWithItsPrivilegesAndNoMore() {
+            hasTheKernelBackendsPrivilegesAndNoMore(m);
+            JsonNode pod = podSpec(m.component("DaemonSet", "kernel-backend"));
+            // the nodes of the selector, the tolerations and the affinity: not one node by name
+            assertThat(pod.path("nodeSelector").toString()).isEqualTo("{\"tsfleet.io/watch\":\"true\"}");
+            assertThat(pod.at("/tolerations/0/key").asText()).isEqualTo("dedicated");
+            assertThat(pod.at("/tolerations/0/effect").asText()).isEqualTo("NoSchedule");
+            assertThat(pod.at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0/key").asText())
+                    .isEqualTo("kubernetes.io/os");
+        }
+
+        @Test
+        void eachPodsNodeAgentAnnouncesItsNodeWithTheNodeTokenAndTheNodesAddress() {
+            JsonNode pod = podSpec(m.component("DaemonSet", "kernel-backend"));
+            JsonNode node = m.applicationConfig("kernel-backend").at("/tsfleet/emulator/node");
+            assertThat(node.path("name").asText()).isEqualTo("${NODE_NAME}");
+            assertThat(node.path("coordinator-url").asText())
+                    .isEqualTo(m.applicationConfig("listener").at("/tsfleet/listener/coordinator-url").asText())
+                    .isEqualTo("http://" + PREFIX + "coordinator:8080");
+            assertThat(node.path("coordinator-token").asText()).isEqualTo("${TOKEN_NODE}");
+            // the broker listens on the node's address (host network): that is what replicas on other nodes dial
+            assertThat(node.path("advertised-broker").asText()).isEqualTo("${HOST_IP}:7411");
+            assertThat(node.path("zone").asText()).isEqualTo("${ZONE}");
+            JsonNode env = pod.at("/containers/0/env");
+            assertThat(fieldRefs(env)).containsEntry("ZONE", "metadata.labels['topology.kubernetes.io/zone']");
+            String secret = Manifests.name(m.ofKind("Secret").getFirst());
+            assertThat(secretRefs(env)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token",
+                    "TOKEN_NODE", secret + "/node-token"));
+        }
+
+        @Test
+        void theCoordinatorTakesItsSlotsFromTheNodesAndTheReplicasHaveNoFixedBroker() {
+            JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
+            assertThat(coordinator.has("possible-cpus")).isFalse();
+            assertThat(coordinator.at("/security/node-tokens").asText()).isEqualTo("${TOKEN_NODE}");
+            JsonNode listener = m.applicationConfig("listener").at("/tsfleet/listener");
+            assertThat(listener.has("broker")).isFalse();
+            assertThat(listener.path("node").asText()).isEqualTo("${NODE_NAME}");
+            assertThat(listener.path("zone").asText()).isEqualTo("${ZONE}");
+            JsonNode pod = podSpec(m.component("Deployment", "listener"));
+            assertThat(fieldRefs(pod.at("/containers/0/env"))).containsEntry("NODE_NAME", "spec.nodeName")
+                    .containsEntry("ZONE", "metadata.labels['topology.kubernetes.io/zone']").doesNotContainKey("HOST_IP");
+            assertThat(pod.has("nodeSelector")).as("the pool is not pinned to a node").isFalse();
+            JsonNode hpa = m.component("HorizontalPodAutoscaler", "listener");
+            assertThat(hpa.at("/spec/minReplicas").asInt()).isEqualTo(4);
+            assertThat(hpa.at("/spec/maxReplicas").asInt()).isEqualTo(64);
+            assertThat(hpa.at("/spec/metrics/0/external/metric/name").asText()).isEqualTo("tsfleet_coordinator_desired_replicas");
+        }
+
+        @Test
+        void theNodeAgentsFromTheHostNetworkReachTheCoordinatorThroughNodeAgentFrom() {
+            JsonNode from = m.component("NetworkPolicy", "coordinator").at("/spec/ingress/0/from");
+            assertThat(from.toString()).contains("{\"ipBlock\":{\"cidr\":\"10.0.0.0/16\"}}");
+            assertThat(from.findValuesAsText("app.kubernetes.io/name")).containsExactlyInAnyOrder("listener-service", "coordinator");
+        }
+
+        @Test
+        void withNetworkPoliciesButNoPeerForTheNodeAgentsTheChartRefuses() {
+            assertThatThrownBy(() -> HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("kernel-cluster"))
+                    .set("networkPolicy.nodeAgentFrom", "null").yaml())
+                    .hasMessageContaining("set networkPolicy.nodeAgentFrom");
+            Manifests withoutPolicies = HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("kernel-cluster"))
+                    .set("networkPolicy.nodeAgentFrom", "null").set("networkPolicy.enabled", false).manifests();
+            assertThat(withoutPolicies.ofKind("NetworkPolicy")).isEmpty();
+            assertThat(withoutPolicies.ofKind("DaemonSet")).hasSize(1);
+        }
+
+        @Test
+        void kernelBackendNodeNarrowsTheDaemonSetToOneNodeInClusterModeToo() {
+            JsonNode pod = podSpec(HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("kernel-cluster"))
+                    .set("kernelBackend.node", "worker-3").manifests().component("DaemonSet", "kernel-backend"));
+            assertThat(pod.at("/nodeSelector/kubernetes.io~1hostname").asText()).isEqualTo("worker-3");
+            assertThat(pod.at("/nodeSelector/tsfleet.io~1watch").asText()).isEqualTo("true");
+        }
+    }
+
+    @Nested
+    class EmulatedNodes {
+        private final Manifests m = ValueSets.render("emulated-nodes");
+        private final List<String> nodes = List.of("node-a", "node-b", "node-c");
+
+        @Test
+        void threeNodesAreThreeEmulatorsEachWithItsNameSizeConfigAndService() {
+            assertThat(m.ofKind("Deployment").stream().map(Manifests::name).filter(n -> n.contains("-emulator-")))
+                    .containsExactlyInAnyOrder(PREFIX + "emulator-node-a", PREFIX + "emulator-node-b", PREFIX + "emulator-node-c");
+            assertThat(m.ofKind("Service").stream().map(Manifests::name).filter(n -> n.contains("-emulator-"))).hasSize(3);
+            Map<String, String> possible = new java.util.TreeMap<>();
+            Map<String, Integer> nrCpus = new java.util.TreeMap<>();
+            Set<String> checksums = new java.util.HashSet<>();
+            for (String node : nodes) {
+                JsonNode emulator = m.applicationConfig("emulator-" + node).at("/tsfleet/emulator");
+                assertThat(emulator.at("/node/name").asText()).isEqualTo(node);
+                assertThat(emulator.at("/node/advertised-broker").asText()).isEqualTo("${POD_IP}:7411");
+                assertThat(emulator.at("/node/coordinator-token").asText()).isEqualTo("${TOKEN_NODE}");
+                assertThat(emulator.at("/workload/base-rate").asDouble()).isEqualTo(20.0);
+                possible.put(node, emulator.at("/kernel/possible-cpus").asText());
+                nrCpus.put(node, emulator.at("/kernel/nr-cpus").asInt());
+                JsonNode deployment = m.component("Deployment", "emulator-" + node);
+                assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(1);
+                assertThat(deployment.at("/spec/selector/matchLabels/tsfleet.io~1emulated-node").asText()).isEqualTo(node);
+                JsonNode pod = podSpec(deployment);
+                assertThat(pod.at("/volumes/0/configMap/name").asText()).isEqualTo(PREFIX + "emulator-" + node + "-config");
+                assertThat(fieldRefs(pod.at("/containers/0/env"))).containsEntry("POD_IP", "status.podIP");
+                checksums.add(deployment.at("/spec/template/metadata/annotations/checksum~1config").asText());
+                assertThat(m.component("Service", "emulator-" + node).at("/spec/selector/tsfleet.io~1emulated-node").asText()).isEqualTo(node);
+            }
+            assertThat(possible).containsExactlyInAnyOrderEntriesOf(Map.of("node-a", "0-7", "node-b", "0-15", "node-c", "0-23"));
+            assertThat(nrCpus).containsExactlyInAnyOrderEntriesOf(Map.of("node-a", 8, "node-b", 16, "node-c", 32));
+            assertThat(checksums).as("each emulator rolls with its own configuration").hasSize(3);
+            assertThat(m.applicationConfig("emulator-node-a").at("/tsfleet/emulator/node/zone").asText()).isEqualTo("zone-1");
+            assertThat(m.applicationConfig("emulator-node-c").at("/tsfleet/emulator/node/zone").asText()).isEqualTo("zone-2");
+        }
+
+        @Test
+        void theCoordinatorIsInClusterModeAndTheReplicasCarryTheirZone() {
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator").has("possible-cpus")).isFalse();
+            JsonNode listener = m.applicationConfig("listener").at("/tsfleet/listener");
+            assertThat(listener.has("broker")).isFalse();
+            assertThat(listener.path("zone").asText()).isEqualTo("zone-1");
+            // one NetworkPolicy admits the replicas to every emulator's broker
+            JsonNode policy = m.component("NetworkPolicy", "emulator");
+            assertThat(policy.at("/spec/podSelector/matchLabels").has("tsfleet.io/emulated-node")).isFalse();
+            assertThat(policy.at("/spec/ingress/0/ports/0/port").asText()).isEqualTo("broker");
+        }
+
+        @Test
+        void aStaticFleetListensToOneNodeOnly() {
+            assertThatThrownBy(() -> HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("emulated-nodes"))
+                    .set("coordinator.possibleCpus", "0-7").yaml())
+                    .hasMessageContaining("a static fleet (coordinator.possibleCpus set) listens to one node, but emulator.nodes has 3");
+        }
+
+        @Test
+        void aNodeNameGivenTwiceIsRefused() {
+            assertThatThrownBy(() -> HelmChart.project().render()
+                    .set("emulator.nodes[0].name", "twin").set("emulator.nodes[0].cpus", 4)
+                    .set("emulator.nodes[1].name", "twin").set("emulator.nodes[1].cpus", 8).yaml())
+                    .hasMessageContaining("the node name \"twin\" is given twice");
+        }
+
+        @Test
+        void longNamesStayWithinKubernetesLimitsAndDistinct() {
+            String longNode = "a-rather-long-emulated-node-name-of-forty-chars";
+            Manifests long_ = HelmChart.project().render().set("fullnameOverride", "tsfleet-with-a-rather-long-name-for-each")
+                    .set("emulator.nodes[0].name", longNode).set("emulator.nodes[0].cpus", 4)
+                    .set("emulator.nodes[1].name", longNode + "-2").set("emulator.nodes[1].cpus", 8).manifests();
+            List<String> names = long_.stream().filter(o -> o.at("/metadata/labels/app.kubernetes.io~1name").asText().equals("emulator"))
+                    .map(Manifests::id).toList();
+            assertThat(names).hasSize(8).doesNotHaveDuplicates() // 2 x (ConfigMap, Deployment, Service), the ServiceAccount and NetworkPolicy
+                    .allSatisfy(id -> assertThat(id.substring(id.indexOf('/') + 1)).hasSizeLessThanOrEqualTo(63));
+            JsonNode deployment = long_.ofKind("Deployment").stream()
+                    .filter(d -> d.at("/spec/selector/matchLabels/tsfleet.io~1emulated-node").asText().equals(longNode)).findFirst().orElseThrow();
+            String configMap = podSpec(deployment).at("/volumes/0/configMap/name").asText();
+            assertThat(long_.get("ConfigMap", configMap).at("/data/application.yaml").asText()).contains("name: " + longNode + "\n");
+        }
+    }
+
+    @Nested
+    class StaticEmulatedNode {
+        private final Manifests m = HelmChart.project().render().set("coordinator.possibleCpus", "0-63").manifests();
+
+        @Test
+        void oneEmulatedNodeWithPossibleCpusIsTheStaticFleetWithOneBroker() {
+            JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
+            assertThat(coordinator.path("possible-cpus").asText()).isEqualTo("0-63");
+            assertThat(coordinator.path("static-node").asText())
+                    .isEqualTo(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/node/name").asText())
+                    .isEqualTo("emulated-0");
+            assertThat(coordinator.at("/security").has("node-tokens")).isFalse();
+            assertThat(m.applicationConfig("listener").at("/tsfleet/listener/broker").asText()).isEqualTo(PREFIX + "emulator-emulated-0:7411");
+            // no node agent: nothing announces, nothing needs the node token or a way to the coordinator
+            assertThat(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/node").has("coordinator-url")).isFalse();
+            JsonNode env = podSpec(m.component("Deployment", "emulator-emulated-0")).at("/containers/0/env");
+            assertThat(secretRefs(env).keySet()).containsExactly("TOKEN_BROKER");
+            assertThat(m.component("NetworkPolicy", "coordinator").at("/spec/ingress/0/from").findValuesAsText("app.kubernetes.io/name"))
+                    .containsExactlyInAnyOrder("listener-service", "coordinator");
+        }
+
+        @Test
+        void oneZoneForEveryReplicaOrEachPodsOwnButNotBoth() {
+            assertThatThrownBy(() -> HelmChart.project().render().set("listener.zone", "zone-1").set("listener.zoneFromPodLabel", true).yaml())
+                    .hasMessageContaining("listener.zone and listener.zoneFromPodLabel are exclusive");
+        }
+    }
+
+    @Nested
     class ExternalBroker {
         private final Manifests m = ValueSets.render("external-broker");
 
@@ -394,6 +632,8 @@ class ChartBehaviourTest {
         @Test
         void theListenersUseTheExternalBrokerAndExtraConfigIsMergedIn() {
             assertThat(m.applicationConfig("listener").at("/tsfleet/listener/broker").asText()).isEqualTo("broker.tsfleet-system.svc:7411");
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/static-node").asText()).isEqualTo("local");
+            assertThat(m.applicationConfig("coordinator").at("/tsfleet/coordinator/security").has("node-tokens")).isFalse();
             assertThat(m.applicationConfig("listener").at("/tsfleet/listener/receive-buffer").asText()).isEqualTo("16MB");
             JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
             assertThat(coordinator.path("audit-capacity").asInt()).isEqualTo(5000);
@@ -461,10 +701,27 @@ class ChartBehaviourTest {
         }
 
         @Test
+        void aStaticKernelFleetWithoutItsNode() {
+            assertThatThrownBy(() -> chart.render().set("emulator.enabled", false).set("kernelBackend.enabled", true)
+                    .set("coordinator.possibleCpus", "0-7").yaml())
+                    .hasMessageContaining("kernelBackend.node: the node whose kernel a static fleet");
+        }
+
+        @Test
         void givenTokensAreUsedAsGiven() {
             JsonNode data = chart.render().set("auth.adminToken", "s3cret-admin").manifests().ofKind("Secret").getFirst().path("data");
             assertThat(new String(Base64.getDecoder().decode(data.path("admin-token").asText()))).isEqualTo("s3cret-admin");
         }
+    }
+
+    /** env name -> downward API field of the entries that have one */
+    static Map<String, String> fieldRefs(JsonNode env) {
+        Map<String, String> refs = new java.util.TreeMap<>();
+        for (JsonNode e : env) {
+            JsonNode ref = e.at("/valueFrom/fieldRef/fieldPath");
+            if (!ref.isMissingNode()) refs.put(e.path("name").asText(), ref.asText());
+        }
+        return refs;
     }
 
     private static Map<String, String> secretRefs(JsonNode env) {

@@ -25,7 +25,8 @@ class ChartNotesTest {
         String notes = notes(null);
 
         assertThat(notes).contains("release fleet in namespace tsfleet")
-                .contains("the emulator (0-63 possible CPUs, 10 exits/s per CPU)")
+                .contains("Mode: cluster")
+                .contains("1 emulated node (emulated-0: CPUs 0-63), 10 exits/s per CPU")
                 .contains("Listener replicas: 3 (fixed)")
                 .contains("port-forward svc/fleet-taskstats-fleet-coordinator 8080:8080")
                 .contains("get secret fleet-taskstats-fleet-tokens -o jsonpath='{.data.read-token}'")
@@ -36,11 +37,19 @@ class ChartNotesTest {
     void theKernelNodeInstallNamesTheNodeAndTheScaler() {
         String notes = notes("kernel-node");
 
-        assertThat(notes).contains("the live kernel of node worker-7")
+        assertThat(notes).contains("Mode: static - one node (0-255)")
+                .contains("the live kernel of node worker-7")
                 .contains("Listener replicas: 2..16, scaled by the coordinator")
                 .contains("PrometheusRule fleet-taskstats-fleet")
                 // monitoring on, NetworkPolicies on, no peer for Prometheus
                 .contains("WARNING: NetworkPolicies admit only the release's own traffic");
+    }
+
+    @Test
+    void aClusterInstallSaysThatEveryNodeIsWatched() {
+        assertThat(notes("kernel-cluster")).contains("Mode: cluster")
+                .contains("the live kernel of every node the kernel backend DaemonSet runs on");
+        assertThat(notes("emulated-nodes")).contains("3 emulated nodes (node-a: CPUs 0-7, node-b: CPUs 0-15, node-c: CPUs 0-23)");
     }
 
     @Test

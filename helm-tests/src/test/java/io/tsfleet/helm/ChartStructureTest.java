@@ -62,6 +62,9 @@ class ChartStructureTest {
         });
     }
 
+    /** The label that tells the emulators of the emulated nodes apart (one Deployment per node). */
+    static final String EMULATED_NODE = "tsfleet.io/emulated-node";
+
     @ParameterizedTest
     @FieldSource("VALUE_SETS")
     void selectorsUseNameAndInstanceOnlyAndMatchTheirPods(String valueSet) {
@@ -71,7 +74,11 @@ class ChartStructureTest {
 
         assertThat(workloads).isNotEmpty().allSatisfy(w -> {
             Map<String, String> selector = strings(w.at("/spec/selector/matchLabels"));
-            assertThat(selector.keySet()).as(id(w)).containsExactlyInAnyOrder("app.kubernetes.io/name", "app.kubernetes.io/instance");
+            if ("emulator".equals(selector.get("app.kubernetes.io/name"))) {
+                assertThat(selector.keySet()).as(id(w)).containsExactlyInAnyOrder("app.kubernetes.io/name", "app.kubernetes.io/instance", EMULATED_NODE);
+            } else {
+                assertThat(selector.keySet()).as(id(w)).containsExactlyInAnyOrder("app.kubernetes.io/name", "app.kubernetes.io/instance");
+            }
             assertThat(strings(w.at("/spec/template/metadata/labels"))).as(id(w)).containsAllEntriesOf(selector);
         });
         // Services, PDBs and monitors select exactly one workload's pods
@@ -83,7 +90,13 @@ class ChartStructureTest {
                 assertThat(id(service)).endsWith("-coordinator");
                 assertThat(role).isEqualTo("leader");
             }
+            // an emulated node's Service selects its own emulator
+            String node = selector.remove(EMULATED_NODE);
+            if (node != null) {
+                assertThat(id(service)).endsWith("-emulator-" + node);
+            }
             assertThat(selector.keySet()).as(id(service)).containsExactlyInAnyOrder("app.kubernetes.io/name", "app.kubernetes.io/instance");
+            if (node != null) selector.put(EMULATED_NODE, node);
             assertThat(workloads.stream().filter(w -> strings(w.at("/spec/template/metadata/labels")).entrySet()
                     .containsAll(selector.entrySet()))).as("workloads selected by %s", id(service)).hasSize(1);
         }

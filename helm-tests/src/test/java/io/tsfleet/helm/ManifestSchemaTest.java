@@ -52,6 +52,11 @@ class ManifestSchemaTest {
                 with(manifests.component("PodDisruptionBudget", "coordinator"), "/spec", "maxUnavailabel", 1));
 
         assertThat(broken).allSatisfy(o -> assertThat(validator.validate(o)).as(Manifests.id(o)).isNotEmpty());
+        // the kernel backend's DaemonSet (cluster mode: on every selected node) is checked as strictly
+        JsonNode daemonSet = ValueSets.render("kernel-cluster").component("DaemonSet", "kernel-backend");
+        assertThat(validator.validate(daemonSet)).isEmpty();
+        assertThat(validator.validate(with(daemonSet, "/spec/updateStrategy/rollingUpdate", "maxUnavailabel", 1))).isNotEmpty();
+        assertThat(validator.validate(with(daemonSet, "/spec/template/spec", "hostNetwork", "yes"))).isNotEmpty();
         assertThat(validator.validate(Manifests.readYaml("{apiVersion: apps/v1beta9, kind: Deployment, metadata: {name: x}}")))
                 .singleElement().asString().contains("no schema");
     }

@@ -22,8 +22,8 @@ class ValuesSchemaTest {
             coordinator.possibleCpus                           | 0-3,x
             coordinator.heartbeatInterval                      | 2
             coordinator.service.type                           | ExternalName
-            emulator.nrCpus                                    | 8193
-            emulator.possibleCpus                              | cpus 0 to 7
+            emulator.nrCpus                                    | 64
+            emulator.nodes                                     | node-a
             emulator.workload.baseRate                         | -1
             image.pullPolicy                                   | Sometimes
             image.registry                                     | registry.example.org
@@ -34,7 +34,11 @@ class ValuesSchemaTest {
             broker.address                                     | broker-without-port
             listner.replicas                                   | 3
             coordinator.replicaCount                           | 2
-            kernelBackend.enabled                              | true
+            kernelBackend.nodeSelector                         | worker-1
+            networkPolicy.nodeAgentFrom                        | 10.0.0.0/16
+            listener.zone                                      | zone a
+            listener.zoneFromPodLabel                          | sometimes
+            auth.nodeToken                                     | 12
             """)
     void rejects(String key, String value) {
         assertThatThrownBy(() -> chart.render().set(key, value).yaml())
@@ -47,12 +51,42 @@ class ValuesSchemaTest {
             listener.scaling.mode      | hpa
             listener.sink              | jsonl:/data/records.jsonl
             coordinator.possibleCpus   | 0-3,8,16-31:2/4
-            emulator.possibleCpus      | 0-N
-            emulator.nrCpus            | 8192
+            listener.zone              | eu-west-1a
             listener.receiveBuffer     | 16MB
             metrics.prometheusRule.thresholds.rebalancesPer15m | 12
             """)
     void accepts(String key, String value) {
         assertThat(chart.render().set(key, value).manifests().objects()).isNotEmpty();
+    }
+
+    @ParameterizedTest(name = "emulated node {0} with {1} CPUs ({2}) is rejected")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            node-a     | 8193 | -
+            node-a     | 0    | -
+            node-a     | 8    | cpus 0 to 7
+            Node_A     | 8    | -
+            -          | 8    | -
+            node-a     | -    | -
+            """)
+    void rejectsABadEmulatedNode(String name, Integer cpus, String possibleCpus) {
+        HelmChart.Rendering rendering = chart.render();
+        if (name != null) rendering.set("emulator.nodes[0].name", name);
+        if (cpus != null) rendering.set("emulator.nodes[0].cpus", cpus);
+        if (possibleCpus != null) rendering.set("emulator.nodes[0].possibleCpus", possibleCpus);
+        assertThatThrownBy(rendering::yaml)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("values don't meet the specifications of the schema");
+    }
+
+    @ParameterizedTest(name = "emulated node {0} with {1} CPUs ({2}) is accepted")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            node-a     | 8192 | -
+            node-a     | 8    | 0-N
+            node-a     | 16   | 0-3,8,12-15
+            """)
+    void acceptsAnEmulatedNode(String name, Integer cpus, String possibleCpus) {
+        HelmChart.Rendering rendering = chart.render().set("emulator.nodes[0].name", name).set("emulator.nodes[0].cpus", cpus);
+        if (possibleCpus != null) rendering.set("emulator.nodes[0].possibleCpus", possibleCpus);
+        assertThat(rendering.manifests().objects()).isNotEmpty();
     }
 }
