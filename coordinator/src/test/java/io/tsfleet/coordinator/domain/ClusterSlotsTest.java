@@ -132,8 +132,11 @@ class ClusterSlotsTest {
         assertThat(owners()).as("no node, no slots").isEmpty();
         announce("node-a", BOOT_A, "0-3");
         announce("node-b", BOOT_B, "0-11");
+        assertThat(coordinator.nodes()).extracting(NodeView::uncoveredCpus).as("nobody registered yet").containsExactly("0-3", "0-11");
         rounds(8);
         assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 3), "node-b", CpuSet.range(0, 11)));
+        assertThat(coordinator.nodes()).extracting(NodeView::uncoveredCpus).containsExactly("", "");
+        assertThat(coordinator.nodes()).allSatisfy(n -> assertThat(n.slots()).isTrue());
         for (Replica r : replicas.values()) {
             for (NodeTarget t : r.last.nodes()) {
                 assertThat(t.broker()).isEqualTo(t.node() + ":7411");
