@@ -116,7 +116,7 @@ public record ListenerProperties(
         return hasUrl != hasMask;
     }
 
-    @AssertTrue(message = "tsfleet.listener.broker must be host:port (IPv6 as [address]:port) with a port in 1..65535")
+    @AssertTrue(message = "tsfleet.listener.broker is not host:port (IPv6 as [address]:port) with a port in 1..65535")
     public boolean isBrokerValid() {
         if (broker == null || broker.isBlank()) return true;
         try {
