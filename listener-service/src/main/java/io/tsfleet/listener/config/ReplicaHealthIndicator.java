@@ -29,7 +29,8 @@ public class ReplicaHealthIndicator implements HealthIndicator {
             n.put("target", ns.target().toCpulist());
             n.put("registered", ns.owned().toCpulist());
             n.put("broker", ns.broker() == null ? "(none)" : ns.broker());
-            if (ns.refusal() != null) n.put("refused", ns.refusal());
+            String refused = ns.refusal() != null ? ns.refusal() : ns.brokerRefusal();
+            if (refused != null) n.put("refused", refused);
             nodes.put(ns.node(), n);
         }
         return b.withDetail("state", engine.state().name())

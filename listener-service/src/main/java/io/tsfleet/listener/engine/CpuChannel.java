@@ -425,7 +425,7 @@ public final class CpuChannel {
         context.totals().refusedNodeMismatch.increment();
         String why = "broker " + endpoint.broker() + " named for node " + slots.node() + " serves node "
                 + (brokerNode == null ? "(not reported)" : brokerNode) + "; connection refused";
-        if (slots.refusalChanged(why)) log.warn("{} (counted in tsfleet_listener_broker_refusals_total{{reason=\"node_mismatch\"}}, retried)", why);
+        if (slots.refusalChanged(why)) log.warn("{} (counted in tsfleet_listener_broker_refusals_total{reason=\"node_mismatch\"}, retried)", why);
         throw new BrokerNodeMismatchException(why);
     }
 

@@ -115,6 +115,11 @@ public final class NodeSlots {
         return true;
     }
 
+    /** The last broker refusal (a broker serving another node), until a connection to the node registers; else null. */
+    public synchronized String brokerRefusal() {
+        return lastLoggedRefusal;
+    }
+
     /** The broker connection succeeded: the next refusal is a change again. */
     synchronized void refusalCleared() {
         lastLoggedRefusal = null;

@@ -152,7 +152,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
             String why = "the coordinator names no broker for node " + plan.node() + " and tsfleet.listener.broker is not set";
             if (ns.refusal == null) {
                 totals.refusedNoBroker.increment();
-                log.warn("node {} refused: {} (counted in tsfleet_listener_broker_refusals_total{{reason=\"no_broker\"}})", plan.node(), why);
+                log.warn("node {} refused: {} (counted in tsfleet_listener_broker_refusals_total{reason=\"no_broker\"})", plan.node(), why);
             }
             ns.refusal = why;
         } else if (endpoint != null) {

@@ -40,7 +40,8 @@ public class CpuController {
                 .map(ReplicaCpuView::of).filter(c -> phase == null || c.phase().equals(phase.name())).toList();
         List<NodeSlots> held = engine.nodes();
         List<CpusResponse.NodeView> nodes = held.stream()
-                .map(ns -> new CpusResponse.NodeView(ns.node(), ns.broker(), ns.bootId(), ns.target().toCpulist(), ns.owned().toCpulist(), ns.refusal()))
+                .map(ns -> new CpusResponse.NodeView(ns.node(), ns.broker(), ns.bootId(), ns.target().toCpulist(), ns.owned().toCpulist(),
+                        ns.refusal() != null ? ns.refusal() : ns.brokerRefusal()))
                 .toList();
         NodeSlots only = held.size() == 1 ? held.getFirst() : null;
         String target = !engine.targetKnown() ? null : only != null ? only.target().toCpulist() : held.isEmpty() ? "" : null;

@@ -154,11 +154,13 @@ class MultiNodeTest {
         assertThat(replica.engine.cpu(W1, 0).orElseThrow().lastError()).contains("serves node worker-2");
         assertThat(replica.engine.ready()).isFalse();
         assertThat(report(replica, W1).ownedCpus()).isEmpty();
+        assertThat(replica.engine.node(W1).orElseThrow().brokerRefusal()).as("shown in health and the API").contains("serves node worker-2");
 
         // the coordinator corrects the address: the refusals stop, the CPU registers
         replica.engine.apply(directive(2, target(node1, W1, "0", Map.of()), target(node2, W2, "1", Map.of())));
         await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
         assertThat(node1.cpusWithListeners()).containsExactly(0);
+        assertThat(replica.engine.node(W1).orElseThrow().brokerRefusal()).isNull();
     }
 
     @Test
