@@ -203,6 +203,16 @@ public final class CpuSequenceLedger {
         return records;
     }
 
+    /** Records of this CPU received twice so far (handover races). */
+    public synchronized long duplicates() {
+        return duplicates;
+    }
+
+    /** ENOBUFS episodes on this CPU's connection so far. */
+    public synchronized long enobufs() {
+        return enobufs;
+    }
+
     /** Records lost on this CPU so far, as reported: sequence gaps plus records never written. */
     public synchronized long lostReported() {
         return lost + unwritten;

@@ -139,6 +139,14 @@ public final class CpuChannel {
         return ledger.lostReported();
     }
 
+    long duplicates() {
+        return ledger.duplicates();
+    }
+
+    long enobufs() {
+        return ledger.enobufs();
+    }
+
     /** The boot id the current connection's broker reported (null before a handshake or from an older broker). */
     String connectionBootId() {
         return origin.bootId();

@@ -37,6 +37,8 @@ public final class NodeSlots {
     private String lastLoggedRefusal;
     private long retiredRecords;
     private long retiredLost;
+    private long retiredDuplicates;
+    private long retiredEnobufs;
 
     NodeSlots(String node) {
         this.node = node;
@@ -95,11 +97,27 @@ public final class NodeSlots {
         return n;
     }
 
+    /** Records of the node's CPUs received twice since the replica started (handover races). */
+    public synchronized long duplicates() {
+        long n = retiredDuplicates;
+        for (CpuChannel ch : channels.values()) n += ch.duplicates();
+        return n;
+    }
+
+    /** ENOBUFS episodes on the node's connections since the replica started. */
+    public synchronized long enobufs() {
+        long n = retiredEnobufs;
+        for (CpuChannel ch : channels.values()) n += ch.enobufs();
+        return n;
+    }
+
     /** A channel ended: its counts move to the node's retired sums, and it leaves the node (in one step for a scrape). */
     synchronized boolean retire(CpuChannel ch) {
         if (!channels.remove(ch.cpu(), ch)) return false;
         retiredRecords += ch.recordsKept();
         retiredLost += ch.lostReported();
+        retiredDuplicates += ch.duplicates();
+        retiredEnobufs += ch.enobufs();
         return true;
     }
 

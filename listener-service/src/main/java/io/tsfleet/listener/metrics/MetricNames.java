@@ -27,6 +27,8 @@ public final class MetricNames {
     public static final String NODE_OWNED_CPUS = "tsfleet.listener.node.owned.cpus";
     public static final String NODE_RECORDS = "tsfleet.listener.node.records";
     public static final String NODE_RECORDS_LOST = "tsfleet.listener.node.records.lost";
+    public static final String NODE_DUPLICATES = "tsfleet.listener.node.duplicates";
+    public static final String NODE_ENOBUFS = "tsfleet.listener.node.enobufs";
 
     // handovers and the plan
     public static final String HANDOVERS_ABORTED = "tsfleet.listener.handovers.aborted";

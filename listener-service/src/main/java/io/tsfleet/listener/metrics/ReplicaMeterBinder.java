@@ -112,7 +112,11 @@ public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
                 FunctionCounter.builder(MetricNames.NODE_RECORDS, node, NodeSlots::records).tag("node", node.node())
                         .description("Records of the node received and kept").register(r),
                 FunctionCounter.builder(MetricNames.NODE_RECORDS_LOST, node, NodeSlots::lost).tag("node", node.node())
-                        .description("Records of the node lost: sequence gaps and records kept but never written").register(r));
+                        .description("Records of the node lost: sequence gaps and records kept but never written").register(r),
+                FunctionCounter.builder(MetricNames.NODE_DUPLICATES, node, NodeSlots::duplicates).tag("node", node.node())
+                        .description("Records of the node received twice (handover races)").register(r),
+                FunctionCounter.builder(MetricNames.NODE_ENOBUFS, node, NodeSlots::enobufs).tag("node", node.node())
+                        .description("ENOBUFS episodes on the node's connections").register(r));
         nodeMeters.put(node, meters);
     }
 

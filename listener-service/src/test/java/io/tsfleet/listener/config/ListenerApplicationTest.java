@@ -111,6 +111,8 @@ class ListenerApplicationTest {
         assertThat(prom).containsPattern("tsfleet_listener_node_owned_cpus\\{[^}]*node=\"worker-7\"[^}]*} 2\\.0")
                 .containsPattern("tsfleet_listener_node_records_lost_total\\{[^}]*node=\"worker-7\"[^}]*} 2\\.0")
                 .containsPattern("tsfleet_listener_node_records_total\\{[^}]*node=\"worker-7\"[^}]*} 21\\.0")
+                .containsPattern("tsfleet_listener_node_duplicates_total\\{[^}]*node=\"worker-7\"[^}]*} 0\\.0")
+                .containsPattern("tsfleet_listener_node_enobufs_total\\{[^}]*node=\"worker-7\"[^}]*} 1\\.0")
                 .containsPattern("tsfleet_listener_broker_refusals_total\\{[^}]*reason=\"node_mismatch\"[^}]*} 0\\.0")
                 .contains("tsfleet_listener_records_dropped_with_node_total");
     }
