@@ -23,14 +23,18 @@ import java.util.TreeMap;
  *                     owns exactly its pinned CPUs
  * @param settings     tunables
  * @param mode         full planning or coverage only
+ * @param topology     where the slots are (node of each slot, zone of each node); {@link SlotTopology#NONE} plans
+ *                     without locality, exactly as before there was a topology
  */
 public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map<String, CpuSet> current,
-                            double[] cpuLoads, Map<String, CpuSet> pins, PlannerSettings settings, PlanningMode mode) {
+                            double[] cpuLoads, Map<String, CpuSet> pins, PlannerSettings settings, PlanningMode mode,
+                            SlotTopology topology) {
 
     public PlanningInput {
         Objects.requireNonNull(possibleCpus, "possibleCpus");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(topology, "topology");
         List<ReplicaSlot> sorted = new ArrayList<>(replicas);
         sorted.sort(Comparator.comparing(ReplicaSlot::id));
         for (int i = 1; i < sorted.size(); i++) {
@@ -45,6 +49,12 @@ public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map
         for (double l : cpuLoads) {
             if (!(l >= 0) || Double.isInfinite(l)) throw new IllegalArgumentException("CPU loads must be finite and non-negative");
         }
+    }
+
+    /** An input without a topology (no locality). */
+    public PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map<String, CpuSet> current,
+                         double[] cpuLoads, Map<String, CpuSet> pins, PlannerSettings settings, PlanningMode mode) {
+        this(possibleCpus, replicas, current, cpuLoads, pins, settings, mode, SlotTopology.NONE);
     }
 
     public static PlanningInput of(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map<String, CpuSet> current, double[] cpuLoads) {
@@ -62,22 +72,26 @@ public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map
     }
 
     public PlanningInput withMode(PlanningMode newMode) {
-        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, pins, settings, newMode);
+        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, pins, settings, newMode, topology);
     }
 
     public PlanningInput withCurrent(Map<String, CpuSet> newCurrent) {
-        return new PlanningInput(possibleCpus, replicas, newCurrent, cpuLoads, pins, settings, mode);
+        return new PlanningInput(possibleCpus, replicas, newCurrent, cpuLoads, pins, settings, mode, topology);
     }
 
     public PlanningInput withReplicas(List<ReplicaSlot> newReplicas) {
-        return new PlanningInput(possibleCpus, newReplicas, current, cpuLoads, pins, settings, mode);
+        return new PlanningInput(possibleCpus, newReplicas, current, cpuLoads, pins, settings, mode, topology);
     }
 
     public PlanningInput withLoads(double[] newLoads) {
-        return new PlanningInput(possibleCpus, replicas, current, newLoads, pins, settings, mode);
+        return new PlanningInput(possibleCpus, replicas, current, newLoads, pins, settings, mode, topology);
     }
 
     public PlanningInput withPins(Map<String, CpuSet> newPins) {
-        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, newPins, settings, mode);
+        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, newPins, settings, mode, topology);
+    }
+
+    public PlanningInput withTopology(SlotTopology newTopology) {
+        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, pins, settings, mode, newTopology);
     }
 }

@@ -27,6 +27,13 @@ final class PlanningState {
     final double[] weight;         // by CPU: load + base weight
     final double[] load;           // by CPU: true load
     final PlannerSettings settings;
+    /** True when the input has a topology; without one every locality array below is unused and every distance 2. */
+    final boolean local;
+    final int[] slotNode;          // by CPU: node index or NONE (only with a topology)
+    final int[] slotZone;          // by CPU: zone index or NONE (only with a topology)
+    final int[] replicaNode;       // by replica: node index in the topology or NONE
+    final int[] replicaZone;       // by replica: zone index or NONE
+    final int zoneCount;
 
     PlanningState(PlanningInput input) {
         this.possible = input.possibleCpus();
@@ -44,7 +51,7 @@ final class PlanningState {
             ids[i] = slot.id();
             role[i] = slot.draining() ? ReplicaRole.DRAINING : ReplicaRole.GENERAL;
             limit[i] = slot.capacityPerSecond() > 0 ? slot.capacityPerSecond() * settings.headroom() : Double.POSITIVE_INFINITY;
-            cpusOf[i] = new BitSet(n);
+            cpusOf[i] = new BitSet();
             index.put(slot.id(), i);
         }
         owner = new int[n];
@@ -54,10 +61,40 @@ final class PlanningState {
         load = new double[n];
         java.util.Arrays.fill(owner, NONE);
         java.util.Arrays.fill(original, NONE);
-        possible.forEach(c -> {
+        double base = settings.cpuBaseWeight();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
             load[c] = input.load(c);
-            weight[c] = load[c] + settings.cpuBaseWeight();
-        });
+            weight[c] = load[c] + base;
+        }
+        SlotTopology topology = input.topology();
+        local = !topology.isEmpty();
+        replicaNode = new int[r];
+        replicaZone = new int[r];
+        java.util.Arrays.fill(replicaNode, NONE);
+        java.util.Arrays.fill(replicaZone, NONE);
+        if (local) {
+            Map<String, Integer> zones = new HashMap<>();
+            int[] zoneOfNode = new int[topology.nodeCount()];
+            for (int node = 0; node < zoneOfNode.length; node++) zoneOfNode[node] = zoneIndex(zones, topology.nodeZone(node));
+            for (int i = 0; i < r; i++) {
+                ReplicaSlot slot = input.replicas().get(i);
+                replicaNode[i] = topology.nodeIndex(slot.node());
+                String zone = slot.zone() != null ? slot.zone() : topology.zoneOfNode(slot.node());
+                replicaZone[i] = zoneIndex(zones, zone);
+            }
+            slotNode = new int[n];
+            slotZone = new int[n];
+            for (int c = 0; c < n; c++) {
+                int node = topology.nodeOf(c);
+                slotNode[c] = node;
+                slotZone[c] = node == NONE ? NONE : zoneOfNode[node];
+            }
+            zoneCount = zones.size();
+        } else {
+            slotNode = new int[0];
+            slotZone = new int[0];
+            zoneCount = 0;
+        }
         // Iterate the current masks in id order (the input map is sorted): the first owner of a CPU wins, so a
         // CPU reported by two replicas is resolved deterministically.
         for (Map.Entry<String, CpuSet> e : input.current().entrySet()) {
@@ -67,6 +104,23 @@ final class PlanningState {
                 if (original[c] == NONE) original[c] = i;
             });
         }
+    }
+
+    private static int zoneIndex(Map<String, Integer> zones, String zone) {
+        if (zone == null) return NONE;
+        return zones.computeIfAbsent(zone, z -> zones.size());
+    }
+
+    /**
+     * How far a CPU is from a replica: 0 on the replica's node, 1 in its zone, 2 otherwise (and always 2 without a
+     * topology, so that locality never decides anything then).
+     */
+    int distance(int cpu, int replica) {
+        if (!local) return 2;
+        int node = slotNode[cpu];
+        if (node != NONE && node == replicaNode[replica]) return 0;
+        int zone = slotZone[cpu];
+        return zone != NONE && zone == replicaZone[replica] ? 1 : 2;
     }
 
     int replicaCount() {

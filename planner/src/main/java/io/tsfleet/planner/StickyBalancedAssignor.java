@@ -59,27 +59,27 @@ public final class StickyBalancedAssignor implements CpuAssignor {
     }
 
     private static TargetAssignment result(PlanningState s, CpuSet hot, Map<String, Integer> dedicated) {
-        Map<String, CpuSet.Builder> builders = new HashMap<>();
-        for (String id : s.ids) builders.put(id, CpuSet.builder());
+        CpuSet.Builder[] builders = new CpuSet.Builder[s.replicaCount()];
+        for (int r = 0; r < builders.length; r++) builders[r] = CpuSet.builder();
         List<CpuMove> moves = new ArrayList<>();
         CpuSet.Builder unplaced = CpuSet.builder();
         double[] trueLoad = new double[s.replicaCount()];
-        s.possible.forEach(c -> {
+        for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
             int o = s.owner[c];
             if (o == PlanningState.NONE) {
                 unplaced.add(c);
-                return;
+                continue;
             }
-            builders.get(s.ids[o]).add(c);
+            builders[o].add(c);
             trueLoad[o] += s.load[c];
             int before = s.original[c];
             if (before != PlanningState.NONE && before != o) moves.add(new CpuMove(c, s.ids[before], s.ids[o]));
-        });
+        }
         Map<String, CpuSet> masks = new HashMap<>();
         Map<String, Double> projected = new HashMap<>();
         Set<String> over = new HashSet<>();
         for (int r = 0; r < s.replicaCount(); r++) {
-            masks.put(s.ids[r], builders.get(s.ids[r]).build());
+            masks.put(s.ids[r], builders[r].build());
             if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad[r]);
             if (s.role[r] == ReplicaRole.GENERAL && s.excess(r) > 0) over.add(s.ids[r]);
         }
