@@ -18,7 +18,7 @@ import java.util.List;
  * placement) to the replica with the most headroom left. Filling run by run keeps masks contiguous: on an empty
  * fleet the result is one range per replica, and a dead replica's range is absorbed by its neighbours.
  *
- * <p>Loop: at most five passes over the CPUs, each CPU assigned once; terminates. During placement a replica's load
+ * <p>Loop: at most five passes over the CPUs without an owner (collected once), each CPU assigned once; terminates. During placement a replica's load
  * only grows (only CPUs without an owner are assigned), so the least loaded replica of a group is tracked and
  * recomputed only when that replica receives a CPU ({@link MinLoad}).
  */
@@ -35,61 +35,73 @@ final class CoveragePlacement {
             receivers.addAll(s.replicasWithRole(ReplicaRole.DEDICATED));
             receivers.sort(Integer::compare);
         }
-        if (receivers.isEmpty()) return;
+        if (receivers.isEmpty() || s.uncovered == 0) return;
+        // The weight of the unlocked CPUs, summed in ascending order (with nothing locked: the total, summed so).
         double unlocked = 0;
-        int uncovered = 0;
-        for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-            if (!s.locked[c]) unlocked += s.weight[c];
-            if (s.owner[c] == PlanningState.NONE) uncovered++;
+        if (s.lockedCount == 0) {
+            unlocked = s.totalWeight;
+        } else {
+            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
+                if (!s.locked[c]) unlocked += s.weight[c];
+            }
         }
-        if (uncovered == 0) return;
+        // The CPUs without an owner, ascending: every pass visits these only.
+        int[] todo = new int[s.uncovered];
+        int count = 0;
+        for (int c = s.possible.nextCpu(0); c >= 0 && count < todo.length; c = s.possible.nextCpu(c + 1)) {
+            if (s.owner[c] == PlanningState.NONE) todo[count++] = c;
+        }
         double fairShare = unlocked / receivers.size();
         int[] pool = receivers.stream().mapToInt(Integer::intValue).toArray();
         Groups groups = new Groups(s, pool);
         if (s.local) {
             double tolerant = fairShare * s.settings.balanceTolerance();
-            uncovered = placeLocally(s, groups, true, fairShare, false, uncovered);
-            uncovered = placeLocally(s, groups, false, fairShare, false, uncovered);
-            uncovered = placeLocally(s, groups, true, tolerant, true, uncovered);
-            uncovered = placeLocally(s, groups, false, tolerant, true, uncovered);
-            if (uncovered == 0) return;
+            count = placeLocally(s, groups, todo, count, true, fairShare, false);
+            count = placeLocally(s, groups, todo, count, false, fairShare, false);
+            count = placeLocally(s, groups, todo, count, true, tolerant, true);
+            count = placeLocally(s, groups, todo, count, false, tolerant, true);
+            if (count == 0) return;
         }
-        placeRest(s, groups, fairShare, generalAvailable);
+        placeRest(s, groups, todo, count, fairShare, generalAvailable);
     }
 
     /**
      * One locality pass: CPUs go to a replica of their node ({@code byNode}) or zone that accepts them below
      * {@code share} ({@code strict}: the whole weight fits below it; else half of it, as in the last pass).
      */
-    private static int placeLocally(PlanningState s, Groups g, boolean byNode, double share, boolean strict, int uncovered) {
-        if (uncovered == 0) return 0;
-        for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-            if (s.owner[c] != PlanningState.NONE) continue;
-            int group = byNode ? s.slotNode[c] : s.slotZone[c];
-            if (group == PlanningState.NONE) continue;
-            MinLoad tracker = byNode ? g.byNode[group] : g.byZone[group];
-            if (tracker == null) continue;
-            double w = s.weight[c];
-            double need = strict ? w : w / 2;
-            int least = tracker.get(s);
-            if (s.replicaLoad[least] + need > share) continue; // nobody of the group is below the share
-            int chosen = PlanningState.NONE;
-            int left = s.ownerOrNone(c - 1);
-            int right = s.ownerOrNone(c + 1);
-            if (accepts(s, g, left, group, byNode, w, need, share)) chosen = left;
-            else if (accepts(s, g, right, group, byNode, w, need, share)) chosen = right;
-            else if (s.fits(least, w)) chosen = least;
-            else {
-                for (int r : tracker.members) {
-                    if (s.replicaLoad[r] + need <= share && s.fits(r, w)
-                            && (chosen == PlanningState.NONE || s.replicaLoad[r] < s.replicaLoad[chosen])) chosen = r;
-                }
-                if (chosen == PlanningState.NONE) continue;
-            }
-            g.assign(s, c, chosen);
-            uncovered--;
+    private static int placeLocally(PlanningState s, Groups g, int[] todo, int count, boolean byNode, double share, boolean strict) {
+        int left = 0; // the CPUs still without an owner are compacted to the front of todo, in ascending order
+        for (int i = 0; i < count; i++) {
+            int c = todo[i];
+            if (!placeLocally(s, g, c, byNode, share, strict)) todo[left++] = c;
         }
-        return uncovered;
+        return left;
+    }
+
+    private static boolean placeLocally(PlanningState s, Groups g, int c, boolean byNode, double share, boolean strict) {
+        int group = byNode ? s.slotNode[c] : s.slotZone(c);
+        if (group == PlanningState.NONE) return false;
+        MinLoad tracker = byNode ? g.byNode[group] : g.byZone[group];
+        if (tracker == null) return false;
+        double w = s.weight[c];
+        double need = strict ? w : w / 2;
+        int least = tracker.get(s);
+        if (s.replicaLoad[least] + need > share) return false; // nobody of the group is below the share
+        int chosen = PlanningState.NONE;
+        int left = s.ownerOrNone(c - 1);
+        int right = s.ownerOrNone(c + 1);
+        if (accepts(s, g, left, group, byNode, w, need, share)) chosen = left;
+        else if (accepts(s, g, right, group, byNode, w, need, share)) chosen = right;
+        else if (s.fits(least, w)) chosen = least;
+        else {
+            for (int r : tracker.members) {
+                if (s.replicaLoad[r] + need <= share && s.fits(r, w)
+                        && (chosen == PlanningState.NONE || s.replicaLoad[r] < s.replicaLoad[chosen])) chosen = r;
+            }
+            if (chosen == PlanningState.NONE) return false;
+        }
+        g.assign(s, c, chosen);
+        return true;
     }
 
     private static boolean accepts(PlanningState s, Groups g, int r, int group, boolean byNode, double w, double need, double share) {
@@ -98,16 +110,17 @@ final class CoveragePlacement {
         return rGroup == group && s.replicaLoad[r] + need <= share && s.fits(r, w);
     }
 
-    private static void placeRest(PlanningState s, Groups g, double fairShare, boolean generalAvailable) {
+    private static void placeRest(PlanningState s, Groups g, int[] todo, int count, double fairShare, boolean generalAvailable) {
         // The rounding error of the runs closed so far, carried into the next run (as a prefix-sum partition
         // does), so that equal CPUs split into contiguous runs whose sizes differ by at most one.
         double carry = 0;
         int run = PlanningState.NONE;
-        for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-            if (s.owner[c] != PlanningState.NONE) {
-                run = PlanningState.NONE;
-                continue;
-            }
+        int previous = -1;
+        for (int i = 0; i < count; i++) {
+            int c = todo[i];
+            // A possible CPU with an owner between the previous CPU placed here and this one ends the run.
+            if (previous >= 0 && s.possible.nextCpu(previous + 1) != c) run = PlanningState.NONE;
+            previous = c;
             double w = s.weight[c];
             int closed = PlanningState.NONE;
             if (run != PlanningState.NONE && s.replicaLoad[run] + w / 2 > fairShare + carry) {
@@ -184,9 +197,7 @@ final class CoveragePlacement {
                 byZone = new MinLoad[0];
                 return;
             }
-            int nodes = 0;
-            for (int c : s.slotNode) nodes = Math.max(nodes, c + 1);
-            byNode = group(s.replicaNode, pool, nodes);
+            byNode = group(s.replicaNode, pool, s.nodeZone.length);
             byZone = group(s.replicaZone, pool, s.zoneCount);
         }
 

@@ -31,15 +31,25 @@ final class LoadBalancing {
         List<Integer> generalList = s.replicasWithRole(ReplicaRole.GENERAL);
         if (generalList.size() < 2) return false;
         int[] general = generalList.stream().mapToInt(Integer::intValue).toArray();
-        double maxWeight = 0, total = 0;
+        double total = 0;
         for (int r : general) total += s.replicaLoad[r];
-        for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-            int o = s.owner[c];
-            if (o != PlanningState.NONE && s.role[o] == ReplicaRole.GENERAL) maxWeight = Math.max(maxWeight, s.weight[c]);
-        }
         double mean = total / general.length;
-        double maxAllowed = s.settings.balanceTolerance() * Math.max(mean, maxWeight);
         double minAllowed = mean / s.settings.balanceTolerance();
+        if (maxLoad(s, general) <= s.settings.balanceTolerance() * mean && s.replicaLoad[minLoaded(s, general)] >= minAllowed) {
+            return false; // balanced whatever the heaviest CPU (the bound below is at least tolerance x mean)
+        }
+        // Capacity repair and balancing move CPUs between general replicas only, so the set of CPUs they own, and
+        // its heaviest CPU, is the same in every round: computed once.
+        if (Double.isNaN(s.maxGeneralWeight)) {
+            double maxWeight = 0;
+            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
+                int o = s.owner[c];
+                if (o != PlanningState.NONE && s.role[o] == ReplicaRole.GENERAL) maxWeight = Math.max(maxWeight, s.weight[c]);
+            }
+            s.maxGeneralWeight = maxWeight;
+        }
+        double maxWeight = s.maxGeneralWeight;
+        double maxAllowed = s.settings.balanceTolerance() * Math.max(mean, maxWeight);
         boolean changed = false;
         boolean[] tried = new boolean[s.replicaCount()];
         for (int step = 0; step < stepCap; step++) {
@@ -55,6 +65,18 @@ final class LoadBalancing {
             changed = true;
         }
         return changed;
+    }
+
+    private static double maxLoad(PlanningState s, int[] general) {
+        double max = s.replicaLoad[general[0]];
+        for (int r : general) max = Math.max(max, s.replicaLoad[r]);
+        return max;
+    }
+
+    private static int minLoaded(PlanningState s, int[] general) {
+        int b = general[0];
+        for (int r : general) if (s.replicaLoad[r] < s.replicaLoad[b]) b = r;
+        return b;
     }
 
     /** The receivers in ascending order of (load, index), one at a time: usually the first one takes a CPU. */

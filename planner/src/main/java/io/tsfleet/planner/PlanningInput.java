@@ -66,6 +66,11 @@ public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map
         return cpu < cpuLoads.length ? cpuLoads[cpu] : 0;
     }
 
+    /** The loads without a copy, for the planner's own read-only use. */
+    double[] loadsView() {
+        return cpuLoads;
+    }
+
     @Override
     public double[] cpuLoads() {
         return cpuLoads.clone();

@@ -3,14 +3,13 @@ package io.tsfleet.planner;
 import io.tsfleet.protocol.cpu.CpuSet;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The planner's working copy: arrays indexed by CPU and by replica index (replicas sorted by id), so that 8192
- * CPUs x 256 replicas plan in milliseconds. Not thread-safe; lives for one {@code assign} call.
+ * The planner's working copy: arrays indexed by CPU and by replica index (replicas sorted by id), so that 131,072
+ * slots x 256 replicas plan in milliseconds. Not thread-safe; lives for one {@code assign} call.
  */
 final class PlanningState {
     static final int NONE = -1;
@@ -20,7 +19,7 @@ final class PlanningState {
     final ReplicaRole[] role;
     final double[] limit;          // headroom x capacity, +inf when the capacity is unknown
     final double[] replicaLoad;    // sum of planning weights of owned CPUs
-    final BitSet[] cpusOf;
+    final SlotBits[] cpusOf;
     final int[] owner;             // by CPU: replica index or NONE
     final int[] original;          // by CPU: current owner index or NONE
     final boolean[] locked;        // by CPU: pinned or a dedicated hot CPU; never moved by later phases
@@ -29,11 +28,21 @@ final class PlanningState {
     final PlannerSettings settings;
     /** True when the input has a topology; without one every locality array below is unused and every distance 2. */
     final boolean local;
-    final int[] slotNode;          // by CPU: node index or NONE (only with a topology)
-    final int[] slotZone;          // by CPU: zone index or NONE (only with a topology)
+    final int[] slotNode;          // by CPU: node index or NONE (only with a topology; the topology's own array)
+    final int[] nodeZone;          // by node: zone index or NONE (only with a topology)
     final int[] replicaNode;       // by replica: node index in the topology or NONE
     final int[] replicaZone;       // by replica: zone index or NONE
     final int zoneCount;
+    /** The heaviest CPU owned by a general replica, once balancing asked (it cannot change afterwards); NaN before. */
+    double maxGeneralWeight = Double.NaN;
+    /** The heaviest possible CPU. */
+    final double maxWeight;
+    /** The number of possible CPUs without an owner. */
+    int uncovered;
+    /** The sum of the weights of all possible CPUs, in ascending order of CPU. */
+    final double totalWeight;
+    /** The number of locked CPUs. */
+    int lockedCount;
 
     PlanningState(PlanningInput input) {
         this.possible = input.possibleCpus();
@@ -44,28 +53,35 @@ final class PlanningState {
         role = new ReplicaRole[r];
         limit = new double[r];
         replicaLoad = new double[r];
-        cpusOf = new BitSet[r];
+        cpusOf = new SlotBits[r];
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < r; i++) {
             ReplicaSlot slot = input.replicas().get(i);
             ids[i] = slot.id();
             role[i] = slot.draining() ? ReplicaRole.DRAINING : ReplicaRole.GENERAL;
             limit[i] = slot.capacityPerSecond() > 0 ? slot.capacityPerSecond() * settings.headroom() : Double.POSITIVE_INFINITY;
-            cpusOf[i] = new BitSet();
+            cpusOf[i] = new SlotBits();
             index.put(slot.id(), i);
         }
         owner = new int[n];
         original = new int[n];
         locked = new boolean[n];
         weight = new double[n];
-        load = new double[n];
+        double[] loads = input.loadsView();
+        load = loads.length >= n ? loads : java.util.Arrays.copyOf(loads, n); // read only
         java.util.Arrays.fill(owner, NONE);
         java.util.Arrays.fill(original, NONE);
         double base = settings.cpuBaseWeight();
+        double heaviest = 0, sum = 0;
         for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
-            load[c] = input.load(c);
-            weight[c] = load[c] + base;
+            double w = load[c] + base;
+            weight[c] = w;
+            heaviest = Math.max(heaviest, w);
+            sum += w;
         }
+        maxWeight = heaviest;
+        totalWeight = sum;
+        uncovered = possible.size();
         SlotTopology topology = input.topology();
         local = !topology.isEmpty();
         replicaNode = new int[r];
@@ -74,36 +90,50 @@ final class PlanningState {
         java.util.Arrays.fill(replicaZone, NONE);
         if (local) {
             Map<String, Integer> zones = new HashMap<>();
-            int[] zoneOfNode = new int[topology.nodeCount()];
-            for (int node = 0; node < zoneOfNode.length; node++) zoneOfNode[node] = zoneIndex(zones, topology.nodeZone(node));
+            nodeZone = new int[topology.nodeCount()];
+            for (int node = 0; node < nodeZone.length; node++) nodeZone[node] = zoneIndex(zones, topology.nodeZone(node));
             for (int i = 0; i < r; i++) {
                 ReplicaSlot slot = input.replicas().get(i);
                 replicaNode[i] = topology.nodeIndex(slot.node());
                 String zone = slot.zone() != null ? slot.zone() : topology.zoneOfNode(slot.node());
                 replicaZone[i] = zoneIndex(zones, zone);
             }
-            slotNode = new int[n];
-            slotZone = new int[n];
-            for (int c = 0; c < n; c++) {
-                int node = topology.nodeOf(c);
-                slotNode[c] = node;
-                slotZone[c] = node == NONE ? NONE : zoneOfNode[node];
+            int[] nodes = topology.nodeOfSlotView();
+            if (nodes.length >= n) {
+                slotNode = nodes;
+            } else {
+                slotNode = java.util.Arrays.copyOf(nodes, n);
+                java.util.Arrays.fill(slotNode, nodes.length, n, NONE);
             }
             zoneCount = zones.size();
         } else {
             slotNode = new int[0];
-            slotZone = new int[0];
+            nodeZone = new int[0];
             zoneCount = 0;
         }
         // Iterate the current masks in id order (the input map is sorted): the first owner of a CPU wins, so a
         // CPU reported by two replicas is resolved deterministically.
         for (Map.Entry<String, CpuSet> e : input.current().entrySet()) {
-            Integer i = index.get(e.getKey());
-            if (i == null) continue;
-            e.getValue().intersect(possible).forEach(c -> {
-                if (original[c] == NONE) original[c] = i;
-            });
+            Integer boxed = index.get(e.getKey());
+            if (boxed == null) continue;
+            int i = boxed;
+            CpuSet mask = e.getValue();
+            int lo = -1, hi = -1;
+            for (int c = mask.nextCpu(0); c >= 0 && c < n; c = mask.nextCpu(c + 1)) {
+                if (original[c] == NONE && possible.contains(c)) {
+                    original[c] = i;
+                    if (lo < 0) lo = c;
+                    hi = c;
+                }
+            }
+            if (lo >= 0) cpusOf[i].reserve(lo, hi);
         }
+    }
+
+    /** The zone index of a CPU, or NONE (only with a topology). */
+    int slotZone(int cpu) {
+        int node = slotNode[cpu];
+        return node == NONE ? NONE : nodeZone[node];
     }
 
     private static int zoneIndex(Map<String, Integer> zones, String zone) {
@@ -119,7 +149,7 @@ final class PlanningState {
         if (!local) return 2;
         int node = slotNode[cpu];
         if (node != NONE && node == replicaNode[replica]) return 0;
-        int zone = slotZone[cpu];
+        int zone = node == NONE ? NONE : nodeZone[node];
         return zone != NONE && zone == replicaZone[replica] ? 1 : 2;
     }
 
@@ -135,6 +165,8 @@ final class PlanningState {
     void assign(int cpu, int replica) {
         int old = owner[cpu];
         if (old == replica) return;
+        if (old == NONE) uncovered--;
+        else if (replica == NONE) uncovered++;
         if (old != NONE) {
             cpusOf[old].clear(cpu);
             replicaLoad[old] -= weight[cpu];
@@ -143,6 +175,13 @@ final class PlanningState {
         if (replica != NONE) {
             cpusOf[replica].set(cpu);
             replicaLoad[replica] += weight[cpu];
+        }
+    }
+
+    void lock(int cpu) {
+        if (!locked[cpu]) {
+            locked[cpu] = true;
+            lockedCount++;
         }
     }
 

@@ -65,6 +65,11 @@ public final class SlotTopology {
         return n == NO_NODE ? null : zoneOfNode[n];
     }
 
+    /** The node index of every slot, without a copy, for the planner's own read-only use. */
+    int[] nodeOfSlotView() {
+        return nodeOfSlot;
+    }
+
     public String nodeName(int nodeIndex) {
         return nodeNames[nodeIndex];
     }

@@ -39,10 +39,10 @@ public final class StickyBalancedAssignor implements CpuAssignor {
             // Only draining replicas are left: coverage beats draining, they keep what they have.
             java.util.Arrays.fill(s.role, ReplicaRole.GENERAL);
         }
-        input.possibleCpus().forEach(c -> {
+        for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
             int o = s.original[c];
             if (o != PlanningState.NONE && s.role[o] != ReplicaRole.DRAINING) s.assign(c, o);
-        });
+        }
         PinApplication.apply(s, input);
         CpuSet hot = HotCpuIsolation.hotCpus(s);
         Map<String, Integer> dedicated = input.mode() == PlanningMode.FULL ? HotCpuIsolation.apply(s, hot) : Map.of();
@@ -59,8 +59,6 @@ public final class StickyBalancedAssignor implements CpuAssignor {
     }
 
     private static TargetAssignment result(PlanningState s, CpuSet hot, Map<String, Integer> dedicated) {
-        CpuSet.Builder[] builders = new CpuSet.Builder[s.replicaCount()];
-        for (int r = 0; r < builders.length; r++) builders[r] = CpuSet.builder();
         List<CpuMove> moves = new ArrayList<>();
         CpuSet.Builder unplaced = CpuSet.builder();
         double[] trueLoad = new double[s.replicaCount()];
@@ -70,7 +68,6 @@ public final class StickyBalancedAssignor implements CpuAssignor {
                 unplaced.add(c);
                 continue;
             }
-            builders[o].add(c);
             trueLoad[o] += s.load[c];
             int before = s.original[c];
             if (before != PlanningState.NONE && before != o) moves.add(new CpuMove(c, s.ids[before], s.ids[o]));
@@ -79,10 +76,23 @@ public final class StickyBalancedAssignor implements CpuAssignor {
         Map<String, Double> projected = new HashMap<>();
         Set<String> over = new HashSet<>();
         for (int r = 0; r < s.replicaCount(); r++) {
-            masks.put(s.ids[r], builders[r].build());
+            masks.put(s.ids[r], mask(s.cpusOf[r]));
             if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad[r]);
             if (s.role[r] == ReplicaRole.GENERAL && s.excess(r) > 0) over.add(s.ids[r]);
         }
         return new TargetAssignment(masks, moves, hot, dedicated, over, projected, unplaced.build());
+    }
+
+    /** The CPUs of a replica as a {@code CpuSet}, range by range (one allocation of the right size). */
+    private static CpuSet mask(SlotBits owned) {
+        int first = owned.nextSetBit(0);
+        if (first < 0) return CpuSet.EMPTY;
+        CpuSet.Builder b = CpuSet.builder();
+        for (int start = first; start >= 0; ) {
+            int end = owned.nextClearBit(start) - 1;
+            b.addRange(start, end);
+            start = owned.nextSetBit(end + 1);
+        }
+        return b.build();
     }
 }
