@@ -55,10 +55,12 @@ final class PlanningState {
         replicaLoad = new double[r];
         cpusOf = new SlotBits[r];
         Map<String, Integer> index = new HashMap<>();
+        // Only draining replicas are left: coverage beats draining, they keep what they have (as general replicas).
+        boolean allDraining = input.replicas().stream().allMatch(ReplicaSlot::draining);
         for (int i = 0; i < r; i++) {
             ReplicaSlot slot = input.replicas().get(i);
             ids[i] = slot.id();
-            role[i] = slot.draining() ? ReplicaRole.DRAINING : ReplicaRole.GENERAL;
+            role[i] = slot.draining() && !allDraining ? ReplicaRole.DRAINING : ReplicaRole.GENERAL;
             limit[i] = slot.capacityPerSecond() > 0 ? slot.capacityPerSecond() * settings.headroom() : Double.POSITIVE_INFINITY;
             cpusOf[i] = new SlotBits();
             index.put(slot.id(), i);
@@ -112,21 +114,29 @@ final class PlanningState {
             zoneCount = 0;
         }
         // Iterate the current masks in id order (the input map is sorted): the first owner of a CPU wins, so a
-        // CPU reported by two replicas is resolved deterministically.
+        // CPU reported by two replicas is resolved deterministically. Sticky start (Kafka's Keep): every CPU stays
+        // with its current owner unless that one drains; a replica's load adds its CPUs in ascending order.
         for (Map.Entry<String, CpuSet> e : input.current().entrySet()) {
             Integer boxed = index.get(e.getKey());
             if (boxed == null) continue;
             int i = boxed;
             CpuSet mask = e.getValue();
-            int lo = -1, hi = -1;
+            boolean keeps = role[i] != ReplicaRole.DRAINING;
+            boolean inside = mask.isSubsetOf(possible);
+            if (keeps && !mask.isEmpty()) cpusOf[i].reserve(mask.first(), mask.length() - 1);
+            double kept = replicaLoad[i];
             for (int c = mask.nextCpu(0); c >= 0 && c < n; c = mask.nextCpu(c + 1)) {
-                if (original[c] == NONE && possible.contains(c)) {
+                if (original[c] == NONE && (inside || possible.contains(c))) {
                     original[c] = i;
-                    if (lo < 0) lo = c;
-                    hi = c;
+                    if (keeps) {
+                        owner[c] = i;
+                        cpusOf[i].set(c);
+                        kept += weight[c];
+                        uncovered--;
+                    }
                 }
             }
-            if (lo >= 0) cpusOf[i].reserve(lo, hi);
+            replicaLoad[i] = kept;
         }
     }
 
