@@ -43,6 +43,10 @@ final class PlanningState {
     final double totalWeight;
     /** The number of locked CPUs. */
     int lockedCount;
+    /** By replica: its current mask when all of it is possible and its own (not claimed first by another), else null. */
+    final CpuSet[] current;
+    /** By replica: the size of {@link #current}. */
+    final int[] currentSize;
 
     PlanningState(PlanningInput input) {
         this.possible = input.possibleCpus();
@@ -54,6 +58,8 @@ final class PlanningState {
         limit = new double[r];
         replicaLoad = new double[r];
         cpusOf = new SlotBits[r];
+        current = new CpuSet[r];
+        currentSize = new int[r];
         Map<String, Integer> index = new HashMap<>();
         // Only draining replicas are left: coverage beats draining, they keep what they have (as general replicas).
         boolean allDraining = input.replicas().stream().allMatch(ReplicaSlot::draining);
@@ -125,18 +131,24 @@ final class PlanningState {
             boolean inside = mask.isSubsetOf(possible);
             if (keeps && !mask.isEmpty()) cpusOf[i].reserve(mask.first(), mask.length() - 1);
             double kept = replicaLoad[i];
+            int claimed = 0;
             for (int c = mask.nextCpu(0); c >= 0 && c < n; c = mask.nextCpu(c + 1)) {
                 if (original[c] == NONE && (inside || possible.contains(c))) {
                     original[c] = i;
+                    claimed++;
                     if (keeps) {
                         owner[c] = i;
-                        cpusOf[i].set(c);
+                        cpusOf[i].setReserved(c);
                         kept += weight[c];
                         uncovered--;
                     }
                 }
             }
             replicaLoad[i] = kept;
+            if (claimed == mask.size()) {
+                current[i] = mask; // every CPU of the mask is possible and the replica's own
+                currentSize[i] = claimed;
+            }
         }
     }
 

@@ -45,6 +45,12 @@ final class SlotBits {
         }
     }
 
+    /** Sets a slot that is not set yet and lies inside the range given to {@link #reserve} (no checks). */
+    void setReserved(int slot) {
+        words[(slot >>> 6) - base] |= 1L << slot;
+        cardinality++;
+    }
+
     void clear(int slot) {
         int i = (slot >>> 6) - base;
         if (i < 0 || i >= words.length) return;

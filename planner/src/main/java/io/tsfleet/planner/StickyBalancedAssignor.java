@@ -66,19 +66,27 @@ public final class StickyBalancedAssignor implements CpuAssignor {
         for (int r = 0; r < s.replicaCount(); r++) {
             // The replica's CPUs range by range, in ascending order (its true load adds them in that order).
             SlotBits owned = s.cpusOf[r];
-            CpuSet.Builder mask = CpuSet.builder();
+            // A replica that keeps exactly its current mask (nothing in, nothing out) gets that very CpuSet back.
+            boolean unchanged = s.current[r] != null && s.currentSize[r] == owned.cardinality();
+            CpuSet.Builder mask = unchanged ? null : CpuSet.builder();
             double trueLoad = 0;
             for (int start = owned.nextSetBit(0); start >= 0; ) {
                 int end = owned.nextClearBit(start) - 1;
-                mask.addRange(start, end);
+                if (!unchanged) mask.addRange(start, end);
                 for (int c = start; c <= end; c++) {
                     trueLoad += s.load[c];
                     int before = s.original[c];
                     if (before != PlanningState.NONE && before != r) moves.add(new CpuMove(c, s.ids[before], s.ids[r]));
+                    if (unchanged && before != r) {
+                        unchanged = false; // a CPU moved in: build the mask after all, from the ranges so far
+                        mask = CpuSet.builder();
+                        for (int x = owned.nextSetBit(0); x >= 0 && x < start; x = owned.nextSetBit(x + 1)) mask.add(x);
+                        mask.addRange(start, end);
+                    }
                 }
                 start = owned.nextSetBit(end + 1);
             }
-            masks.put(s.ids[r], owned.cardinality() == 0 ? CpuSet.EMPTY : mask.build());
+            masks.put(s.ids[r], unchanged ? s.current[r] : owned.cardinality() == 0 ? CpuSet.EMPTY : mask.build());
             if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad);
             if (s.role[r] == ReplicaRole.GENERAL && s.excess(r) > 0) over.add(s.ids[r]);
         }
