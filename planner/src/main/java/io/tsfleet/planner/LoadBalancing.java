@@ -151,6 +151,7 @@ final class LoadBalancing {
             double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
             if (gain <= 0 || gain < bestGain / 2) continue;
             int delta = s.distance(c, b) - s.distance(c, a);
+            if (best != PlanningState.NONE && delta > bestDelta) continue; // cannot win: skip the compactness score
             int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);
             boolean better = best == PlanningState.NONE || delta < bestDelta
                     || (delta == bestDelta && (gain > chosenGain + eps || (gain >= chosenGain - eps && score > bestScore)));
