@@ -41,10 +41,20 @@ final class CapacityRepair {
 
     private static boolean moveOne(PlanningState s, List<Integer> general, int from) {
         double excess = s.excess(from);
+        // The most room any receiver has: a CPU heavier than that (with a margin for rounding) fits nowhere, and a
+        // replica none of whose CPUs fits anywhere is stuck without sorting anything.
+        double room = Double.NEGATIVE_INFINITY, scale = 1;
+        for (int to : general) {
+            if (to == from) continue;
+            room = Math.max(room, s.limit[to] * (1 + 1e-12) - s.replicaLoad[to]);
+            scale = Math.max(scale, Math.abs(s.replicaLoad[to]) + (Double.isInfinite(s.limit[to]) ? 0 : s.limit[to]));
+        }
+        double maxFitting = room + 1e-9 * scale;
         List<Integer> cpus = new ArrayList<>();
-        s.cpusOf[from].stream().forEach(c -> {
-            if (!s.locked[c]) cpus.add(c);
-        });
+        for (int c = s.cpusOf[from].nextSetBit(0); c >= 0; c = s.cpusOf[from].nextSetBit(c + 1)) {
+            if (!s.locked[c] && !(s.weight[c] > maxFitting)) cpus.add(c);
+        }
+        if (cpus.isEmpty()) return false;
         Comparator<Integer> preference = Comparator
                 .<Integer>comparingInt(c -> s.weight[c] >= excess ? 0 : 1)
                 .thenComparingDouble(c -> s.weight[c] >= excess ? s.weight[c] : -s.weight[c])

@@ -22,6 +22,7 @@ final class HotCpuIsolation {
     /** CPUs hotter than the largest headroom limit of the general replicas. */
     static CpuSet hotCpus(PlanningState s) {
         double maxLimit = maxGeneralLimit(s);
+        if (!(s.maxWeight > maxLimit)) return CpuSet.EMPTY; // no CPU is hotter than that (always so without a limit)
         CpuSet.Builder hot = CpuSet.builder();
         s.possible.forEach(c -> {
             if (s.weight[c] > maxLimit) hot.add(c);
@@ -45,11 +46,11 @@ final class HotCpuIsolation {
             int c = candidates.get(i);
             int chosen = cheapestReplica(s, c);
             s.role[chosen] = ReplicaRole.DEDICATED;
-            for (int other : s.cpusOf[chosen].stream().toArray()) {
+            for (int other : s.cpusOf[chosen].toArray()) {
                 if (other != c) s.unassign(other);
             }
             s.assign(c, chosen);
-            s.locked[c] = true;
+            s.lock(c);
             dedicated.put(s.ids[chosen], c);
         }
         return dedicated;

@@ -1,7 +1,5 @@
 package io.tsfleet.planner;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -20,69 +18,150 @@ import java.util.List;
  * repeats, and the loop ends (the potential function of Kafka's {@code ShareBalancer}). A step cap guards against
  * floating-point surprises. Moves keep every receiver within its headroom limit, so capacity is never traded for
  * balance.
+ *
+ * <p>With a topology, locality ranks below balance and above fewest moves: among the CPUs that bring at least half
+ * of the best gain, the one that moves onto B's node or zone (or away from a replica it is remote to) is preferred
+ * ({@link #bestLocalCpu}). The stopping conditions are unchanged, so locality never leaves the plan less balanced.
  */
 final class LoadBalancing {
     private LoadBalancing() {
     }
 
     static boolean apply(PlanningState s, int stepCap) {
-        List<Integer> general = s.replicasWithRole(ReplicaRole.GENERAL);
-        if (general.size() < 2) return false;
-        double maxWeight = 0, total = 0;
-        for (int r : general) {
-            total += s.replicaLoad[r];
-            int[] cpus = s.cpusOf[r].stream().toArray();
-            for (int c : cpus) maxWeight = Math.max(maxWeight, s.weight[c]);
-        }
-        double mean = total / general.size();
-        double maxAllowed = s.settings.balanceTolerance() * Math.max(mean, maxWeight);
+        List<Integer> generalList = s.replicasWithRole(ReplicaRole.GENERAL);
+        if (generalList.size() < 2) return false;
+        int[] general = generalList.stream().mapToInt(Integer::intValue).toArray();
+        double total = 0;
+        for (int r : general) total += s.replicaLoad[r];
+        double mean = total / general.length;
         double minAllowed = mean / s.settings.balanceTolerance();
+        if (maxLoad(s, general) <= s.settings.balanceTolerance() * mean && s.replicaLoad[minLoaded(s, general)] >= minAllowed) {
+            return false; // balanced whatever the heaviest CPU (the bound below is at least tolerance x mean)
+        }
+        // Capacity repair and balancing move CPUs between general replicas only, so the set of CPUs they own, and
+        // its heaviest CPU, is the same in every round: computed once.
+        if (Double.isNaN(s.maxGeneralWeight)) {
+            double maxWeight = 0;
+            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
+                int o = s.owner[c];
+                if (o != PlanningState.NONE && s.role[o] == ReplicaRole.GENERAL) maxWeight = Math.max(maxWeight, s.weight[c]);
+            }
+            s.maxGeneralWeight = maxWeight;
+        }
+        double maxWeight = s.maxGeneralWeight;
+        double maxAllowed = s.settings.balanceTolerance() * Math.max(mean, maxWeight);
         boolean changed = false;
+        boolean[] tried = new boolean[s.replicaCount()];
         for (int step = 0; step < stepCap; step++) {
-            int a = general.getFirst();
-            int b = general.getFirst();
+            int a = general[0];
+            int b = general[0];
             for (int r : general) {
                 if (s.replicaLoad[r] > s.replicaLoad[a]) a = r;
                 if (s.replicaLoad[r] < s.replicaLoad[b]) b = r;
             }
             boolean balanced = s.replicaLoad[a] <= maxAllowed && s.replicaLoad[b] >= minAllowed;
             if (balanced) break;
-            if (!moveOne(s, general, a)) break;
+            if (!moveOne(s, general, a, tried)) break;
             changed = true;
         }
         return changed;
     }
 
-    private static boolean moveOne(PlanningState s, List<Integer> general, int a) {
-        List<Integer> receivers = new ArrayList<>(general);
-        receivers.remove(Integer.valueOf(a));
-        receivers.sort(Comparator.<Integer>comparingDouble(r -> s.replicaLoad[r]).thenComparingInt(r -> r));
+    private static double maxLoad(PlanningState s, int[] general) {
+        double max = s.replicaLoad[general[0]];
+        for (int r : general) max = Math.max(max, s.replicaLoad[r]);
+        return max;
+    }
+
+    private static int minLoaded(PlanningState s, int[] general) {
+        int b = general[0];
+        for (int r : general) if (s.replicaLoad[r] < s.replicaLoad[b]) b = r;
+        return b;
+    }
+
+    /** The receivers in ascending order of (load, index), one at a time: usually the first one takes a CPU. */
+    private static int nextReceiver(PlanningState s, int[] general, int a, boolean[] tried) {
+        int best = PlanningState.NONE;
+        for (int r : general) {
+            if (r == a || tried[r]) continue;
+            if (best == PlanningState.NONE || s.replicaLoad[r] < s.replicaLoad[best]) best = r;
+        }
+        return best;
+    }
+
+    private static boolean moveOne(PlanningState s, int[] general, int a, boolean[] tried) {
+        java.util.Arrays.fill(tried, false);
         double loadA = s.replicaLoad[a];
         // At most |receivers| scans of A's CPUs.
-        for (int b : receivers) {
+        for (int b = nextReceiver(s, general, a, tried); b != PlanningState.NONE; b = nextReceiver(s, general, a, tried)) {
+            tried[b] = true;
             double gap = loadA - s.replicaLoad[b];
             if (gap <= 0) return false;
-            int best = PlanningState.NONE;
-            double bestGain = 0;
-            int bestScore = -1;
-            for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
-                double w = s.weight[c];
-                if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
-                double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
-                if (gain <= 0) continue;
-                int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);
-                double eps = 1e-9 * loadA;
-                if (best == PlanningState.NONE || gain > bestGain + eps || (gain >= bestGain - eps && score > bestScore)) {
-                    best = c;
-                    bestGain = gain;
-                    bestScore = score;
-                }
-            }
+            int best = s.local ? bestLocalCpu(s, a, b, loadA, gap) : bestCpu(s, a, b, loadA, gap);
             if (best != PlanningState.NONE) {
                 s.assign(best, b);
                 return true;
             }
         }
         return false;
+    }
+
+    private static int bestCpu(PlanningState s, int a, int b, double loadA, double gap) {
+        int best = PlanningState.NONE;
+        double bestGain = 0;
+        int bestScore = -1;
+        for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
+            double w = s.weight[c];
+            if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
+            double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
+            if (gain <= 0) continue;
+            int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);
+            double eps = 1e-9 * loadA;
+            if (best == PlanningState.NONE || gain > bestGain + eps || (gain >= bestGain - eps && score > bestScore)) {
+                best = c;
+                bestGain = gain;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * With a topology: among the CPUs that bring at least half of the best possible gain, the one whose move helps
+     * locality most ({@code distance(c, B) - distance(c, A)} lowest: onto B's node or zone, away from a replica it is
+     * remote to), then the greatest gain, then compactness and undoing a move as in {@link #bestCpu}. Every candidate
+     * satisfies {@code 0 < w < gap}, so termination is as without a topology.
+     */
+    private static int bestLocalCpu(PlanningState s, int a, int b, double loadA, double gap) {
+        double bestGain = 0;
+        for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
+            double w = s.weight[c];
+            if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
+            bestGain = Math.max(bestGain, loadA - Math.max(loadA - w, s.replicaLoad[b] + w));
+        }
+        if (bestGain <= 0) return PlanningState.NONE;
+        int best = PlanningState.NONE;
+        double chosenGain = 0;
+        int bestDelta = Integer.MAX_VALUE;
+        int bestScore = -1;
+        double eps = 1e-9 * loadA;
+        for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
+            double w = s.weight[c];
+            if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
+            double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
+            if (gain <= 0 || gain < bestGain / 2) continue;
+            int delta = s.distance(c, b) - s.distance(c, a);
+            if (best != PlanningState.NONE && delta > bestDelta) continue; // cannot win: skip the compactness score
+            int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);
+            boolean better = best == PlanningState.NONE || delta < bestDelta
+                    || (delta == bestDelta && (gain > chosenGain + eps || (gain >= chosenGain - eps && score > bestScore)));
+            if (better) {
+                best = c;
+                chosenGain = gain;
+                bestDelta = delta;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 }

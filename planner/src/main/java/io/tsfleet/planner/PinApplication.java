@@ -18,12 +18,12 @@ final class PinApplication {
             taken = taken.union(pinned);
             s.role[r] = ReplicaRole.PINNED;
             // Loop over a snapshot of the replica's CPUs: at most n iterations.
-            for (int c : s.cpusOf[r].stream().toArray()) {
+            for (int c : s.cpusOf[r].toArray()) {
                 if (!pinned.contains(c)) s.unassign(c);
             }
             pinned.forEach(c -> {
                 s.assign(c, r);
-                s.locked[c] = true;
+                s.lock(c);
             });
         }
     }

@@ -23,14 +23,18 @@ import java.util.TreeMap;
  *                     owns exactly its pinned CPUs
  * @param settings     tunables
  * @param mode         full planning or coverage only
+ * @param topology     where the slots are (node of each slot, zone of each node); {@link SlotTopology#NONE} plans
+ *                     without locality, exactly as before there was a topology
  */
 public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map<String, CpuSet> current,
-                            double[] cpuLoads, Map<String, CpuSet> pins, PlannerSettings settings, PlanningMode mode) {
+                            double[] cpuLoads, Map<String, CpuSet> pins, PlannerSettings settings, PlanningMode mode,
+                            SlotTopology topology) {
 
     public PlanningInput {
         Objects.requireNonNull(possibleCpus, "possibleCpus");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(topology, "topology");
         List<ReplicaSlot> sorted = new ArrayList<>(replicas);
         sorted.sort(Comparator.comparing(ReplicaSlot::id));
         for (int i = 1; i < sorted.size(); i++) {
@@ -47,6 +51,12 @@ public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map
         }
     }
 
+    /** An input without a topology (no locality). */
+    public PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map<String, CpuSet> current,
+                         double[] cpuLoads, Map<String, CpuSet> pins, PlannerSettings settings, PlanningMode mode) {
+        this(possibleCpus, replicas, current, cpuLoads, pins, settings, mode, SlotTopology.NONE);
+    }
+
     public static PlanningInput of(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map<String, CpuSet> current, double[] cpuLoads) {
         return new PlanningInput(possibleCpus, replicas, current, cpuLoads, Map.of(), PlannerSettings.DEFAULTS, PlanningMode.FULL);
     }
@@ -56,28 +66,37 @@ public record PlanningInput(CpuSet possibleCpus, List<ReplicaSlot> replicas, Map
         return cpu < cpuLoads.length ? cpuLoads[cpu] : 0;
     }
 
+    /** The loads without a copy, for the planner's own read-only use. */
+    double[] loadsView() {
+        return cpuLoads;
+    }
+
     @Override
     public double[] cpuLoads() {
         return cpuLoads.clone();
     }
 
     public PlanningInput withMode(PlanningMode newMode) {
-        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, pins, settings, newMode);
+        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, pins, settings, newMode, topology);
     }
 
     public PlanningInput withCurrent(Map<String, CpuSet> newCurrent) {
-        return new PlanningInput(possibleCpus, replicas, newCurrent, cpuLoads, pins, settings, mode);
+        return new PlanningInput(possibleCpus, replicas, newCurrent, cpuLoads, pins, settings, mode, topology);
     }
 
     public PlanningInput withReplicas(List<ReplicaSlot> newReplicas) {
-        return new PlanningInput(possibleCpus, newReplicas, current, cpuLoads, pins, settings, mode);
+        return new PlanningInput(possibleCpus, newReplicas, current, cpuLoads, pins, settings, mode, topology);
     }
 
     public PlanningInput withLoads(double[] newLoads) {
-        return new PlanningInput(possibleCpus, replicas, current, newLoads, pins, settings, mode);
+        return new PlanningInput(possibleCpus, replicas, current, newLoads, pins, settings, mode, topology);
     }
 
     public PlanningInput withPins(Map<String, CpuSet> newPins) {
-        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, newPins, settings, mode);
+        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, newPins, settings, mode, topology);
+    }
+
+    public PlanningInput withTopology(SlotTopology newTopology) {
+        return new PlanningInput(possibleCpus, replicas, current, cpuLoads, pins, settings, mode, newTopology);
     }
 }

@@ -3,14 +3,13 @@ package io.tsfleet.planner;
 import io.tsfleet.protocol.cpu.CpuSet;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The planner's working copy: arrays indexed by CPU and by replica index (replicas sorted by id), so that 8192
- * CPUs x 256 replicas plan in milliseconds. Not thread-safe; lives for one {@code assign} call.
+ * The planner's working copy: arrays indexed by CPU and by replica index (replicas sorted by id), so that 131,072
+ * slots x 256 replicas plan in milliseconds. Not thread-safe; lives for one {@code assign} call.
  */
 final class PlanningState {
     static final int NONE = -1;
@@ -20,13 +19,34 @@ final class PlanningState {
     final ReplicaRole[] role;
     final double[] limit;          // headroom x capacity, +inf when the capacity is unknown
     final double[] replicaLoad;    // sum of planning weights of owned CPUs
-    final BitSet[] cpusOf;
+    final SlotBits[] cpusOf;
     final int[] owner;             // by CPU: replica index or NONE
     final int[] original;          // by CPU: current owner index or NONE
     final boolean[] locked;        // by CPU: pinned or a dedicated hot CPU; never moved by later phases
     final double[] weight;         // by CPU: load + base weight
     final double[] load;           // by CPU: true load
     final PlannerSettings settings;
+    /** True when the input has a topology; without one every locality array below is unused and every distance 2. */
+    final boolean local;
+    final int[] slotNode;          // by CPU: node index or NONE (only with a topology; the topology's own array)
+    final int[] nodeZone;          // by node: zone index or NONE (only with a topology)
+    final int[] replicaNode;       // by replica: node index in the topology or NONE
+    final int[] replicaZone;       // by replica: zone index or NONE
+    final int zoneCount;
+    /** The heaviest CPU owned by a general replica, once balancing asked (it cannot change afterwards); NaN before. */
+    double maxGeneralWeight = Double.NaN;
+    /** The heaviest possible CPU. */
+    final double maxWeight;
+    /** The number of possible CPUs without an owner. */
+    int uncovered;
+    /** The sum of the weights of all possible CPUs, in ascending order of CPU. */
+    final double totalWeight;
+    /** The number of locked CPUs. */
+    int lockedCount;
+    /** By replica: its current mask when all of it is possible and its own (not claimed first by another), else null. */
+    final CpuSet[] current;
+    /** By replica: the size of {@link #current}. */
+    final int[] currentSize;
 
     PlanningState(PlanningInput input) {
         this.possible = input.possibleCpus();
@@ -37,36 +57,122 @@ final class PlanningState {
         role = new ReplicaRole[r];
         limit = new double[r];
         replicaLoad = new double[r];
-        cpusOf = new BitSet[r];
+        cpusOf = new SlotBits[r];
+        current = new CpuSet[r];
+        currentSize = new int[r];
         Map<String, Integer> index = new HashMap<>();
+        // Only draining replicas are left: coverage beats draining, they keep what they have (as general replicas).
+        boolean allDraining = input.replicas().stream().allMatch(ReplicaSlot::draining);
         for (int i = 0; i < r; i++) {
             ReplicaSlot slot = input.replicas().get(i);
             ids[i] = slot.id();
-            role[i] = slot.draining() ? ReplicaRole.DRAINING : ReplicaRole.GENERAL;
+            role[i] = slot.draining() && !allDraining ? ReplicaRole.DRAINING : ReplicaRole.GENERAL;
             limit[i] = slot.capacityPerSecond() > 0 ? slot.capacityPerSecond() * settings.headroom() : Double.POSITIVE_INFINITY;
-            cpusOf[i] = new BitSet(n);
+            cpusOf[i] = new SlotBits();
             index.put(slot.id(), i);
         }
         owner = new int[n];
         original = new int[n];
         locked = new boolean[n];
         weight = new double[n];
-        load = new double[n];
+        double[] loads = input.loadsView();
+        load = loads.length >= n ? loads : java.util.Arrays.copyOf(loads, n); // read only
         java.util.Arrays.fill(owner, NONE);
         java.util.Arrays.fill(original, NONE);
-        possible.forEach(c -> {
-            load[c] = input.load(c);
-            weight[c] = load[c] + settings.cpuBaseWeight();
-        });
-        // Iterate the current masks in id order (the input map is sorted): the first owner of a CPU wins, so a
-        // CPU reported by two replicas is resolved deterministically.
-        for (Map.Entry<String, CpuSet> e : input.current().entrySet()) {
-            Integer i = index.get(e.getKey());
-            if (i == null) continue;
-            e.getValue().intersect(possible).forEach(c -> {
-                if (original[c] == NONE) original[c] = i;
-            });
+        double base = settings.cpuBaseWeight();
+        double heaviest = 0, sum = 0;
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+            double w = load[c] + base;
+            weight[c] = w;
+            heaviest = Math.max(heaviest, w);
+            sum += w;
         }
+        maxWeight = heaviest;
+        totalWeight = sum;
+        uncovered = possible.size();
+        SlotTopology topology = input.topology();
+        local = !topology.isEmpty();
+        replicaNode = new int[r];
+        replicaZone = new int[r];
+        java.util.Arrays.fill(replicaNode, NONE);
+        java.util.Arrays.fill(replicaZone, NONE);
+        if (local) {
+            Map<String, Integer> zones = new HashMap<>();
+            nodeZone = new int[topology.nodeCount()];
+            for (int node = 0; node < nodeZone.length; node++) nodeZone[node] = zoneIndex(zones, topology.nodeZone(node));
+            for (int i = 0; i < r; i++) {
+                ReplicaSlot slot = input.replicas().get(i);
+                replicaNode[i] = topology.nodeIndex(slot.node());
+                String zone = slot.zone() != null ? slot.zone() : topology.zoneOfNode(slot.node());
+                replicaZone[i] = zoneIndex(zones, zone);
+            }
+            int[] nodes = topology.nodeOfSlotView();
+            if (nodes.length >= n) {
+                slotNode = nodes;
+            } else {
+                slotNode = java.util.Arrays.copyOf(nodes, n);
+                java.util.Arrays.fill(slotNode, nodes.length, n, NONE);
+            }
+            zoneCount = zones.size();
+        } else {
+            slotNode = new int[0];
+            nodeZone = new int[0];
+            zoneCount = 0;
+        }
+        // Iterate the current masks in id order (the input map is sorted): the first owner of a CPU wins, so a
+        // CPU reported by two replicas is resolved deterministically. Sticky start (Kafka's Keep): every CPU stays
+        // with its current owner unless that one drains; a replica's load adds its CPUs in ascending order.
+        for (Map.Entry<String, CpuSet> e : input.current().entrySet()) {
+            Integer boxed = index.get(e.getKey());
+            if (boxed == null) continue;
+            int i = boxed;
+            CpuSet mask = e.getValue();
+            boolean keeps = role[i] != ReplicaRole.DRAINING;
+            boolean inside = mask.isSubsetOf(possible);
+            if (keeps && !mask.isEmpty()) cpusOf[i].reserve(mask.first(), mask.length() - 1);
+            double kept = replicaLoad[i];
+            int claimed = 0;
+            for (int c = mask.nextCpu(0); c >= 0 && c < n; c = mask.nextCpu(c + 1)) {
+                if (original[c] == NONE && (inside || possible.contains(c))) {
+                    original[c] = i;
+                    claimed++;
+                    if (keeps) {
+                        owner[c] = i;
+                        cpusOf[i].setReserved(c);
+                        kept += weight[c];
+                        uncovered--;
+                    }
+                }
+            }
+            replicaLoad[i] = kept;
+            if (claimed == mask.size()) {
+                current[i] = mask; // every CPU of the mask is possible and the replica's own
+                currentSize[i] = claimed;
+            }
+        }
+    }
+
+    /** The zone index of a CPU, or NONE (only with a topology). */
+    int slotZone(int cpu) {
+        int node = slotNode[cpu];
+        return node == NONE ? NONE : nodeZone[node];
+    }
+
+    private static int zoneIndex(Map<String, Integer> zones, String zone) {
+        if (zone == null) return NONE;
+        return zones.computeIfAbsent(zone, z -> zones.size());
+    }
+
+    /**
+     * How far a CPU is from a replica: 0 on the replica's node, 1 in its zone, 2 otherwise (and always 2 without a
+     * topology, so that locality never decides anything then).
+     */
+    int distance(int cpu, int replica) {
+        if (!local) return 2;
+        int node = slotNode[cpu];
+        if (node != NONE && node == replicaNode[replica]) return 0;
+        int zone = node == NONE ? NONE : nodeZone[node];
+        return zone != NONE && zone == replicaZone[replica] ? 1 : 2;
     }
 
     int replicaCount() {
@@ -81,6 +187,8 @@ final class PlanningState {
     void assign(int cpu, int replica) {
         int old = owner[cpu];
         if (old == replica) return;
+        if (old == NONE) uncovered--;
+        else if (replica == NONE) uncovered++;
         if (old != NONE) {
             cpusOf[old].clear(cpu);
             replicaLoad[old] -= weight[cpu];
@@ -89,6 +197,13 @@ final class PlanningState {
         if (replica != NONE) {
             cpusOf[replica].set(cpu);
             replicaLoad[replica] += weight[cpu];
+        }
+    }
+
+    void lock(int cpu) {
+        if (!locked[cpu]) {
+            locked[cpu] = true;
+            lockedCount++;
         }
     }
 

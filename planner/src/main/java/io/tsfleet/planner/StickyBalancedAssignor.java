@@ -34,15 +34,9 @@ public final class StickyBalancedAssignor implements CpuAssignor {
 
     @Override
     public TargetAssignment assign(PlanningInput input) {
+        // Every CPU starts at its current live owner unless that one drains (only draining replicas left: they keep
+        // theirs); PlanningState does this while it reads the current masks.
         PlanningState s = new PlanningState(input);
-        if (s.replicasWithRole(ReplicaRole.DRAINING).size() == s.replicaCount()) {
-            // Only draining replicas are left: coverage beats draining, they keep what they have.
-            java.util.Arrays.fill(s.role, ReplicaRole.GENERAL);
-        }
-        input.possibleCpus().forEach(c -> {
-            int o = s.original[c];
-            if (o != PlanningState.NONE && s.role[o] != ReplicaRole.DRAINING) s.assign(c, o);
-        });
         PinApplication.apply(s, input);
         CpuSet hot = HotCpuIsolation.hotCpus(s);
         Map<String, Integer> dedicated = input.mode() == PlanningMode.FULL ? HotCpuIsolation.apply(s, hot) : Map.of();
@@ -59,30 +53,44 @@ public final class StickyBalancedAssignor implements CpuAssignor {
     }
 
     private static TargetAssignment result(PlanningState s, CpuSet hot, Map<String, Integer> dedicated) {
-        Map<String, CpuSet.Builder> builders = new HashMap<>();
-        for (String id : s.ids) builders.put(id, CpuSet.builder());
         List<CpuMove> moves = new ArrayList<>();
         CpuSet.Builder unplaced = CpuSet.builder();
-        double[] trueLoad = new double[s.replicaCount()];
-        s.possible.forEach(c -> {
-            int o = s.owner[c];
-            if (o == PlanningState.NONE) {
-                unplaced.add(c);
-                return;
+        if (s.uncovered > 0) {
+            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
+                if (s.owner[c] == PlanningState.NONE) unplaced.add(c);
             }
-            builders.get(s.ids[o]).add(c);
-            trueLoad[o] += s.load[c];
-            int before = s.original[c];
-            if (before != PlanningState.NONE && before != o) moves.add(new CpuMove(c, s.ids[before], s.ids[o]));
-        });
+        }
         Map<String, CpuSet> masks = new HashMap<>();
         Map<String, Double> projected = new HashMap<>();
         Set<String> over = new HashSet<>();
         for (int r = 0; r < s.replicaCount(); r++) {
-            masks.put(s.ids[r], builders.get(s.ids[r]).build());
-            if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad[r]);
+            // The replica's CPUs range by range, in ascending order (its true load adds them in that order).
+            SlotBits owned = s.cpusOf[r];
+            // A replica that keeps exactly its current mask (nothing in, nothing out) gets that very CpuSet back.
+            boolean unchanged = s.current[r] != null && s.currentSize[r] == owned.cardinality();
+            CpuSet.Builder mask = unchanged ? null : CpuSet.builder();
+            double trueLoad = 0;
+            for (int start = owned.nextSetBit(0); start >= 0; ) {
+                int end = owned.nextClearBit(start) - 1;
+                if (!unchanged) mask.addRange(start, end);
+                for (int c = start; c <= end; c++) {
+                    trueLoad += s.load[c];
+                    int before = s.original[c];
+                    if (before != PlanningState.NONE && before != r) moves.add(new CpuMove(c, s.ids[before], s.ids[r]));
+                    if (unchanged && before != r) {
+                        unchanged = false; // a CPU moved in: build the mask after all, from the ranges so far
+                        mask = CpuSet.builder();
+                        for (int x = owned.nextSetBit(0); x >= 0 && x < start; x = owned.nextSetBit(x + 1)) mask.add(x);
+                        mask.addRange(start, end);
+                    }
+                }
+                start = owned.nextSetBit(end + 1);
+            }
+            masks.put(s.ids[r], unchanged ? s.current[r] : owned.cardinality() == 0 ? CpuSet.EMPTY : mask.build());
+            if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad);
             if (s.role[r] == ReplicaRole.GENERAL && s.excess(r) > 0) over.add(s.ids[r]);
         }
+        moves.sort(java.util.Comparator.comparingInt(CpuMove::cpu));
         return new TargetAssignment(masks, moves, hot, dedicated, over, projected, unplaced.build());
     }
 }

@@ -62,4 +62,40 @@ final class PlannerFixtures {
         for (int c : mask.toArray()) sum += (c < loads.length ? loads[c] : 0) + base;
         return sum;
     }
+
+    /**
+     * A random topology over {@code 0..n-1}: 1 to {@code maxNodes} nodes of contiguous blocks of random sizes, each in
+     * one of up to three zones or in none.
+     */
+    static SlotTopology randomTopology(int n, int maxNodes, long seed) {
+        Random rnd = new Random(seed);
+        int nodes = 1 + rnd.nextInt(Math.max(1, Math.min(maxNodes, n)));
+        int[] cuts = new int[nodes + 1];
+        cuts[nodes] = n;
+        for (int i = 1; i < nodes; i++) cuts[i] = rnd.nextInt(n + 1);
+        java.util.Arrays.sort(cuts, 1, nodes);
+        SlotTopology.Builder b = SlotTopology.builder();
+        for (int i = 0; i < nodes; i++) {
+            String zone = rnd.nextInt(6) == 0 ? null : "zone-" + rnd.nextInt(3);
+            b.node(node(i), zone, cuts[i + 1] > cuts[i] ? CpuSet.range(cuts[i], cuts[i + 1] - 1) : CpuSet.EMPTY);
+        }
+        return b.build();
+    }
+
+    static String node(int i) {
+        return String.format("node-%02d", i);
+    }
+
+    /** The replicas placed on random nodes of the topology (some on none, some with an explicit zone). */
+    static List<ReplicaSlot> locate(List<ReplicaSlot> replicas, SlotTopology topology, long seed) {
+        Random rnd = new Random(seed);
+        List<ReplicaSlot> out = new ArrayList<>();
+        for (ReplicaSlot r : replicas) {
+            int kind = rnd.nextInt(8);
+            String node = kind == 0 || topology.isEmpty() ? null : topology.nodeName(rnd.nextInt(topology.nodeCount()));
+            String zone = kind == 1 ? "zone-" + rnd.nextInt(3) : null;
+            out.add(r.at(node, zone));
+        }
+        return out;
+    }
 }

@@ -22,7 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlannerPropertiesTest {
     private final CpuAssignor assignor = new StickyBalancedAssignor();
 
-    /** A random planning problem: a possible set with holes, replicas with or without capacities, a random start. */
+    /**
+     * A random planning problem: a possible set with holes, replicas with or without capacities, a random start; in
+     * half of the problems with a random topology (nodes of random sizes in up to three zones, replicas on random
+     * nodes), so that every property below holds with locality as well as without.
+     */
     @Provide
     Arbitrary<PlanningInput> problems() {
         Arbitrary<Integer> nrCpus = Arbitraries.integers().between(1, 300);
@@ -30,7 +34,8 @@ class PlannerPropertiesTest {
         Arbitrary<Long> seeds = Arbitraries.longs();
         Arbitrary<Double> covered = Arbitraries.of(0.0, 0.5, 1.0);
         Arbitrary<Boolean> withCapacity = Arbitraries.of(true, false);
-        return Combinators.combine(nrCpus, replicaCount, seeds, covered, withCapacity).as((n, r, seed, cov, cap) -> {
+        Arbitrary<Boolean> withTopology = Arbitraries.of(true, false);
+        return Combinators.combine(nrCpus, replicaCount, seeds, covered, withCapacity, withTopology).as((n, r, seed, cov, cap, topo) -> {
             Random rnd = new Random(seed);
             CpuSet.Builder possible = CpuSet.builder();
             for (int c = 0; c < n; c++) if (rnd.nextInt(10) > 0) possible.add(c);
@@ -42,7 +47,10 @@ class PlannerPropertiesTest {
                 double capacity = cap ? 1000 + rnd.nextInt(100_000) : 0;
                 replicas.add(new ReplicaSlot(id(i), capacity, i > 0 && rnd.nextInt(8) == 0));
             }
-            return PlanningInput.of(p, replicas, randomCurrent(p, replicas, seed + 1, cov), loads);
+            PlanningInput input = PlanningInput.of(p, replicas, randomCurrent(p, replicas, seed + 1, cov), loads);
+            if (!topo) return input;
+            SlotTopology topology = randomTopology(n, 8, seed ^ 0x7090);
+            return input.withReplicas(locate(replicas, topology, seed ^ 0x10c)).withTopology(topology);
         });
     }
 
@@ -88,7 +96,7 @@ class PlannerPropertiesTest {
 
     @Property(tries = 150)
     void noReplicaIsPlannedAboveItsHeadroomWhenAPlanWithSlackExists(@ForAll long seed, @ForAll @IntRange(min = 1, max = 16) int replicaCount,
-                                                                   @ForAll @IntRange(min = 1, max = 400) int nrCpus) {
+                                                                   @ForAll @IntRange(min = 1, max = 400) int nrCpus, @ForAll boolean withTopology) {
         Random rnd = new Random(seed);
         double[] capacities = new double[replicaCount];
         double minLimit = Double.MAX_VALUE, totalLimit = 0;
@@ -114,7 +122,7 @@ class PlannerPropertiesTest {
         for (int c = 0; c < nrCpus; c++) loads[c] = Math.min(loads[c] * scale, perCpuCap);
         Assume.that(perCpuCap > 0);
         CpuSet possible = CpuSet.range(0, nrCpus - 1);
-        PlanningInput input = PlanningInput.of(possible, replicas, randomCurrent(possible, replicas, seed, 1.0), loads);
+        PlanningInput input = located(PlanningInput.of(possible, replicas, randomCurrent(possible, replicas, seed, 1.0), loads), withTopology, seed);
 
         TargetAssignment plan = assignor.assign(input);
 
@@ -168,14 +176,15 @@ class PlannerPropertiesTest {
 
     @Property(tries = 100)
     void aCpuHotterThanAnyReplicaGetsAReplicaOfItsOwnAndStaysThere(@ForAll long seed, @ForAll @IntRange(min = 2, max = 8) int replicaCount,
-                                                                  @ForAll @IntRange(min = 4, max = 200) int nrCpus) {
+                                                                  @ForAll @IntRange(min = 4, max = 200) int nrCpus, @ForAll boolean withTopology) {
         Random rnd = new Random(seed);
         int hot = rnd.nextInt(nrCpus);
         double[] loads = new double[nrCpus];
         for (int c = 0; c < nrCpus; c++) loads[c] = rnd.nextDouble() * 10;
         loads[hot] = 50_000; // capacity 10_000 x 0.7 = 7_000
         CpuSet possible = CpuSet.range(0, nrCpus - 1);
-        PlanningInput input = PlanningInput.of(possible, replicas(replicaCount, 10_000), randomCurrent(possible, replicas(replicaCount, 0), seed, 1.0), loads);
+        PlanningInput input = located(PlanningInput.of(possible, replicas(replicaCount, 10_000), randomCurrent(possible, replicas(replicaCount, 0), seed, 1.0), loads),
+                withTopology, seed);
 
         TargetAssignment plan = assignor.assign(input);
 
@@ -232,5 +241,12 @@ class PlannerPropertiesTest {
         int min = plan.masks().values().stream().mapToInt(CpuSet::size).min().orElseThrow();
         int max = plan.masks().values().stream().mapToInt(CpuSet::size).max().orElseThrow();
         assertThat(max - min).isLessThanOrEqualTo(Math.max(1, (int) Math.ceil(0.05 * nrCpus / replicaCount) + 1));
+    }
+
+    /** The input with a random topology over its CPUs and its replicas on random nodes, or the input itself. */
+    private static PlanningInput located(PlanningInput input, boolean withTopology, long seed) {
+        if (!withTopology) return input;
+        SlotTopology topology = randomTopology(input.possibleCpus().length(), 8, seed ^ 0x7090);
+        return input.withReplicas(locate(input.replicas(), topology, seed ^ 0x10c)).withTopology(topology);
     }
 }
