@@ -145,12 +145,12 @@ final class PlanMaker {
     /** {@code overflow}: an overflow plan, which counts every CPU with at least its latest rate ({@link LoadTracker#currentLoads}). */
     private PlanningInput input(PlanningMode mode, boolean overflow) {
         List<ReplicaSlot> slots = new ArrayList<>();
-        for (Member m : membership.all()) slots.add(new ReplicaSlot(m.id(), m.planningCapacity(), m.draining()));
+        for (Member m : membership.all()) slots.add(new ReplicaSlot(m.id(), m.planningCapacity(), m.draining(), m.node(), m.zone()));
         Map<String, CpuSet> livePins = new TreeMap<>();
         pins.forEach((id, cpus) -> {
             if (membership.contains(id)) livePins.put(id, cpus);
         });
         return new PlanningInput(table.possible(), slots, table.headingMasks(), overflow ? loads.currentLoads() : loads.loads(), livePins,
-                settings.planner(), mode);
+                settings.planner(), mode, this.slots.space().topology(this.slots.staticFleet()));
     }
 }

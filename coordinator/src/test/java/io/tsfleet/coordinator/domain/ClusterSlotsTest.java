@@ -43,6 +43,7 @@ class ClusterSlotsTest {
     /** A replica that does what its directive says, one heartbeat later. */
     final class Replica {
         final String id;
+        String node;
         long generation;
         final Map<String, CpuSet> owned = new TreeMap<>();
         final Map<String, CpuSet> acquired = new TreeMap<>();
@@ -66,7 +67,7 @@ class ClusterSlotsTest {
                         List.of(), firstSeqs, released.getOrDefault(node, CpuSet.EMPTY).toCpulist()));
             }
             released.clear();
-            return new ReplicaHeartbeat(id, "i-" + id, generation, ReplicaHeartbeat.ACTIVE, null, null, 0, 0, 0, 0, 0, reports);
+            return new ReplicaHeartbeat(id, "i-" + id, generation, ReplicaHeartbeat.ACTIVE, node, null, 0, 0, 0, 0, 0, reports);
         }
 
         void beat() {
@@ -147,6 +148,19 @@ class ClusterSlotsTest {
         assertThat(coordinator.uncovered().isEmpty()).isTrue();
         assertThat(coordinator.cpu("node-b", 11).node()).isEqualTo("node-b");
         assertThat(coordinator.cpu("node-b", 11).owner()).isIn("r1", "r2");
+    }
+
+    @Test
+    void aNodesSlotsGoToReplicasOnThatNodeWhenTheyHaveRoom() {
+        replica("r-a").node = "node-b"; // not the order in which slots would be handed out without locality
+        replica("r-b").node = "node-a";
+        rounds(2);
+        announce("node-a", BOOT_A, "0-7");
+        announce("node-b", BOOT_B, "0-7");
+        rounds(8);
+        assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 7), "node-b", CpuSet.range(0, 7)));
+        assertThat(replicas.get("r-a").owned).as("every slot on its own node").containsOnlyKeys("node-b");
+        assertThat(replicas.get("r-b").owned).containsOnlyKeys("node-a");
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.time.Instant;
 public final class Member {
     private final String id;
     private String incarnation;          // null for a member recovered from persistence and not yet heard from
+    private String node;                 // the node the replica runs on, as it reports (null when unknown)
+    private String zone;                 // its zone, as it reports (null when unknown)
     private String recoveredIncarnation; // the persisted incarnation of a recovered member (null: unknown)
     private MemberState state = MemberState.ACTIVE;
     private Instant joinedAt;
@@ -65,6 +67,21 @@ public final class Member {
 
     void state(MemberState value) {
         this.state = value;
+    }
+
+    /** The node the replica runs on, as its heartbeats say (null when unknown). */
+    public String node() {
+        return node;
+    }
+
+    /** The zone the replica runs in, as its heartbeats say (null when unknown). */
+    public String zone() {
+        return zone;
+    }
+
+    void location(String node, String zone) {
+        this.node = node;
+        this.zone = zone;
     }
 
     public boolean draining() {

@@ -97,6 +97,7 @@ public final class Membership {
             }
         }
         m.lastHeartbeat(now);
+        m.location(hb.node(), hb.zone());
         m.appliedGeneration(hb.generation());
         m.owned(hb.owned());
         m.capacityPerSecond(hb.capacityPerSecond());

@@ -75,6 +75,7 @@ public final class SlotSpace {
     private final Map<String, NodeBlock> byName;
     private final int[] offsets;
     private final CpuSet slots;
+    private volatile io.tsfleet.planner.SlotTopology topology;
 
     private SlotSpace(List<NodeBlock> blocks) {
         List<NodeBlock> sorted = new ArrayList<>(blocks);
@@ -208,5 +209,20 @@ public final class SlotSpace {
             sb.append(b.node()).append(':').append(b.offset() == 0 ? mine.toCpulist() : mine.shift(-b.offset()).toCpulist());
         }
         return sb.toString();
+    }
+
+    /**
+     * Where the slots are, for the planner's locality: each node's slots with its zone. Built once per space (a space
+     * never changes). A static fleet plans without locality ({@code SlotTopology.NONE}), as before nodes existed.
+     */
+    public io.tsfleet.planner.SlotTopology topology(boolean staticFleet) {
+        if (staticFleet || byOffset.isEmpty()) return io.tsfleet.planner.SlotTopology.NONE;
+        io.tsfleet.planner.SlotTopology t = topology;
+        if (t == null) {
+            io.tsfleet.planner.SlotTopology.Builder b = io.tsfleet.planner.SlotTopology.builder();
+            for (NodeBlock block : byOffset) b.node(block.node(), block.zone(), block.slots());
+            topology = t = b.build();
+        }
+        return t;
     }
 }
