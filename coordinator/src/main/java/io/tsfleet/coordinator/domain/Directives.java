@@ -1,6 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
+import io.tsfleet.coordinator.domain.fleet.Handover;
 import io.tsfleet.coordinator.domain.fleet.SlotSpace;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.NodeTarget;
@@ -11,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Writes a replica's directive: its target slots and release fences, split into one {@link NodeTarget} per node. */
+/**
+ * Writes a replica's directive: its target slots and release fences, split into one {@link NodeTarget} per node. A node
+ * is named while the replica has anything to do there: slots in its target, fences, or a handover it takes part in.
+ */
 final class Directives {
     private Directives() {
     }
@@ -31,6 +35,14 @@ final class Directives {
         List<NodeTarget> nodes = new ArrayList<>();
         java.util.Set<String> names = new java.util.TreeSet<>(cpus.keySet());
         names.addAll(fences.keySet());
+        // A node the replica takes part in a handover on stays named even when nothing there is in its target: the old
+        // owner holds the slot's records back until its fence, the new owner may hold them during an abort, and a node
+        // left out of the directive would tell the replica to close its connections there and drop what it holds.
+        for (Handover h : table.handovers()) {
+            if (!replica.equals(h.from()) && !replica.equals(h.to())) continue;
+            SlotSpace.NodeBlock b = space.blockOf(h.cpu());
+            if (b != null) names.add(b.node());
+        }
         for (String name : names) {
             SlotSpace.NodeBlock b = space.node(name);
             CpuSet.Builder mine = cpus.get(name);
