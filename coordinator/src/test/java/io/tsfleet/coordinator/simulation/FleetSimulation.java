@@ -104,6 +104,8 @@ final class FleetSimulation {
     int maxFleetNodes, nodesJoinedSeen, nodesLeftSeen, rebootsSeen;
     /** Records kept twice in a documented window of a node's life (a holdback written when a reboot broke its connection, a rejoin). */
     int excusedDuplicates;
+    /** Records of the steady state (late in the quiet phase) not kept exactly once. */
+    long steadyStateMisses;
 
     /** A static fleet of one node (CPUs 0-39 without 13 and 27). */
     FleetSimulation(long seed, Faults faults) {
@@ -729,6 +731,7 @@ final class FleetSimulation {
                     if (violations.size() > 20) break;
                 }
                 lostRecords(ledger, true);
+                steadyState(ledger);
             }
         }
         for (SimReplica r : allReplicas) {
@@ -748,6 +751,31 @@ final class FleetSimulation {
         if (coordinatorUp) {
             for (HandoverView h : coordinator.assignment().handovers()) {
                 if (!h.waitingForTraffic()) violations.add("handover of " + h.node() + " CPU " + h.cpu() + " still in " + h.phase() + " at the end of the quiet phase");
+            }
+        }
+    }
+
+    /**
+     * The steady state: from a while into the quiet phase (the last node events have played out: a silent agent came
+     * back, a crashed node booted again, their slots were covered), every exit of a live node is kept exactly once,
+     * whatever window it falls in; only records an overflowing replica dropped, or still held at the end, are not.
+     */
+    private void steadyState(Ledger ledger) {
+        long steadyFrom = quietFromMillis + 45_000;
+        int reported = 0;
+        for (int c = 0; c < ledger.cpus(); c++) {
+            Set<Long> pending = new HashSet<>();
+            for (SimReplica r : replicas.values()) if (r.alive) pending.addAll(r.heldOn(ledger, c));
+            for (int i = 0; i < ledger.emittedCount(c); i++) {
+                if (ledger.emittedAt(c, i) < steadyFrom || ledger.keptCount(c, i) == 1) continue;
+                byte f = ledger.flags(c, i);
+                if ((f & Ledger.NODE_ABSENT) != 0) continue; // not a live node
+                if (ledger.keptCount(c, i) == 0 && ((f & Ledger.OVERFLOW) != 0 || pending.contains(ledger.seqAt(c, i)))) continue;
+                steadyStateMisses++;
+                if (reported++ < 5) {
+                    violations.add("steady state: record " + ledger.name + "CPU " + c + " seq " + ledger.seqAt(c, i) + " emitted at "
+                            + ledger.emittedAt(c, i) + " ms was kept " + ledger.keptCount(c, i) + " times");
+                }
             }
         }
     }
