@@ -389,8 +389,7 @@ public final class Coordinator {
 
     /** The directive a replica would get now (for tests and the admin view); no side effects. */
     public ReplicaDirective directiveFor(String id) {
-        var member = fleet.membership().get(id);
-        return Directives.of(id, generation(), fleet.table(), slotSpace(), settings, member == null ? CpuSet.EMPTY : member.owned());
+        return Directives.of(id, generation(), fleet.table(), slotSpace(), settings);
     }
 
     /** Whether a failed persist left this instance ahead of the store: it refuses every operation. */

@@ -1,6 +1,7 @@
 package io.tsfleet.coordinator.domain;
 
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
+import io.tsfleet.coordinator.domain.fleet.Handover;
 import io.tsfleet.coordinator.domain.fleet.SlotSpace;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.NodeTarget;
@@ -13,16 +14,13 @@ import java.util.TreeMap;
 
 /**
  * Writes a replica's directive: its target slots and release fences, split into one {@link NodeTarget} per node. A node
- * is named while the replica should own slots there, has fences to honour there, or still reports being registered
- * there (a slot leaving it before its fence is known): a replica closes the connections of a node its directive does
- * not name at once, which is only right for a node that is gone.
+ * is named while the replica has anything to do there: slots in its target, fences, or a handover it takes part in.
  */
 final class Directives {
     private Directives() {
     }
 
-    static ReplicaDirective of(String replica, long generation, CpuTable table, SlotSpace space, CoordinatorSettings settings,
-                               CpuSet registered) {
+    static ReplicaDirective of(String replica, long generation, CpuTable table, SlotSpace space, CoordinatorSettings settings) {
         CpuSet target = table.directiveTarget(replica);
         Map<String, CpuSet.Builder> cpus = new TreeMap<>();
         Map<String, Map<Integer, Long>> fences = new TreeMap<>();
@@ -37,12 +35,13 @@ final class Directives {
         List<NodeTarget> nodes = new ArrayList<>();
         java.util.Set<String> names = new java.util.TreeSet<>(cpus.keySet());
         names.addAll(fences.keySet());
-        for (int slot = registered.nextCpu(0); slot >= 0; slot = registered.nextCpu(slot + 1)) {
-            SlotSpace.NodeBlock b = space.blockOf(slot);
-            if (b != null) {
-                names.add(b.node());
-                slot = b.offset() + b.width() - 1; // one look per node
-            }
+        // A node the replica takes part in a handover on stays named even when nothing there is in its target: the old
+        // owner holds the slot's records back until its fence, the new owner may hold them during an abort, and a node
+        // left out of the directive would tell the replica to close its connections there and drop what it holds.
+        for (Handover h : table.handovers()) {
+            if (!replica.equals(h.from()) && !replica.equals(h.to())) continue;
+            SlotSpace.NodeBlock b = space.blockOf(h.cpu());
+            if (b != null) names.add(b.node());
         }
         for (String name : names) {
             SlotSpace.NodeBlock b = space.node(name);

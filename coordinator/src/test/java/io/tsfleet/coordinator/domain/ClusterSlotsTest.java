@@ -249,6 +249,29 @@ class ClusterSlotsTest {
     }
 
     @Test
+    void aNodeWhereTheReplicaHoldsItsOnlySlotBackForAHandoverStaysInItsDirective() {
+        replica("r1");
+        announce("node-a", BOOT_A, "0-3");
+        announce("node-b", BOOT_B, "0");
+        rounds(4);
+        replica("r2");
+        rounds(1);
+        assertThat(coordinator.cpu("node-b", 0).owner()).isEqualTo("r1");
+        coordinator.setMask("r2", "node-b", "0"); // node-b's only CPU moves from r1 to r2: PREPARE, r1 holds its records back
+        assertThat(coordinator.assignment().handovers()).singleElement().satisfies(h -> assertThat(h.node()).isEqualTo("node-b"));
+        NodeTarget held = coordinator.directiveFor("r1").target("node-b");
+        assertThat(coordinator.directiveFor("r1").nodes()).as("a node left out would tell r1 to close its connection there and drop what it holds")
+                .extracting(NodeTarget::node).contains("node-b");
+        assertThat(held.targetCpus()).isEmpty();
+        assertThat(held.bootId()).isEqualTo(BOOT_B);
+        rounds(6);
+        assertThat(coordinator.assignment().handovers()).isEmpty();
+        assertThat(owners().get("node-b").get(0)).containsExactly("r2");
+        assertThat(coordinator.directiveFor("r1").nodes()).as("once released, the node is left out").extracting(NodeTarget::node)
+                .doesNotContain("node-b");
+    }
+
+    @Test
     void firstSequenceNumbersOfAnotherBootAreIgnored() {
         replica("r1");
         announce("node-a", BOOT_A, "0-3");

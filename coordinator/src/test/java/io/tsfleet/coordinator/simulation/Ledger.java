@@ -5,11 +5,27 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The truth about every exit record of the simulation: when it was emitted, how many replicas kept it, and
- * whether it was dropped by an overflowing replica or held by a replica that crashed.
+ * The truth about every exit record of one boot of one node: when it was emitted, how many replicas kept it, and
+ * whether it was dropped by an overflowing replica, held by a replica that crashed, or emitted in one of the windows in
+ * which the contract allows a record to go unkept. {@code (node, boot, cpu, seq)} names one exit: each boot of a node
+ * has its own ledger, whose sequences start anew.
  */
 final class Ledger {
     static final byte OVERFLOW = 1, CRASH_HELD = 2, UNCOVERED = 4;
+    /** Held back by a replica that closed its connections to the node because the node left the fleet. */
+    static final byte DROPPED_WITH_NODE = 8;
+    /** Emitted while the node was not in the coordinator's fleet (it left or expired, or had not joined yet). */
+    static final byte NODE_ABSENT = 16;
+    /** Emitted uncovered while the node's slots were being covered: after its join, or after the coordinator learned of its reboot. */
+    static final byte COVERING = 32;
+    /** Held back by a replica whose connection broke (a reboot) and written then, as the listener does: may duplicate a handover's new owner. */
+    static final byte HELD_AT_BREAK = 64;
+    /** Emitted just after the node rejoined the fleet: a replica that has not heard yet that it left keeps its old target there. */
+    static final byte REJOINED = (byte) 0x80;
+
+    final String name;
+    /** Tells what the fleet says about a CPU when one of its records is kept twice (for the duplicate's message). */
+    java.util.function.IntFunction<String> story = cpu -> "";
 
     private final long[] startSeq;
     private final int[][] emittedAt;
@@ -18,8 +34,14 @@ final class Ledger {
     private final int[] count;
     final List<String> duplicates = new ArrayList<>();
     final List<Integer> duplicateTimes = new ArrayList<>();
+    final List<Byte> duplicateFlags = new ArrayList<>();
 
     Ledger(long[] startSeq) {
+        this("", startSeq);
+    }
+
+    Ledger(String name, long[] startSeq) {
+        this.name = name;
         int n = startSeq.length;
         this.startSeq = startSeq.clone();
         emittedAt = new int[n][];
@@ -38,6 +60,10 @@ final class Ledger {
     }
 
     void emitted(int cpu, long seq, int timeMillis, boolean covered) {
+        emitted(cpu, seq, timeMillis, covered, (byte) 0);
+    }
+
+    void emitted(int cpu, long seq, int timeMillis, boolean covered, byte excuses) {
         int i = index(cpu, seq);
         if (i != count[cpu]) throw new IllegalStateException("sequence out of order on CPU " + cpu);
         if (i == kept[cpu].length) {
@@ -46,6 +72,7 @@ final class Ledger {
             flags[cpu] = Arrays.copyOf(flags[cpu], i * 2);
         }
         emittedAt[cpu][i] = timeMillis;
+        flags[cpu][i] = excuses;
         if (!covered) flags[cpu][i] |= UNCOVERED;
         count[cpu]++;
     }
@@ -53,13 +80,18 @@ final class Ledger {
     void kept(int cpu, long seq, String replica, int nowMillis) {
         int i = index(cpu, seq);
         if (++kept[cpu][i] > 1) {
-            duplicates.add("CPU " + cpu + " seq " + seq + " emitted at " + emittedAt[cpu][i] + " ms kept twice (second by " + replica + " at " + nowMillis + " ms)");
+            duplicates.add(name + "CPU " + cpu + " seq " + seq + " emitted at " + emittedAt[cpu][i] + " ms kept twice (second by " + replica + " at " + nowMillis + " ms" + story.apply(cpu) + ")");
             duplicateTimes.add(emittedAt[cpu][i]);
+            duplicateFlags.add(flags[cpu][i]);
         }
     }
 
     void flag(int cpu, long seq, byte flag) {
         flags[cpu][index(cpu, seq)] |= flag;
+    }
+
+    boolean hasFlag(int cpu, long seq, byte flag) {
+        return (flags[cpu][index(cpu, seq)] & flag) != 0;
     }
 
     int cpus() {
