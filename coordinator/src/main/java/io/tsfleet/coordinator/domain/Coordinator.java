@@ -222,7 +222,9 @@ public final class Coordinator {
 
     /** The registered nodes, by name. */
     public List<NodeView> nodes() {
-        return nodes.nodes().stream().map(Coordinator::view).toList();
+        CpuSet uncovered = statusReport.uncovered();
+        SlotSpace space = slotSpace();
+        return nodes.nodes().stream().map(n -> view(n, space, uncovered)).toList();
     }
 
     /** How many nodes are registered. */
@@ -230,10 +232,13 @@ public final class Coordinator {
         return nodes.size();
     }
 
-    private static NodeView view(LiveNode n) {
+    /** A node as {@code GET /api/v1/nodes} shows it, with its uncovered CPUs when its CPUs are slots of this fleet. */
+    private static NodeView view(LiveNode n, SlotSpace space, CpuSet uncoveredSlots) {
         AnnouncedNode a = n.announced();
+        SlotSpace.NodeBlock block = space.node(a.name());
+        CpuSet uncovered = block == null ? null : uncoveredSlots.intersect(block.slots()).shift(-block.offset());
         return new NodeView(a.name(), a.bootId(), a.possibleCpus().toCpulist(), a.broker(), a.zone(), a.delayAccounting(), n.joinedAt(),
-                n.lastSeen(), n.leaseExpiresAt());
+                n.lastSeen(), n.leaseExpiresAt(), block != null, uncovered == null ? null : uncovered.toCpulist());
     }
 
     /**
@@ -384,7 +389,8 @@ public final class Coordinator {
 
     /** The directive a replica would get now (for tests and the admin view); no side effects. */
     public ReplicaDirective directiveFor(String id) {
-        return Directives.of(id, generation(), fleet.table(), slotSpace(), settings);
+        var member = fleet.membership().get(id);
+        return Directives.of(id, generation(), fleet.table(), slotSpace(), settings, member == null ? CpuSet.EMPTY : member.owned());
     }
 
     /** Whether a failed persist left this instance ahead of the store: it refuses every operation. */

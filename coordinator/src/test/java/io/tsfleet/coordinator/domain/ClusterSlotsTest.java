@@ -132,8 +132,11 @@ class ClusterSlotsTest {
         assertThat(owners()).as("no node, no slots").isEmpty();
         announce("node-a", BOOT_A, "0-3");
         announce("node-b", BOOT_B, "0-11");
+        assertThat(coordinator.nodes()).extracting(NodeView::uncoveredCpus).as("nobody registered yet").containsExactly("0-3", "0-11");
         rounds(8);
         assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 3), "node-b", CpuSet.range(0, 11)));
+        assertThat(coordinator.nodes()).extracting(NodeView::uncoveredCpus).containsExactly("", "");
+        assertThat(coordinator.nodes()).allSatisfy(n -> assertThat(n.slots()).isTrue());
         for (Replica r : replicas.values()) {
             for (NodeTarget t : r.last.nodes()) {
                 assertThat(t.broker()).isEqualTo(t.node() + ":7411");
@@ -178,6 +181,24 @@ class ClusterSlotsTest {
         announce("node-c", BOOT_B2, "0-1"); // a new node reuses the freed slot indices, from nothing
         rounds(4);
         assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 3), "node-c", CpuSet.range(0, 1)));
+    }
+
+    @Test
+    void aNodeStaysInTheDirectiveWhileTheReplicaIsStillRegisteredThere() {
+        replica("r1");
+        announce("node-a", BOOT_A, "0-3");
+        announce("node-b", BOOT_B, "0-1");
+        rounds(4);
+        replica("r2");
+        rounds(1);
+        coordinator.setMask("r2", "node-b", "0-1"); // r1 leaves node-b: PREPARE, no fence yet
+        NodeTarget b = coordinator.directiveFor("r1").nodes().stream().filter(t -> t.node().equals("node-b")).findFirst().orElse(null);
+        assertThat(b).as("r1 holds node-b's CPUs until their fences: the node must not look gone").isNotNull();
+        assertThat(b.targetCpus()).isEmpty();
+        rounds(10);
+        assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 3), "node-b", CpuSet.range(0, 1)));
+        assertThat(owners().get("node-b").values()).allSatisfy(ids -> assertThat(ids).containsExactly("r2"));
+        assertThat(coordinator.directiveFor("r1").nodes()).extracting(NodeTarget::node).containsExactly("node-a");
     }
 
     @Test

@@ -28,7 +28,9 @@ public final class MetricCatalog {
             "tsfleet_coordinator_hot_cpus", "tsfleet_listener_generation", "tsfleet_listener_handovers_in_flight",
             "tsfleet_coordinator_leader_label_synced", "tsfleet_coordinator_leader_label_failures_total",
             "tsfleet_coordinator_leader_label_stale_cleared_total", "tsfleet_broker_delay_accounting_enabled",
-            "tsfleet_coordinator_nodes", "tsfleet_coordinator_node_reboots_total", "tsfleet_coordinator_node_expiries_total");
+            "tsfleet_coordinator_nodes", "tsfleet_coordinator_node_reboots_total", "tsfleet_coordinator_node_expiries_total",
+            "tsfleet_listener_node_owned_cpus", "tsfleet_listener_node_records_total", "tsfleet_listener_node_records_lost_total",
+            "tsfleet_listener_node_duplicates_total", "tsfleet_listener_node_enobufs_total");
 
     /** Histograms the services added (exported as _bucket, _sum and _count). */
     public static final Set<String> HISTOGRAMS = Set.of(
@@ -43,8 +45,8 @@ public final class MetricCatalog {
     public static final Set<String> NODE_LABELLED = Set.of(
             "tsfleet_broker_exits_total", "tsfleet_broker_events_sent_total", "tsfleet_broker_events_dropped_total",
             "tsfleet_broker_connections", "tsfleet_broker_listeners", "tsfleet_broker_delay_accounting_enabled",
-            "tsfleet_listener_records_total", "tsfleet_listener_records_lost_total", "tsfleet_listener_duplicates_total",
-            "tsfleet_listener_enobufs_total", "tsfleet_listener_owned_cpus");
+            "tsfleet_listener_node_records_total", "tsfleet_listener_node_records_lost_total", "tsfleet_listener_node_duplicates_total",
+            "tsfleet_listener_node_enobufs_total", "tsfleet_listener_node_owned_cpus");
 
     private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_sum", "_count");
 

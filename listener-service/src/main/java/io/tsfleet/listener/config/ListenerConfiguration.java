@@ -16,7 +16,6 @@ import io.tsfleet.listener.sink.RecordSink;
 import io.tsfleet.listener.sink.RecordSinkFactory;
 import io.tsfleet.listener.sink.RecordSinkProvider;
 import io.tsfleet.listener.sink.SinkContext;
-import io.tsfleet.protocol.client.BrokerAddress;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
@@ -86,11 +85,12 @@ public class ListenerConfiguration {
 
     @Bean
     ReplicaEngine replicaEngine(ListenerProperties props, SinkPipeline pipeline, ReplicaTotals totals, Clock clock, HandoverTimers handoverTimers) {
-        ChannelSettings channel = new ChannelSettings(BrokerAddress.parse(props.broker()), blankToNull(props.brokerToken()),
+        ChannelSettings channel = new ChannelSettings(blankToNull(props.brokerToken()),
                 (int) props.receiveBuffer().toBytes(), props.receiveBufferForce(), (int) props.readBuffer().toBytes(), props.connectTimeout(),
                 props.backoff().initial(), props.backoff().max(), props.backoff().multiplier(), props.backoff().jitter(),
                 props.holdbackRecords(), props.deregisterTimeout());
-        EngineSettings settings = new EngineSettings(channel, props.handoverTimeout(), props.firstSeqReports(), 0.3,
+        EngineSettings settings = new EngineSettings(channel, props.brokerAddress(), ReplicaPlacement.node(props.node(), System.getenv()),
+                ReplicaPlacement.zone(props.zone()), props.handoverTimeout(), props.firstSeqReports(), 0.3,
                 Runtime.getRuntime().availableProcessors(), props.holdbackTotalRecords());
         return new ReplicaEngine(settings, pipeline, totals, clock, System::nanoTime, handoverTimers);
     }

@@ -1,5 +1,7 @@
 package io.tsfleet.listener.config;
 
+import io.tsfleet.protocol.client.BrokerAddress;
+import io.tsfleet.protocol.sock.SockProtocol;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
@@ -20,7 +22,12 @@ import java.util.Map;
  * {@code tsfleet.listener.*}: the replica's configuration. Exactly one of {@code coordinator-url} (a replica of a
  * coordinated fleet) and {@code static-mask} (a replica that runs on a fixed cpulist without a coordinator).
  *
- * @param broker              the broker, {@code host:port} (the emulator or the kernel backend)
+ * @param broker              the broker, {@code host:port} (the emulator or the kernel backend); optional with a
+ *                            coordinator that names each node's broker, required with a static mask
+ * @param node                the node the replica runs on, reported in every heartbeat; empty = the environment's
+ *                            {@code NODE_NAME} (the downward API's {@code spec.nodeName}), else the host name
+ * @param zone                the zone the replica runs in (a Kubernetes label value, the node's
+ *                            {@code topology.kubernetes.io/zone}); empty = not known
  * @param brokerToken         the broker token, presented through {@code TSFLEET_SOCK} AUTH when set
  * @param coordinatorUrl      the coordinator's base URL
  * @param coordinatorToken    sent as {@code Authorization: Bearer} to the coordinator: this replica's own token (or a
@@ -55,7 +62,9 @@ import java.util.Map;
 @ConfigurationProperties(prefix = "tsfleet.listener")
 @Validated
 public record ListenerProperties(
-        @DefaultValue("localhost:7411") @NotBlank String broker,
+        String broker,
+        @DefaultValue("") String node,
+        @DefaultValue("") String zone,
         String brokerToken,
         URI coordinatorUrl,
         String coordinatorToken,
@@ -105,6 +114,38 @@ public record ListenerProperties(
         boolean hasUrl = coordinatorUrl != null && !coordinatorUrl.toString().isBlank();
         boolean hasMask = staticMask != null && !staticMask.isBlank();
         return hasUrl != hasMask;
+    }
+
+    @AssertTrue(message = "tsfleet.listener.broker is not host:port (IPv6 as [address]:port) with a port in 1..65535")
+    public boolean isBrokerValid() {
+        if (broker == null || broker.isBlank()) return true;
+        try {
+            BrokerAddress.parse(broker);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @AssertTrue(message = "tsfleet.listener.static-mask needs tsfleet.listener.broker (there is no coordinator to name the broker)")
+    public boolean isStaticMaskWithBroker() {
+        return staticMask == null || staticMask.isBlank() || broker != null && !broker.isBlank();
+    }
+
+    @AssertTrue(message = "tsfleet.listener.node must be a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters")
+    public boolean isNodeValid() {
+        return node == null || node.isBlank() || SockProtocol.isValidNodeName(node.trim());
+    }
+
+    @AssertTrue(message = "tsfleet.listener.zone must be a label value: at most 63 characters of letters, digits, '-', '_' and '.', "
+            + "beginning and ending with a letter or digit")
+    public boolean isZoneValid() {
+        return zone == null || zone.isEmpty() || ReplicaPlacement.isLabelValue(zone);
+    }
+
+    /** The configured broker, or null when the coordinator names the brokers. */
+    public BrokerAddress brokerAddress() {
+        return broker == null || broker.isBlank() ? null : BrokerAddress.parse(broker);
     }
 
     @AssertTrue(message = "tsfleet.listener.coordinator-url must be an absolute http(s) URL")

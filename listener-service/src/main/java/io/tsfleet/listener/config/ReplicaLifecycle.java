@@ -100,7 +100,7 @@ public class ReplicaLifecycle implements SmartLifecycle {
         long deadline = System.nanoTime() + props.drainTimeout().toNanos();
         while (!engine.drained() && System.nanoTime() < deadline) Thread.sleep(50);
         if (engine.drained()) log.info("drained: the coordinator moved every CPU away");
-        else log.warn("drain timeout {} expired with {} CPUs still held; deregistering them", props.drainTimeout(), engine.owned().toCpulist());
+        else log.warn("drain timeout {} expired with {} CPUs still held; deregistering them", props.drainTimeout(), engine.ownedDescription());
     }
 
     @Override

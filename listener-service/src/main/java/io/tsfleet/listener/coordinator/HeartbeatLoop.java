@@ -107,7 +107,7 @@ public final class HeartbeatLoop {
             return false;
         } catch (Throwable e) {
             failed.increment();
-            if (!failing) log.warn("heartbeat to the coordinator failed: {}; keeping mask {}", e.getMessage(), engine.owned().toCpulist());
+            if (!failing) log.warn("heartbeat to the coordinator failed: {}; keeping mask {}", e.getMessage(), engine.ownedDescription());
             failing = true;
             return false;
         }

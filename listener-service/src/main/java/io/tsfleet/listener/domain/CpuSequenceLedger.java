@@ -180,6 +180,44 @@ public final class CpuSequenceLedger {
         return out;
     }
 
+    /**
+     * The CPU's node left the fleet (its lease expired or it withdrew): the connection is closed at once, without a
+     * fence and without waiting for the broker. The records held back for a handover are dropped with the node, and
+     * the gaps pending with them are forgotten: neither is loss (the node is gone, nobody will read its CPUs again
+     * under this boot). Returns the records dropped, also counted in {@link ReplicaTotals#droppedWithNode}.
+     */
+    public synchronized long dropWithNode() {
+        long dropped = holdback.size();
+        budget.give(holdback.size());
+        holdback.clear();
+        holding = false;
+        pendingGaps.clear();
+        fenceKnown = false;
+        totals.droppedWithNode.add(dropped);
+        state = state.finish();
+        return dropped;
+    }
+
+    /** Records kept on this CPU so far (what {@link ReplicaTotals#records} counted for it). */
+    public synchronized long recordsKept() {
+        return records;
+    }
+
+    /** Records of this CPU received twice so far (handover races). */
+    public synchronized long duplicates() {
+        return duplicates;
+    }
+
+    /** ENOBUFS episodes on this CPU's connection so far. */
+    public synchronized long enobufs() {
+        return enobufs;
+    }
+
+    /** Records lost on this CPU so far, as reported: sequence gaps plus records never written. */
+    public synchronized long lostReported() {
+        return lost + unwritten;
+    }
+
     /** The CPU's reader ended. */
     public synchronized void finish() {
         state = state.finish();

@@ -36,6 +36,16 @@ public final class ReplicaTotals {
      */
     public final LongAdder unansweredDeregistrations = new LongAdder();
 
+    /**
+     * Records dropped because their node left the fleet (held back for a handover when the directive stopped naming
+     * the node): not loss, the node is gone.
+     */
+    public final LongAdder droppedWithNode = new LongAdder();
+    /** Node targets refused because the coordinator named no broker and the replica has none configured. */
+    public final LongAdder refusedNoBroker = new LongAdder();
+    /** Broker connections refused because the broker the coordinator named reported another node. */
+    public final LongAdder refusedNodeMismatch = new LongAdder();
+
     /** Every record lost, whatever the cause: what the replica reports as lost (metric, heartbeat). */
     public long lostReported() {
         return lost.sum() + unwritten.sum();

@@ -1,13 +1,10 @@
 package io.tsfleet.listener.engine;
 
-import io.tsfleet.protocol.client.BrokerAddress;
-
 import java.time.Duration;
 
 /**
- * How every CPU's broker connection is made.
+ * How every CPU's broker connection is made (where to: the {@link NodeEndpoint} of the CPU's node).
  *
- * @param broker              where the broker listens
  * @param token               the broker token (null: no authentication)
  * @param receiveBufferBytes  the {@code SO_RCVBUF} to request (0: leave the default)
  * @param receiveBufferForce  request it as {@code SO_RCVBUFFORCE} (no {@code rmem_max} clamp; needs privilege)
@@ -21,7 +18,7 @@ import java.time.Duration;
  * @param releaseAckTimeout   how long a fenced CPU's connection may bring neither the answer to its DEREGISTER nor any
  *                            record before the CPU is released anyway
  */
-public record ChannelSettings(BrokerAddress broker, String token, int receiveBufferBytes, boolean receiveBufferForce,
+public record ChannelSettings(String token, int receiveBufferBytes, boolean receiveBufferForce,
                               int readBufferBytes, Duration connectTimeout, Duration initialBackoff, Duration maxBackoff,
                               double backoffMultiplier, double backoffJitter, int holdbackRecords, Duration releaseAckTimeout) {
 }

@@ -69,6 +69,10 @@ public final class CpuChannel {
 
     private final int cpu;
     private final String cpulist;
+    /** The node whose CPU this is: the slot is (node, cpu). */
+    private final NodeSlots slots;
+    /** "node n cpu c", for the logs. */
+    private final String name;
     private final ChannelSettings settings;
     private final ChannelContext context;
     private final SinkPipeline pipeline;
@@ -101,8 +105,10 @@ public final class CpuChannel {
     private SinkBatch batch;
     private Thread thread;
 
-    CpuChannel(int cpu, ChannelContext context) {
+    CpuChannel(NodeSlots slots, int cpu, ChannelContext context) {
         this.cpu = cpu;
+        this.slots = slots;
+        this.name = "node " + slots.node() + " cpu " + cpu;
         this.cpulist = Integer.toString(cpu);
         this.context = context;
         this.settings = context.settings();
@@ -113,11 +119,59 @@ public final class CpuChannel {
     }
 
     void start() {
-        thread = Thread.ofVirtual().name("cpu-" + cpu).start(this::run);
+        thread = Thread.ofVirtual().name("cpu-" + slots.node() + "-" + cpu).start(this::run);
     }
 
     int cpu() {
         return cpu;
+    }
+
+    /** The node of this slot. */
+    NodeSlots slots() {
+        return slots;
+    }
+
+    long recordsKept() {
+        return ledger.recordsKept();
+    }
+
+    long lostReported() {
+        return ledger.lostReported();
+    }
+
+    long duplicates() {
+        return ledger.duplicates();
+    }
+
+    long enobufs() {
+        return ledger.enobufs();
+    }
+
+    /** The boot id the current connection's broker reported (null before a handshake or from an older broker). */
+    String connectionBootId() {
+        return origin.bootId();
+    }
+
+    /**
+     * The node left the fleet: close the connection at once, without a fence and without waiting for the broker; the
+     * records held back for a handover are dropped with the node (counted, not loss). The reader ends.
+     */
+    long dropWithNode() {
+        stopping = Stopping.STOPPED;
+        long dropped = ledger.dropWithNode();
+        closeConnection();
+        Thread t = thread;
+        if (t != null) t.interrupt();
+        return dropped;
+    }
+
+    /**
+     * The node rebooted or its broker moved: close the connection so that the reader connects again (to the address
+     * the directive names now). An owned CPU registers again on the new broker (a new run: a new boot restarts the
+     * sequence without counting loss); a leaving one's handover is aborted, a releasing one is released.
+     */
+    void reconnect() {
+        closeConnection();
     }
 
     /** Where the CPU stands. */
@@ -130,7 +184,7 @@ public final class CpuChannel {
     }
 
     CpuChannelStatus snapshot() {
-        return new CpuChannelStatus(ledger.snapshot(), U32.toLong(portId), receiveBuffer, lastError);
+        return new CpuChannelStatus(slots.node(), ledger.snapshot(), U32.toLong(portId), receiveBuffer, lastError);
     }
 
     long firstSeq() {
@@ -172,7 +226,7 @@ public final class CpuChannel {
     void rejoin() {
         if (state() instanceof Releasing) {
             // deregistered already: the CPU is re-acquired on a new registration once this one is released
-            log.info("cpu {}: back in the target while its deregistration is under way; it is registered again after it", cpu);
+            log.info("{}: back in the target while its deregistration is under way; it is registered again after it", name);
             return;
         }
         pipeline.publishHeld(cpu, origin, ledger.rejoin());
@@ -181,7 +235,7 @@ public final class CpuChannel {
     FenceOutcome applyFence(int fence, long nowMillis) {
         FenceOutcome out = ledger.applyFence(fence, nowMillis);
         pipeline.publishHeld(cpu, origin, out.toWrite());
-        if (!out.exact()) log.warn("cpu {}: duplicate count at fence {} is approximate (too many gaps since)", cpu, Integer.toUnsignedString(fence));
+        if (!out.exact()) log.warn("{}: duplicate count at fence {} is approximate (too many gaps since)", name, Integer.toUnsignedString(fence));
         // the records below the fence are queued here already (or were dropped): deregister now, read them meanwhile
         if (out.deregister()) sendDeregister();
         return out;
@@ -194,8 +248,8 @@ public final class CpuChannel {
     void forceRelease() {
         if (state().isDone()) return;
         ledger.forceRelease();
-        log.warn("cpu {}: the broker did not answer the deregistration in time, releasing anyway (records below the fence that "
-                + "did not come are counted as lost)", cpu);
+        log.warn("{}: the broker did not answer the deregistration in time, releasing anyway (records below the fence that "
+                + "did not come are counted as lost)", name);
         closeConnection();
     }
 
@@ -208,7 +262,7 @@ public final class CpuChannel {
         if (!(state() instanceof Releasing) || stopping != Stopping.NO) return;
         long since = Math.max(releaseStartedNanos, lastFrameNanos);
         if (nanoTime.getAsLong() - since > timeout.toNanos()) {
-            log.warn("cpu {}: no answer to DEREGISTER and no record within {}, closing the connection", cpu, timeout);
+            log.warn("{}: no answer to DEREGISTER and no record within {}, closing the connection", name, timeout);
             forceRelease();
         }
     }
@@ -231,7 +285,7 @@ public final class CpuChannel {
         try {
             c.sendSocketStateRequest(seq);
         } catch (IOException e) {
-            log.debug("cpu {}: asking the drop count failed ({}); the reader notices a broken connection", cpu, e.toString());
+            log.debug("{}: asking the drop count failed ({}); the reader notices a broken connection", name, e.toString());
         }
     }
 
@@ -251,12 +305,12 @@ public final class CpuChannel {
         if (state().isRegistered()) {
             if (!awaitDone(timeout)) {
                 stopping = Stopping.DISCARDING;
-                log.warn("cpu {}: no answer to DEREGISTER within {}; reading the rest without waiting for the sink "
-                        + "(records it cannot take are counted as lost)", cpu, timeout);
+                log.warn("{}: no answer to DEREGISTER within {}; reading the rest without waiting for the sink "
+                        + "(records it cannot take are counted as lost)", name, timeout);
                 if (!awaitDone(timeout)) {
                     context.totals().unansweredDeregistrations.increment();
-                    log.warn("cpu {}: the broker did not answer DEREGISTER; records it may still hold for this connection "
-                            + "are not known and not counted", cpu);
+                    log.warn("{}: the broker did not answer DEREGISTER; records it may still hold for this connection "
+                            + "are not known and not counted", name);
                 }
             }
         }
@@ -293,7 +347,7 @@ public final class CpuChannel {
             // the drained marker arrives once the queue is empty, even when a congested queue drops the ack
             c.sendDrainMarkerRequest(marker);
         } catch (IOException e) {
-            log.warn("cpu {}: sending DEREGISTER failed ({}); the closed connection releases the CPU", cpu, e.toString());
+            log.warn("{}: sending DEREGISTER failed ({}); the closed connection releases the CPU", name, e.toString());
             ledger.deregistered();
             closeConnection();
         }
@@ -308,13 +362,16 @@ public final class CpuChannel {
                         settings.backoffJitter(), settings.maxBackoff()))
                 .retryOnException(e -> stopping != Stopping.STOPPED && state() instanceof Owned)
                 .build();
-        Retry retry = Retry.of("broker-cpu-" + cpu, config);
+        Retry retry = Retry.of("broker-" + slots.node() + "-cpu-" + cpu, config);
         retry.getEventPublisher().onRetry(e -> {
             context.connectFailures().increment();
             ledger.retrying();
             lastError = String.valueOf(e.getLastThrowable());
-            log.info("cpu {}: broker {} not available ({}), retry {} in {} ms", cpu, settings.broker(), e.getLastThrowable(),
-                    e.getNumberOfRetryAttempts(), e.getWaitInterval().toMillis());
+            if (!(e.getLastThrowable() instanceof BrokerNodeMismatchException)) {
+                NodeEndpoint ep = slots.endpoint;
+                log.info("{}: broker {} not available ({}), retry {} in {} ms", name, ep == null ? "(none)" : ep.broker(), e.getLastThrowable(),
+                        e.getNumberOfRetryAttempts(), e.getWaitInterval().toMillis());
+            }
         });
         CheckedRunnable establish = Retry.decorateCheckedRunnable(retry, this::establish);
         try {
@@ -342,15 +399,19 @@ public final class CpuChannel {
 
     private void establish() throws IOException {
         ledger.connecting();
-        BrokerClient c = BrokerClient.connect(settings.broker(), settings.connectTimeout(), settings.readBufferBytes(),
+        NodeEndpoint endpoint = slots.endpoint;
+        if (endpoint == null) throw new IOException("no broker address for node " + slots.node() + ": " + slots.refusal);
+        BrokerClient c = BrokerClient.connect(endpoint.broker(), settings.connectTimeout(), settings.readBufferBytes(),
                 BrokerClient.tcpReceiveBuffer(settings.receiveBufferBytes()));
         connection = c;
         try {
             if (stopping == Stopping.STOPPED) throw new InterruptedIOException("stopping");
             c.handshake(settings.token(), settings.receiveBufferBytes(), settings.receiveBufferForce(), context.totals().unattributed::increment);
+            if (endpoint.verifyNode() && !slots.node().equals(c.node())) refuseMismatch(endpoint, c.node());
             portId = c.portId();
             receiveBuffer = c.receiveBuffer();
-            origin = RecordOrigin.of(c.node(), c.bootId());
+            origin = RecordOrigin.of(c.node(), c.bootId(), slots.node());
+            slots.connectionBootId = c.bootId();
             ledger.startRun(c.seqEpoch());
             ledger.registering();
             dropCountRequests.newRun();
@@ -365,6 +426,15 @@ public final class CpuChannel {
             closeConnection();
             throw e;
         }
+    }
+
+    /** The broker the coordinator named for this node serves another node: refused (counted, logged once per change). */
+    private void refuseMismatch(NodeEndpoint endpoint, String brokerNode) throws BrokerNodeMismatchException {
+        context.totals().refusedNodeMismatch.increment();
+        String why = "broker " + endpoint.broker() + " named for node " + slots.node() + " serves node "
+                + (brokerNode == null ? "(not reported)" : brokerNode) + "; connection refused";
+        if (slots.refusalChanged(why)) log.warn("{} (counted in tsfleet_listener_broker_refusals_total{reason=\"node_mismatch\"}, retried)", why);
+        throw new BrokerNodeMismatchException(why);
     }
 
     private void serve() throws IOException {
@@ -397,7 +467,7 @@ public final class CpuChannel {
             long answersDropped = dropCountRequests.answered(NetlinkHeader.seq(buf, at));
             long drops = answersDropped < 0 ? -1 : BrokerClient.dropsIn(buf, at, len);
             long counted = drops >= 0 ? ledger.onSocketDrops(drops - answersDropped) : 0;
-            if (counted > 0) log.info("cpu {}: {} records dropped after the last one received, counted as lost", cpu, counted);
+            if (counted > 0) log.info("{}: {} records dropped after the last one received, counted as lost", name, counted);
         } else if (type == Netlink.NLMSG_NOOP && drainMarkerSeq != 0 && NetlinkHeader.seq(buf, at) == drainMarkerSeq
                 && NetlinkHeader.portId(buf, at) == c.portId()) {
             ledger.deregistered(); // the queue was empty after the deregistration: nothing more will come
@@ -434,6 +504,7 @@ public final class CpuChannel {
             registerSeq = 0;
             if (error != 0) throw new BrokerRefusedException("REGISTER_CPUMASK \"" + cpulist + "\"", error);
             ledger.registered();
+            slots.refusalCleared();
             boolean reconnect = registrations > 0;
             registrations++;
             if (lostConnectionNanos >= 0) {
@@ -443,12 +514,12 @@ public final class CpuChannel {
             lastError = null;
             context.listener().registered(this, reconnect);
         } else if (seq == deregisterSeq && deregisterSeq != 0) {
-            if (error != 0) log.warn("cpu {}: DEREGISTER answered {}; closing the connection releases it anyway", cpu, error);
+            if (error != 0) log.warn("{}: DEREGISTER answered {}; closing the connection releases it anyway", name, error);
             ledger.deregistered();
         } else if (error != 0 && dropCountRequests.failed(seq)) {
-            log.debug("cpu {}: the drop-count request was answered with {}; asked again when quiet", cpu, error);
+            log.debug("{}: the drop-count request was answered with {}; asked again when quiet", name, error);
         } else if (seq == drainMarkerSeq && drainMarkerSeq != 0 && error != 0) {
-            log.info("cpu {}: the broker has no drained marker ({}); the release waits for the DEREGISTER ack", cpu, error);
+            log.info("{}: the broker has no drained marker ({}); the release waits for the DEREGISTER ack", name, error);
         }
     }
 
@@ -489,12 +560,12 @@ public final class CpuChannel {
         pipeline.publishHeld(cpu, origin, held);
         CpuState now = state();
         if (now instanceof Released r && r.ending() == Ending.ABORTED) {
-            log.warn("cpu {}: connection lost while handing the CPU over ({}); handover aborted, CPU released", cpu, t.toString());
+            log.warn("{}: connection lost while handing the CPU over ({}); handover aborted, CPU released", name, t.toString());
         }
         if (now.isDone()) return false;
         lastError = t.toString();
         if (wasRegistered && lostConnectionNanos < 0) lostConnectionNanos = nanoTime.getAsLong();
-        log.warn("cpu {}: broker connection lost ({}); reconnecting", cpu, t.toString());
+        log.warn("{}: broker connection lost ({}); reconnecting", name, t.toString());
         return true;
     }
 

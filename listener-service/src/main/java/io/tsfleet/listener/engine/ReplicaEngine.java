@@ -6,8 +6,13 @@ import io.tsfleet.listener.domain.CpuState.Phase;
 import io.tsfleet.listener.domain.DirectivePlan;
 import io.tsfleet.listener.domain.DirectiveReconciler;
 import io.tsfleet.listener.domain.HoldbackBudget;
+import io.tsfleet.listener.domain.NodePlan;
+import io.tsfleet.listener.record.RecordOrigin;
+import io.tsfleet.protocol.client.BrokerAddress;
 import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.protocol.cpu.CpuSet;
+import io.tsfleet.protocol.fleet.NodeReport;
+import io.tsfleet.protocol.fleet.NodeTarget;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import org.slf4j.Logger;
@@ -29,8 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The replica: its target mask, one {@link CpuChannel} per CPU it holds (each CPU with its one {@code CpuState}), the
- * plan generation it has applied, and the handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
+ * The replica: its slots, (node, CPU) pairs, held per node ({@link NodeSlots}: the node's target, its broker, one
+ * {@link CpuChannel} per CPU of the node it holds, each with its one {@code CpuState}), the plan generation it has
+ * applied, and the handovers in flight. Directives from the coordinator (or the static mask) are reconciled by the pure
  * {@link DirectiveReconciler}; the engine carries the plan out. Plain Java: threads, no framework.
  */
 public final class ReplicaEngine implements ChannelListener, SinkLossListener {
@@ -49,9 +55,8 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     private final LongSupplier nanoTime;
     private final HandoverObserver handovers;
     private final CapacityEstimator capacity;
-    private final ConcurrentSkipListMap<Integer, CpuChannel> channels = new ConcurrentSkipListMap<>();
-    private final Set<Integer> releasedPending = new ConcurrentSkipListSet<>();
-    private final Map<Integer, Integer> firstSeqReports = new ConcurrentHashMap<>();
+    /** What the replica holds on each node, by node name. */
+    private final ConcurrentSkipListMap<String, NodeSlots> nodes = new ConcurrentSkipListMap<>();
     private final LongAdder receiveBusyNanos = new LongAdder();
     private final LongAdder unregisteredNanos = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
@@ -60,7 +65,9 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     private final ChannelContext channelContext;
 
     private volatile State state = State.ACTIVE;
-    private volatile CpuSet target;
+    /** A mask is known: the static one, or a directive's (whose node targets may all be empty). */
+    private volatile boolean targetKnown;
+    private volatile NodeObserver nodeObserver = NodeObserver.NONE;
     private volatile long generation;
     private volatile long heartbeatMillis;
     private volatile double capacityPerSecond;
@@ -86,18 +93,24 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     // ---- assignment ----
 
-    /** Runs on a fixed mask without a coordinator: registers every CPU of it. */
+    /** Runs on a fixed mask without a coordinator: registers every CPU of it, on this replica's node and configured broker. */
     public synchronized void useStaticMask(CpuSet mask) {
         requireActive();
-        target = mask;
-        mask.forEach(this::acquire);
-        log.info("static mask {}: {} CPUs, one broker connection each", mask.toCpulist(), mask.size());
+        if (settings.broker() == null) throw new IllegalStateException("a static mask needs tsfleet.listener.broker");
+        NodeSlots ns = slots(settings.node());
+        ns.endpoint = new NodeEndpoint(settings.broker(), false);
+        ns.target = mask;
+        targetKnown = true;
+        mask.forEach(cpu -> acquire(ns, cpu));
+        log.info("static mask {} of node {}: {} CPUs, one broker connection each", mask.toCpulist(), ns.node(), mask.size());
     }
 
     /** Applies a coordinator directive; a stale or invalid one is refused and changes nothing. */
     public synchronized DirectivePlan apply(ReplicaDirective directive) {
         if (state == State.STOPPED) return null;
-        DirectivePlan plan = DirectiveReconciler.reconcile(view(), directive);
+        String badBroker = invalidBroker(directive);
+        DirectivePlan plan = badBroker != null ? new DirectivePlan(false, badBroker, directive.generation(), Map.of(), Set.of())
+                : DirectiveReconciler.reconcile(view(), directive);
         if (!plan.accepted()) {
             refusedDirectives.increment();
             log.warn("directive refused: {}", plan.refusal());
@@ -105,49 +118,144 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         }
         if (directive.heartbeatMillis() > 0) heartbeatMillis = directive.heartbeatMillis();
         long now = clock.millis();
-        if (plan.generation() != generation || target == null || !plan.target().equals(target)) {
-            log.info("generation {}: target {} (acquire {}, leave {}, rejoin {})", plan.generation(), plan.target().toCpulist(),
-                    plan.acquire().toCpulist(), plan.leave().toCpulist(), plan.rejoin().toCpulist());
+        for (String node : plan.gone()) {
+            NodeSlots ns = nodes.get(node);
+            if (ns != null) dropNode(ns);
         }
+        boolean changed = plan.generation() != generation || !targetKnown;
         generation = plan.generation();
-        target = plan.target();
-        plan.rejoin().forEach(cpu -> {
-            CpuChannel ch = channels.get(cpu);
-            if (ch != null) ch.rejoin();
-        });
-        plan.leave().forEach(cpu -> {
-            CpuChannel ch = channels.get(cpu);
-            if (ch != null) ch.leave(now);
-        });
-        plan.acquire().forEach(cpu -> {
-            acquire(cpu);
-            firstSeqReports.put(cpu, settings.firstSeqReports());
-        });
-        plan.fences().forEach((cpu, fence) -> {
-            CpuChannel ch = channels.get(cpu);
-            if (ch != null) {
-                var out = ch.applyFence(fence, now);
-                if (out.duplicates() > 0) log.warn("cpu {}: {} records past fence {} were written before the fence arrived (counted as duplicates)",
-                        cpu, out.duplicates(), Integer.toUnsignedString(fence));
-            }
-        });
-        if (!plan.ignoredFences().isEmpty()) log.warn("fences ignored for CPUs still in the target: {}", plan.ignoredFences());
-        releasedPending.removeAll(plan.acknowledged());
+        targetKnown = true;
+        for (NodePlan np : plan.nodes().values()) applyNode(np, now, changed);
         return plan;
     }
 
-    private DirectiveReconciler.ReplicaView view() {
-        Map<Integer, Phase> phases = new HashMap<>();
-        channels.forEach((cpu, ch) -> phases.put(cpu, ch.state().phase()));
-        return new DirectiveReconciler.ReplicaView(generation, phases, Set.copyOf(releasedPending));
+    /** Why a broker address of the directive cannot be used (refuses the directive), or null. */
+    private static String invalidBroker(ReplicaDirective directive) {
+        if (directive == null || directive.nodes() == null) return null;
+        for (NodeTarget t : directive.nodes()) {
+            if (t == null || t.broker() == null || t.broker().isBlank()) continue;
+            try {
+                BrokerAddress.parse(t.broker());
+            } catch (IllegalArgumentException e) {
+                return "broker of node " + t.node() + ": " + e.getMessage();
+            }
+        }
+        return null;
     }
 
-    private void acquire(int cpu) {
-        CpuChannel existing = channels.get(cpu);
+    private void applyNode(NodePlan plan, long now, boolean newGeneration) {
+        NodeSlots ns = slots(plan.node());
+        NodeEndpoint previous = ns.endpoint;
+        NodeEndpoint endpoint = plan.broker() != null ? new NodeEndpoint(BrokerAddress.parse(plan.broker()), true)
+                : settings.broker() != null ? new NodeEndpoint(settings.broker(), false) : null;
+        if (endpoint == null && previous == null) {
+            String why = "the coordinator names no broker for node " + plan.node() + " and tsfleet.listener.broker is not set";
+            if (ns.refusal == null) {
+                totals.refusedNoBroker.increment();
+                log.warn("node {} refused: {} (counted in tsfleet_listener_broker_refusals_total{reason=\"no_broker\"})", plan.node(), why);
+            }
+            ns.refusal = why;
+        } else if (endpoint != null) {
+            ns.refusal = null;
+            ns.endpoint = endpoint;
+        }
+        boolean moved = previous != null && endpoint != null && !previous.equals(endpoint);
+        String plannedBefore = ns.plannedBootId;
+        ns.plannedBootId = plan.bootId();
+        boolean rebooted = plan.bootId() != null && plannedBefore != null && !plan.bootId().equals(plannedBefore);
+        if (moved || rebooted) {
+            log.info("node {}: {}; connections to it that do not see boot {} connect again", plan.node(),
+                    moved ? "broker moved from " + previous.broker() + " to " + endpoint.broker() : "rebooted (boot " + plannedBefore + " -> " + plan.bootId() + ")",
+                    plan.bootId());
+            for (CpuChannel ch : ns.channels.values()) {
+                if (moved || !plan.bootId().equals(ch.connectionBootId())) ch.reconnect();
+            }
+        }
+        CpuSet before = ns.target;
+        if (newGeneration || before == null || !plan.target().equals(before)) {
+            log.info("generation {}: node {} target {} (acquire {}, leave {}, rejoin {})", generation, plan.node(), plan.target().toCpulist(),
+                    plan.acquire().toCpulist(), plan.leave().toCpulist(), plan.rejoin().toCpulist());
+        }
+        ns.target = plan.target();
+        plan.rejoin().forEach(cpu -> {
+            CpuChannel ch = ns.channels.get(cpu);
+            if (ch != null) ch.rejoin();
+        });
+        plan.leave().forEach(cpu -> {
+            CpuChannel ch = ns.channels.get(cpu);
+            if (ch != null) ch.leave(now);
+        });
+        if (ns.endpoint != null) {
+            plan.acquire().forEach(cpu -> {
+                acquire(ns, cpu);
+                ns.firstSeqReports.put(cpu, settings.firstSeqReports());
+            });
+        }
+        plan.fences().forEach((cpu, fence) -> {
+            CpuChannel ch = ns.channels.get(cpu);
+            if (ch != null) {
+                var out = ch.applyFence(fence, now);
+                if (out.duplicates() > 0) log.warn("node {} cpu {}: {} records past fence {} were written before the fence arrived (counted as duplicates)",
+                        plan.node(), cpu, out.duplicates(), Integer.toUnsignedString(fence));
+            }
+        });
+        if (!plan.ignoredFences().isEmpty()) log.warn("node {}: fences ignored for CPUs still in the target: {}", plan.node(), plan.ignoredFences());
+        ns.releasedPending.removeAll(plan.acknowledged());
+    }
+
+    /**
+     * The node left the directive (its lease expired or it withdrew): every connection to it is closed at once, without
+     * fences; records held back for its handovers are dropped with it (counted apart from loss); its state is forgotten
+     * and no heartbeat reports it again.
+     */
+    private void dropNode(NodeSlots ns) {
+        nodes.remove(ns.node(), ns);
+        ns.target = CpuSet.EMPTY;
+        long dropped = 0;
+        int connections = 0;
+        for (CpuChannel ch : ns.channels.values()) {
+            dropped += ch.dropWithNode();
+            connections++;
+        }
+        ns.releasedPending.clear();
+        ns.firstSeqReports.clear();
+        nodeObserver.nodeRemoved(ns);
+        log.info("node {} left the directive: closed {} connections to it, dropped {} held-back records with it (not loss)",
+                ns.node(), connections, dropped);
+    }
+
+    private NodeSlots slots(String node) {
+        NodeSlots ns = nodes.get(node);
+        if (ns == null) {
+            ns = new NodeSlots(node);
+            nodes.put(node, ns);
+            nodeObserver.nodeAdded(ns);
+        }
+        return ns;
+    }
+
+    private DirectiveReconciler.ReplicaView view() {
+        Map<String, DirectiveReconciler.NodeView> views = new HashMap<>();
+        for (NodeSlots ns : nodes.values()) {
+            Map<Integer, Phase> phases = new HashMap<>();
+            ns.channels.forEach((cpu, ch) -> phases.put(cpu, ch.state().phase()));
+            views.put(ns.node(), new DirectiveReconciler.NodeView(phases, Set.copyOf(ns.releasedPending)));
+        }
+        return new DirectiveReconciler.ReplicaView(generation, views);
+    }
+
+    private void acquire(NodeSlots ns, int cpu) {
+        CpuChannel existing = ns.channels.get(cpu);
         if (existing != null && !existing.state().isDone()) return;
-        CpuChannel ch = new CpuChannel(cpu, channelContext);
-        channels.put(cpu, ch);
+        CpuChannel ch = new CpuChannel(ns, cpu, channelContext);
+        ns.channels.put(cpu, ch);
         ch.start();
+    }
+
+    /** Tells {@code observer} of every node held now and of every node added or removed from now on. */
+    public synchronized void nodeObserver(NodeObserver observer) {
+        this.nodeObserver = observer;
+        nodes.values().forEach(observer::nodeAdded);
     }
 
     // ---- channel callbacks (channel threads; never take the engine lock) ----
@@ -155,7 +263,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     @Override
     public void registered(CpuChannel channel, boolean reconnect) {
         if (reconnect) {
-            log.info("cpu {}: registered again after a reconnect", channel.cpu());
+            log.info("node {} cpu {}: registered again after a reconnect", channel.slots().node(), channel.cpu());
         } else {
             handovers.acquired(channel.cpu(), Duration.ofNanos(nanoTime.getAsLong() - channel.createdNanos()));
         }
@@ -164,77 +272,111 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     @Override
     public void finished(CpuChannel channel) {
         int cpu = channel.cpu();
-        channels.remove(cpu, channel);
-        if (state == State.STOPPED) return;
+        NodeSlots ns = channel.slots();
+        ns.retire(channel);
+        if (state == State.STOPPED || nodes.get(ns.node()) != ns) return; // stopped, or the node is gone: nothing to report
         if (channel.state() instanceof Finished f && f.phase() == Phase.RELEASED) {
-            releasedPending.add(cpu);
-            firstSeqReports.remove(cpu);
+            ns.releasedPending.add(cpu);
+            ns.firstSeqReports.remove(cpu);
             long since = channel.leavingSinceMillis();
             handovers.released(cpu, Duration.ofMillis(Math.max(0, clock.millis() - since)), f.aborted());
-            log.info("cpu {}: released", cpu);
+            log.info("node {} cpu {}: released", ns.node(), cpu);
         }
-        CpuSet t = target;
+        CpuSet t = ns.target;
         if (t != null && t.contains(cpu) && state != State.STOPPED) {
-            Thread.ofVirtual().name("reacquire-" + cpu).start(this::ensureTargetChannels);
+            Thread.ofVirtual().name("reacquire-" + ns.node() + "-" + cpu).start(this::ensureTargetChannels);
         }
     }
 
     private synchronized void ensureTargetChannels() {
-        if (state == State.STOPPED || target == null) return;
-        target.forEach(cpu -> {
-            if (!channels.containsKey(cpu)) acquire(cpu);
-        });
+        if (state == State.STOPPED) return;
+        for (NodeSlots ns : nodes.values()) {
+            CpuSet t = ns.target;
+            if (t == null || ns.endpoint == null) continue;
+            t.forEach(cpu -> {
+                if (!ns.channels.containsKey(cpu)) acquire(ns, cpu);
+            });
+        }
     }
 
     /**
-     * The sink did not write {@code records} kept records of {@code cpu}: counted on the CPU's ledger while the CPU is
-     * held (so the next heartbeat reports them for it), else in the replica's totals only.
+     * The sink did not write {@code records} kept records of {@code cpu} (from a connection of {@code origin}): counted
+     * on the (node, CPU)'s ledger while it is held (so the next heartbeat reports them for it), else in the replica's
+     * totals only (and the node's, while the replica knows the node).
      */
     @Override
-    public void unwritten(int cpu, long records) {
-        CpuChannel ch = channels.get(cpu);
-        if (ch != null) ch.unwritten(records);
-        else totals.unwritten.add(records);
+    public void unwritten(RecordOrigin origin, int cpu, long records) {
+        NodeSlots ns = null;
+        if (origin != null && origin.slotNode() != null) {
+            ns = nodes.get(origin.slotNode());
+        } else {
+            for (NodeSlots candidate : nodes.values()) {
+                if (!candidate.channels.containsKey(cpu)) continue;
+                if (ns != null) { // the CPU is held on several nodes: which one is not known
+                    ns = null;
+                    break;
+                }
+                ns = candidate;
+            }
+        }
+        CpuChannel ch = ns == null ? null : ns.channels.get(cpu);
+        if (ch != null) {
+            ch.unwritten(records);
+        } else {
+            totals.unwritten.add(records);
+            if (ns != null) ns.retiredUnwritten(records);
+        }
     }
 
     // ---- heartbeat ----
 
-    /** The heartbeat for now (per-CPU arrays in ascending order of the owned CPUs). */
+    /** The heartbeat for now: one report per node the replica holds something of (per-CPU arrays in ascending order). */
     public ReplicaHeartbeat heartbeat(String replicaId, String incarnation) {
-        CpuSet.Builder owned = CpuSet.builder();
-        List<Double> rates = new ArrayList<>();
-        List<Long> lost = new ArrayList<>();
-        Map<Integer, Long> firstSeqs = new TreeMap<>();
-        for (CpuChannel ch : channels.values()) {
-            if (!ch.state().isRegistered()) continue;
-            owned.add(ch.cpu());
-            rates.add(ch.snapshot().ledger().ratePerSecond());
-            lost.add(ch.lostSinceReport());
+        List<NodeReport> reports = new ArrayList<>();
+        for (NodeSlots ns : nodes.values()) {
+            CpuSet.Builder owned = CpuSet.builder();
+            List<Double> rates = new ArrayList<>();
+            List<Long> lost = new ArrayList<>();
+            Map<Integer, Long> firstSeqs = new TreeMap<>();
+            for (CpuChannel ch : ns.channels.values()) {
+                if (!ch.state().isRegistered()) continue;
+                owned.add(ch.cpu());
+                rates.add(ch.snapshot().ledger().ratePerSecond());
+                lost.add(ch.lostSinceReport());
+            }
+            ns.firstSeqReports.forEach((cpu, left) -> {
+                CpuChannel ch = ns.channels.get(cpu);
+                if (ch != null && ch.firstSeq() >= 0) firstSeqs.put(cpu, ch.firstSeq());
+            });
+            CpuSet.Builder released = CpuSet.builder();
+            ns.releasedPending.forEach(released::add);
+            CpuSet ownedSet = owned.build();
+            CpuSet releasedSet = released.build();
+            if (ownedSet.isEmpty() && firstSeqs.isEmpty() && releasedSet.isEmpty()) continue;
+            reports.add(new NodeReport(ns.node(), ns.connectionBootId, ownedSet.toCpulist(), rates, lost, firstSeqs, releasedSet.toCpulist()));
         }
-        firstSeqReports.forEach((cpu, left) -> {
-            CpuChannel ch = channels.get(cpu);
-            if (ch != null && ch.firstSeq() >= 0) firstSeqs.put(cpu, ch.firstSeq());
-        });
-        CpuSet.Builder released = CpuSet.builder();
-        releasedPending.forEach(released::add);
         return new ReplicaHeartbeat(replicaId, incarnation, generation, state == State.ACTIVE ? ReplicaHeartbeat.ACTIVE : ReplicaHeartbeat.DRAINING,
-                owned.build().toCpulist(), capacityPerSecond, rates, lost, totals.records.sum(), totals.lostReported(),
-                totals.enobufs.sum(), totals.duplicates.sum(), firstSeqs, released.build().toCpulist());
+                settings.node(), settings.zone(), capacityPerSecond, totals.records.sum(), totals.lostReported(),
+                totals.enobufs.sum(), totals.duplicates.sum(), reports);
     }
 
     /** The coordinator received this heartbeat: the per-CPU loss it carried is reported, first seqs count down. */
     public void delivered(ReplicaHeartbeat hb) {
-        try {
-            int[] owned = CpuSet.parse(hb.ownedCpus()).toArray();
-            for (int i = 0; i < owned.length && i < hb.cpuLost().size(); i++) {
-                CpuChannel ch = channels.get(owned[i]);
-                if (ch != null) ch.reported(hb.cpuLost().get(i));
+        for (NodeReport r : hb.nodes()) {
+            NodeSlots ns = nodes.get(r.node());
+            if (ns == null) continue; // gone since: its state is forgotten
+            try {
+                int[] owned = CpuSet.parse(r.ownedCpus()).toArray();
+                for (int i = 0; i < owned.length && i < r.cpuLost().size(); i++) {
+                    CpuChannel ch = ns.channels.get(owned[i]);
+                    if (ch != null) ch.reported(r.cpuLost().get(i));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("heartbeat built by this engine has an invalid cpulist", e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("heartbeat built by this engine has an invalid cpulist", e);
-        }
-        for (Integer cpu : hb.firstSeqs().keySet()) {
-            firstSeqReports.computeIfPresent(cpu, (c, left) -> left <= 1 ? null : left - 1);
+            for (Integer cpu : r.firstSeqs().keySet()) {
+                ns.firstSeqReports.computeIfPresent(cpu, (c, left) -> left <= 1 ? null : left - 1);
+            }
         }
     }
 
@@ -255,7 +397,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         double seconds = (nowNanos - lastTickNanos) / 1e9;
         lastTickNanos = nowNanos;
         long nowMillis = clock.millis();
-        for (CpuChannel ch : channels.values()) {
+        for (CpuChannel ch : allChannels()) {
             ch.closeRateWindow(seconds);
             long fenceAge = ch.fenceAgeMillis(nowMillis);
             if (fenceAge > settings.handoverTimeout().toMillis()) ch.forceRelease();
@@ -274,13 +416,19 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     // ---- readiness and shutdown ----
 
-    /** Ready: a mask is known, every CPU of it is registered on a live connection, and the replica is not draining. */
+    /**
+     * Ready: a mask is known, every CPU of it (on every node) is registered on a live connection, and the replica is
+     * not draining. A node the replica refused (no broker) keeps it unready.
+     */
     public boolean ready() {
-        CpuSet t = target;
-        if (state != State.ACTIVE || t == null) return false;
-        for (int cpu : t.toArray()) {
-            CpuChannel ch = channels.get(cpu);
-            if (ch == null || !ch.state().isRegistered()) return false;
+        if (state != State.ACTIVE || !targetKnown) return false;
+        for (NodeSlots ns : nodes.values()) {
+            CpuSet t = ns.target;
+            if (t == null) continue;
+            for (int cpu : t.toArray()) {
+                CpuChannel ch = ns.channels.get(cpu);
+                if (ch == null || !ch.state().isRegistered()) return false;
+            }
         }
         return true;
     }
@@ -289,14 +437,17 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     public synchronized void beginDrain() {
         if (state == State.ACTIVE) {
             state = State.DRAINING;
-            log.info("draining: asking the coordinator to move {} CPUs away", channels.size());
+            log.info("draining: asking the coordinator to move {} CPUs away", allChannels().size());
         }
     }
 
     /** Drained: the coordinator emptied the target and every CPU has been released after its fence. */
     public boolean drained() {
-        CpuSet t = target;
-        return state == State.DRAINING && t != null && t.isEmpty() && channels.isEmpty();
+        if (state != State.DRAINING || !targetKnown) return false;
+        for (NodeSlots ns : nodes.values()) {
+            if (!ns.target().isEmpty() || !ns.channels.isEmpty()) return false;
+        }
+        return true;
     }
 
     /** Deregisters every CPU still held (bounded), stops the channels. The sink is closed separately. */
@@ -305,7 +456,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         synchronized (this) {
             if (state == State.STOPPED) return;
             state = State.STOPPED;
-            toStop = new ArrayList<>(channels.values());
+            toStop = allChannels();
         }
         List<Thread> stoppers = new ArrayList<>();
         for (CpuChannel ch : toStop) {
@@ -318,21 +469,54 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
             }));
         }
         for (Thread t : stoppers) t.join();
-        channels.clear();
+        for (NodeSlots ns : nodes.values()) ns.channels.clear();
         log.info("deregistered and closed {} CPU connections", toStop.size());
     }
 
     // ---- views ----
 
+    /** Every slot held, by node name, then CPU. */
     public List<CpuChannelStatus> cpus() {
         List<CpuChannelStatus> out = new ArrayList<>();
-        for (CpuChannel ch : channels.values()) out.add(ch.snapshot());
+        for (CpuChannel ch : allChannels()) out.add(ch.snapshot());
         return out;
     }
 
+    /** CPU {@code cpu} of the first node (by name) the replica holds it on. */
     public Optional<CpuChannelStatus> cpu(int cpu) {
-        CpuChannel ch = channels.get(cpu);
+        for (NodeSlots ns : nodes.values()) {
+            CpuChannel ch = ns.channels.get(cpu);
+            if (ch != null) return Optional.of(ch.snapshot());
+        }
+        return Optional.empty();
+    }
+
+    /** The slot (node, cpu), when held. */
+    public Optional<CpuChannelStatus> cpu(String node, int cpu) {
+        NodeSlots ns = nodes.get(node);
+        CpuChannel ch = ns == null ? null : ns.channels.get(cpu);
         return ch == null ? Optional.empty() : Optional.of(ch.snapshot());
+    }
+
+    /** The nodes the replica holds state for, by name. */
+    public List<NodeSlots> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    /** What the replica holds on {@code node}. */
+    public Optional<NodeSlots> node(String node) {
+        return Optional.ofNullable(nodes.get(node));
+    }
+
+    /** The node the replica runs on ({@code tsfleet.listener.node}). */
+    public String ownNode() {
+        return settings.node();
+    }
+
+    private List<CpuChannel> allChannels() {
+        List<CpuChannel> out = new ArrayList<>();
+        for (NodeSlots ns : nodes.values()) out.addAll(ns.channels.values());
+        return out;
     }
 
     public State state() {
@@ -343,21 +527,35 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         return generation;
     }
 
-    /** The target mask, or null before the first directive. */
-    public CpuSet target() {
-        return target;
+    /** Whether a mask is known (the static mask, or a directive). */
+    public boolean targetKnown() {
+        return targetKnown;
     }
 
-    public int ownedCount() {
+    /** Slots in the target, over every node. */
+    public int targetSize() {
         int n = 0;
-        for (CpuChannel ch : channels.values()) if (ch.state().isRegistered()) n++;
+        for (NodeSlots ns : nodes.values()) n += ns.target().size();
         return n;
     }
 
-    public CpuSet owned() {
-        CpuSet.Builder b = CpuSet.builder();
-        for (CpuChannel ch : channels.values()) if (ch.state().isRegistered()) b.add(ch.cpu());
-        return b.build();
+    /** The registered CPUs of every node, for the logs: {@code node-a 0-3, node-b 5} ({@code none} when there are none). */
+    public String ownedDescription() {
+        StringBuilder sb = new StringBuilder();
+        for (NodeSlots ns : nodes.values()) {
+            CpuSet owned = ns.owned();
+            if (owned.isEmpty()) continue;
+            if (!sb.isEmpty()) sb.append(", ");
+            sb.append(ns.node()).append(' ').append(owned.toCpulist());
+        }
+        return sb.isEmpty() ? "none" : sb.toString();
+    }
+
+    /** Slots registered on a live connection, over every node. */
+    public int ownedCount() {
+        int n = 0;
+        for (NodeSlots ns : nodes.values()) n += ns.ownedCount();
+        return n;
     }
 
     public double capacityPerSecond() {
@@ -395,7 +593,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     public int handoversInFlight() {
         int n = 0;
-        for (CpuChannel ch : channels.values()) if (ch.state().phase() != Phase.OWNED) n++;
+        for (CpuChannel ch : allChannels()) if (ch.state().phase() != Phase.OWNED) n++;
         return n;
     }
 

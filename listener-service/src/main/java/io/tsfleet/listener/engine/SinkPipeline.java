@@ -216,26 +216,28 @@ public final class SinkPipeline {
         SinkBatch b;
         while ((b = queue.poll()) != null) {
             if (b == STOP) continue;
-            unwritten(b.cpu, b.count);
+            unwritten(b.origin, b.cpu, b.count);
             queuedBytes.addAndGet(-b.used);
         }
     }
 
-    private void unwritten(int cpu, long records) {
+    private void unwritten(RecordOrigin origin, int cpu, long records) {
         if (records <= 0) return;
         sinkErrors.add(records);
-        lossListener.unwritten(cpu, records);
+        lossListener.unwritten(origin, cpu, records);
     }
 
     private void unwritten(RecordsLostException e) {
-        for (int cpu : e.cpus()) unwritten(cpu, 1);
+        int[] cpus = e.cpus();
+        RecordOrigin[] origins = e.origins();
+        for (int i = 0; i < cpus.length; i++) unwritten(origins[i], cpus[i], 1);
     }
 
     private void writeBatch(SinkBatch b) {
         int ok = 0;
         for (int i = 0; i < b.count; i++) {
             if (abandoned) {
-                unwritten(b.cpu, b.count - i);
+                unwritten(b.origin, b.cpu, b.count - i);
                 break;
             }
             b.restore(view, i); // parsed by the reader: only kept, decodable records are in a batch
@@ -247,7 +249,7 @@ public final class SinkPipeline {
                 unwritten(e);
                 logError("sink " + sink.describe() + " lost " + e.count() + " records", e);
             } catch (IOException | RuntimeException e) {
-                unwritten(b.cpu, 1);
+                unwritten(b.origin, b.cpu, 1);
                 logError("sink " + sink.describe() + " failed to write a record", e);
             }
         }

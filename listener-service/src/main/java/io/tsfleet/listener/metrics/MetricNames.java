@@ -21,6 +21,14 @@ public final class MetricNames {
     public static final String RECORDS_MALFORMED = "tsfleet.listener.records.malformed";
     public static final String RECORDS_UNATTRIBUTED = "tsfleet.listener.records.unattributed";
     public static final String RECORDS_HELD = "tsfleet.listener.records.held";
+    public static final String RECORDS_DROPPED_WITH_NODE = "tsfleet.listener.records.dropped.with.node";
+
+    // per node ({@code node} label: bounded by the nodes, never per CPU)
+    public static final String NODE_OWNED_CPUS = "tsfleet.listener.node.owned.cpus";
+    public static final String NODE_RECORDS = "tsfleet.listener.node.records";
+    public static final String NODE_RECORDS_LOST = "tsfleet.listener.node.records.lost";
+    public static final String NODE_DUPLICATES = "tsfleet.listener.node.duplicates";
+    public static final String NODE_ENOBUFS = "tsfleet.listener.node.enobufs";
 
     // handovers and the plan
     public static final String HANDOVERS_ABORTED = "tsfleet.listener.handovers.aborted";
@@ -47,6 +55,7 @@ public final class MetricNames {
 
     // the broker and the coordinator
     public static final String BROKER_CONNECT_FAILURES = "tsfleet.listener.broker.connect.failures";
+    public static final String BROKER_REFUSALS = "tsfleet.listener.broker.refusals";
     public static final String UNREGISTERED = "tsfleet.listener.unregistered";
     public static final String COORDINATOR_HEARTBEATS = "tsfleet.listener.coordinator.heartbeats";
     public static final String COORDINATOR_CIRCUIT_OPEN = "tsfleet.listener.coordinator.circuit.open";

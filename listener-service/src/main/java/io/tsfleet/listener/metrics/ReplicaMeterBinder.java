@@ -2,24 +2,34 @@ package io.tsfleet.listener.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tsfleet.listener.coordinator.HeartbeatLoop;
 import io.tsfleet.listener.domain.ReplicaTotals;
+import io.tsfleet.listener.engine.NodeObserver;
+import io.tsfleet.listener.engine.NodeSlots;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.engine.SinkPipeline;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The replica's counters and gauges, read from the engine at scrape time ({@code tsfleet_listener_*}, names in
- * {@link MetricNames}; no cpu label: per-CPU detail is at {@code GET /api/v1/cpus}).
+ * {@link MetricNames}; no cpu label: per-CPU detail is at {@code GET /api/v1/cpus}). Per-node series carry a
+ * {@code node} label, registered when the replica starts holding state for a node and removed when the node leaves
+ * its directive: bounded by the nodes.
  */
-public final class ReplicaMeterBinder implements MeterBinder {
+public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
     private final ReplicaEngine engine;
     private final SinkPipeline pipeline;
     private final HeartbeatLoop heartbeatLoop;
+    private final Map<NodeSlots, List<Meter>> nodeMeters = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
 
     public ReplicaMeterBinder(ReplicaEngine engine, SinkPipeline pipeline, HeartbeatLoop heartbeatLoop) {
         this.engine = engine;
@@ -38,6 +48,12 @@ public final class ReplicaMeterBinder implements MeterBinder {
         counter(r, MetricNames.DUPLICATES, "Records received twice (handover races, repeated sequence numbers)", t.duplicates);
         counter(r, MetricNames.RECORDS_HANDED_OVER, "Records at or past a handover fence, left to the new owner", t.handedOver);
         counter(r, MetricNames.RECORDS_MALFORMED, "Events whose taskstats payload could not be decoded", t.malformed);
+        counter(r, MetricNames.RECORDS_DROPPED_WITH_NODE, "Records held back for a handover when their node left the directive (dropped with the node, not loss)",
+                t.droppedWithNode);
+        FunctionCounter.builder(MetricNames.BROKER_REFUSALS, t.refusedNoBroker, LongAdder::sum).tag("reason", "no_broker")
+                .description("Node targets refused: the coordinator named no broker and tsfleet.listener.broker is not set").register(r);
+        FunctionCounter.builder(MetricNames.BROKER_REFUSALS, t.refusedNodeMismatch, LongAdder::sum).tag("reason", "node_mismatch")
+                .description("Broker connections refused: the broker the coordinator named reported another node").register(r);
         counter(r, MetricNames.RECORDS_UNATTRIBUTED, "Events on a connection before it registered (dropped)", t.unattributed);
         counter(r, MetricNames.HANDOVERS_ABORTED, "Handovers aborted because the connection broke before the fence", t.handoversAborted);
         counter(r, MetricNames.RELEASES_FORCED, "CPUs released by the handover timeout before reaching the fence", t.forcedReleases);
@@ -58,7 +74,7 @@ public final class ReplicaMeterBinder implements MeterBinder {
                 .description("Coordinator directives refused (stale generation or invalid)").register(r);
 
         gauge(r, MetricNames.OWNED_CPUS, "CPUs registered on a live broker connection", ReplicaEngine::ownedCount, null);
-        gauge(r, MetricNames.TARGET_CPUS, "CPUs in the replica's target mask", e -> e.target() == null ? 0 : e.target().size(), null);
+        gauge(r, MetricNames.TARGET_CPUS, "CPUs in the replica's target mask", ReplicaEngine::targetSize, null);
         gauge(r, MetricNames.LOAD_RATIO, "Utilisation of the busier stage (receive or sink), 0..1", ReplicaEngine::loadRatio, null);
         gauge(r, MetricNames.CAPACITY_RECORDS_PER_SECOND, "Estimated records per second sustainable without loss", ReplicaEngine::capacityPerSecond, null);
         gauge(r, MetricNames.GENERATION, "Plan generation applied", e -> e.generation(), null);
@@ -69,6 +85,9 @@ public final class ReplicaMeterBinder implements MeterBinder {
                 .description("Age of the oldest batch waiting for the sink").register(r);
         Gauge.builder(MetricNames.SINK_QUEUE, pipeline, SinkPipeline::queuedBytes).baseUnit("bytes")
                 .description("Bytes of records waiting for the sink").register(r);
+
+        registry = r;
+        engine.nodeObserver(this);
 
         if (heartbeatLoop != null) {
             FunctionCounter.builder(MetricNames.COORDINATOR_HEARTBEATS, heartbeatLoop, HeartbeatLoop::deliveredCount)
@@ -81,6 +100,32 @@ public final class ReplicaMeterBinder implements MeterBinder {
                             h -> h.breakerState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? 1 : 0)
                     .description("1 while the circuit breaker around the coordinator is open").register(r);
         }
+    }
+
+    @Override
+    public void nodeAdded(NodeSlots node) {
+        MeterRegistry r = registry;
+        if (r == null) return;
+        List<Meter> meters = List.of(
+                Gauge.builder(MetricNames.NODE_OWNED_CPUS, node, NodeSlots::ownedCount).tag("node", node.node())
+                        .description("CPUs of the node registered on a live broker connection").register(r),
+                FunctionCounter.builder(MetricNames.NODE_RECORDS, node, NodeSlots::records).tag("node", node.node())
+                        .description("Records of the node received and kept").register(r),
+                FunctionCounter.builder(MetricNames.NODE_RECORDS_LOST, node, NodeSlots::lost).tag("node", node.node())
+                        .description("Records of the node lost: sequence gaps and records kept but never written").register(r),
+                FunctionCounter.builder(MetricNames.NODE_DUPLICATES, node, NodeSlots::duplicates).tag("node", node.node())
+                        .description("Records of the node received twice (handover races)").register(r),
+                FunctionCounter.builder(MetricNames.NODE_ENOBUFS, node, NodeSlots::enobufs).tag("node", node.node())
+                        .description("ENOBUFS episodes on the node's connections").register(r));
+        nodeMeters.put(node, meters);
+    }
+
+    @Override
+    public void nodeRemoved(NodeSlots node) {
+        MeterRegistry r = registry;
+        List<Meter> meters = nodeMeters.remove(node);
+        if (r == null || meters == null) return;
+        meters.forEach(r::remove);
     }
 
     private static void counter(MeterRegistry r, String name, String description, LongAdder adder) {

@@ -10,25 +10,40 @@ import java.util.Objects;
  * {@code (node, bootId, cpu, seq)} names one exit wherever its record ends up.
  *
  * <p>One instance per connection, shared by all its records: the JSON members the JSON-lines sink writes for it are
- * encoded once, here, not per record.
+ * encoded once, here, not per record. It also names the slot node: the node under which the replica holds the CPU
+ * (the coordinator's name for it), which is what a sink's {@code RecordsLostException} attributes lost records to. It
+ * is the broker's node when the coordinator named the broker (the replica checks it), and may differ from it when the
+ * replica dials its configured broker for a node the coordinator names otherwise (a static fleet's {@code local}).
  */
 public final class RecordOrigin {
     /** A broker that reported neither node nor boot id. */
-    public static final RecordOrigin UNKNOWN = new RecordOrigin(null, null);
+    public static final RecordOrigin UNKNOWN = new RecordOrigin(null, null, null);
 
     private final String node;
     private final String bootId;
+    private final String slotNode;
     private final byte[] jsonMembers;
 
-    private RecordOrigin(String node, String bootId) {
+    private RecordOrigin(String node, String bootId, String slotNode) {
         this.node = node;
         this.bootId = bootId;
+        this.slotNode = slotNode;
         this.jsonMembers = ("\"node\":" + jsonString(node) + ",\"boot_id\":" + jsonString(bootId)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The origin of a connection whose broker reported these values (null: not reported). */
     public static RecordOrigin of(String node, String bootId) {
-        return node == null && bootId == null ? UNKNOWN : new RecordOrigin(node, bootId);
+        return node == null && bootId == null ? UNKNOWN : new RecordOrigin(node, bootId, node);
+    }
+
+    /** The origin of a connection whose broker reported these values, for a CPU held under {@code slotNode}. */
+    public static RecordOrigin of(String node, String bootId, String slotNode) {
+        return node == null && bootId == null && slotNode == null ? UNKNOWN : new RecordOrigin(node, bootId, slotNode);
+    }
+
+    /** The node under which the replica holds the record's CPU (the coordinator's name for it); null when not known. */
+    public String slotNode() {
+        return slotNode;
     }
 
     /** The node's name, or null when the broker did not report it. */
@@ -63,12 +78,13 @@ public final class RecordOrigin {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RecordOrigin r && Objects.equals(node, r.node) && Objects.equals(bootId, r.bootId);
+        return o instanceof RecordOrigin r && Objects.equals(node, r.node) && Objects.equals(bootId, r.bootId)
+                && Objects.equals(slotNode, r.slotNode);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(node, bootId);
+        return Objects.hash(node, bootId, slotNode);
     }
 
     @Override

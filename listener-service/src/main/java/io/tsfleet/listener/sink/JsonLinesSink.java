@@ -1,6 +1,7 @@
 package io.tsfleet.listener.sink;
 
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordOrigin;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ public final class JsonLinesSink implements RecordSink {
     private final RotatingFile file;
     /** The CPU of each line the file still buffers, oldest first: what a failure at close loses. */
     private int[] bufferedCpus = new int[256];
+    private RecordOrigin[] bufferedOrigins = new RecordOrigin[256];
     private int bufferedStart;
     private int bufferedCount;
 
@@ -35,7 +37,7 @@ public final class JsonLinesSink implements RecordSink {
     public void write(ExitRecordView record) throws IOException {
         encoder.encode(record);
         file.write(encoder.bytes(), 0, encoder.size());
-        buffered(record.cpu());
+        buffered(record.cpu(), record.origin());
         keepLastBuffered(file.bufferedLines());
     }
 
@@ -56,19 +58,30 @@ public final class JsonLinesSink implements RecordSink {
             file.close();
         } catch (RotatingFile.LinesLostException e) {
             int[] cpus = new int[Math.min(e.lines(), bufferedCount)];
-            for (int i = 0; i < cpus.length; i++) cpus[i] = bufferedCpus[(bufferedStart + bufferedCount - cpus.length + i) % bufferedCpus.length];
+            RecordOrigin[] origins = new RecordOrigin[cpus.length];
+            for (int i = 0; i < cpus.length; i++) {
+                int at = (bufferedStart + bufferedCount - cpus.length + i) % bufferedCpus.length;
+                cpus[i] = bufferedCpus[at];
+                origins[i] = bufferedOrigins[at];
+            }
             bufferedCount = 0;
-            throw new RecordsLostException(e.getMessage(), cpus, e);
+            throw new RecordsLostException(e.getMessage(), cpus, origins, e);
         }
     }
 
-    private void buffered(int cpu) {
+    private void buffered(int cpu, RecordOrigin origin) {
         if (bufferedCount == bufferedCpus.length) {
             int[] grown = new int[bufferedCpus.length * 2];
-            for (int i = 0; i < bufferedCount; i++) grown[i] = bufferedCpus[(bufferedStart + i) % bufferedCpus.length];
+            RecordOrigin[] grownOrigins = new RecordOrigin[grown.length];
+            for (int i = 0; i < bufferedCount; i++) {
+                grown[i] = bufferedCpus[(bufferedStart + i) % bufferedCpus.length];
+                grownOrigins[i] = bufferedOrigins[(bufferedStart + i) % bufferedCpus.length];
+            }
             bufferedCpus = grown;
+            bufferedOrigins = grownOrigins;
             bufferedStart = 0;
         }
+        bufferedOrigins[(bufferedStart + bufferedCount) % bufferedCpus.length] = origin;
         bufferedCpus[(bufferedStart + bufferedCount) % bufferedCpus.length] = cpu;
         bufferedCount++;
     }

@@ -6,6 +6,7 @@ import io.tsfleet.listener.engine.CpuChannelStatus;
 /**
  * One CPU of this replica, as {@code GET /api/v1/cpus} shows it. Sequence numbers are u32, null when there is none.
  *
+ * @param node          the node of the CPU (the slot is (node, cpu))
  * @param cpu           the CPU
  * @param phase         OWNED, LEAVING (held back, waiting for the fence), RELEASING (fence known), RELEASED
  * @param status        the connection: CONNECTING, REGISTERING, REGISTERED, RETRYING, RELEASING, FINISHED
@@ -27,13 +28,13 @@ import io.tsfleet.listener.engine.CpuChannelStatus;
  * @param runs          registrations (1 + reconnects)
  * @param lastError     the last connection error
  */
-public record ReplicaCpuView(int cpu, String phase, String status, boolean registered, long portId, int receiveBuffer, long records, long lost,
+public record ReplicaCpuView(String node, int cpu, String phase, String status, boolean registered, long portId, int receiveBuffer, long records, long lost,
                       long unwritten, long enobufs, long duplicates, long handedOver, long malformed, int held, double ratePerSecond, Long lastSeq,
                       Long firstSeq, Long fence, long runs, String lastError) {
 
     static ReplicaCpuView of(CpuChannelStatus s) {
         CpuLedgerSnapshot l = s.ledger();
-        return new ReplicaCpuView(l.cpu(), l.phase().name(), s.status().name(), s.registered(), s.portId(), s.receiveBuffer(), l.records(), l.lost(),
+        return new ReplicaCpuView(s.node(), l.cpu(), l.phase().name(), s.status().name(), s.registered(), s.portId(), s.receiveBuffer(), l.records(), l.lost(),
                 l.unwritten(), l.enobufs(), l.duplicates(), l.handedOver(), l.malformed(), l.held(), l.ratePerSecond(), orNull(l.lastSeq()),
                 orNull(l.firstSeq()), orNull(l.fence()), l.runs(), s.lastError());
     }

@@ -41,6 +41,8 @@ class ListenerApplicationTest {
         r.add("tsfleet.listener.broker-token", () -> "tok");
         r.add("tsfleet.listener.static-mask", () -> "0-1");
         r.add("tsfleet.listener.id", () -> "replica-test");
+        r.add("tsfleet.listener.node", () -> "worker-7");
+        r.add("tsfleet.listener.zone", () -> "zone-a");
         r.add("tsfleet.listener.sink", () -> "jsonl:" + SINK_DIR.resolve("records.jsonl"));
         r.add("tsfleet.listener.stats-interval", () -> "200ms");
     }
@@ -77,6 +79,10 @@ class ListenerApplicationTest {
         http.get().uri("/api/v1/cpus").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.replica").isEqualTo("replica-test")
                 .jsonPath("$.owned").isEqualTo("0-1")
+                .jsonPath("$.node").isEqualTo("worker-7")
+                .jsonPath("$.nodes[0].node").isEqualTo("worker-7")
+                .jsonPath("$.nodes[0].bootId").isEqualTo(BROKER.bootId())
+                .jsonPath("$.cpus[1].node").isEqualTo("worker-7")
                 .jsonPath("$.cpus.length()").isEqualTo(2)
                 .jsonPath("$.cpus[1].cpu").isEqualTo(1)
                 .jsonPath("$.cpus[1].records").isEqualTo(11)
@@ -84,7 +90,12 @@ class ListenerApplicationTest {
                 .jsonPath("$.cpus[1].enobufs").isEqualTo(1)
                 .jsonPath("$.cpus[1].lastSeq").isEqualTo(12)
                 .jsonPath("$.cpus[0].registered").isEqualTo(true);
-        http.get().uri("/api/v1/cpus/1").exchange().expectStatus().isOk().expectBody().jsonPath("$.phase").isEqualTo("OWNED");
+        http.get().uri("/api/v1/cpus/1").exchange().expectStatus().isOk().expectBody().jsonPath("$.phase").isEqualTo("OWNED")
+                .jsonPath("$.node").isEqualTo("worker-7");
+        http.get().uri("/api/v1/cpus/1?node=worker-7").exchange().expectStatus().isOk().expectBody().jsonPath("$.cpu").isEqualTo(1);
+        http.get().uri("/api/v1/cpus/1?node=worker-8").exchange().expectStatus().isNotFound();
+        http.get().uri("/api/v1/cpus/1?node=Bad_Node").exchange().expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith("application/problem+json");
         http.get().uri("/api/v1/cpus?phase=OWNED").exchange().expectStatus().isOk().expectBody().jsonPath("$.cpus.length()").isEqualTo(2);
 
         String prom = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().returnResult(String.class).getResponseBody();
@@ -97,6 +108,13 @@ class ListenerApplicationTest {
         assertThat(prom).doesNotContain("cpu=\"");
         assertThat(prom).containsPattern("tsfleet_listener_records_lost_total\\{[^}]*} 2\\.0");
         assertThat(prom).containsPattern("tsfleet_listener_owned_cpus\\{[^}]*} 2\\.0");
+        assertThat(prom).containsPattern("tsfleet_listener_node_owned_cpus\\{[^}]*node=\"worker-7\"[^}]*} 2\\.0")
+                .containsPattern("tsfleet_listener_node_records_lost_total\\{[^}]*node=\"worker-7\"[^}]*} 2\\.0")
+                .containsPattern("tsfleet_listener_node_records_total\\{[^}]*node=\"worker-7\"[^}]*} 21\\.0")
+                .containsPattern("tsfleet_listener_node_duplicates_total\\{[^}]*node=\"worker-7\"[^}]*} 0\\.0")
+                .containsPattern("tsfleet_listener_node_enobufs_total\\{[^}]*node=\"worker-7\"[^}]*} 1\\.0")
+                .containsPattern("tsfleet_listener_broker_refusals_total\\{[^}]*reason=\"node_mismatch\"[^}]*} 0\\.0")
+                .contains("tsfleet_listener_records_dropped_with_node_total");
     }
 
     @Test

@@ -36,7 +36,7 @@ class ListenerPropertiesValidationTest {
 
     @Test
     void aBadCpulistIsRefused() {
-        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=3-1"))
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=3-1", "--tsfleet.listener.broker=localhost:1"))
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("static-mask '3-1' is not a valid cpulist"));
     }
 
@@ -48,7 +48,7 @@ class ListenerPropertiesValidationTest {
 
     @Test
     void anUnknownSinkIsRefused() {
-        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.sink=kafka:x"))
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.broker=localhost:1", "--tsfleet.listener.sink=kafka:x"))
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("unknown sink scheme 'kafka'"));
     }
 
@@ -63,5 +63,23 @@ class ListenerPropertiesValidationTest {
     void aMissingCoordinatorTokenFileIsRefused() {
         assertThatThrownBy(() -> start("--tsfleet.listener.coordinator-url=http://c:8080", "--tsfleet.listener.coordinator-token-file=/nonexistent/token"))
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("coordinator-token-file /nonexistent/token cannot be read"));
+    }
+
+    @Test
+    void aStaticMaskWithoutBrokerIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("static-mask needs tsfleet.listener.broker"));
+    }
+
+    @Test
+    void aNodeThatIsNotADnsSubdomainIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.coordinator-url=http://c:8080", "--tsfleet.listener.node=Worker_1"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("tsfleet.listener.node must be a DNS subdomain"));
+    }
+
+    @Test
+    void aZoneThatIsNotALabelValueIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.coordinator-url=http://c:8080", "--tsfleet.listener.zone=-eu west"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("tsfleet.listener.zone must be a label value"));
     }
 }

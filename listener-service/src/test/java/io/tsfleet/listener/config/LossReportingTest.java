@@ -1,5 +1,6 @@
 package io.tsfleet.listener.config;
 
+import io.tsfleet.listener.testing.Wire;
 import io.tsfleet.listener.ListenerApplication;
 import io.tsfleet.listener.engine.ReplicaEngine;
 import io.tsfleet.listener.engine.SinkPipeline;
@@ -54,7 +55,7 @@ class LossReportingTest {
                 "--tsfleet.listener.coordinator-url=" + coordinator.url(), "--tsfleet.listener.id=loss-test",
                 "--tsfleet.listener.heartbeat-interval=100ms", "--tsfleet.listener.drain-timeout=300ms"));
         args.addAll(List.of(more));
-        coordinator.answer(new ReplicaDirective(1, "0-1", Map.of(), 100, 5000));
+        coordinator.answer(Wire.directive(1, "0-1", Map.of(), 100, 5000));
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ListenerApplication.class).run(args.toArray(String[]::new));
         toClose.add(ctx::close);
         await().atMost(Duration.ofSeconds(10)).until(ctx.getBean(ReplicaEngine.class)::ready);
@@ -111,8 +112,8 @@ class LossReportingTest {
         long[] reported = new long[2];
         for (MockCoordinator.Call call : coordinator.calls()) {
             ReplicaHeartbeat hb = call.heartbeat();
-            if (hb == null || hb.cpuLost() == null || !hb.ownedCpus().equals("0-1")) continue;
-            for (int cpu = 0; cpu < 2; cpu++) reported[cpu] += hb.cpuLost().get(cpu);
+            if (hb == null || Wire.report(hb).cpuLost() == null || !Wire.report(hb).ownedCpus().equals("0-1")) continue;
+            for (int cpu = 0; cpu < 2; cpu++) reported[cpu] += Wire.report(hb).cpuLost().get(cpu);
         }
         for (int cpu = 0; cpu < 2; cpu++) {
             assertThat(reported[cpu]).as("cpuLost reported for cpu %d", cpu).isEqualTo(emitted[cpu] - written[cpu]);
@@ -140,7 +141,7 @@ class LossReportingTest {
 
         ReplicaHeartbeat last = lastHeartbeat(coordinator);
         assertThat(last.state()).isEqualTo(ReplicaHeartbeat.DRAINING);
-        assertThat(last.ownedCpus()).isEmpty();
+        assertThat(Wire.report(last).ownedCpus()).isEmpty();
         long written = pipeline.recordsWritten();
         assertThat(written).isLessThan(emitted);
         assertThat(engine.totals().records.sum()).as("every record of the backlog was read").isEqualTo(emitted);

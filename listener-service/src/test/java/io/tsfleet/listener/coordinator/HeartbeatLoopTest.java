@@ -1,5 +1,6 @@
 package io.tsfleet.listener.coordinator;
 
+import io.tsfleet.listener.testing.Wire;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.tsfleet.listener.testing.MockCoordinator;
 import io.tsfleet.protocol.testing.FakeBroker;
@@ -49,32 +50,32 @@ class HeartbeatLoopTest {
 
     @Test
     void theFirstHeartbeatJoinsAndTheDirectiveIsApplied() {
-        coordinator.answer(new ReplicaDirective(1, "0-1", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(1, "0-1", Map.of(), 250, 5000));
         assertThat(loop.heartbeatOnce()).isTrue();
         ReplicaHeartbeat join = coordinator.last().heartbeat();
         assertThat(join.replicaId()).isEqualTo("r1");
         assertThat(join.generation()).isZero();
-        assertThat(join.ownedCpus()).isEmpty();
+        assertThat(Wire.report(join).ownedCpus()).isEmpty();
         assertThat(join.state()).isEqualTo(ReplicaHeartbeat.ACTIVE);
         assertThat(join.incarnation()).isEqualTo(loop.incarnation());
         await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
         assertThat(replica.engine.heartbeatInterval(Duration.ofSeconds(9))).isEqualTo(Duration.ofMillis(250));
 
         broker.exit(0, 1, "x", false);
-        await().atMost(Duration.ofSeconds(5)).until(() -> replica.engine.heartbeat("r1", "i").firstSeqs().containsKey(0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Wire.report(replica.engine.heartbeat("r1", "i")).firstSeqs().containsKey(0));
         loop.heartbeatOnce();
         ReplicaHeartbeat next = coordinator.last().heartbeat();
         assertThat(next.generation()).isEqualTo(1);
-        assertThat(next.ownedCpus()).isEqualTo("0-1");
-        assertThat(next.cpuRates()).hasSize(2);
-        assertThat(next.cpuLost()).containsExactly(0L, 0L);
-        assertThat(next.firstSeqs()).containsEntry(0, 0L);
+        assertThat(Wire.report(next).ownedCpus()).isEqualTo("0-1");
+        assertThat(Wire.report(next).cpuRates()).hasSize(2);
+        assertThat(Wire.report(next).cpuLost()).containsExactly(0L, 0L);
+        assertThat(Wire.report(next).firstSeqs()).containsEntry(0, 0L);
         assertThat(next.recordsTotal()).isEqualTo(1);
     }
 
     @Test
     void whileTheCoordinatorIsDownTheBreakerOpensAndTheReplicaKeepsItsMaskAndWorking() {
-        coordinator.answer(new ReplicaDirective(1, "0-1", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(1, "0-1", Map.of(), 250, 5000));
         loop.heartbeatOnce();
         await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
 
@@ -89,13 +90,13 @@ class HeartbeatLoopTest {
         assertThat(loop.notPermittedCount()).isEqualTo(1);
 
         // static stability: the mask stays and records keep flowing
-        assertThat(replica.engine.owned().toCpulist()).isEqualTo("0-1");
+        assertThat(replica.engine.node(Wire.NODE).orElseThrow().owned().toCpulist()).isEqualTo("0-1");
         assertThat(replica.engine.ready()).isTrue();
         for (int i = 0; i < 10; i++) broker.exit(1, i, "y", false);
         await().atMost(Duration.ofSeconds(5)).until(() -> replica.sink.size() == 10);
 
         // the coordinator comes back; after the open wait the half-open probe succeeds and the breaker closes
-        coordinator.answer(new ReplicaDirective(1, "0-1", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(1, "0-1", Map.of(), 250, 5000));
         clock.advance(Duration.ofSeconds(31));
         assertThat(loop.heartbeatOnce()).isTrue();
         assertThat(loop.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -104,18 +105,18 @@ class HeartbeatLoopTest {
 
     @Test
     void aStaleDirectiveFromTheCoordinatorIsRefused() {
-        coordinator.answer(new ReplicaDirective(7, "0", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(7, "0", Map.of(), 250, 5000));
         loop.heartbeatOnce();
-        coordinator.answer(new ReplicaDirective(6, "", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(6, "", Map.of(), 250, 5000));
         loop.heartbeatOnce();
         assertThat(replica.engine.generation()).isEqualTo(7);
-        assertThat(replica.engine.target().toCpulist()).isEqualTo("0");
+        assertThat(replica.engine.node(Wire.NODE).orElseThrow().target().toCpulist()).isEqualTo("0");
         assertThat(replica.engine.refusedDirectives()).isEqualTo(1);
     }
 
     @Test
     void lossIsReportedPerCpuOnceAndTheReportIsIncremental() {
-        coordinator.answer(new ReplicaDirective(1, "0", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(1, "0", Map.of(), 250, 5000));
         loop.heartbeatOnce();
         await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
         broker.exit(0, 1, "a", false);
@@ -123,17 +124,17 @@ class HeartbeatLoopTest {
         for (int i = 0; i < 5; i++) broker.exit(0, 2 + i, "a", false);
         await().atMost(Duration.ofSeconds(5)).until(() -> replica.sink.size() == 3);
         loop.heartbeatOnce();
-        assertThat(coordinator.last().heartbeat().cpuLost()).containsExactly(3L);
+        assertThat(Wire.report(coordinator.last().heartbeat()).cpuLost()).containsExactly(3L);
         assertThat(coordinator.last().heartbeat().lostTotal()).isEqualTo(3);
         assertThat(coordinator.last().heartbeat().enobufsTotal()).isEqualTo(1);
         loop.heartbeatOnce();
-        assertThat(coordinator.last().heartbeat().cpuLost()).containsExactly(0L);
+        assertThat(Wire.report(coordinator.last().heartbeat()).cpuLost()).containsExactly(0L);
         assertThat(coordinator.last().heartbeat().lostTotal()).isEqualTo(3);
     }
 
     @Test
     void drainingIsReportedAndTheReplicaIsDrainedOnceTheCoordinatorMovedEverythingAway() {
-        coordinator.answer(new ReplicaDirective(1, "0", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(1, "0", Map.of(), 250, 5000));
         loop.heartbeatOnce();
         await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
         broker.exit(0, 1, "a", false);
@@ -141,19 +142,19 @@ class HeartbeatLoopTest {
 
         replica.engine.beginDrain();
         assertThat(replica.engine.ready()).isFalse();
-        coordinator.answer(new ReplicaDirective(2, "", Map.of(), 250, 5000));
+        coordinator.answer(Wire.directive(2, "", Map.of(), 250, 5000));
         loop.heartbeatOnce();
         assertThat(coordinator.last().heartbeat().state()).isEqualTo(ReplicaHeartbeat.DRAINING);
         assertThat(replica.engine.drained()).as("CPU 0 stays registered until its fence").isFalse();
         // the new owner's first seq is 1: the next exit
-        coordinator.answer(new ReplicaDirective(2, "", Map.of(0, 1L), 250, 5000));
+        coordinator.answer(Wire.directive(2, "", Map.of(0, 1L), 250, 5000));
         loop.heartbeatOnce();
         broker.exit(0, 2, "b", false);
         await().atMost(Duration.ofSeconds(5)).until(replica.engine::drained);
         assertThat(broker.listenerCount(0)).isZero();
         loop.heartbeatOnce();
-        assertThat(coordinator.last().heartbeat().released()).isEqualTo("0");
-        assertThat(coordinator.last().heartbeat().ownedCpus()).isEmpty();
+        assertThat(Wire.report(coordinator.last().heartbeat()).released()).isEqualTo("0");
+        assertThat(Wire.report(coordinator.last().heartbeat()).ownedCpus()).isEmpty();
         assertThat(replica.sink.size()).isEqualTo(1);
     }
 }

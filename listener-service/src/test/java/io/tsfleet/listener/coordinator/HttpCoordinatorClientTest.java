@@ -1,6 +1,9 @@
 package io.tsfleet.listener.coordinator;
 
+import io.tsfleet.listener.testing.Wire;
 import io.tsfleet.listener.testing.MockCoordinator;
+import io.tsfleet.protocol.fleet.NodeReport;
+import io.tsfleet.protocol.fleet.NodeTarget;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
 import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import org.junit.jupiter.api.AfterEach;
@@ -35,21 +38,27 @@ class HttpCoordinatorClientTest {
     }
 
     private static ReplicaHeartbeat heartbeat() {
-        return new ReplicaHeartbeat("listener-0", "inc-1", 3, ReplicaHeartbeat.ACTIVE, "0-1", 5000.5, List.of(10.0, 20.0), List.of(0L, 4L),
-                100, 4, 1, 0, Map.of(1, 4294967295L), "7");
+        return new ReplicaHeartbeat("listener-0", "inc-1", 3, ReplicaHeartbeat.ACTIVE, "worker-1", "zone-a", 5000.5, 100, 4, 1, 0, List.of(
+                new NodeReport("worker-1", "6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b", "0-1", List.of(10.0, 20.0), List.of(0L, 4L), Map.of(1, 4294967295L), "7"),
+                new NodeReport("worker-2", null, "3", List.of(1.5), List.of(0L), Map.of(), "")));
     }
 
     @Test
     void postsTheHeartbeatAsJsonWithTheBearerTokenAndReadsTheDirective() throws Exception {
-        coordinator.answer(new ReplicaDirective(4, "0-3", Map.of(7, 12L), 500, 10_000));
+        ReplicaDirective twoNodes = new ReplicaDirective(4, List.of(
+                new NodeTarget("worker-1", "3f2a6c1e-0b4d-4e8f-9a1b-2c3d4e5f6a7b", "10.0.0.11:7441", "0-3", Map.of(7, 12L)),
+                new NodeTarget("worker-2", null, null, "4-7", Map.of())), 500, 10_000);
+        coordinator.answer(twoNodes);
         ReplicaDirective d = client.heartbeat(heartbeat());
-        assertThat(d).isEqualTo(new ReplicaDirective(4, "0-3", Map.of(7, 12L), 500, 10_000));
+        assertThat(d).isEqualTo(twoNodes);
         MockCoordinator.Call call = coordinator.last();
         assertThat(call.path()).isEqualTo("/internal/v1/replicas/listener-0/heartbeat");
         assertThat(call.authorization()).isEqualTo("Bearer tok");
         assertThat(call.contentType()).isEqualTo("application/json");
         assertThat(call.heartbeat()).isEqualTo(heartbeat());
-        assertThat(call.body()).contains("\"firstSeqs\":{\"1\":4294967295}").contains("\"state\":\"ACTIVE\"");
+        assertThat(call.body()).contains("\"firstSeqs\":{\"1\":4294967295}").contains("\"state\":\"ACTIVE\"")
+                .contains("\"node\":\"worker-1\",\"zone\":\"zone-a\"")
+                .contains("\"nodes\":[{\"node\":\"worker-1\",\"bootId\":\"6b3c1e0a-4f2d-4c1e-9a7b-2d5e8f0c1a3b\",\"ownedCpus\":\"0-1\"");
     }
 
     @Test
@@ -78,7 +87,7 @@ class HttpCoordinatorClientTest {
         Path file = Files.writeString(dir.resolve("token"), "projected-token-1\n");
         HttpCoordinatorClient fromFile = new HttpCoordinatorClient(URI.create(coordinator.url()), "listener-0", CoordinatorToken.fromFile(file),
                 Duration.ofSeconds(2), JsonMapper.builder().build());
-        coordinator.answer(new ReplicaDirective(4, "0-3", Map.of(), 500, 10_000));
+        coordinator.answer(Wire.directive(4, "0-3", Map.of(), 500, 10_000));
         fromFile.heartbeat(heartbeat());
         assertThat(coordinator.last().authorization()).isEqualTo("Bearer projected-token-1");
 

@@ -4,7 +4,8 @@ import io.tsfleet.listener.domain.CpuState;
 import io.tsfleet.listener.testing.CollectingSink.Rec;
 import io.tsfleet.listener.testing.TestReplica;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
-import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
+import io.tsfleet.protocol.fleet.NodeReport;
+import io.tsfleet.listener.testing.Wire;
 import io.tsfleet.protocol.testing.FakeBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,11 +68,12 @@ class HandoverTest {
     }
 
     private static ReplicaDirective directive(long generation, String target, Map<Integer, Long> fences) {
-        return new ReplicaDirective(generation, target, fences, 100, 5000);
+        return Wire.directive(generation, target, fences, 100, 5000);
     }
 
-    private static ReplicaHeartbeat heartbeat(TestReplica r) {
-        return r.engine.heartbeat("r", "i");
+    /** What the replica reports of the fake broker's node. */
+    private static NodeReport heartbeat(TestReplica r) {
+        return Wire.report(r.engine.heartbeat("r", "i"));
     }
 
     private void stopGeneratingAndSettle() throws InterruptedException {
@@ -292,7 +294,7 @@ class HandoverTest {
         var plan = a.engine.apply(directive(4, "", Map.of()));
         assertThat(plan.accepted()).isFalse();
         assertThat(a.engine.generation()).isEqualTo(5);
-        assertThat(a.engine.target().toCpulist()).isEqualTo("0-3");
+        assertThat(a.engine.node(Wire.NODE).orElseThrow().target().toCpulist()).isEqualTo("0-3");
         assertThat(a.engine.refusedDirectives()).isEqualTo(1);
         assertThat(heartbeat(a).ownedCpus()).isEqualTo("0-3");
     }

@@ -23,7 +23,7 @@ class SinkPipelineTest {
         sink.block(); // a sink that hangs (a stuck remote store, a hung disk)
         SinkPipeline pipeline = new SinkPipeline(sink, 8, 8192, RecordObserver.NONE, System::nanoTime);
         Map<Integer, Long> unwritten = new ConcurrentHashMap<>();
-        pipeline.lossListener((cpu, n) -> unwritten.merge(cpu, n, Long::sum));
+        pipeline.lossListener((origin, cpu, n) -> unwritten.merge(cpu, n, Long::sum));
         pipeline.start();
         for (int cpu = 0; cpu < 3; cpu++) {
             SinkBatch b = pipeline.acquire(cpu);

@@ -49,7 +49,8 @@ class MetricNamesTest {
 
     /** The families as they were when MetricNames was written (without the coordinator's, see above). */
     private static final Set<String> FAMILIES = Set.of(
-            "tsfleet_listener_broker_connect_failures", "tsfleet_listener_capacity_records_per_second", "tsfleet_listener_deregistrations_unanswered",
+            "tsfleet_listener_broker_connect_failures", "tsfleet_listener_broker_refusals", "tsfleet_listener_records_dropped_with_node",
+            "tsfleet_listener_node_owned_cpus", "tsfleet_listener_node_records", "tsfleet_listener_node_records_lost", "tsfleet_listener_node_duplicates", "tsfleet_listener_node_enobufs", "tsfleet_listener_capacity_records_per_second", "tsfleet_listener_deregistrations_unanswered",
             "tsfleet_listener_directives_refused", "tsfleet_listener_duplicates", "tsfleet_listener_enobufs", "tsfleet_listener_generation",
             "tsfleet_listener_handover_duration_seconds", "tsfleet_listener_handover_duration_seconds_max", "tsfleet_listener_handovers_aborted", "tsfleet_listener_handovers_in_flight",
             "tsfleet_listener_load_ratio", "tsfleet_listener_owned_cpus", "tsfleet_listener_ready", "tsfleet_listener_records",

@@ -23,10 +23,15 @@ public final class TestReplica implements AutoCloseable {
     public TestReplica(String broker, String token, int receiveBufferBytes, int sinkBatches, int holdback) {
         pipeline = new SinkPipeline(sink, sinkBatches, 8192, RecordObserver.NONE, System::nanoTime);
         pipeline.start();
-        ChannelSettings channel = new ChannelSettings(BrokerAddress.parse(broker), token, receiveBufferBytes, true, 8192,
+        ChannelSettings channel = new ChannelSettings(token, receiveBufferBytes, true, 8192,
                 Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 0.5, holdback, Duration.ofSeconds(2));
-        engine = new ReplicaEngine(new EngineSettings(channel, Duration.ofSeconds(30), 3, 0.5, 2, 1_000_000), pipeline, totals, Clock.systemUTC(),
-                System::nanoTime, HandoverObserver.NONE);
+        engine = new ReplicaEngine(new EngineSettings(channel, broker == null ? null : BrokerAddress.parse(broker), Wire.NODE, null,
+                Duration.ofSeconds(30), 3, 0.5, 2, 1_000_000), pipeline, totals, Clock.systemUTC(), System::nanoTime, HandoverObserver.NONE);
+    }
+
+    /** A replica without a configured broker: it dials the brokers the directives name. */
+    public static TestReplica withoutBroker() {
+        return new TestReplica(null, null, 1 << 20, 64, 10_000);
     }
 
     public static TestReplica on(FakeBroker broker, String token) {

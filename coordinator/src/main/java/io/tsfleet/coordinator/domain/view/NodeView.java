@@ -14,7 +14,10 @@ import java.time.Instant;
  * @param joinedAt        when this boot first announced itself to this coordinator
  * @param lastSeen        its last announcement
  * @param leaseExpiresAt  when it is dropped unless it announces again
+ * @param slots           whether its CPUs are slots of the fleet (a cluster fleet; a static fleet lists nodes without)
+ * @param uncoveredCpus   its CPUs no live replica reports being registered on (null when its CPUs are not slots)
  */
 public record NodeView(String name, String bootId, String possibleCpus, String broker, String zone, String delayAccounting,
-                       Instant joinedAt, Instant lastSeen, Instant leaseExpiresAt) {
+                       Instant joinedAt, Instant lastSeen, Instant leaseExpiresAt,
+                       boolean slots, String uncoveredCpus) {
 }
