@@ -37,7 +37,7 @@ const state = {
 
 // ------------------------------------------------------------------ grids
 
-// One grid per node, in the assignment's order (slot order). The section key is the node's name, or "" for the
+// One grid per node, by node name (model.js). The section key is the node's name, or "" for the
 // single section of a fleet of one node, whose assignment writes plain cpulists and whose canvas keeps the id "grid".
 const grids = new Map(); // key -> { grid, section, head, canvas }
 new ResizeObserver(() => layoutGrids(true)).observe($("grids"));

@@ -2,13 +2,14 @@
 import { parseSlotSet, countSlotSet } from "./cpulist.js";
 
 /**
- * The grid's model from GET /api/v1/assignment: one section per node, in the order the assignment writes them (slot
- * order). Each section holds, per possible CPU of its node (by its index in ascending order), the owner and planned
+ * The grid's model from GET /api/v1/assignment: one section per node, by node name (numbers in names compare as
+ * numbers: node-2 before node-10). Each section holds, per possible CPU of its node (by its index in ascending order), the owner and planned
  * target replica, whether it is uncovered or pinned, and its handover. On a fleet of one node the assignment writes
  * plain cpulists: there is one section whose node is null (`named` is false), and the API calls leave `node` out.
  */
 export function buildGridModel(assignment) {
-  const sections = parseSlotSet(assignment.possibleCpus).map(({ node, cpus }) => section(node, cpus));
+  const sections = parseSlotSet(assignment.possibleCpus).map(({ node, cpus }) => section(node, cpus))
+    .sort((a, b) => a.key.localeCompare(b.key, "en", { numeric: true }));
   const byKey = new Map(sections.map((s) => [s.key, s]));
   const named = sections.some((s) => s.node !== null);
   const sectionOf = (node) => byKey.get(named ? node : "");
