@@ -52,8 +52,11 @@ export function createApi(tokenOf, base = "/api/v1") {
     scaling: () => call("GET", "/scaling"),
     status: () => call("GET", "/status"),
     audit: (limit) => call("GET", `/audit?limit=${limit}`),
-    cpu: (cpu) => call("GET", `/cpus/${cpu}`),
-    setMask: (replica, cpus) => call("PUT", `/replicas/${id(replica)}/mask`, { cpus }),
+    nodes: () => call("GET", "/nodes"),
+    /** One CPU; `node` is left out (null) on a fleet of one node, whose assignment writes plain cpulists. */
+    cpu: (cpu, node) => call("GET", `/cpus/${cpu}${node ? `?node=${id(node)}` : ""}`),
+    /** Pins CPUs of one node to a replica; `node` is left out (null) on a fleet of one node. */
+    setMask: (replica, cpus, node) => call("PUT", `/replicas/${id(replica)}/mask`, node ? { node, cpus } : { cpus }),
     clearMask: (replica) => call("DELETE", `/replicas/${id(replica)}/mask`),
     drain: (replica) => call("POST", `/replicas/${id(replica)}/drain`),
     rebalance: (dryRun) => call("POST", `/rebalance?dryRun=${dryRun ? "true" : "false"}`),

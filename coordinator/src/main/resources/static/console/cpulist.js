@@ -51,3 +51,30 @@ export function countCpulist(text) {
   }
   return n;
 }
+
+// Slot sets of the admin API: on a fleet of several nodes each node's CPUs as "node:cpulist", nodes separated by ";"
+// ("worker-1:0-15;worker-2:4-7"); on a fleet of one node the plain cpulist, as before nodes existed. Node names are
+// DNS subdomains (no ":" or ";"), and the coordinator writes canonical cpulists (no strides), so the first ":" of a
+// part ends the node's name.
+
+/** Parses a slot set into [{node, cpus}] in the written order; node is null for a plain cpulist. */
+export function parseSlotSet(text) {
+  const s = String(text ?? "").trim();
+  if (s === "") return [];
+  if (!s.includes(":")) return [{ node: null, cpus: parseCpulist(s) }];
+  return s.split(";").map((raw) => {
+    const part = raw.trim();
+    const colon = part.indexOf(":");
+    if (colon <= 0) throw new Error(`"${part}" is not "node:cpulist"`);
+    return { node: part.slice(0, colon), cpus: parseCpulist(part.slice(colon + 1)) };
+  });
+}
+
+/** The number of slots in a canonical slot set, without expanding it. */
+export function countSlotSet(text) {
+  const s = String(text ?? "").trim();
+  if (s === "") return 0;
+  if (!s.includes(":")) return countCpulist(s);
+  return s.split(";").reduce((n, part) => n + countCpulist(part.slice(part.indexOf(":") + 1)), 0);
+}
+

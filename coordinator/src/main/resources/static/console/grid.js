@@ -1,5 +1,6 @@
-// The CPU grid: one cell per possible CPU, drawn on a <canvas> (8192 cells redraw in a few milliseconds),
-// coloured by the owning replica. Hover and the keyboard find cells by coordinates; a click, a drag,
+// The CPU grid of one node: one cell per possible CPU, drawn on a <canvas> (8192 cells redraw in a few
+// milliseconds), coloured by the owning replica. A fleet of several nodes has one grid per node (app.js), all with
+// the same cell size and label width so that they line up. Hover and the keyboard find cells by coordinates; a click, a drag,
 // shift+click or shift+arrows select a range of CPUs for the "move CPUs" form.
 //
 // The cell colour is the owner's: the committed owner mask of GET /api/v1/assignment. Marks on top of it
@@ -23,7 +24,7 @@ export class CpuGrid {
   /**
    * @param canvas  the <canvas>
    * @param palette the replicas' colours
-   * @param events  { hover(cpu|null, rect), select(cpus[]), cursor(cpu) }
+   * @param events  { hover(cpu|null, rect, source), select(cpus[]) }
    */
   constructor(canvas, palette, events) {
     this.canvas = canvas;
@@ -38,8 +39,15 @@ export class CpuGrid {
     this.hoverIndex = -1;
     this.lastDrawMs = 0;
     this.layout = { cols: 1, cell: MAX_CELL, labelW: 0, rows: 0, width: 0, height: 0, dpr: 1 };
+    /** The largest cell and the smallest label width: the grids of several nodes share them (see app.js). */
+    this.cellLimit = MAX_CELL;
+    this.labelMin = 0;
     this.bindEvents();
-    new ResizeObserver(() => this.relayout()).observe(canvas.parentElement);
+  }
+
+  /** Stops listening (the node left the fleet and its grid is removed). */
+  destroy() {
+    window.removeEventListener("mouseup", this.onMouseUp);
   }
 
   /** @param model see model.js buildGridModel */
@@ -73,13 +81,26 @@ export class CpuGrid {
 
   // ---------------------------------------------------------------- geometry
 
+  /** The label width this grid needs for its highest CPU number. */
+  naturalLabelWidth() {
+    if (!this.model) return 0;
+    return String(this.model.possible[this.model.possible.length - 1] ?? 0).length * 7 + 12;
+  }
+
+  /** The cell size this grid would have alone in the width of its container. */
+  naturalCell() {
+    if (!this.model) return MAX_CELL;
+    const width = Math.max(120, this.canvas.parentElement.clientWidth);
+    const labelW = Math.max(this.labelMin, this.naturalLabelWidth());
+    return Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor((width - labelW) / columnsFor(this.model.possible.length))));
+  }
+
   relayout() {
     if (!this.model) return;
     const n = this.model.possible.length;
-    const width = Math.max(120, this.canvas.parentElement.clientWidth);
     const cols = columnsFor(n);
-    const labelW = String(this.model.possible[n - 1] ?? 0).length * 7 + 12;
-    const cell = Math.max(MIN_CELL, Math.min(MAX_CELL, Math.floor((width - labelW) / cols)));
+    const labelW = Math.max(this.labelMin, this.naturalLabelWidth());
+    const cell = Math.max(MIN_CELL, Math.min(this.cellLimit, this.naturalCell()));
     const rows = Math.ceil(n / cols);
     const dpr = window.devicePixelRatio || 1;
     const cssW = labelW + cols * cell;
@@ -290,11 +311,12 @@ export class CpuGrid {
         this.selectRange(i, i, false);
       }
     });
-    window.addEventListener("mouseup", () => {
+    this.onMouseUp = () => {
       if (!this.dragging) return;
       this.dragging = false;
       this.events.select(this.selectedCpus());
-    });
+    };
+    window.addEventListener("mouseup", this.onMouseUp);
     c.addEventListener("focus", () => {
       if (this.cursor < 0 && this.model && this.model.possible.length > 0) this.cursor = 0;
       this.draw();

@@ -19,12 +19,19 @@ import java.util.stream.Stream;
  * the {@link Builder}: the CPUs, the workload's rate, the replica count, the tokens, extra arguments per service (the
  * coordinator's store, its intervals) and how long a start may take.
  *
+ * <p>By default the fleet is a <em>static</em> one: one emulator, whose CPUs the coordinator plans as its
+ * {@code possible-cpus}, and replicas that dial that emulator's broker. {@link Builder#nodes(int...)} makes a
+ * <em>cluster</em> fleet instead: one emulator per node ({@code node-1..N}, each with its own broker and CPUs) whose
+ * node agent announces it to the coordinator with the node token, a coordinator without {@code possible-cpus} (its
+ * slots are the nodes' CPUs) and replicas without {@code tsfleet.listener.broker} (they dial the brokers the
+ * coordinator names).
+ *
  * <p>Every process starts from a copy of its jar in the work folder ({@link JarSnapshots}: a rebuild of a module
  * while the fleet runs cannot pull a jar from under a running JVM), with its own working directory
- * {@code <workDir>/<name>} and its log there ({@code <name>.log}). The emulator and the coordinator start first, in
- * parallel; once both report UP the replicas start, in parallel; {@link Builder#start()} returns when all report UP,
+ * {@code <workDir>/<name>} and its log there ({@code <name>.log}). The emulators and the coordinator start first, in
+ * parallel; once they report UP the replicas start, in parallel; {@link Builder#start()} returns when all report UP,
  * and on a failure stops what it started. {@link #close()} stops the replicas first, then the coordinator, then the
- * emulator, as an operator would; {@link ServiceProcess}'s shutdown hook stops whatever still runs when the JVM ends.
+ * emulators, as an operator would; {@link ServiceProcess}'s shutdown hook stops whatever still runs when the JVM ends.
  */
 public final class LocalFleet implements AutoCloseable {
     /** The modules whose jars the fleet runs, in start order. */
@@ -49,12 +56,34 @@ public final class LocalFleet implements AutoCloseable {
         }
     }
 
+    /** One emulated node: its name ({@code tsfleet.emulator.node.name}; null in a static fleet), its broker's port, its emulator. */
+    public record EmulatedNode(String name, int brokerPort, Launch emulator) {
+    }
+
     /**
-     * The processes a {@link Builder} starts, with every port chosen: the emulator, the coordinator, then the replicas.
+     * The processes a {@link Builder} starts, with every port chosen: the emulators (one; one per node in a cluster
+     * fleet), the coordinator, then the replicas.
      */
-    public record Plan(int brokerPort, Launch emulator, Launch coordinator, List<Launch> replicas) {
+    public record Plan(List<EmulatedNode> nodes, Launch coordinator, List<Launch> replicas, boolean cluster) {
         public Plan {
+            nodes = List.copyOf(nodes);
             replicas = List.copyOf(replicas);
+            if (nodes.isEmpty()) throw new IllegalArgumentException("a fleet needs an emulator");
+        }
+
+        /** The first (in a static fleet the only) emulator's broker port. */
+        public int brokerPort() {
+            return nodes.getFirst().brokerPort();
+        }
+
+        /** The first (in a static fleet the only) emulator. */
+        public Launch emulator() {
+            return nodes.getFirst().emulator();
+        }
+
+        /** Every emulator, in node order. */
+        public List<Launch> emulators() {
+            return nodes.stream().map(EmulatedNode::emulator).toList();
         }
     }
 
@@ -63,6 +92,8 @@ public final class LocalFleet implements AutoCloseable {
         private final Path projectDir;
         private final Path workDir;
         private int cpus = 8;
+        private List<Integer> nodeCpus = List.of();
+        private String nodeToken = "local-fleet-node";
         private double baseRate = 100;
         private int replicas = 2;
         private Tokens tokens = new Tokens("local-fleet-broker", "local-fleet-admin", null, "local-fleet-replica");
@@ -80,6 +111,23 @@ public final class LocalFleet implements AutoCloseable {
         public Builder cpus(int cpus) {
             if (cpus < 1) throw new IllegalArgumentException("cpus must be at least 1, not " + cpus);
             this.cpus = cpus;
+            return this;
+        }
+
+        /**
+         * A cluster fleet of {@code cpusPerNode.length} emulated nodes {@code node-1..N}, node {@code i} with
+         * {@code cpusPerNode[i-1]} CPUs (see {@link LocalFleet}); {@link #cpus(int)} is then not used.
+         */
+        public Builder nodes(int... cpusPerNode) {
+            if (cpusPerNode.length == 0) throw new IllegalArgumentException("a cluster fleet needs at least one node");
+            for (int c : cpusPerNode) if (c < 1) throw new IllegalArgumentException("every node needs at least 1 CPU, not " + c);
+            this.nodeCpus = java.util.Arrays.stream(cpusPerNode).boxed().toList();
+            return this;
+        }
+
+        /** The node agents' token of a cluster fleet (the coordinator's {@code security.node-tokens}). */
+        public Builder nodeToken(String token) {
+            this.nodeToken = Objects.requireNonNull(token, "token");
             return this;
         }
 
@@ -130,34 +178,61 @@ public final class LocalFleet implements AutoCloseable {
 
         /** The processes {@link #start()} would launch, on freshly chosen free ports (nothing is started). */
         public Plan plan() {
-            String possible = "0-" + (cpus - 1);
-            int brokerPort = FreePorts.free();
-            Launch emulator = new Launch("emulator", "emulator", FreePorts.free(), concat(List.of(
-                    "--tsfleet.emulator.broker.port=" + brokerPort,
-                    "--tsfleet.emulator.broker.bind-address=127.0.0.1",
-                    "--tsfleet.emulator.broker.token=" + tokens.broker(),
-                    "--tsfleet.emulator.kernel.nr-cpus=" + cpus,
-                    "--tsfleet.emulator.kernel.possible-cpus=" + possible,
-                    "--tsfleet.emulator.workload.enabled=true",
-                    "--tsfleet.emulator.workload.base-rate=" + baseRate), emulatorArgs));
-            List<String> coordinator = new ArrayList<>(List.of(
-                    "--tsfleet.coordinator.possible-cpus=" + possible,
-                    "--tsfleet.coordinator.security.admin-tokens=" + tokens.admin(),
-                    "--tsfleet.coordinator.security.replica-tokens=" + tokens.replica()));
+            boolean cluster = !nodeCpus.isEmpty();
+            int coordinatorPort = FreePorts.free();
+            String coordinatorUrl = "http://127.0.0.1:" + coordinatorPort;
+            List<EmulatedNode> nodes = new ArrayList<>();
+            if (!cluster) {
+                int brokerPort = FreePorts.free();
+                nodes.add(new EmulatedNode(null, brokerPort, new Launch("emulator", "emulator", FreePorts.free(),
+                        concat(emulatorArguments(brokerPort, cpus), emulatorArgs))));
+            } else {
+                for (int i = 0; i < nodeCpus.size(); i++) {
+                    String name = "node-" + (i + 1);
+                    int brokerPort = FreePorts.free();
+                    List<String> args = new ArrayList<>(emulatorArguments(brokerPort, nodeCpus.get(i)));
+                    args.addAll(List.of(
+                            "--tsfleet.emulator.node.name=" + name,
+                            "--tsfleet.emulator.node.coordinator-url=" + coordinatorUrl,
+                            "--tsfleet.emulator.node.coordinator-token=" + nodeToken,
+                            "--tsfleet.emulator.node.advertised-broker=127.0.0.1:" + brokerPort,
+                            // the coordinator starts alongside: announce again soon rather than after a long back-off
+                            "--tsfleet.emulator.node.max-retry-backoff=2s"));
+                    nodes.add(new EmulatedNode(name, brokerPort, new Launch(name, "emulator", FreePorts.free(), concat(args, emulatorArgs))));
+                }
+            }
+            List<String> coordinator = new ArrayList<>();
+            if (!cluster) coordinator.add("--tsfleet.coordinator.possible-cpus=0-" + (cpus - 1));
+            coordinator.add("--tsfleet.coordinator.security.admin-tokens=" + tokens.admin());
+            coordinator.add("--tsfleet.coordinator.security.replica-tokens=" + tokens.replica());
             if (tokens.read() != null) coordinator.add("--tsfleet.coordinator.security.read-tokens=" + tokens.read());
-            Launch coordinatorLaunch = new Launch("coordinator", "coordinator", FreePorts.free(), concat(coordinator, coordinatorArgs));
+            if (cluster) coordinator.add("--tsfleet.coordinator.security.node-tokens=" + nodeToken);
+            Launch coordinatorLaunch = new Launch("coordinator", "coordinator", coordinatorPort, concat(coordinator, coordinatorArgs));
             List<Launch> replicaLaunches = new ArrayList<>();
             for (int i = 1; i <= replicas; i++) {
                 String id = "replica-" + i;
-                replicaLaunches.add(new Launch(id, "listener-service", FreePorts.free(), concat(List.of(
-                        "--tsfleet.listener.id=" + id,
-                        "--tsfleet.listener.broker=127.0.0.1:" + brokerPort,
+                List<String> args = new ArrayList<>();
+                args.add("--tsfleet.listener.id=" + id);
+                if (!cluster) args.add("--tsfleet.listener.broker=127.0.0.1:" + nodes.getFirst().brokerPort());
+                args.addAll(List.of(
                         "--tsfleet.listener.broker-token=" + tokens.broker(),
-                        "--tsfleet.listener.coordinator-url=http://127.0.0.1:" + coordinatorLaunch.httpPort(),
+                        "--tsfleet.listener.coordinator-url=" + coordinatorUrl,
                         "--tsfleet.listener.coordinator-token=" + tokens.replica(),
-                        "--tsfleet.listener.sink=none"), replicaArgs)));
+                        "--tsfleet.listener.sink=none"));
+                replicaLaunches.add(new Launch(id, "listener-service", FreePorts.free(), concat(args, replicaArgs)));
             }
-            return new Plan(brokerPort, emulator, coordinatorLaunch, replicaLaunches);
+            return new Plan(nodes, coordinatorLaunch, replicaLaunches, cluster);
+        }
+
+        private List<String> emulatorArguments(int brokerPort, int nrCpus) {
+            return List.of(
+                    "--tsfleet.emulator.broker.port=" + brokerPort,
+                    "--tsfleet.emulator.broker.bind-address=127.0.0.1",
+                    "--tsfleet.emulator.broker.token=" + tokens.broker(),
+                    "--tsfleet.emulator.kernel.nr-cpus=" + nrCpus,
+                    "--tsfleet.emulator.kernel.possible-cpus=0-" + (nrCpus - 1),
+                    "--tsfleet.emulator.workload.enabled=true",
+                    "--tsfleet.emulator.workload.base-rate=" + baseRate);
         }
 
         /** Starts the fleet (see {@link LocalFleet}) and waits until every process reports UP. */
@@ -171,7 +246,9 @@ public final class LocalFleet implements AutoCloseable {
             Plan plan = plan();
             LocalFleet fleet = new LocalFleet(plan);
             try {
-                fleet.launchAll(List.of(plan.emulator(), plan.coordinator()), projectDir, workDir, startTimeout);
+                List<Launch> first = new ArrayList<>(plan.emulators());
+                first.add(plan.coordinator());
+                fleet.launchAll(first, projectDir, workDir, startTimeout);
                 fleet.launchAll(plan.replicas(), projectDir, workDir, startTimeout);
                 return fleet;
             } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -186,7 +263,7 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     private final Plan plan;
-    /** In start order: emulator, coordinator, replicas. */
+    /** In start order: emulators, coordinator, replicas. */
     private final List<ServiceProcess> processes = new ArrayList<>();
 
     private LocalFleet(Plan plan) {
@@ -233,7 +310,17 @@ public final class LocalFleet implements AutoCloseable {
         return plan;
     }
 
-    /** {@code http://127.0.0.1:<port>} of the emulator's HTTP API. */
+    /** The emulated nodes' names, {@code node-1..N} in a cluster fleet; empty in a static fleet. */
+    public List<String> nodeNames() {
+        return plan.nodes().stream().map(EmulatedNode::name).filter(Objects::nonNull).toList();
+    }
+
+    /** {@code 127.0.0.1:<port>} of every emulator's broker, in node order. */
+    public List<String> brokerAddresses() {
+        return plan.nodes().stream().map(n -> "127.0.0.1:" + n.brokerPort()).toList();
+    }
+
+    /** {@code http://127.0.0.1:<port>} of the (first) emulator's HTTP API. */
     public String emulatorUrl() {
         return "http://127.0.0.1:" + plan.emulator().httpPort();
     }
@@ -243,7 +330,7 @@ public final class LocalFleet implements AutoCloseable {
         return "http://127.0.0.1:" + plan.coordinator().httpPort();
     }
 
-    /** {@code 127.0.0.1:<port>} of the emulator's broker (netlink over TCP). */
+    /** {@code 127.0.0.1:<port>} of the (first) emulator's broker (netlink over TCP). */
     public String brokerAddress() {
         return "127.0.0.1:" + plan.brokerPort();
     }
@@ -253,7 +340,7 @@ public final class LocalFleet implements AutoCloseable {
         return plan.replicas().stream().map(Launch::name).toList();
     }
 
-    /** {@code host:port} of the emulator's HTTP port, as a Prometheus static target ({@code /actuator/prometheus}). */
+    /** {@code host:port} of the (first) emulator's HTTP port, as a Prometheus static target ({@code /actuator/prometheus}). */
     public String emulatorTarget() {
         return "127.0.0.1:" + plan.emulator().httpPort();
     }
@@ -277,7 +364,7 @@ public final class LocalFleet implements AutoCloseable {
         return b.toString();
     }
 
-    /** Replicas first, then the coordinator, then the emulator. */
+    /** Replicas first, then the coordinator, then the emulators. */
     @Override
     public void close() {
         List<ServiceProcess> all;

@@ -113,6 +113,40 @@ class LocalFleetTest {
         assertThatThrownBy(() -> LocalFleet.builder(project, project).cpus(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aClusterFleetStartsOneEmulatorPerNodeWhoseAgentAnnouncesItAndAStaticCoordinatorOptionIsLeftOut() throws Exception {
+        standInJars(project);
+        Path work = project.resolve("run");
+        try (LocalFleet fleet = LocalFleet.builder(project, work).nodes(4, 2).baseRate(20).replicas(2).tokens(TOKENS).nodeToken("t-node")
+                .start()) {
+            assertThat(fleet.nodeNames()).containsExactly("node-1", "node-2");
+            assertThat(fleet.plan().cluster()).isTrue();
+            assertThat(fleet.brokerAddresses()).hasSize(2).doesNotHaveDuplicates();
+            List<String> coordinator = arguments(work, "coordinator");
+            assertThat(coordinator).noneMatch(a -> a.contains("possible-cpus")).contains("--tsfleet.coordinator.security.node-tokens=t-node",
+                    "--tsfleet.coordinator.security.admin-tokens=t-admin");
+            for (int i = 0; i < 2; i++) {
+                String node = "node-" + (i + 1);
+                int cpus = i == 0 ? 4 : 2;
+                assertThat(arguments(work, node)).contains("--tsfleet.emulator.node.name=" + node,
+                        "--tsfleet.emulator.node.coordinator-url=" + fleet.coordinatorUrl(), "--tsfleet.emulator.node.coordinator-token=t-node",
+                        "--tsfleet.emulator.node.advertised-broker=" + fleet.brokerAddresses().get(i),
+                        "--tsfleet.emulator.broker.port=" + port(fleet.brokerAddresses().get(i)),
+                        "--tsfleet.emulator.kernel.nr-cpus=" + cpus, "--tsfleet.emulator.kernel.possible-cpus=0-" + (cpus - 1));
+            }
+            for (String replica : fleet.replicaIds()) {
+                assertThat(arguments(work, replica)).as("replicas dial the brokers the coordinator names").noneMatch(a -> a.startsWith("--tsfleet.listener.broker="))
+                        .contains("--tsfleet.listener.broker-token=t-broker", "--tsfleet.listener.coordinator-url=" + fleet.coordinatorUrl());
+            }
+            long lastOfFirstStage = Math.max(Math.max(started(work, "node-1"), started(work, "node-2")), started(work, "coordinator"));
+            assertThat(started(work, "replica-1")).isGreaterThan(lastOfFirstStage);
+        }
+        assertThat(Files.readAllLines(work.resolve("stops.txt")).stream().map(l -> l.split(" ")[0]))
+                .containsExactly("replica-2", "replica-1", "coordinator", "node-2", "node-1");
+        assertThatThrownBy(() -> LocalFleet.builder(project, work).nodes()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LocalFleet.builder(project, work).nodes(4, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** A jar at each service's fixed path whose main class is {@link StandInService}, loaded from this module's test classes. */
     private static void standInJars(Path project) throws IOException, URISyntaxException {
         Path classes = Path.of(StandInService.class.getProtectionDomain().getCodeSource().getLocation().toURI());

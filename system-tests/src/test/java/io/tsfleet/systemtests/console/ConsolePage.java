@@ -43,6 +43,13 @@ final class ConsolePage {
         return this;
     }
 
+    /** Leaves the console for an empty page (it stops polling), after checking that it logged no error. */
+    void leave() {
+        List<String> errors = javascriptErrors();
+        if (!errors.isEmpty()) throw new AssertionError("errors in the page's console: " + errors);
+        driver.get("about:blank");
+    }
+
     /** Types the token into the page's form and connects. */
     void connect(String token) {
         WebElement field = driver.findElement(By.id("token"));
@@ -84,6 +91,46 @@ final class ConsolePage {
         return out;
     }
 
+    /** Whether the page's grids name nodes (a fleet of several nodes): then its cells are keyed {@code node:cpu}. */
+    boolean named() {
+        return Boolean.TRUE.equals(js("return window.tsfleetConsole.named;"));
+    }
+
+    /** The grids in page order: node name -> its CPUs (cpulist). */
+    Map<String, String> sections() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Object o : (List<?>) js("return window.tsfleetConsole.sections();")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            out.put(String.valueOf(m.get("node")), (String) m.get("cpus"));
+        }
+        return out;
+    }
+
+    /** {@code node:cpu} -> owner (null for none) of every cell the grids draw, on a fleet of several nodes. */
+    Map<String, String> slotCells() {
+        Map<String, String> out = new TreeMap<>();
+        for (Object cell : (List<?>) js("return window.tsfleetConsole.cells();")) {
+            List<?> pair = (List<?>) cell;
+            out.put((String) pair.get(0), (String) pair.get(1));
+        }
+        return out;
+    }
+
+    /** The text of a node's row in the nodes panel. */
+    String nodeRow(String node) {
+        return driver.findElement(By.cssSelector("#nodes-body tr[data-node='" + node + "']")).getText();
+    }
+
+    /** The heading of a node's grid. */
+    String nodeHead(String node) {
+        return driver.findElement(By.cssSelector("#grids section.node-grid[data-node='" + node + "'] .node-head")).getText();
+    }
+
+    /** The node chosen in the move form. */
+    String moveNode() {
+        return driver.findElement(By.id("move-node")).getDomProperty("value");
+    }
+
     /** Cells whose drawn centre pixel is not the colour of the owner the page says they have ("cpu: drawn != expected"). */
     List<String> colourMismatches() {
         List<?> found = (List<?>) js("""
@@ -113,17 +160,21 @@ final class ConsolePage {
         return ids;
     }
 
-    /** Moves the mouse over a CPU's cell and answers the hover card's text once it shows the per-CPU numbers. */
-    String hover(int cpu) {
-        new Actions(driver).moveToElement(grid(), cellOffsetX(cpu), cellOffsetY(cpu)).perform();
-        waitUntil(Duration.ofSeconds(15), d -> visible("tip") && text("tip").contains("CPU " + cpu) && text("tip").contains("exit rate"));
+    /**
+     * Moves the mouse over a cell ({@code cpu} as an Integer on a fleet of one node, {@code "node:cpu"} on a fleet of
+     * several) and answers the hover card's text once it shows the per-CPU numbers.
+     */
+    String hover(Object cell) {
+        new Actions(driver).moveToElement(gridOf(cell), cellOffsetX(cell), cellOffsetY(cell)).perform();
+        String title = "CPU " + cpuOf(cell);
+        waitUntil(Duration.ofSeconds(15), d -> visible("tip") && text("tip").contains(title) && text("tip").contains("exit rate"));
         return text("tip");
     }
 
-    /** Clicks the first CPU's cell and shift+clicks the last one: the grid's range selection. */
-    void selectRangeWithMouse(int firstCpu, int lastCpu) {
-        new Actions(driver).moveToElement(grid(), cellOffsetX(firstCpu), cellOffsetY(firstCpu)).click().perform();
-        new Actions(driver).keyDown(Keys.SHIFT).moveToElement(grid(), cellOffsetX(lastCpu), cellOffsetY(lastCpu)).click()
+    /** Clicks the first cell and shift+clicks the last one (cells as {@link #hover}, on one grid): the grid's range selection. */
+    void selectRangeWithMouse(Object first, Object last) {
+        new Actions(driver).moveToElement(gridOf(first), cellOffsetX(first), cellOffsetY(first)).click().perform();
+        new Actions(driver).keyDown(Keys.SHIFT).moveToElement(gridOf(last), cellOffsetX(last), cellOffsetY(last)).click()
                 .keyUp(Keys.SHIFT).perform();
     }
 
@@ -135,7 +186,10 @@ final class ConsolePage {
         return text("move-preview");
     }
 
-    /** Chooses the replica and the mode of the move form and submits it (the CPUs come from the field as it is). */
+    /**
+     * Chooses the replica and the mode of the move form and submits it (the CPUs come from the field as it is, and
+     * on a fleet of several nodes the node from its selector).
+     */
     void submitMove(String replica, boolean exactly) {
         new Select(driver.findElement(By.id("move-replica"))).selectByValue(replica);
         driver.findElement(By.cssSelector("input[name=move-mode][value=" + (exactly ? "exact" : "add") + "]")).click();
@@ -213,24 +267,30 @@ final class ConsolePage {
         new Actions(driver).keyDown(Keys.SHIFT).sendKeys(keys).keyUp(Keys.SHIFT).perform();
     }
 
-    private WebElement grid() {
-        return driver.findElement(By.id("grid"));
+    /** The canvas that draws a cell (the page names it in the cell's rectangle). */
+    private WebElement gridOf(Object cell) {
+        return driver.findElement(By.id((String) cellRect(cell).get("canvas")));
+    }
+
+    private static String cpuOf(Object cell) {
+        String s = String.valueOf(cell);
+        return s.substring(s.lastIndexOf(':') + 1);
     }
 
     // Selenium's pointer offsets are relative to the element's centre; the page gives cell rectangles from its top-left
-    private int cellOffsetX(int cpu) {
-        Map<?, ?> r = cellRect(cpu);
-        return (int) Math.round(((Number) r.get("x")).doubleValue() + ((Number) r.get("size")).doubleValue() / 2 - grid().getRect().getWidth() / 2.0);
+    private int cellOffsetX(Object cell) {
+        Map<?, ?> r = cellRect(cell);
+        return (int) Math.round(((Number) r.get("x")).doubleValue() + ((Number) r.get("size")).doubleValue() / 2 - gridOf(cell).getRect().getWidth() / 2.0);
     }
 
-    private int cellOffsetY(int cpu) {
-        Map<?, ?> r = cellRect(cpu);
-        return (int) Math.round(((Number) r.get("y")).doubleValue() + ((Number) r.get("size")).doubleValue() / 2 - grid().getRect().getHeight() / 2.0);
+    private int cellOffsetY(Object cell) {
+        Map<?, ?> r = cellRect(cell);
+        return (int) Math.round(((Number) r.get("y")).doubleValue() + ((Number) r.get("size")).doubleValue() / 2 - gridOf(cell).getRect().getHeight() / 2.0);
     }
 
-    private Map<?, ?> cellRect(int cpu) {
-        Object r = js("return window.tsfleetConsole.cellRect(arguments[0]);", cpu);
-        if (!(r instanceof Map<?, ?> m)) throw new AssertionError("the grid has no cell for CPU " + cpu);
+    private Map<?, ?> cellRect(Object cell) {
+        Object r = js("return window.tsfleetConsole.cellRect(arguments[0]);", cell);
+        if (!(r instanceof Map<?, ?> m)) throw new AssertionError("the grid has no cell " + cell);
         return m;
     }
 

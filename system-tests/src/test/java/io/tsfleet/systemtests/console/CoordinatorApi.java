@@ -67,6 +67,32 @@ final class CoordinatorApi {
         return owners;
     }
 
+    /**
+     * The committed owner of every slot of a fleet whose assignment names nodes ({@code node-1:0-15;node-2:0-7}), keyed
+     * {@code node:cpu} as the console's cells are, from {@code GET /assignment}.
+     */
+    static Map<String, String> ownersBySlot(JsonNode assignment) {
+        Map<String, String> owners = new TreeMap<>();
+        slots(assignment.get("possibleCpus").asString()).forEach((node, cpus) -> cpus.forEach(c -> owners.put(node + ":" + c, null)));
+        for (Map.Entry<String, JsonNode> e : assignment.get("owners").properties()) {
+            String replica = e.getKey();
+            slots(e.getValue().asString()).forEach((node, cpus) -> cpus.forEach(c -> owners.put(node + ":" + c, replica)));
+        }
+        return owners;
+    }
+
+    /** A slot set of the admin API on a fleet of several nodes ({@code node-1:0-15;node-2:4-7}): node to CPUs, in the written order. */
+    static Map<String, CpuSet> slots(String slotSet) {
+        Map<String, CpuSet> out = new java.util.LinkedHashMap<>();
+        if (slotSet.isBlank()) return out;
+        for (String part : slotSet.split(";")) {
+            int colon = part.indexOf(':');
+            if (colon <= 0) throw new AssertionError("not a slot set of several nodes: '" + slotSet + "'");
+            out.put(part.substring(0, colon), cpus(part.substring(colon + 1)));
+        }
+        return out;
+    }
+
     /** Settled: no uncovered CPU, no handover, no pending move, no release, every owner's target equal to its owned mask. */
     static boolean settled(JsonNode assignment) {
         return assignment.get("uncoveredCpus").asString().isEmpty() && assignment.get("handovers").isEmpty()
