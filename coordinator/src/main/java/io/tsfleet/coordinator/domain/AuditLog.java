@@ -23,7 +23,8 @@ public final class AuditLog {
     /** Records {@code event}, which happened at {@code time} under {@code generation}, in the words of {@link AuditWording}. */
     void record(Instant time, long generation, FleetEvent event, SlotSpace space) {
         SlotSpace.Slot slot = event.cpu() >= 0 ? space.slot(event.cpu()) : null;
-        events.addLast(new AuditEvent(++sequence, time, generation, event.type().label(), event.replica(), slot == null ? null : slot.node(),
+        String node = event.node() != null ? event.node() : slot == null ? null : slot.node();
+        events.addLast(new AuditEvent(++sequence, time, generation, event.type().label(), event.replica(), node,
                 slot == null ? event.cpu() : slot.cpu(), AuditWording.message(event, space)));
         while (events.size() > capacity) {
             events.removeFirst();

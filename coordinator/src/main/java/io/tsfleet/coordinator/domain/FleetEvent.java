@@ -27,6 +27,11 @@ public sealed interface FleetEvent {
         return -1;
     }
 
+    /** The node concerned (the node events'), or null; a CPU's node comes from the slot ({@link AuditLog}). */
+    default String node() {
+        return null;
+    }
+
     /** The coordinator started without a persisted assignment. */
     record Started() implements FleetEvent {
         public AuditType type() { return AuditType.START; }

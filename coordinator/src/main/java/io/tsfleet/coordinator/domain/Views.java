@@ -54,7 +54,7 @@ final class Views {
                     m.appliedGeneration(), space.describe(m.owned()), space.describe(table.directiveTarget(m.id())),
                     space.describe(targets.getOrDefault(m.id(), CpuSet.EMPTY)), space.describe(pins.getOrDefault(m.id(), CpuSet.EMPTY)),
                     space.describe(releasing.build()), m.capacityPerSecond(), m.planningCapacity(), load.getOrDefault(m.id(), 0.0),
-                    m.recordsTotal(), m.lostTotal(), m.enobufsTotal(), m.duplicatesTotal()));
+                    m.recordsTotal(), m.lostTotal(), m.enobufsTotal(), m.duplicatesTotal(), m.node(), m.zone()));
         }
         return out;
     }

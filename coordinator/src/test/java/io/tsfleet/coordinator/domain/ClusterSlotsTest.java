@@ -161,6 +161,7 @@ class ClusterSlotsTest {
         assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 7), "node-b", CpuSet.range(0, 7)));
         assertThat(replicas.get("r-a").owned).as("every slot on its own node").containsOnlyKeys("node-b");
         assertThat(replicas.get("r-b").owned).containsOnlyKeys("node-a");
+        assertThat(coordinator.replica("r-a").node()).as("where the replica runs, as it says").isEqualTo("node-b");
     }
 
     @Test
@@ -243,6 +244,7 @@ class ClusterSlotsTest {
         assertThat(coordinator.assignment().handovers()).as("fences of the old boot are void").isEmpty();
         assertThat(coordinator.assignment().releases()).isEmpty();
         assertThat(coordinator.directiveFor("r1").target("node-a").bootId()).isEqualTo(BOOT_B);
+        assertThat(coordinator.audit(20)).filteredOn(e -> e.type().equals("node-rebooted")).extracting(AuditEvent::node).containsExactly("node-a");
         rounds(10);
         assertEverySlotOwnedOnce(Map.of("node-a", CpuSet.range(0, 3)));
         assertThat(owners().get("node-a").get(0)).as("the pin is carried out on the new boot").containsExactly("r2");
