@@ -36,6 +36,7 @@ public final class CoordinatorLoadBenchmark {
     private final double baseRate;
     private final double capacity;
     private final Duration idle;
+    private final Duration nodeSpread;
     private final Duration window;
     private final Duration quiet;
     private final Duration settleTimeout;
@@ -54,7 +55,10 @@ public final class CoordinatorLoadBenchmark {
         this.baselineReplicas = o.integer("baseline-replicas", 3, 1, 4096, "replicas of the baseline's static fleet");
         this.baseRate = o.number("base-rate", 20, 0.01, 1e6, "mean exits/s per CPU that replicas report (each CPU 0.75-1.25 x this)");
         this.capacity = o.number("capacity", 100_000, 0, 1e9, "capacityPerSecond every replica reports");
-        this.idle = o.duration("idle", "15s", "the idle coordinator's measurement window");
+        this.idle = o.duration("idle", "0s", "measure the idle coordinator for this long before the fleet starts (0: not at all; "
+                + "the fleet then starts within the coordinator's load warm-up, as it does when a coordinator starts or takes over)");
+        this.nodeSpread = o.duration("node-spread", "10s", "node agents send their first announcement at random within this "
+                + "(agents that run already announce at a random phase of the 10 s announce interval)");
         this.window = o.duration("window", "60s", "the converged fleet's measurement window");
         this.quiet = o.duration("quiet", "10s", "settled without a new generation for this long counts as converged");
         this.settleTimeout = o.duration("settle-timeout", "300s", "longest wait for convergence");
@@ -90,7 +94,7 @@ public final class CoordinatorLoadBenchmark {
         out.println(new SummaryLine("coordinator.load.cpu", cpu.median(), "%core", baseCpu)
                 .with("range", String.format(Locale.ROOT, "%.2f..%.2f", cpu.min(), cpu.max())).with("runs", load.size()).with("target", "<10")
                 .with("fleet", shape).with("slots", nodes * cpusPerNode)
-                .with("idle", String.format(Locale.ROOT, "%.2f", idleCpu.median()))
+                .with("idle", Double.isNaN(idleCpu.median()) ? "-" : String.format(Locale.ROOT, "%.2f", idleCpu.median()))
                 .with("baseline_fleet", "static." + baselineCpus + ".r" + baselineReplicas)
                 .with("baseline_range", base.isEmpty() ? "-" : spread(base, m -> m.cores() * 100).format2())
                 .with("heartbeats_per_s", String.format(Locale.ROOT, "%.1f", spread(load, Measurement::heartbeatsPerSecond).median()))
@@ -130,11 +134,15 @@ public final class CoordinatorLoadBenchmark {
         String name = String.format(Locale.ROOT, "coordinator-%s-%d", cluster ? "cluster" : "static", index + 1);
         try (CoordinatorService coordinator = CoordinatorService.start(settings, name, List.of("-Xmx" + heap), args)) {
             long pid = coordinator.pid();
-            Thread.sleep(5000);
-            CpuMeter.Window idleWindow = CpuMeter.window(List.of(pid), List.of());
-            Thread.sleep(idle.toMillis());
-            double idleCores = idleWindow.cores().first();
-            out.printf(Locale.ROOT, "#   idle: %.2f %% of one core over %s%n", idleCores * 100, idle);
+            double idleCores = Double.NaN;
+            if (!idle.isZero()) {
+                // (this delays the fleet past the coordinator's load warm-up: its joins are then planned in full)
+                Thread.sleep(5000);
+                CpuMeter.Window idleWindow = CpuMeter.window(List.of(pid), List.of());
+                Thread.sleep(idle.toMillis());
+                idleCores = idleWindow.cores().first();
+                out.printf(Locale.ROOT, "#   idle: %.2f %% of one core over %s%n", idleCores * 100, idle);
+            }
 
             long startMillis = System.currentTimeMillis();
             SyntheticNodes fleetNodes = cluster ? SyntheticNodes.cluster(nodes, cpusPerNode, baseRate, startMillis)
@@ -151,7 +159,7 @@ public final class CoordinatorLoadBenchmark {
                 for (SimulatedReplica r : fleet) client.startReplica(r, 2000);
                 awaitCount("replicas joined", client::joined, count, t0);
                 if (cluster) {
-                    for (SyntheticNodes.Node n : fleetNodes.all()) client.startNodeAgent(n, 2000);
+                    for (SyntheticNodes.Node n : fleetNodes.all()) client.startNodeAgent(n, nodeSpread.toMillis());
                     awaitCount("nodes announced", client::announced, nodes, t0);
                 }
                 double[] times = awaitConverged(coordinator, client, fleet, fleetNodes.slots(), t0);
@@ -206,7 +214,15 @@ public final class CoordinatorLoadBenchmark {
         long lastPrinted = -1;
         while (System.nanoTime() < deadline) {
             Thread.sleep(2000);
-            CoordinatorService.Assignment a = coordinator.assignment();
+            CoordinatorService.Assignment a;
+            try {
+                a = coordinator.assignment();
+            } catch (IOException e) {
+                // a coordinator busy converging may answer the admin API late: not converged, ask again
+                out.printf(Locale.ROOT, "#   +%5.1fs the assignment could not be read: %s%n", (System.nanoTime() - t0) / 1e9, e.getMessage());
+                quietSince = -1;
+                continue;
+            }
             long now = System.nanoTime();
             int registered = 0;
             boolean allMatch = true;

@@ -279,6 +279,19 @@ public final class CpuTable {
         return out;
     }
 
+    /** The possible slots whose owner is one of {@code replicas} (one bitset operation per replica, no scan of every slot). */
+    public CpuSet ownedByAny(java.util.Collection<String> replicas) {
+        BitSet any = new BitSet();
+        for (String r : replicas) {
+            BitSet mine = ownedBy.get(r);
+            if (mine != null) any.or(mine);
+        }
+        long[] words = any.toLongArray();
+        long[] possibleWords = possible.toWords();
+        for (int i = 0; i < words.length; i++) words[i] &= i < possibleWords.length ? possibleWords[i] : 0;
+        return CpuSet.fromWords(words);
+    }
+
     /** The planned target masks. */
     public Map<String, CpuSet> targetMasks() {
         return masks(target);

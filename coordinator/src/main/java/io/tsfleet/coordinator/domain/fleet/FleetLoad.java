@@ -96,11 +96,26 @@ public final class FleetLoad {
     /** Active replicas whose load exceeds their planning capacity's headroom. */
     public Set<String> overHeadroom() {
         Set<String> over = new HashSet<>();
+        Map<String, double[]> byOwner = null;   // every owner's load, summed in one pass over the slots when first needed
         for (Member m : membership.all()) {
             double cap = m.planningCapacity();
-            if (!m.draining() && cap > 0 && replicaLoad(m.id()) > cap * planner.headroom()) over.add(m.id());
+            if (m.draining() || cap <= 0) continue;
+            if (byOwner == null) byOwner = ownerLoads();
+            double[] load = byOwner.get(m.id());
+            if ((load == null ? 0 : load[0]) > cap * planner.headroom()) over.add(m.id());
         }
         return over;
+    }
+
+    /** The load of every owner's slots (exits/s), each summed in slot order as {@link #replicaLoad} sums it. */
+    private Map<String, double[]> ownerLoads() {
+        Map<String, double[]> out = new HashMap<>();
+        CpuSet possible = table.possible();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+            String o = table.owner(c);
+            if (o != null) out.computeIfAbsent(o, k -> new double[1])[0] += loads.load(c);
+        }
+        return out;
     }
 
     /** The most load one CPU may carry: the largest headroom of an active replica (infinite while one is unmeasured). */
