@@ -65,7 +65,7 @@ public final class CoordinatorLoadBenchmark {
         this.repeat = o.integer("repeat", 1, 1, 10, "repetitions (each with fresh coordinators)");
         this.skipBaseline = o.flag("no-baseline", "skip the static fleet's baseline");
         this.heap = o.string("coordinator-heap", "512m", "-Xmx of the coordinator");
-        String extra = o.string("coordinator-args", "", "extra coordinator arguments, space separated");
+        String extra = o.string("coordinator-args", "", "extra arguments of the cluster fleet's coordinator (not the baseline's), space separated");
         this.coordinatorArgs = extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
         this.out = out;
     }
@@ -130,7 +130,7 @@ public final class CoordinatorLoadBenchmark {
         if (cluster) args.add("--tsfleet.coordinator.security.node-tokens=" + nodeToken);
         else args.add("--tsfleet.coordinator.possible-cpus=0-" + (baselineCpus - 1));
         args.add("--tsfleet.coordinator.scaling.max-replicas=" + Math.max(replicas, baselineReplicas));
-        args.addAll(coordinatorArgs);
+        if (cluster) args.addAll(coordinatorArgs);
         String name = String.format(Locale.ROOT, "coordinator-%s-%d", cluster ? "cluster" : "static", index + 1);
         try (CoordinatorService coordinator = CoordinatorService.start(settings, name, List.of("-Xmx" + heap), args)) {
             long pid = coordinator.pid();
