@@ -36,17 +36,27 @@ public final class CoordinatorService implements AutoCloseable {
     }
 
     public static CoordinatorService start(EmulatorService.Settings s, String possibleCpus, List<String> extraArgs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--tsfleet.coordinator.possible-cpus=" + possibleCpus));
+        args.addAll(extraArgs);
+        return start(s, "coordinator", s.listenerJvmArgs(), args);
+    }
+
+    /**
+     * A coordinator named {@code name} (its log and JFR file) with the given JVM options and arguments: without
+     * {@code --tsfleet.coordinator.possible-cpus} it is a cluster fleet whose slots are the nodes that announce themselves.
+     */
+    public static CoordinatorService start(EmulatorService.Settings s, String name, List<String> jvmArgs, List<String> extraArgs)
+            throws IOException, InterruptedException {
         int port = FreePorts.free();
         String token = UUID.randomUUID().toString();
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
-                "--tsfleet.coordinator.possible-cpus=" + possibleCpus,
                 "--tsfleet.coordinator.store=memory",
                 "--tsfleet.coordinator.security.admin-tokens=" + token));
         args.addAll(extraArgs);
-        List<String> jvm = new ArrayList<>(s.listenerJvmArgs());
-        jvm.addAll(s.profiling().jvmArgs(s.runDir(), "coordinator"));
-        ServiceProcess p = ServiceProcess.startJar("coordinator", s.coordinatorJar(), jvm, args, s.runDir());
+        List<String> jvm = new ArrayList<>(jvmArgs);
+        jvm.addAll(s.profiling().jvmArgs(s.runDir(), name));
+        ServiceProcess p = ServiceProcess.startJar(name, s.coordinatorJar(), jvm, args, s.runDir());
         CoordinatorService c = new CoordinatorService(p, URI.create("http://127.0.0.1:" + port), token, new Http(Duration.ofSeconds(30), token));
         try {
             p.awaitHealthy(s.http(), c.base.resolve("/actuator/health/readiness"), s.startTimeout());

@@ -18,12 +18,13 @@ import java.util.Set;
  *   <li>{@code baseline}: only the raw loopback baseline;</li>
  *   <li>{@code storm}: the live kernel's exit storm through a plain listener and through the fleet ({@link StormBenchmark});</li>
  *   <li>{@code rebalance}: hot-spot convergence with the coordinator ({@link RebalanceBenchmark});</li>
- *   <li>{@code fanout}: the emulator's fan-out to raw listeners, events/s delivered ({@link FanoutBenchmark}).</li>
+ *   <li>{@code fanout}: the emulator's fan-out to raw listeners, events/s delivered ({@link FanoutBenchmark});</li>
+ *   <li>{@code coordinator-load}: one coordinator's CPU under simulated node agents and replicas ({@link CoordinatorLoadBenchmark}).</li>
  * </ul>
  * {@code <command> --help} lists a command's options.
  */
 public final class Harness {
-    private static final Set<String> FLAGS = Set.of("jfr", "help");
+    private static final Set<String> FLAGS = Set.of("jfr", "help", "no-baseline");
 
     private Harness() {
     }
@@ -31,7 +32,7 @@ public final class Harness {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         if (args.length == 0) {
-            System.err.println("usage: Harness fleet|baseline|storm|rebalance|fanout [--option value ...]   (<command> --help for the options)");
+            System.err.println("usage: Harness fleet|baseline|storm|rebalance|fanout|coordinator-load [--option value ...]   (<command> --help for the options)");
             System.exit(2);
         }
         Options o;
@@ -93,7 +94,11 @@ public final class Harness {
                 FanoutBenchmark b = FanoutBenchmark.fromOptions(o, out);
                 yield unchecked(b::run);
             }
-            default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance, fanout)");
+            case "coordinator-load" -> {
+                CoordinatorLoadBenchmark b = CoordinatorLoadBenchmark.fromOptions(o, out);
+                yield unchecked(b::run);
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance, fanout, coordinator-load)");
         };
     }
 

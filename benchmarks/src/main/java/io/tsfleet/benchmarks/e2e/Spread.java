@@ -31,4 +31,14 @@ public record Spread(List<Double> values) {
     public String range() {
         return String.format(Locale.ROOT, "%.0f..%.0f", min(), max());
     }
+
+    /** {@code min..max} with one decimal. */
+    public String format1() {
+        return String.format(Locale.ROOT, "%.1f..%.1f", min(), max());
+    }
+
+    /** {@code min..max} with two decimals. */
+    public String format2() {
+        return String.format(Locale.ROOT, "%.2f..%.2f", min(), max());
+    }
 }

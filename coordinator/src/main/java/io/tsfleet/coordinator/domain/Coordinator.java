@@ -317,10 +317,13 @@ public final class Coordinator {
         }
     }
 
-    /** Applies the operation's effects and takes the status. */
+    /**
+     * Applies the operation's effects; the status is taken again when it is next read ({@link #status()}): taking it
+     * scans every slot, which after every heartbeat of a large fleet would cost more than the heartbeat itself.
+     */
     private void finish(Instant now) {
         applyEffects();
-        status = statusReport.take(generation(), counts);
+        status = null;
     }
 
     private void applyEffects() {
@@ -370,8 +373,14 @@ public final class Coordinator {
         return audit.recent(limit);
     }
 
+    /** The fleet's numbers and counters after the last operation (taken on the first read after it). */
     public CoordinatorStatus status() {
-        return status;
+        CoordinatorStatus s = status;
+        if (s == null) {
+            s = statusReport.take(generation(), counts);
+            status = s;
+        }
+        return s;
     }
 
     /** What this coordinator counted since it started (the status shows the same numbers). */

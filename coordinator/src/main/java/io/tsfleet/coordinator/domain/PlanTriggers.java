@@ -63,10 +63,9 @@ final class PlanTriggers {
 
     /** A CPU without a live owner whose target is not a live, non-draining member: the plan must give it one. */
     boolean needsCoverage() {
-        CpuSet possible = table.possible();
-        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
-            String owner = table.owner(c);
-            if (owner != null && membership.contains(owner)) continue;
+        // only slots without a member as owner can need one: those are the possible slots no member owns
+        CpuSet open = table.possible().minus(table.ownedByAny(membership.members().keySet()));
+        for (int c = open.nextCpu(0); c >= 0; c = open.nextCpu(c + 1)) {
             String target = table.target(c);
             Member t = target == null ? null : membership.get(target);
             if (t == null || t.draining()) return !membership.all().isEmpty();

@@ -58,9 +58,9 @@ final class StatusReport {
 
     /** Possible CPUs that no live replica reports being registered on. */
     CpuSet uncovered() {
-        CpuSet covered = CpuSet.EMPTY;
-        for (Member m : membership.all()) covered = covered.union(m.owned());
-        return table.possible().minus(covered);
+        CpuSet.Builder covered = CpuSet.builder();
+        for (Member m : membership.all()) covered.addAll(m.owned());
+        return table.possible().minus(covered.build());
     }
 
     /** Every trigger, by its label. */

@@ -67,7 +67,7 @@ public class CoordinatorService implements SmartLifecycle {
     private volatile boolean running;
     /**
      * The counters of the leadership terms that ended (and of failed operations' discarded coordinators), and those of
-     * the current term's coordinator, taken with {@link #status} after every operation: one volatile value, so that a
+     * the current term's coordinator, taken after every operation: one volatile value, so that a
      * scrape never sees a term counted twice or not at all while it ends.
      */
     private volatile Totals totals = new Totals(FleetCounts.ZERO, FleetCounts.ZERO);
@@ -149,7 +149,10 @@ public class CoordinatorService implements SmartLifecycle {
         try {
             leading = false;
             Coordinator c = coordinator;
-            if (c != null) accumulate(c);
+            if (c != null) {
+                status = c.status();
+                accumulate(c);
+            }
             coordinator = null;
         } finally {
             lock.unlock();
@@ -234,7 +237,6 @@ public class CoordinatorService implements SmartLifecycle {
             } finally {
                 if (coordinator == c) {
                     liveNodes = c.nodeCount();
-                    status = c.status();
                     totals = new Totals(totals.endedTerms(), c.counts());
                 }
             }
@@ -302,7 +304,7 @@ public class CoordinatorService implements SmartLifecycle {
         Instant now = clock.instant();
         if (now.isBefore(lastScaleAttempt.plus(scaleInterval))) return;
         lastScaleAttempt = now;
-        int desired = status.desiredReplicas();
+        int desired = status().desiredReplicas();
         try {
             OptionalInt current = scaler.get().currentReplicas();
             if (current.isPresent() && current.getAsInt() != desired) {
@@ -324,8 +326,20 @@ public class CoordinatorService implements SmartLifecycle {
         return coordinator != null && leadership.isLeader();
     }
 
-    /** The latest status (possibly of a previous leadership term), or null before the first one. */
+    /**
+     * The latest status (possibly of a previous leadership term), or null before the first one. Taken from the leading
+     * coordinator when the lock is free (the domain takes it lazily: after every operation would cost a scan of every
+     * slot per heartbeat); while an operation holds the lock, the one taken last, which never waits for it.
+     */
     public CoordinatorStatus status() {
+        if (lock.tryLock()) {
+            try {
+                Coordinator c = coordinator;
+                if (c != null) status = c.status();
+            } finally {
+                lock.unlock();
+            }
+        }
         return status;
     }
 

@@ -1,6 +1,8 @@
 package io.tsfleet.coordinator.domain.fleet;
 
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 
 import io.tsfleet.protocol.cpu.CpuSet;
 
@@ -26,6 +28,10 @@ public final class CpuTable {
     private Long[] ownerFirstSeq;       // the owner's first sequence number on the CPU, when known
     private long[] ownerGeneration;     // the generation that gave the owner the CPU
     private final TreeMap<Integer, TreeMap<String, Release>> releases = new TreeMap<>();
+    // Indexes, so that a heartbeat costs what its replica holds, not a scan of every slot of a large fleet:
+    private final BitSet withHandover = new BitSet();             // slots with a handover in flight
+    private final BitSet unsettled = new BitSet();                // slots whose target is set and is not their owner
+    private final Map<String, BitSet> ownedBy = new HashMap<>();  // each owner's slots
 
     public CpuTable(CpuSet possible) {
         this.possible = possible;
@@ -65,9 +71,10 @@ public final class CpuTable {
     }
 
     private void clear(int slot) {
-        owner[slot] = null;
+        setOwner(slot, null);
         target[slot] = null;
-        handover[slot] = null;
+        unsettled.clear(slot);
+        setHandover(slot, null);
         retryAfter[slot] = null;
         rollbacks[slot] = 0;
         ownerSince[slot] = null;
@@ -86,7 +93,7 @@ public final class CpuTable {
 
     /** Sets the owner without ownership facts (restore, uncovered). */
     void owner(int cpu, String replica) {
-        owner[cpu] = replica;
+        setOwner(cpu, replica);
         ownerSince[cpu] = null;
         ownerFirstSeq[cpu] = null;
         ownerGeneration[cpu] = 0;
@@ -98,7 +105,7 @@ public final class CpuTable {
      * has been registered on the CPU for long (e.g. an old owner whose release was cancelled).
      */
     void takeOwnership(int cpu, String replica, Instant since, Long firstSeq, long generation) {
-        owner[cpu] = replica;
+        setOwner(cpu, replica);
         ownerSince[cpu] = since;
         ownerFirstSeq[cpu] = firstSeq;
         ownerGeneration[cpu] = generation;
@@ -131,6 +138,40 @@ public final class CpuTable {
 
     void target(int cpu, String replica) {
         target[cpu] = replica;
+        settle(cpu);
+    }
+
+    private void setOwner(int cpu, String replica) {
+        String old = owner[cpu];
+        if (old != null) {
+            BitSet mine = ownedBy.get(old);
+            mine.clear(cpu);
+            if (mine.isEmpty()) ownedBy.remove(old);
+        }
+        owner[cpu] = replica;
+        if (replica != null) ownedBy.computeIfAbsent(replica, k -> new BitSet()).set(cpu);
+        settle(cpu);
+    }
+
+    private void settle(int cpu) {
+        String t = target[cpu];
+        unsettled.set(cpu, t != null && !t.equals(owner[cpu]));
+    }
+
+    private void setHandover(int cpu, Handover h) {
+        handover[cpu] = h;
+        withHandover.set(cpu, h != null);
+    }
+
+    /**
+     * The lowest possible slot at or after {@code from} whose target is set and is not its owner (it may have a handover
+     * in flight), or -1: the slots a reconciler may have to move, without a scan of the settled ones.
+     */
+    public int nextUnsettled(int from) {
+        for (int c = unsettled.nextSetBit(Math.max(0, from)); c >= 0; c = unsettled.nextSetBit(c + 1)) {
+            if (possible.contains(c)) return c;
+        }
+        return -1;
     }
 
     public Handover handover(int cpu) {
@@ -138,7 +179,7 @@ public final class CpuTable {
     }
 
     void handover(int cpu, Handover h) {
-        handover[cpu] = h;
+        setHandover(cpu, h);
     }
 
     Instant retryAfter(int cpu) {
@@ -158,11 +199,12 @@ public final class CpuTable {
         rollbacks[cpu] = 0;
     }
 
+    /** The handovers in flight, in slot order. */
     public List<Handover> handovers() {
         List<Handover> out = new ArrayList<>();
-        possible.forEach(c -> {
-            if (handover[c] != null) out.add(handover[c]);
-        });
+        for (int c = withHandover.nextSetBit(0); c >= 0; c = withHandover.nextSetBit(c + 1)) {
+            if (possible.contains(c)) out.add(handover[c]);
+        }
         return out;
     }
 
@@ -204,16 +246,17 @@ public final class CpuTable {
 
     /** What the directive asks {@code replica} to own: its stable CPUs and the CPUs it is acquiring or has acquired. */
     public CpuSet directiveTarget(String replica) {
-        CpuSet.Builder b = CpuSet.builder();
-        possible.forEach(c -> {
+        BitSet owned = ownedBy.get(replica);
+        BitSet b = owned == null ? new BitSet() : (BitSet) owned.clone();
+        for (int c = withHandover.nextSetBit(0); c >= 0; c = withHandover.nextSetBit(c + 1)) {
             Handover h = handover[c];
-            if (h == null) {
-                if (replica.equals(owner[c])) b.add(c);
-            } else if (h.to().equals(replica) && h.newOwnerTargeted()) {
-                b.add(c);
-            }
-        });
-        return b.build();
+            if (h.to().equals(replica) && h.newOwnerTargeted()) b.set(c);
+            else b.clear(c);
+        }
+        long[] words = b.toLongArray();
+        long[] possibleWords = possible.toWords();
+        for (int i = 0; i < words.length; i++) words[i] &= i < possibleWords.length ? possibleWords[i] : 0;
+        return CpuSet.fromWords(words);
     }
 
     /** The release fences the directive gives {@code replica}, by CPU. */
@@ -225,7 +268,28 @@ public final class CpuTable {
 
     /** The mask each replica is committed to (owner view, handovers not applied). */
     public Map<String, CpuSet> ownerMasks() {
-        return masks(owner);
+        Map<String, CpuSet> out = new TreeMap<>();
+        long[] possibleWords = possible.toWords();
+        ownedBy.forEach((id, slots) -> {
+            long[] words = slots.toLongArray();
+            for (int i = 0; i < words.length; i++) words[i] &= i < possibleWords.length ? possibleWords[i] : 0;
+            CpuSet mask = CpuSet.fromWords(words);
+            if (!mask.isEmpty()) out.put(id, mask);
+        });
+        return out;
+    }
+
+    /** The possible slots whose owner is one of {@code replicas} (one bitset operation per replica, no scan of every slot). */
+    public CpuSet ownedByAny(java.util.Collection<String> replicas) {
+        BitSet any = new BitSet();
+        for (String r : replicas) {
+            BitSet mine = ownedBy.get(r);
+            if (mine != null) any.or(mine);
+        }
+        long[] words = any.toLongArray();
+        long[] possibleWords = possible.toWords();
+        for (int i = 0; i < words.length; i++) words[i] &= i < possibleWords.length ? possibleWords[i] : 0;
+        return CpuSet.fromWords(words);
     }
 
     /** The planned target masks. */
@@ -246,10 +310,10 @@ public final class CpuTable {
     }
 
     private Map<String, CpuSet> masks(String[] byCpu) {
-        Map<String, CpuSet.Builder> b = new TreeMap<>();
-        possible.forEach(c -> {
+        Map<String, CpuSet.Builder> b = new HashMap<>();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
             if (byCpu[c] != null) b.computeIfAbsent(byCpu[c], k -> CpuSet.builder()).add(c);
-        });
+        }
         Map<String, CpuSet> out = new TreeMap<>();
         b.forEach((k, v) -> out.put(k, v.build()));
         return out;

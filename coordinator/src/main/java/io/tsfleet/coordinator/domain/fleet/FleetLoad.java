@@ -4,7 +4,10 @@ import io.tsfleet.planner.LoadStats;
 import io.tsfleet.planner.PlannerSettings;
 import io.tsfleet.protocol.cpu.CpuSet;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,12 +41,22 @@ public final class FleetLoad {
 
     /** The load of every replica that is not draining (0 for one that owns nothing). */
     public Map<String, Double> activeLoads() {
-        Map<String, Double> out = new TreeMap<>();
-        for (Member m : membership.all()) if (!m.draining()) out.put(m.id(), 0.0);
-        table.possible().forEach(c -> {
+        // summed in an array by member index, in slot order as before (one hash lookup per slot, no boxing)
+        Map<String, Integer> index = new HashMap<>();
+        List<String> ids = new ArrayList<>();
+        for (Member m : membership.all()) {
+            if (!m.draining() && index.putIfAbsent(m.id(), ids.size()) == null) ids.add(m.id());
+        }
+        double[] sum = new double[ids.size()];
+        CpuSet possible = table.possible();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
             String o = table.owner(c);
-            if (o != null && out.containsKey(o)) out.merge(o, loads.load(c), Double::sum);
-        });
+            if (o == null) continue;
+            Integer i = index.get(o);
+            if (i != null) sum[i] += loads.load(c);
+        }
+        Map<String, Double> out = new TreeMap<>();
+        for (int i = 0; i < sum.length; i++) out.put(ids.get(i), sum[i]);
         return out;
     }
 
@@ -83,11 +96,26 @@ public final class FleetLoad {
     /** Active replicas whose load exceeds their planning capacity's headroom. */
     public Set<String> overHeadroom() {
         Set<String> over = new HashSet<>();
+        Map<String, double[]> byOwner = null;   // every owner's load, summed in one pass over the slots when first needed
         for (Member m : membership.all()) {
             double cap = m.planningCapacity();
-            if (!m.draining() && cap > 0 && replicaLoad(m.id()) > cap * planner.headroom()) over.add(m.id());
+            if (m.draining() || cap <= 0) continue;
+            if (byOwner == null) byOwner = ownerLoads();
+            double[] load = byOwner.get(m.id());
+            if ((load == null ? 0 : load[0]) > cap * planner.headroom()) over.add(m.id());
         }
         return over;
+    }
+
+    /** The load of every owner's slots (exits/s), each summed in slot order as {@link #replicaLoad} sums it. */
+    private Map<String, double[]> ownerLoads() {
+        Map<String, double[]> out = new HashMap<>();
+        CpuSet possible = table.possible();
+        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+            String o = table.owner(c);
+            if (o != null) out.computeIfAbsent(o, k -> new double[1])[0] += loads.load(c);
+        }
+        return out;
     }
 
     /** The most load one CPU may carry: the largest headroom of an active replica (infinite while one is unmeasured). */

@@ -274,12 +274,11 @@ public final class Reconciler {
 
     /** CPUs whose planned target differs from their owner and that may move now. */
     public int pendingMoves() {
-        int[] n = {0};
-        table.possible().forEach(c -> {
-            String t = table.target(c);
-            if (t != null && !t.equals(table.owner(c)) && table.handover(c) == null) n[0]++;
-        });
-        return n[0];
+        int n = 0;
+        for (int c = table.nextUnsettled(0); c >= 0; c = table.nextUnsettled(c + 1)) {
+            if (table.handover(c) == null) n++;
+        }
+        return n;
     }
 
     /**
@@ -288,8 +287,8 @@ public final class Reconciler {
      */
     public void startHandovers(Instant now) {
         int slots = settings.maxHandoversInFlight() - inFlight();
-        CpuSet possible = table.possible();
-        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
+        // only slots whose target is not their owner can start anything; the others would all be skipped
+        for (int c = table.nextUnsettled(0); c >= 0; c = table.nextUnsettled(c + 1)) {
             String t = table.target(c);
             String o = table.owner(c);
             if (t == null || t.equals(o) || table.handover(c) != null) continue;

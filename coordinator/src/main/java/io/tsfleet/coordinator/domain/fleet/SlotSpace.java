@@ -90,7 +90,8 @@ public final class SlotSpace {
             }
             if (names.put(b.node(), b) != null) throw new IllegalArgumentException("node " + b.node() + " twice");
             offsets[i] = b.offset();
-            all.addAll(b.slots());
+            int offset = b.offset();
+            b.cpus().forEach(c -> all.add(offset + c));
         }
         byOffset = Collections.unmodifiableList(sorted);
         byName = Collections.unmodifiableMap(names);
@@ -156,11 +157,37 @@ public final class SlotSpace {
     /** {@code slots} split by node: node name to that node's CPUs (only nodes with at least one slot of the set). */
     public Map<String, CpuSet> split(CpuSet slotSet) {
         Map<String, CpuSet> out = new TreeMap<>();
-        for (NodeBlock b : byOffset) {
-            CpuSet mine = slotSet.intersect(b.slots());
-            if (!mine.isEmpty()) out.put(b.node(), b.offset() == 0 ? mine : mine.shift(-b.offset()));
-        }
+        forEachNode(slotSet, (b, mine) -> out.put(b.node(), mine));
         return out;
+    }
+
+    /**
+     * Calls {@code action} with every block that holds at least one slot of {@code slotSet} and the block's CPUs among
+     * them, in slot order. Walks the set's slots and jumps from block to block, so it costs the set's size and the
+     * blocks it touches, not nodes x slots (a set operation per block over the whole space would).
+     */
+    private void forEachNode(CpuSet slotSet, java.util.function.BiConsumer<NodeBlock, CpuSet> action) {
+        int s = slotSet.nextCpu(0);
+        while (s >= 0) {
+            int i = java.util.Arrays.binarySearch(offsets, s);
+            if (i < 0) i = -i - 2;
+            if (i < 0 || offsets[i] + byOffset.get(i).width() <= s) i++;  // s lies before the first block or in a gap
+            if (i >= byOffset.size()) return;
+            NodeBlock b = byOffset.get(i);
+            int from = b.offset();
+            if (s < from) {
+                s = slotSet.nextCpu(from);
+                continue;
+            }
+            int to = from + b.width();
+            CpuSet.Builder mine = null;
+            for (; s >= 0 && s < to; s = slotSet.nextCpu(s + 1)) {
+                if (!b.cpus().contains(s - from)) continue;
+                if (mine == null) mine = CpuSet.builder();
+                mine.add(s - from);
+            }
+            if (mine != null) action.accept(b, mine.build());
+        }
     }
 
     /** A new node's block in the first gap that fits it. */
@@ -202,12 +229,10 @@ public final class SlotSpace {
             return byOffset.isEmpty() ? "" : slotSet.intersect(byOffset.get(0).cpus()).toCpulist();
         }
         StringBuilder sb = new StringBuilder();
-        for (NodeBlock b : byOffset) {
-            CpuSet mine = slotSet.intersect(b.slots());
-            if (mine.isEmpty()) continue;
+        forEachNode(slotSet, (b, mine) -> {
             if (!sb.isEmpty()) sb.append(';');
-            sb.append(b.node()).append(':').append(b.offset() == 0 ? mine.toCpulist() : mine.shift(-b.offset()).toCpulist());
-        }
+            sb.append(b.node()).append(':').append(mine.toCpulist());
+        });
         return sb.toString();
     }
 
