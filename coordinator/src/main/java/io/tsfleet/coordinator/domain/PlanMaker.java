@@ -15,6 +15,7 @@ import io.tsfleet.planner.CpuAssignor;
 import io.tsfleet.planner.LoadStats;
 import io.tsfleet.planner.PlanningInput;
 import io.tsfleet.planner.PlanningMode;
+import io.tsfleet.planner.SlotTopology;
 import io.tsfleet.planner.ReplicaSlot;
 import io.tsfleet.planner.TargetAssignment;
 import io.tsfleet.protocol.cpu.CpuSet;
@@ -151,6 +152,11 @@ final class PlanMaker {
             if (membership.contains(id)) livePins.put(id, cpus);
         });
         return new PlanningInput(table.possible(), slots, table.headingMasks(), overflow ? loads.currentLoads() : loads.loads(), livePins,
-                settings.planner(), mode, this.slots.space().topology(this.slots.staticFleet()));
+                settings.planner(), mode, planningTopology());
+    }
+
+    /** A cluster fleet plans with locality; a static fleet without, as before nodes existed. */
+    private SlotTopology planningTopology() {
+        return slots.staticFleet() ? SlotTopology.NONE : slots.space().topology();
     }
 }

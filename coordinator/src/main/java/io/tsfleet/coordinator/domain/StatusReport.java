@@ -5,16 +5,22 @@ import io.tsfleet.coordinator.domain.counter.FleetCounts;
 import io.tsfleet.coordinator.domain.fleet.CpuTable;
 import io.tsfleet.coordinator.domain.fleet.FleetLoad;
 import io.tsfleet.coordinator.domain.fleet.HeartbeatRefusal;
+import io.tsfleet.coordinator.domain.fleet.LoadTracker;
 import io.tsfleet.coordinator.domain.fleet.Member;
 import io.tsfleet.coordinator.domain.fleet.MemberState;
 import io.tsfleet.coordinator.domain.fleet.Membership;
 import io.tsfleet.coordinator.domain.fleet.Reconciler;
+import io.tsfleet.coordinator.domain.fleet.SlotChanges;
 import io.tsfleet.coordinator.domain.policy.RebalanceTrigger;
 import io.tsfleet.coordinator.domain.policy.ScalingAdvisor;
 import io.tsfleet.coordinator.domain.policy.ScalingRecommendation;
 import io.tsfleet.coordinator.domain.view.CoordinatorStatus;
+import io.tsfleet.planner.LocalityShare;
+import io.tsfleet.planner.ReplicaSlot;
 import io.tsfleet.protocol.cpu.CpuSet;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,8 +32,12 @@ final class StatusReport {
     private final Reconciler reconciler;
     private final FleetLoad fleetLoad;
     private final ScalingAdvisor scaling;
+    private final SlotChanges slots;
+    private final LoadTracker loads;
 
     StatusReport(FleetState fleet, ScalingAdvisor scaling) {
+        this.slots = fleet.slots();
+        this.loads = fleet.loads();
         this.table = fleet.table();
         this.membership = fleet.membership();
         this.reconciler = fleet.reconciler();
@@ -48,12 +58,23 @@ final class StatusReport {
             if (reconciler.waitingForTraffic(h)) waiting++;
         }
         ScalingRecommendation rec = scaling.last();
-        return new CoordinatorStatus(generation, uncovered().size(), byState, total - waiting, waiting,
+        LocalityShare locality = locality();
+        return new CoordinatorStatus(generation, table.possible().size(), uncovered().size(), byState, total - waiting, waiting,
                 reconciler.pendingMoves(), fleetLoad.imbalance(), fleetLoad.floor(), rec == null ? fleetLoad.activeReplicas() : rec.desiredReplicas(),
                 fleetLoad.hotCpus().size(), rebalancesByTrigger(counts), counts.get(FleetCounter.CPUS_MOVED),
                 counts.get(FleetCounter.HANDOVERS_COMPLETED), counts.get(FleetCounter.HANDOVER_ROLLBACKS),
                 counts.get(FleetCounter.STALE_HEARTBEATS), counts.get(FleetCounter.STRAY_FENCES), counts.get(FleetCounter.STUCK_RELEASES),
-                counts.get(FleetCounter.PERSIST_FAILURES), refusedHeartbeats(counts));
+                counts.get(FleetCounter.PERSIST_FAILURES), refusedHeartbeats(counts), locality.crossNodeShare(), locality.crossZoneShare());
+    }
+
+    /**
+     * How much of the load the owners receive from another node, and from another zone, than their own (as the
+     * replicas report where they run; a replica that does not say counts as remote).
+     */
+    private LocalityShare locality() {
+        List<ReplicaSlot> located = new ArrayList<>();
+        for (Member m : membership.all()) located.add(new ReplicaSlot(m.id(), 0, false, m.node(), m.zone()));
+        return LocalityShare.of(table.ownerMasks(), located, loads.loads(), slots.space().topology());
     }
 
     /** Possible CPUs that no live replica reports being registered on. */

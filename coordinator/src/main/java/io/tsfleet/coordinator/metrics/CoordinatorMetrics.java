@@ -29,6 +29,11 @@ public class CoordinatorMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         gauge(registry, "tsfleet.coordinator.uncovered.cpus", "Possible CPUs no live replica is registered on", CoordinatorStatus::uncoveredCpus);
         gauge(registry, "tsfleet.coordinator.generation", "Current plan generation", CoordinatorStatus::generation);
+        gauge(registry, "tsfleet.coordinator.slots", "The (node, CPU) slots of the fleet: the CPUs of its nodes", CoordinatorStatus::slots);
+        gauge(registry, "tsfleet.coordinator.cross.node.load.ratio", "Share of the load whose owner runs on another node than the slot",
+                CoordinatorStatus::crossNodeLoadShare);
+        gauge(registry, "tsfleet.coordinator.cross.zone.load.ratio", "Share of the load whose owner runs in another zone than the slot",
+                CoordinatorStatus::crossZoneLoadShare);
         for (String state : List.of("active", "draining", "presumed")) {
             Gauge.builder("tsfleet.coordinator.replicas", this, m -> m.value(s -> s.replicasByState().getOrDefault(state, 0)))
                     .description("Live replicas by state (presumed: recovered after a restart, not yet heard from)")

@@ -162,6 +162,12 @@ class ClusterSlotsTest {
         assertThat(replicas.get("r-a").owned).as("every slot on its own node").containsOnlyKeys("node-b");
         assertThat(replicas.get("r-b").owned).containsOnlyKeys("node-a");
         assertThat(coordinator.replica("r-a").node()).as("where the replica runs, as it says").isEqualTo("node-b");
+        assertThat(coordinator.status().slots()).isEqualTo(16);
+        assertThat(coordinator.status().crossNodeLoadShare()).as("every exit read on its own node").isZero();
+        replicas.get("r-a").node = "node-c";  // r-a now says it runs elsewhere: its half of the load crosses nodes
+        rounds(1);
+        assertThat(coordinator.status().crossNodeLoadShare()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(coordinator.status().crossZoneLoadShare()).as("no zones known: only the same node counts as the same zone").isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.01));
     }
 
     @Test

@@ -237,11 +237,11 @@ public final class SlotSpace {
     }
 
     /**
-     * Where the slots are, for the planner's locality: each node's slots with its zone. Built once per space (a space
-     * never changes). A static fleet plans without locality ({@code SlotTopology.NONE}), as before nodes existed.
+     * Where the slots are: each node's slots with its zone, for the planner's locality and the locality metrics. Built
+     * once per space (a space never changes).
      */
-    public io.tsfleet.planner.SlotTopology topology(boolean staticFleet) {
-        if (staticFleet || byOffset.isEmpty()) return io.tsfleet.planner.SlotTopology.NONE;
+    public io.tsfleet.planner.SlotTopology topology() {
+        if (byOffset.isEmpty()) return io.tsfleet.planner.SlotTopology.NONE;
         io.tsfleet.planner.SlotTopology t = topology;
         if (t == null) {
             io.tsfleet.planner.SlotTopology.Builder b = io.tsfleet.planner.SlotTopology.builder();
