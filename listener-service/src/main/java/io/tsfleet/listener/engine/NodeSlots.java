@@ -85,29 +85,28 @@ public final class NodeSlots {
 
     /** Records kept on the node's CPUs since the replica started (scrape time: sums the channels' ledgers). */
     public synchronized long records() {
-        long n = retiredRecords;
-        for (CpuChannel ch : channels.values()) n += ch.recordsKept();
-        return n;
+        return retiredRecords + sum(CpuChannel::recordsKept);
     }
 
     /** Records lost on the node's CPUs since the replica started: sequence gaps and records never written. */
     public synchronized long lost() {
-        long n = retiredLost;
-        for (CpuChannel ch : channels.values()) n += ch.lostReported();
-        return n;
+        return retiredLost + sum(CpuChannel::lostReported);
     }
 
     /** Records of the node's CPUs received twice since the replica started (handover races). */
     public synchronized long duplicates() {
-        long n = retiredDuplicates;
-        for (CpuChannel ch : channels.values()) n += ch.duplicates();
-        return n;
+        return retiredDuplicates + sum(CpuChannel::duplicates);
     }
 
     /** ENOBUFS episodes on the node's connections since the replica started. */
     public synchronized long enobufs() {
-        long n = retiredEnobufs;
-        for (CpuChannel ch : channels.values()) n += ch.enobufs();
+        return retiredEnobufs + sum(CpuChannel::enobufs);
+    }
+
+    /** A count summed over the node's live channels (the caller holds the lock, so that no channel retires meanwhile). */
+    private long sum(java.util.function.ToLongFunction<CpuChannel> count) {
+        long n = 0;
+        for (CpuChannel ch : channels.values()) n += count.applyAsLong(ch);
         return n;
     }
 
