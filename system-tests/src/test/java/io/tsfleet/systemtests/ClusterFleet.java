@@ -58,6 +58,15 @@ final class ClusterFleet extends ContainerFleet {
                 "--tsfleet.coordinator.nodes.announce-interval=" + announce.toMillis() + "ms"));
     }
 
+    /**
+     * Eight JVMs start on two cores here, and the scenarios' rates (a few hundred records/s) need no optimising
+     * compiler: C1 only and the serial collector take a third or so off the start-up CPU time.
+     */
+    @Override
+    String jvmOptions() {
+        return "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    }
+
     @Override
     List<String> brokerArgs() {
         return List.of(); // no tsfleet.listener.broker: every broker comes from the coordinator's directives

@@ -47,20 +47,30 @@ class ClusterScenariosIT {
     static final Duration LEASE = Duration.ofSeconds(5);
     /** Long enough that a killed emulator started again announces its new boot within it: a reboot, not a leave and a join. */
     static final Duration NODE_LEASE = Duration.ofSeconds(60);
-    static final Duration STEADY = Duration.ofSeconds(Long.getLong("tsfleet.it.cluster-steady-seconds", 15));
+    static final Duration STEADY = Duration.ofSeconds(Long.getLong("tsfleet.it.cluster-steady-seconds", 10));
     static final List<ClusterFleet.Node> NODES = List.of(
             new ClusterFleet.Node("node-a", 4), new ClusterFleet.Node("node-b", 8), new ClusterFleet.Node("node-c", 12));
     static final ClusterFleet.Node JOINING = new ClusterFleet.Node("node-d", 6);
     /** A slot covered again: the coordinator's tick (250 ms), a heartbeat (500 ms), a connection and its registration, with room for a loaded machine. */
     static final Duration COVERAGE_BOUND = Duration.ofSeconds(5);
+    /**
+     * The JVM caches a failed name lookup for 10 s ({@code networkaddress.cache.negative.ttl} of the JDK's
+     * {@code java.security}). The replicas dial each node by the name it advertises (its network alias here, the
+     * emulator's default {@code <node name>:<broker port>}); while a node is down its name does not resolve, so a
+     * replica may not reach the node for up to 10 s after it is back. (The chart advertises IP addresses.)
+     */
+    static final Duration NEGATIVE_DNS_CACHE = Duration.ofSeconds(10);
 
     private ClusterFleet fleet;
 
     @BeforeAll
     void startFleet() {
         long t0 = System.nanoTime();
-        fleet = new ClusterFleet(new ClusterFleet.Settings(BASE_RATE, LEASE, NODE_LEASE, Map.of())).start(NODES, 3);
-        LOG.info("[start] fleet of {} and 3 replicas started in {} ms", NODES, millisSince(t0));
+        fleet = new ClusterFleet(new ClusterFleet.Settings(BASE_RATE, LEASE, NODE_LEASE, Map.of()));
+        long t1 = System.nanoTime();
+        fleet.start(NODES, 3);
+        LOG.info("[start] images ready in {} ms; the coordinator and nodes {}, then 3 replicas, started in {} ms", (t1 - t0) / 1_000_000,
+                NODES, millisSince(t1));
     }
 
     @AfterAll
@@ -77,6 +87,8 @@ class ClusterScenariosIT {
         awaitCoverage(fleet.liveNodes(), Duration.ofSeconds(30));
         LOG.info("[steady] every slot of {} covered {} ms after the replicas were up; slots per replica {}", fleet.liveNodes(),
                 millisSince(t0), ownedSlots());
+        brokersDialled().forEach((replica, brokers) -> brokers.forEach((node, broker) ->
+                assertThat(broker).as("the broker %s dials for %s (from the coordinator's directive)", replica, node).isEqualTo(node + ":7411")));
         ClusterSequenceOracle.Verdict v = window("steady", w -> sleep(STEADY));
         int slots = NODES.stream().mapToInt(ClusterFleet.Node::cpus).sum();
         assertThat(v.expected()).as("exits in the window").isGreaterThan((long) (slots * BASE_RATE * STEADY.toSeconds() * 0.5));
@@ -127,6 +139,7 @@ class ClusterScenariosIT {
         long[] unlisted = {0};
         long[] closed = {0};
         ClusterSequenceOracle.Verdict v = window("leave", w -> {
+            sleep(Duration.ofSeconds(2));
             // the node's own window ends before it goes: what it sequenced until then must have reached the sinks
             w.end(leaving);
             long t0 = System.nanoTime();
@@ -167,7 +180,10 @@ class ClusterScenariosIT {
         String[] newBoot = {null};
         long[] covered = {0};
         ClusterSequenceOracle.Verdict v = window("reboot", w -> {
-            w.end(rebooting); // the old boot's last sequence numbers
+            sleep(Duration.ofSeconds(2));
+            // the old boot's last sequence numbers: its exits stop (as every task of a rebooting machine does), its
+            // records reach the sinks, then the machine dies
+            w.end(rebooting);
             long t0 = System.nanoTime();
             fleet.killNode(rebooting);
             sleep(Duration.ofSeconds(1));
@@ -195,8 +211,10 @@ class ClusterScenariosIT {
         assertThat(newBoot[0]).as("a new boot id").isNotEqualTo(oldBoot);
         assertThat(reboots).as("the coordinator saw a reboot (not a leave and a join)").isEqualTo(1.0);
         assertThat(v.spaces().keySet()).as("two sequence spaces for the node").contains(new Space(rebooting, oldBoot), new Space(rebooting, newBoot[0]));
+        assertThat(v.spaces().get(new Space(rebooting, oldBoot)).expected()).as("exits of the old boot").isPositive();
         assertThat(v.spaces().get(new Space(rebooting, newBoot[0])).expected()).as("exits of the new boot").isPositive();
-        assertThat(Duration.ofMillis(covered[0])).as("covered again within seconds of the node's return").isLessThanOrEqualTo(COVERAGE_BOUND);
+        assertThat(Duration.ofMillis(covered[0])).as("covered again within seconds of the node's return (and of its name's)")
+                .isLessThanOrEqualTo(COVERAGE_BOUND.plus(NEGATIVE_DNS_CACHE));
         assertThat(slotsOf(after, rebooting)).as("the rebooted node's slots keep their owners").isEqualTo(slotsOf(before, rebooting));
         assertThat(lost).as("losses counted by the replicas").isZero();
         assertThat(v.missing()).as(() -> lossReport(v)).isZero();
@@ -226,7 +244,7 @@ class ClusterScenariosIT {
         double counted = sumOverReplicas("tsfleet_listener_records_lost_total") - lostBefore;
         long bound = (long) (victimKeys.size() * BASE_RATE * (LEASE.toSeconds() + 2)) + 64;
         LOG.info("[crash] oracle {}; missing by slot {}; counted lost by the surviving replicas {}; bound {}", v, v.missingBySlot(), counted, bound);
-        assertThat(Duration.ofMillis(coveredAfter[0])).as("covered within the lease plus a second").isLessThanOrEqualTo(LEASE.plusSeconds(1));
+        assertThat(Duration.ofMillis(coveredAfter[0])).as("covered within the lease plus two seconds").isLessThanOrEqualTo(LEASE.plusSeconds(2));
         assertThat(v.missingBySlot().keySet()).as("loss only on the crashed replica's slots").allMatch(victimKeys::contains);
         assertThat(v.missing()).as("loss bounded by the detection window").isLessThanOrEqualTo(bound);
         assertThat(v.duplicates()).as("duplicate records").isZero();
@@ -384,6 +402,19 @@ class ClusterScenariosIT {
             for (JsonNode n : r.get("nodes")) {
                 CpuSet owned = cpuSet(n.get("owned").asString());
                 if (!owned.isEmpty()) nodes.put(n.get("node").asString(), owned);
+            }
+            out.put(id, nodes);
+        }
+        return out;
+    }
+
+    /** Each live replica's brokers, per node, as it reports them ({@code GET /api/v1/cpus}, {@code nodes[].broker}). */
+    private Map<String, Map<String, String>> brokersDialled() {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (String id : fleet.replicaIds()) {
+            Map<String, String> nodes = new TreeMap<>();
+            for (JsonNode n : Http.ok(Http.get(fleet.replicaUrl(id) + "/api/v1/cpus", null)).get("nodes")) {
+                nodes.put(n.get("node").asString(), text(n, "broker"));
             }
             out.put(id, nodes);
         }

@@ -59,6 +59,15 @@ abstract class ContainerFleet implements AutoCloseable {
     /** The replicas' settings that say which broker they dial (a fixed one, or none: the coordinator names them). */
     abstract List<String> brokerArgs();
 
+    /** JVM options of every container of the fleet ({@code JAVA_TOOL_OPTIONS}); empty: the images' own. */
+    String jvmOptions() {
+        return "";
+    }
+
+    private GenericContainer<?> withJvmOptions(GenericContainer<?> c) {
+        return jvmOptions().isEmpty() ? c : c.withEnv("JAVA_TOOL_OPTIONS", jvmOptions());
+    }
+
     // ------------------------------------------------------------------ containers
 
     /**
@@ -81,6 +90,7 @@ abstract class ContainerFleet implements AutoCloseable {
                 .withExposedPorts(EMULATOR_HTTP, BROKER_PORT)
                 .withCommand(args.toArray(String[]::new))
                 .waitingFor(Wait.forHttp("/actuator/health").forPort(EMULATOR_HTTP).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(300)));
+        withJvmOptions(c);
         log(c, alias);
         return c;
     }
@@ -103,6 +113,7 @@ abstract class ContainerFleet implements AutoCloseable {
                 .withExposedPorts(8080)
                 .withCommand(args.toArray(String[]::new))
                 .waitingFor(Wait.forHttp("/actuator/health").forPort(8080).forStatusCode(200).withStartupTimeout(Duration.ofSeconds(300)));
+        withJvmOptions(c);
         log(c, "coordinator");
         return c;
     }
@@ -130,6 +141,7 @@ abstract class ContainerFleet implements AutoCloseable {
                     .withCommand(args.toArray(String[]::new))
                     .waitingFor(Wait.forHttp("/actuator/health/liveness").forPort(8082).forStatusCode(200)
                             .withStartupTimeout(Duration.ofSeconds(300)));
+            withJvmOptions(c);
             log(c, id);
             replicas.put(id, c);
             created.add(c);
