@@ -1,5 +1,6 @@
 package io.tsfleet.listener;
 
+import io.tsfleet.listener.config.NameLookupCaching;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class ListenerApplication {
     public static void main(String[] args) {
+        // before anything resolves a name: a rebooting node's broker is reached again within a second of its name resolving
+        NameLookupCaching.limit();
         SpringApplication.run(ListenerApplication.class, args);
     }
 }
