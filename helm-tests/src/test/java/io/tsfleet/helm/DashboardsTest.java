@@ -157,17 +157,17 @@ class DashboardsTest {
         Set<String> shown = metricsOf("fleet-overview.json");
         assertThat(shown).contains(
                 "tsfleet_coordinator_uncovered_cpus",              // coverage
-                "tsfleet_listener_records_total",                  // throughput
-                "tsfleet_listener_records_lost_total",             // loss
-                "tsfleet_listener_enobufs_total",                  // ENOBUFS
+                "tsfleet_listener_node_records_total",             // throughput (per node whose CPUs they are)
+                "tsfleet_listener_node_records_lost_total",        // loss
+                "tsfleet_listener_node_enobufs_total",             // ENOBUFS
                 "tsfleet_coordinator_replicas",                    // replicas
                 "tsfleet_coordinator_desired_replicas",            // desired replicas
                 "tsfleet_coordinator_imbalance_ratio", "tsfleet_coordinator_imbalance_floor_ratio",
                 "tsfleet_coordinator_rebalances_total",            // rebalances
                 "tsfleet_coordinator_handovers_in_flight",         // handovers
                 "tsfleet_coordinator_nodes", "tsfleet_broker_connections"); // live nodes against the brokers scraped
-        assertThat(metricsOf("replicas.json")).contains("tsfleet_listener_owned_cpus", "tsfleet_listener_load_ratio",
-                "tsfleet_listener_records_lost_total", "tsfleet_listener_enobufs_total", "tsfleet_listener_duplicates_total");
+        assertThat(metricsOf("replicas.json")).contains("tsfleet_listener_node_owned_cpus", "tsfleet_listener_load_ratio",
+                "tsfleet_listener_node_records_lost_total", "tsfleet_listener_node_enobufs_total", "tsfleet_listener_node_duplicates_total");
     }
 
     @Test
