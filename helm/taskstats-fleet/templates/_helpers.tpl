@@ -205,12 +205,69 @@ local
 {{- toYaml .Values.containerSecurityContext -}}
 {{- end -}}
 
-{{/* The coordinator's tokens: admin and read, the replica token when shared, the node token in cluster mode (node agents) */}}
+{{/* The coordinator's tokens: admin and read, the replica token when shared, the shared node token in cluster mode with auth.nodeCredential=sharedToken */}}
 {{- define "tsfleet.coordinatorTokens" -}}
 {{- $tokens := list "admin" "read" -}}
 {{- if eq (include "tsfleet.sharedReplicaToken" .) "true" }}{{ $tokens = append $tokens "replica" }}{{ end -}}
-{{- if eq (include "tsfleet.clusterMode" .) "true" }}{{ $tokens = append $tokens "node" }}{{ end -}}
+{{- if eq (include "tsfleet.nodeCredential" .) "sharedToken" }}{{ $tokens = append $tokens "node" }}{{ end -}}
 {{- toJson $tokens -}}
+{{- end -}}
+
+{{/*
+How the node agents authenticate to the coordinator, in cluster mode ("" in static mode: no node agent runs):
+- "serviceAccountToken": the kernel backends (auth.nodeCredential=bound): each pod's projected service-account token,
+  which the coordinator's TokenReview binds to the Kubernetes node the pod runs on
+  (authentication.kubernetes.io/node-name);
+- "boundToken": the emulated nodes (auth.nodeCredential=bound): a token of their own each, bound to the emulated node's
+  name (Secret key node-token-<node>, node-tokens entry <node>=<token>). An emulated node's pod runs on some Kubernetes
+  node but announces emulated-N, so its service-account token could not speak for it;
+- "sharedToken" (auth.nodeCredential=sharedToken): the Secret's node-token for every agent; it speaks for every node.
+*/}}
+{{- define "tsfleet.nodeCredential" -}}
+{{- if not (has .Values.auth.nodeCredential (list "bound" "sharedToken")) -}}
+{{- fail (printf "auth.nodeCredential must be bound or sharedToken, not %q" .Values.auth.nodeCredential) -}}
+{{- end -}}
+{{- if ne (include "tsfleet.clusterMode" .) "true" -}}
+{{- else if eq .Values.auth.nodeCredential "sharedToken" -}}
+sharedToken
+{{- else if .Values.kernelBackend.enabled -}}
+serviceAccountToken
+{{- else -}}
+boundToken
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret key of an emulated node's own token (auth.nodeCredential=bound); call with the node's name */}}
+{{- define "tsfleet.emulatedNodeTokenKey" -}}
+{{- printf "node-token-%s" . -}}
+{{- end -}}
+
+{{/* The env entries of the emulated nodes' own tokens in the coordinator's pod: TOKEN_NODE_<i> */}}
+{{- define "tsfleet.emulatedNodeTokenEnv" -}}
+{{- $secret := include "tsfleet.secretName" . -}}
+{{- range $i, $n := include "tsfleet.emulatedNodes" . | fromJsonArray }}
+- name: TOKEN_NODE_{{ $i }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ include "tsfleet.emulatedNodeTokenKey" $n.name }}
+{{- end }}
+{{- end -}}
+
+{{/* "true" when the coordinator checks service-account tokens with TokenReviews: the listeners' (auth.replicaCredential=serviceAccountToken) or the kernel backends' node agents' */}}
+{{- define "tsfleet.tokenReview" -}}
+{{- or (ne (include "tsfleet.sharedReplicaToken" .) "true") (eq (include "tsfleet.nodeCredential" .) "serviceAccountToken") -}}
+{{- end -}}
+
+{{/* The projected service-account token a pod presents to the coordinator (listeners, kernel backends' node agents): a volume source */}}
+{{- define "tsfleet.coordinatorTokenVolume" -}}
+- name: coordinator-token
+  projected:
+    sources:
+      - serviceAccountToken:
+          audience: {{ .Values.auth.tokenAudience | quote }}
+          expirationSeconds: {{ .Values.auth.tokenExpirationSeconds }}
+          path: coordinator-token
 {{- end -}}
 
 {{/* The env entries that carry the tokens into a pod; call with (dict "ctx" $ "tokens" (list "admin" "read")) */}}
@@ -267,18 +324,29 @@ readinessProbe:
 
 {{/* The coordinator's tsfleet.coordinator.security settings, as YAML */}}
 {{- define "tsfleet.coordinatorSecurity" -}}
+{{- $nodeCredential := include "tsfleet.nodeCredential" . }}
 admin-tokens: ${TOKEN_ADMIN}
 read-tokens: ${TOKEN_READ}
-{{- if eq (include "tsfleet.clusterMode" .) "true" }}
+{{- if eq $nodeCredential "sharedToken" }}
 node-tokens: ${TOKEN_NODE}
+{{- else if eq $nodeCredential "boundToken" }}
+{{- $entries := list }}
+{{- range $i, $n := include "tsfleet.emulatedNodes" . | fromJsonArray }}
+{{- $entries = append $entries (printf "%s=${TOKEN_NODE_%d}" $n.name $i) }}
+{{- end }}
+node-tokens: {{ join "," $entries | quote }}
 {{- end }}
 {{- if eq (include "tsfleet.sharedReplicaToken" .) "true" }}
 replica-tokens: ${TOKEN_REPLICA}
-{{- else }}
+{{- end }}
+{{- if eq (include "tsfleet.tokenReview" .) "true" }}
 token-review:
   enabled: true
   audience: {{ .Values.auth.tokenAudience | quote }}
   service-account: {{ include "tsfleet.serviceAccountName" (dict "ctx" . "component" "listener" "account" .Values.listener.serviceAccount) | quote }}
+  {{- if eq $nodeCredential "serviceAccountToken" }}
+  node-service-account: {{ include "tsfleet.componentName" (dict "ctx" . "component" "kernel-backend") | quote }}
+  {{- end }}
   namespace: {{ .Release.Namespace | quote }}
 {{- end }}
 {{- end -}}

@@ -121,16 +121,16 @@ class ChartBehaviourTest {
                     .doesNotContainKeys("HOST_IP", "ZONE");
             assertThat(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/broker/token").asText()).isEqualTo("${TOKEN_BROKER}");
             assertThat(m.applicationConfig("emulator-emulated-0").at("/tsfleet/emulator/kernel/possible-cpus").asText()).isEqualTo("0-63");
-            // the coordinator in cluster mode: no possible CPUs of its own, node agents announce with the node token
+            // the coordinator in cluster mode: no possible CPUs of its own; the emulated node announces with a token bound to its name
             JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
             assertThat(coordinator.has("possible-cpus")).isFalse();
             assertThat(coordinator.has("static-node")).isFalse();
-            assertThat(coordinator.at("/security/node-tokens").asText()).isEqualTo("${TOKEN_NODE}");
+            assertThat(coordinator.at("/security/node-tokens").asText()).isEqualTo("emulated-0=${TOKEN_NODE_0}");
 
             String secret = Manifests.name(m.ofKind("Secret").getFirst());
             assertThat(secretRefs(listenerEnv)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token"));
             assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")))
-                    .containsEntry("TOKEN_NODE", secret + "/node-token");
+                    .containsEntry("TOKEN_NODE_0", secret + "/node-token-emulated-0").doesNotContainKey("TOKEN_NODE");
         }
 
         @Test
@@ -144,8 +144,8 @@ class ChartBehaviourTest {
             JsonNode env = podSpec(m.component("Deployment", "emulator-emulated-0")).at("/containers/0/env");
             assertThat(fieldRefs(env)).containsEntry("POD_IP", "status.podIP");
             String secret = Manifests.name(m.ofKind("Secret").getFirst());
-            assertThat(secretRefs(env)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token",
-                    "TOKEN_NODE", secret + "/node-token"));
+            assertThat(secretRefs(env)).as("the emulated node's own token, not the shared node token")
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token", "TOKEN_NODE", secret + "/node-token-emulated-0"));
             assertThat(m.component("Deployment", "emulator-emulated-0").at("/spec/template/metadata/labels/tsfleet.io~1emulated-node").asText())
                     .isEqualTo("emulated-0");
         }
@@ -177,7 +177,7 @@ class ChartBehaviourTest {
             assertThat(review.at("/token-review/namespace").asText()).isEqualTo(HelmChart.NAMESPACE);
             assertThat(review.has("replica-tokens")).as("no shared replica token").isFalse();
             assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")).keySet())
-                    .containsExactlyInAnyOrder("TOKEN_ADMIN", "TOKEN_READ", "TOKEN_NODE");
+                    .containsExactlyInAnyOrder("TOKEN_ADMIN", "TOKEN_READ", "TOKEN_NODE_0");
 
             JsonNode clusterRole = m.ofKind("ClusterRole").getFirst();
             assertThat(clusterRole.path("rules").toString())
@@ -190,12 +190,12 @@ class ChartBehaviourTest {
         }
 
         @Test
-        void theSecretHoldsFiveDistinctGeneratedTokens() {
+        void theSecretHoldsSixDistinctGeneratedTokens() {
             JsonNode data = m.ofKind("Secret").getFirst().path("data");
-            List<String> tokens = List.of("admin-token", "read-token", "broker-token", "replica-token", "node-token").stream()
+            List<String> tokens = List.of("admin-token", "read-token", "broker-token", "replica-token", "node-token", "node-token-emulated-0").stream()
                     .map(k -> new String(Base64.getDecoder().decode(data.path(k).asText()))).toList();
             assertThat(tokens).allSatisfy(t -> assertThat(t).hasSize(40).matches("[A-Za-z0-9]+"));
-            assertThat(Set.copyOf(tokens)).hasSize(5);
+            assertThat(Set.copyOf(tokens)).hasSize(6);
         }
 
         @Test
@@ -445,29 +445,92 @@ class ChartBehaviourTest {
         }
 
         @Test
-        void eachPodsNodeAgentAnnouncesItsNodeWithTheNodeTokenAndTheNodesAddress() {
+        void eachPodsNodeAgentAnnouncesItsNodeWithItsPodsServiceAccountTokenAndTheNodesAddress() {
             JsonNode pod = podSpec(m.component("DaemonSet", "kernel-backend"));
             JsonNode node = m.applicationConfig("kernel-backend").at("/tsfleet/emulator/node");
             assertThat(node.path("name").asText()).isEqualTo("${NODE_NAME}");
             assertThat(node.path("coordinator-url").asText())
                     .isEqualTo(m.applicationConfig("listener").at("/tsfleet/listener/coordinator-url").asText())
                     .isEqualTo("http://" + PREFIX + "coordinator:8080");
-            assertThat(node.path("coordinator-token").asText()).isEqualTo("${TOKEN_NODE}");
+            // the pod's projected service-account token, read again before every announcement; no shared node token
+            assertThat(node.path("coordinator-token-file").asText()).isEqualTo("/var/run/secrets/tsfleet/coordinator-token");
+            assertThat(node.has("coordinator-token")).isFalse();
             // the broker listens on the node's address (host network): that is what replicas on other nodes dial
             assertThat(node.path("advertised-broker").asText()).isEqualTo("${HOST_IP}:7411");
             assertThat(node.path("zone").asText()).isEqualTo("${ZONE}");
             JsonNode env = pod.at("/containers/0/env");
             assertThat(fieldRefs(env)).containsEntry("ZONE", "metadata.labels['topology.kubernetes.io/zone']");
             String secret = Manifests.name(m.ofKind("Secret").getFirst());
-            assertThat(secretRefs(env)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token",
-                    "TOKEN_NODE", secret + "/node-token"));
+            assertThat(secretRefs(env)).containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN_BROKER", secret + "/broker-token"));
+        }
+
+        @Test
+        void theNodeAgentsTokenIsAProjectedTokenOfItsOwnServiceAccountThatTheCoordinatorBindsToItsNode() {
+            JsonNode pod = podSpec(m.component("DaemonSet", "kernel-backend"));
+            JsonNode volume = pod.path("volumes").findParents("projected").getFirst();
+            assertThat(volume.at("/projected/sources").size()).as("the token only: no CA bundle, no namespace, no API token").isEqualTo(1);
+            JsonNode source = volume.at("/projected/sources/0/serviceAccountToken");
+            assertThat(source.path("audience").asText()).isEqualTo("tsfleet-coordinator");
+            assertThat(source.path("expirationSeconds").asInt()).isEqualTo(3600);
+            assertThat(source.path("path").asText()).isEqualTo("coordinator-token");
+            JsonNode mount = pod.at("/containers/0/volumeMounts").findParents("mountPath").stream()
+                    .filter(v -> v.path("name").asText().equals(volume.path("name").asText())).findFirst().orElseThrow();
+            assertThat(mount.path("mountPath").asText() + "/" + source.path("path").asText())
+                    .isEqualTo(m.applicationConfig("kernel-backend").at("/tsfleet/emulator/node/coordinator-token-file").asText());
+            assertThat(mount.path("readOnly").asBoolean()).isTrue();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean()).as("no API token in the backend").isFalse();
+            String account = pod.path("serviceAccountName").asText();
+            assertThat(account).isEqualTo(PREFIX + "kernel-backend");
+            assertThat(Manifests.name(m.component("ServiceAccount", "kernel-backend"))).isEqualTo(account);
+
+            // the coordinator reviews it: a token of that account speaks for the node its pod runs on, and only for it
+            JsonNode security = m.applicationConfig("coordinator").at("/tsfleet/coordinator/security");
+            assertThat(security.at("/token-review/enabled").asBoolean()).isTrue();
+            assertThat(security.at("/token-review/audience").asText()).isEqualTo(source.path("audience").asText());
+            assertThat(security.at("/token-review/node-service-account").asText()).isEqualTo(account);
+            assertThat(security.at("/token-review/namespace").asText()).isEqualTo(HelmChart.NAMESPACE);
+            assertThat(security.has("node-tokens")).as("no node token the coordinator would accept").isFalse();
+            assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")).keySet())
+                    .doesNotContain("TOKEN_NODE");
+            assertThat(m.ofKind("ClusterRole").getFirst().path("rules").toString())
+                    .isEqualTo("[{\"apiGroups\":[\"authentication.k8s.io\"],\"resources\":[\"tokenreviews\"],\"verbs\":[\"create\"]}]");
+        }
+
+        @Test
+        void withSharedReplicaTokensTheCoordinatorStillReviewsTheNodeAgentsTokens() {
+            Manifests shared = HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("kernel-cluster"))
+                    .set("auth.replicaCredential", "sharedToken").manifests();
+            JsonNode security = shared.applicationConfig("coordinator").at("/tsfleet/coordinator/security");
+            assertThat(security.path("replica-tokens").asText()).isEqualTo("${TOKEN_REPLICA}");
+            assertThat(security.at("/token-review/enabled").asBoolean()).isTrue();
+            assertThat(security.at("/token-review/node-service-account").asText()).isEqualTo(PREFIX + "kernel-backend");
+            assertThat(shared.ofKind("ClusterRole")).as("create on tokenreviews for the node agents' tokens").hasSize(1);
+            assertThat(shared.ofKind("ClusterRoleBinding")).hasSize(1);
+        }
+
+        @Test
+        void theSharedNodeTokenIsAnOptInThatSpeaksForEveryNode() {
+            Manifests shared = HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("kernel-cluster"))
+                    .set("auth.nodeCredential", "sharedToken").manifests();
+            String secret = Manifests.name(shared.ofKind("Secret").getFirst());
+            JsonNode pod = podSpec(shared.component("DaemonSet", "kernel-backend"));
+            JsonNode node = shared.applicationConfig("kernel-backend").at("/tsfleet/emulator/node");
+            assertThat(node.path("coordinator-token").asText()).isEqualTo("${TOKEN_NODE}");
+            assertThat(node.has("coordinator-token-file")).isFalse();
+            assertThat(pod.path("volumes").findParents("projected")).isEmpty();
+            assertThat(secretRefs(pod.at("/containers/0/env"))).containsEntry("TOKEN_NODE", secret + "/node-token");
+            JsonNode security = shared.applicationConfig("coordinator").at("/tsfleet/coordinator/security");
+            assertThat(security.path("node-tokens").asText()).isEqualTo("${TOKEN_NODE}");
+            assertThat(security.at("/token-review").has("node-service-account")).isFalse();
+            assertThat(secretRefs(podSpec(shared.component("Deployment", "coordinator")).at("/containers/0/env")))
+                    .containsEntry("TOKEN_NODE", secret + "/node-token");
         }
 
         @Test
         void theCoordinatorTakesItsSlotsFromTheNodesAndTheReplicasHaveNoFixedBroker() {
             JsonNode coordinator = m.applicationConfig("coordinator").at("/tsfleet/coordinator");
             assertThat(coordinator.has("possible-cpus")).isFalse();
-            assertThat(coordinator.at("/security/node-tokens").asText()).isEqualTo("${TOKEN_NODE}");
+            assertThat(coordinator.at("/security").has("node-tokens")).as("the node agents use their service-account tokens").isFalse();
             JsonNode listener = m.applicationConfig("listener").at("/tsfleet/listener");
             assertThat(listener.has("broker")).isFalse();
             assertThat(listener.path("node").asText()).isEqualTo("${NODE_NAME}");
@@ -527,6 +590,8 @@ class ChartBehaviourTest {
                 assertThat(emulator.at("/node/name").asText()).isEqualTo(node);
                 assertThat(emulator.at("/node/advertised-broker").asText()).isEqualTo("${POD_IP}:7411");
                 assertThat(emulator.at("/node/coordinator-token").asText()).isEqualTo("${TOKEN_NODE}");
+                assertThat(secretRefs(podSpec(m.component("Deployment", "emulator-" + node)).at("/containers/0/env")))
+                        .as("each emulated node has a token of its own").containsEntry("TOKEN_NODE", Manifests.name(m.ofKind("Secret").getFirst()) + "/node-token-" + node);
                 assertThat(emulator.at("/workload/base-rate").asDouble()).isEqualTo(20.0);
                 possible.put(node, emulator.at("/kernel/possible-cpus").asText());
                 nrCpus.put(node, emulator.at("/kernel/nr-cpus").asInt());
@@ -563,6 +628,40 @@ class ChartBehaviourTest {
             assertThatThrownBy(() -> HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("emulated-nodes"))
                     .set("coordinator.possibleCpus", "0-7").yaml())
                     .hasMessageContaining("a static fleet (coordinator.possibleCpus set) listens to one node, but emulator.nodes has 3");
+        }
+
+        @Test
+        void eachEmulatedNodeHasAGeneratedTokenOfItsOwnThatTheCoordinatorBindsToItsName() {
+            JsonNode data = m.ofKind("Secret").getFirst().path("data");
+            List<String> tokens = nodes.stream().map(n -> new String(Base64.getDecoder().decode(data.path("node-token-" + n).asText()))).toList();
+            assertThat(tokens).allSatisfy(t -> assertThat(t).hasSize(40).matches("[A-Za-z0-9]+"));
+            assertThat(Set.copyOf(tokens)).hasSize(3);
+            String secret = Manifests.name(m.ofKind("Secret").getFirst());
+            JsonNode security = m.applicationConfig("coordinator").at("/tsfleet/coordinator/security");
+            assertThat(security.path("node-tokens").asText()).isEqualTo("node-a=${TOKEN_NODE_0},node-b=${TOKEN_NODE_1},node-c=${TOKEN_NODE_2}");
+            assertThat(security.at("/token-review").has("node-service-account"))
+                    .as("an emulated node's pod runs on some Kubernetes node: its service-account token cannot speak for node-a").isFalse();
+            assertThat(secretRefs(podSpec(m.component("Deployment", "coordinator")).at("/containers/0/env")))
+                    .containsEntry("TOKEN_NODE_0", secret + "/node-token-node-a").containsEntry("TOKEN_NODE_1", secret + "/node-token-node-b")
+                    .containsEntry("TOKEN_NODE_2", secret + "/node-token-node-c").doesNotContainKey("TOKEN_NODE");
+        }
+
+        @Test
+        void withTheSharedNodeTokenEveryEmulatorPresentsTheSameToken() {
+            Manifests shared = HelmChart.project().render().values(io.tsfleet.helm.support.ProjectPaths.valueSet("emulated-nodes"))
+                    .set("auth.nodeCredential", "sharedToken").manifests();
+            String secret = Manifests.name(shared.ofKind("Secret").getFirst());
+            for (String node : nodes) {
+                assertThat(secretRefs(podSpec(shared.component("Deployment", "emulator-" + node)).at("/containers/0/env")))
+                        .containsEntry("TOKEN_NODE", secret + "/node-token");
+            }
+            assertThat(shared.applicationConfig("coordinator").at("/tsfleet/coordinator/security/node-tokens").asText()).isEqualTo("${TOKEN_NODE}");
+            assertThat(shared.ofKind("Secret").getFirst().path("data").has("node-token-node-a")).isFalse();
+        }
+
+        @Test
+        void anUnknownNodeCredentialIsRefused() {
+            assertThatThrownBy(() -> HelmChart.project().render().set("auth.nodeCredential", "none").yaml()).hasMessageContaining("nodeCredential");
         }
 
         @Test

@@ -194,7 +194,8 @@ public record CoordinatorProperties(
      *                          replica; re-read when it changes (empty: none)
      * @param tokenReview       check replicas' Kubernetes service-account tokens with TokenReviews
      * @param nodeTokens        node-agent tokens: announce and withdraw nodes ({@code /internal/v1/nodes/{name}}) and
-     *                          nothing else (no heartbeat, no admin API)
+     *                          nothing else (no heartbeat, no admin API); an entry {@code <node>=<token>} speaks for that
+     *                          node only, an entry without {@code =} for every node (weaker)
      */
     public record Security(@DefaultValue("") List<String> adminTokens,
                            @DefaultValue("") List<String> readTokens,

@@ -66,6 +66,12 @@ public class SecurityConfiguration {
             log.warn("tsfleet.coordinator.security.replica-tokens is set: a holder of a shared replica token can heartbeat as ANY replica id; "
                     + "prefer per-replica tokens (replica-tokens-file) or, on Kubernetes, token-review");
         }
+        if (tokens.hasUnboundNodeTokens()) {
+            log.warn("tsfleet.coordinator.security.node-tokens has a token without '<node>=': its holder can announce ANY node name with a broker "
+                    + "of its choosing (replicas dial it) and withdraw real nodes; prefer tokens bound to one node each (<node>=<token>) or, on "
+                    + "Kubernetes, token-review.node-service-account");
+        }
+        if (tokens.boundNodeTokens() > 0) log.info("{} node tokens bound to one node each", tokens.boundNodeTokens());
         return tokens;
     }
 

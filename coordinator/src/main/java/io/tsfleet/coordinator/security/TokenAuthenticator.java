@@ -19,7 +19,8 @@ public final class TokenAuthenticator {
      */
     public enum Role { ADMIN, READ, REPLICA, NODE }
 
-    private final List<SecretToken> admin, read, sharedReplica, node;
+    private final List<SecretToken> admin, read, sharedReplica;
+    private final NodeTokens node;
 
     public TokenAuthenticator(List<String> adminTokens, List<String> readTokens, List<String> sharedReplicaTokens) {
         this(adminTokens, readTokens, sharedReplicaTokens, List.of());
@@ -29,14 +30,14 @@ public final class TokenAuthenticator {
         this.admin = secrets(adminTokens);
         this.read = secrets(readTokens);
         this.sharedReplica = secrets(sharedReplicaTokens);
-        this.node = secrets(nodeTokens);
+        this.node = NodeTokens.parse(nodeTokens);
     }
 
     /** The role of a token, if it is known. An admin token wins over other lists that also hold it. */
     public Optional<Role> roleOf(String token) {
         if (token == null || token.isEmpty()) return Optional.empty();
         boolean isAdmin = SecretToken.anyMatches(admin, token), isRead = SecretToken.anyMatches(read, token),
-                isReplica = SecretToken.anyMatches(sharedReplica, token), isNode = SecretToken.anyMatches(node, token);
+                isReplica = SecretToken.anyMatches(sharedReplica, token), isNode = node.match(token).isPresent();
         if (isAdmin) return Optional.of(Role.ADMIN);
         if (isRead) return Optional.of(Role.READ);
         if (isReplica) return Optional.of(Role.REPLICA);
@@ -44,12 +45,19 @@ public final class TokenAuthenticator {
         return Optional.empty();
     }
 
-    /** The caller a static token makes: admin, read, a shared replica token (not bound to a replica id), or a node token. */
+    /**
+     * The caller a static token makes: admin, read, a shared replica token (not bound to a replica id), or a node token
+     * (bound to one node, {@code <node>=<token>}, or unbound).
+     */
     public Optional<Caller> callerOf(String token) {
-        return roleOf(token).map(role -> Caller.of(role, switch (role) {
+        Optional<Role> role = roleOf(token);
+        if (role.isPresent() && role.get() == Role.NODE && node.match(token).orElseThrow() instanceof NodeTokens.Match.OneNode(String name)) {
+            return Optional.of(Caller.node(name, "bound node token"));
+        }
+        return role.map(r -> Caller.of(r, switch (r) {
             case REPLICA -> "shared replica token";
             case NODE -> "node token";
-            default -> role.name().toLowerCase(Locale.ROOT) + " token";
+            default -> r.name().toLowerCase(Locale.ROOT) + " token";
         }));
     }
 
@@ -60,6 +68,16 @@ public final class TokenAuthenticator {
 
     public boolean hasAnyToken() {
         return !admin.isEmpty() || !read.isEmpty() || !sharedReplica.isEmpty() || !node.isEmpty();
+    }
+
+    /** Whether some node token speaks for every node (an entry of {@code node-tokens} without {@code <node>=}). */
+    public boolean hasUnboundNodeTokens() {
+        return node.hasUnbound();
+    }
+
+    /** How many node tokens are bound to one node each. */
+    public int boundNodeTokens() {
+        return node.boundCount();
     }
 
     public boolean hasSharedReplicaTokens() {

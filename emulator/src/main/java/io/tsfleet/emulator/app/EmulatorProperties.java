@@ -44,6 +44,9 @@ public record EmulatorProperties(
      *                         {@code spec.nodeName}); blank: this host's name
      * @param coordinatorUrl   the coordinator's base URL ({@code http://host:port}); blank: the node is not announced
      * @param coordinatorToken the node agent's bearer token (the coordinator's {@code security.node-tokens})
+     * @param coordinatorTokenFile a file holding the node agent's bearer token instead, read again before every
+     *                         announcement (on Kubernetes the pod's projected service-account token, which the kubelet
+     *                         rotates); at most one of the two
      * @param advertisedBroker {@code host:port} replicas should dial to reach this broker; blank: the node's name and
      *                         the broker's port
      * @param zone             the node's zone (the value of its {@code topology.kubernetes.io/zone} label); blank: unknown
@@ -54,6 +57,7 @@ public record EmulatorProperties(
     public record Node(@DefaultValue("") String name,
                        @DefaultValue("") String coordinatorUrl,
                        @DefaultValue("") String coordinatorToken,
+                       @DefaultValue("") String coordinatorTokenFile,
                        @DefaultValue("") String advertisedBroker,
                        @DefaultValue("") String zone,
                        @DefaultValue("5s") @NotNull Duration requestTimeout,
@@ -67,6 +71,11 @@ public record EmulatorProperties(
         @AssertTrue(message = "tsfleet.emulator.node.zone must be a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
         public boolean isZoneValid() {
             return zone == null || zone.isBlank() || zone.matches("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+        }
+
+        @AssertTrue(message = "set at most one of tsfleet.emulator.node.coordinator-token and tsfleet.emulator.node.coordinator-token-file")
+        public boolean isOneCoordinatorToken() {
+            return coordinatorToken == null || coordinatorToken.isBlank() || coordinatorTokenFile == null || coordinatorTokenFile.isBlank();
         }
 
         @AssertTrue(message = "tsfleet.emulator.node.coordinator-url must be an http or https URL with a host (http://coordinator:8080)")

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,9 @@ import java.util.function.Supplier;
  * node ({@code DELETE}), so that the coordinator drops it at once instead of a lease later.
  *
  * <p>The announcement is taken anew every time (the delay-accounting switch may change); the node's name in it names
- * the lease.
+ * the lease. So is the token ({@link NodeAgentToken}): a token file is read again before every request, so a rotated
+ * projected service-account token is used from the next announcement on; a token file that cannot be read fails the
+ * attempt like a refusal (counted, retried with backoff, nothing sent).
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
@@ -69,8 +72,8 @@ public final class NodeAgent implements AutoCloseable {
 
     /** Announces now, then keeps announcing. */
     public void start() {
-        log.info("announcing node {} to {} (lease renewed every announce interval the coordinator answers)", announcement.get().nodeName(),
-                settings.coordinator());
+        log.info("announcing node {} to {} with {} (lease renewed every announce interval the coordinator answers)", announcement.get().nodeName(),
+                settings.coordinator(), settings.token().describe());
         scheduler.execute(this::announceAndReschedule);
     }
 
@@ -158,7 +161,12 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws AnnounceFailedException {
-        if (!settings.token().isEmpty()) request.header("Authorization", "Bearer " + settings.token());
+        try {
+            Optional<String> token = settings.token().current();
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        } catch (NodeAgentToken.UnreadableTokenException e) {
+            throw new AnnounceFailedException(e.getMessage());
+        }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (java.net.http.HttpTimeoutException e) {

@@ -8,22 +8,27 @@ import java.util.Objects;
  * How a {@link NodeAgent} reaches the coordinator.
  *
  * @param coordinator    the coordinator's base URL ({@code http://host:port})
- * @param token          the bearer token of the node agent (empty: none is sent)
+ * @param token          the bearer token of the node agent: none, fixed, or read from a file before every request
  * @param requestTimeout the connect and answer timeout of each request
  * @param retryBackoff   the pause after the first failed announcement; it doubles with every further failure
  * @param maxBackoff     the longest pause between failed announcements
  */
-public record NodeAgentSettings(URI coordinator, String token, Duration requestTimeout, Duration retryBackoff, Duration maxBackoff) {
+public record NodeAgentSettings(URI coordinator, NodeAgentToken token, Duration requestTimeout, Duration retryBackoff, Duration maxBackoff) {
     /** Announce intervals the agent accepts from the coordinator's answer (a wrong answer must not make it spin or fall silent). */
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     static final Duration MAX_INTERVAL = Duration.ofMinutes(5);
 
     public NodeAgentSettings {
         Objects.requireNonNull(coordinator, "coordinator");
-        token = token == null ? "" : token.trim();
+        if (token == null) token = NodeAgentToken.none();
         if (requestTimeout.isNegative() || requestTimeout.isZero()) throw new IllegalArgumentException("the request timeout must be positive");
         if (retryBackoff.isNegative() || retryBackoff.isZero()) throw new IllegalArgumentException("the retry backoff must be positive");
         if (maxBackoff.compareTo(retryBackoff) < 0) throw new IllegalArgumentException("the longest backoff must not be shorter than the first");
+    }
+
+    /** With a fixed token (blank: none). */
+    public NodeAgentSettings(URI coordinator, String token, Duration requestTimeout, Duration retryBackoff, Duration maxBackoff) {
+        this(coordinator, NodeAgentToken.fixed(token), requestTimeout, retryBackoff, maxBackoff);
     }
 
     /** The URL of one node's lease: {@code <coordinator>/internal/v1/nodes/<name>}. */

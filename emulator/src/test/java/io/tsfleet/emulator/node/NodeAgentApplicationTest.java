@@ -91,4 +91,32 @@ class NodeAgentApplicationTest {
         assertThatThrownBy(() -> start("--tsfleet.emulator.node.coordinator-url=http://c:8080", "--tsfleet.emulator.node.zone=zone a").close())
                 .hasStackTraceContaining("tsfleet.emulator.node.zone must be a Kubernetes label value");
     }
+
+    @Test
+    void aTokenFileIsSentAndReadAgainBeforeTheNextAnnouncement(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("coordinator-token");
+        java.nio.file.Files.writeString(file, "projected-1\n");
+        try (FakeCoordinator coordinator = new FakeCoordinator(30_000, 300);
+             ConfigurableApplicationContext ctx = start("--tsfleet.emulator.node.name=worker-9",
+                     "--tsfleet.emulator.node.coordinator-url=" + coordinator.uri(), "--tsfleet.emulator.node.coordinator-token-file=" + file)) {
+            FakeCoordinator.Request first = coordinator.requests.poll(5, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.authorization()).isEqualTo("Bearer projected-1");
+            NodeAgentTest.rotate(file, "projected-2");
+            FakeCoordinator.Request second = coordinator.requests.poll(5, TimeUnit.SECONDS);
+            assertThat(second).isNotNull();
+            assertThat(second.authorization()).isEqualTo("Bearer projected-2");
+        }
+    }
+
+    @Test
+    void aTokenAndATokenFileAreExclusiveAndAMissingFileStopsTheStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("t"), "x");
+        assertThatThrownBy(() -> start("--tsfleet.emulator.node.coordinator-url=http://127.0.0.1:1", "--tsfleet.emulator.node.coordinator-token=a",
+                "--tsfleet.emulator.node.coordinator-token-file=" + file).close())
+                .hasStackTraceContaining("set at most one of tsfleet.emulator.node.coordinator-token and tsfleet.emulator.node.coordinator-token-file");
+        assertThatThrownBy(() -> start("--tsfleet.emulator.node.coordinator-url=http://127.0.0.1:1",
+                "--tsfleet.emulator.node.coordinator-token-file=" + dir.resolve("absent")).close())
+                .hasStackTraceContaining("tsfleet.emulator.node.coordinator-token-file " + dir.resolve("absent") + " cannot be read");
+    }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The node agent against a real HTTP server on an ephemeral port: announces, renews, retries after failures, withdraws on close. */
 class NodeAgentTest {
@@ -119,5 +120,72 @@ class NodeAgentTest {
         agent.close();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(3000);
         assertThat(stats.registered()).isFalse();
+    }
+
+    NodeAgent agentWithTokenFile(URI coordinator, java.nio.file.Path tokenFile) {
+        NodeAgentSettings settings = new NodeAgentSettings(coordinator, NodeAgentToken.fromFile(tokenFile), Duration.ofSeconds(2), Duration.ofMillis(20),
+                Duration.ofMillis(80));
+        return new NodeAgent(settings, () -> ANNOUNCEMENT, NodeAgent.httpClient(settings), json, clock, stats);
+    }
+
+    /** Replaces the file's contents the way the kubelet rotates a projected token: a new file moved over the old one. */
+    static void rotate(java.nio.file.Path file, String token) throws java.io.IOException {
+        java.nio.file.Path fresh = file.resolveSibling(file.getFileName() + ".new");
+        java.nio.file.Files.writeString(fresh, token + "\n");
+        java.nio.file.Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aTokenFileIsReadAgainBeforeEveryAnnouncementAndTheWithdrawal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("coordinator-token");
+        java.nio.file.Files.writeString(file, "sa-token-1\n");
+        try (FakeCoordinator coordinator = new FakeCoordinator(30_000, 300)) {
+            NodeAgent agent = agentWithTokenFile(coordinator.uri(), file);
+            agent.start();
+            assertThat(next(coordinator).authorization()).isEqualTo("Bearer sa-token-1");
+            rotate(file, "sa-token-2");
+            assertThat(next(coordinator).authorization()).as("the announcement after the rotation carries the new token").isEqualTo("Bearer sa-token-2");
+            assertThat(next(coordinator).authorization()).isEqualTo("Bearer sa-token-2");
+            assertThat(stats.failures()).isZero();
+            rotate(file, "sa-token-3");
+            agent.close();
+            FakeCoordinator.Request withdrawal;
+            do {
+                withdrawal = next(coordinator);
+            } while (!withdrawal.method().equals("DELETE"));
+            assertThat(withdrawal.authorization()).as("the withdrawal reads the file too").isEqualTo("Bearer sa-token-3");
+        }
+    }
+
+    @Test
+    void aTokenFileThatCannotBeReadFailsTheAttemptCountedAndSendsNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("coordinator-token");
+        java.nio.file.Files.writeString(file, "sa-token-1");
+        try (FakeCoordinator coordinator = new FakeCoordinator(30_000, 60_000)) {
+            NodeAgent agent = agentWithTokenFile(coordinator.uri(), file);
+            java.nio.file.Files.delete(file);
+            agent.start();
+            awaitTrue(() -> stats.failures() >= 3);
+            assertThat(coordinator.requests).as("no request without a token").isEmpty();
+            assertThat(stats.announcements()).isZero();
+            java.nio.file.Files.writeString(file, "   \n");
+            long failures = stats.failures();
+            awaitTrue(() -> stats.failures() >= failures + 2);
+            assertThat(coordinator.requests).as("an empty file is no token either").isEmpty();
+            rotate(file, "sa-token-2");
+            FakeCoordinator.Request r = next(coordinator);
+            assertThat(r.authorization()).isEqualTo("Bearer sa-token-2");
+            agent.close();
+        }
+    }
+
+    @Test
+    void aTokenFileThatIsMissingEmptyOrHugeAtStartIsAClearError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThatThrownBy(() -> NodeAgentToken.fromFile(dir.resolve("absent")))
+                .hasMessage("tsfleet.emulator.node.coordinator-token-file " + dir.resolve("absent") + " cannot be read (NoSuchFileException)");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> NodeAgentToken.fromFile(empty)).hasMessage("tsfleet.emulator.node.coordinator-token-file " + empty + " is empty");
+        java.nio.file.Path huge = java.nio.file.Files.writeString(dir.resolve("huge"), "x".repeat(20_000));
+        assertThatThrownBy(() -> NodeAgentToken.fromFile(huge)).hasMessageContaining("is larger than 16384 bytes");
     }
 }

@@ -10,6 +10,7 @@ import io.tsfleet.emulator.live.KernelBackend;
 import io.tsfleet.emulator.node.NodeAgent;
 import io.tsfleet.emulator.node.NodeAgentSettings;
 import io.tsfleet.emulator.node.NodeAgentStats;
+import io.tsfleet.emulator.node.NodeAgentToken;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.fleet.NodeAnnouncement;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -52,7 +54,9 @@ public class NodeAgentConfiguration {
                                       @Qualifier("brokerLifecycle") SmartLifecycle brokerLifecycle, ObjectProvider<EmulatedKernel> emulated,
                                       ObjectProvider<KernelBackend> kernel, JsonMapper json, Clock clock, NodeAgentStats stats) {
         EmulatorProperties.Node n = props.node();
-        NodeAgentSettings settings = new NodeAgentSettings(URI.create(n.coordinatorUrl().trim()), n.coordinatorToken(), n.requestTimeout(),
+        NodeAgentToken token = n.coordinatorTokenFile().isBlank() ? NodeAgentToken.fixed(n.coordinatorToken())
+                : NodeAgentToken.fromFile(Path.of(n.coordinatorTokenFile().strip()));
+        NodeAgentSettings settings = new NodeAgentSettings(URI.create(n.coordinatorUrl().trim()), token, n.requestTimeout(),
                 n.retryBackoff(), n.maxRetryBackoff());
         Supplier<CpuSet> possible = () -> {
             EmulatedKernel k = emulated.getIfAvailable();
