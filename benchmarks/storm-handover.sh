@@ -8,8 +8,9 @@
 # listener replicas (JSON-lines sinks), all on free loopback ports and each in a session of its own (as scripts/fleet
 # starts them, but never on its fixed ports); once each replica owns one CPU, storm.c (testdata/shared/tools/storm.c,
 # built into benchmarks/target/storm unless STORM points to a binary) forks on every CPU for STORM_SECONDS (default
-# 10), and 2 s into the storm every CPU is pinned to listener-1 (PUT /api/v1/replicas/listener-1/mask): listener-0's
-# CPU moves make-before-break while the storm runs. Once the replicas are quiet, one line per run:
+# 10), and 2 s into the storm every CPU is pinned to listener-1 (PUT /api/v1/replicas/listener-1/mask, sent from the
+# storm's own session so that it is sent on time; pin.at has when it was sent and answered): listener-0's CPU moves
+# make-before-break while the storm runs. Once the replicas are quiet, one line per run:
 #   RESULT run=N duplicates=D records=R lost=L release_s=MAX acquire_s=MAX storm_exits=E
 # duplicates, records, lost: summed over both replicas (tsfleet_listener_duplicates_total, ..._records_total,
 # ..._records_lost_total); release_s/acquire_s: the longest tsfleet_listener_handover_duration_seconds{step} of the
@@ -111,12 +112,18 @@ for run in $(seq 1 "$RUNS"); do
     sleep 0.5
   done
   echo "# run $run: listener-0 owns $o0, listener-1 owns $o1 CPUs; storm ${STORM_SECONDS}s on $NCPU workers"
-  (exec setsid "$STORM" "$STORM_SECONDS" "$NCPU" >"$dir/storm.out" 2>&1) &
-  storm_pid=$!
-  sleep 2
-  curl -s -m 30 -o "$dir/pin.json" -w '# pin: HTTP %{http_code}\n' -X PUT -H "Authorization: Bearer $admin" \
-    -H 'Content-Type: application/json' -d "{\"cpus\":\"$POSSIBLE\"}" "http://127.0.0.1:$cport/api/v1/replicas/listener-1/mask" || true
-  wait "$storm_pid" || true
+  # the storm and the pin run in one session of their own: in the storm's scheduling group the pin gets the CPU 2 s
+  # into the storm (a shell of another session can be kept off the CPU for the whole storm), while the fleet, in
+  # sessions of their own, is starved as in production
+  STORM_BIN=$STORM STORM_SECONDS=$STORM_SECONDS NCPU=$NCPU DIR=$dir ADMIN=$admin CPORT=$cport POSSIBLE=$POSSIBLE \
+    setsid --wait bash -c '
+      "$STORM_BIN" "$STORM_SECONDS" "$NCPU" >"$DIR/storm.out" 2>&1 &
+      sleep 2
+      date -u +%H:%M:%S.%N >"$DIR/pin.at"
+      curl -s -m 60 -o "$DIR/pin.json" -w "# pin: HTTP %{http_code}\n" -X PUT -H "Authorization: Bearer $ADMIN" \
+        -H "Content-Type: application/json" -d "{\"cpus\":\"$POSSIBLE\"}" "http://127.0.0.1:$CPORT/api/v1/replicas/listener-1/mask"
+      date -u +%H:%M:%S.%N >>"$DIR/pin.at"
+      wait' || true
   # settled: no handover in flight and nothing held back (other processes' exits keep the record counts moving)
   sleep 5
   for _ in $(seq 1 120); do
@@ -132,6 +139,7 @@ for run in $(seq 1 "$RUNS"); do
   acq=$(metric_max "$l1" 'tsfleet_listener_handover_duration_seconds_max\{.*step="acquire"')
   exits=$(grep -o '"exits": [0-9]*' "$dir/storm.out" | tail -1 | grep -o '[0-9]*$' || echo '?')
   grep -h 'records past fence' "$dir"/listener-*.log | sed 's/^.*node /# node /' || true
+  echo "# pin sent $(head -1 "$dir/pin.at" | cut -c1-12), answered $(tail -1 "$dir/pin.at" | cut -c1-12); storm ended $(date -u -r "$dir/storm.out" +%H:%M:%S.%N | cut -c1-12)"
   echo "RESULT run=$run duplicates=$dup records=$r lost=$lost release_s=$rel acquire_s=$acq storm_exits=$exits"
   cleanup
 done
