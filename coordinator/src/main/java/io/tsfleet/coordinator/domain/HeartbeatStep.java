@@ -46,6 +46,8 @@ final class HeartbeatStep {
     private final CpuTable table;
     private final LoadTracker loads;
     private final Reconciler reconciler;
+    /** A heartbeat without loss ends a losing streak only this long after the last loss (early heartbeats). */
+    private final java.time.Duration lossQuiet;
 
     /** {@code startedEmpty}: the coordinator started without a persisted assignment (see {@link HeartbeatAdmission}). */
     HeartbeatStep(FleetState fleet, boolean startedEmpty, LeaseKeeping leases, Departures departures) {
@@ -56,6 +58,7 @@ final class HeartbeatStep {
         this.departures = departures;
         this.table = fleet.table();
         this.loads = fleet.loads();
+        this.lossQuiet = fleet.settings().heartbeatInterval();
         this.reconciler = fleet.reconciler();
     }
 
@@ -98,7 +101,7 @@ final class HeartbeatStep {
             departures.drain(m, false, now, fx);
             membershipChanged = true;
         }
-        membership.update(m, hb, now);
+        membership.update(m, hb, now, lossQuiet);
         leases.heard(m.id(), now, fx);
         for (int i = 0; i < hb.ownedCpus().length; i++) {
             int c = hb.ownedCpus()[i];

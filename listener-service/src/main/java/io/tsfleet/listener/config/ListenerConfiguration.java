@@ -105,7 +105,7 @@ public class ListenerConfiguration {
                 : CoordinatorToken.fixed(props.coordinatorToken());
         HttpCoordinatorClient client = new HttpCoordinatorClient(props.coordinatorUrl(), id.value(), token, props.requestTimeout(), json);
         ListenerProperties.Breaker b = props.circuitBreaker();
-        return new HeartbeatLoop(engine, client, id.value(), props.heartbeatInterval(),
+        return new HeartbeatLoop(engine, client, id.value(), props.heartbeatInterval(), props.heartbeatExpediteDelay(),
                 new HeartbeatLoop.BreakerSettings(b.slidingWindow(), b.minimumCalls(), b.failureRatePercent(), b.openWait()), clock);
     }
 

@@ -46,6 +46,9 @@ import java.util.Map;
  * @param holdbackRecords     records of a leaving CPU held back (per CPU) until its fence
  * @param holdbackTotalRecords records held back by all leaving CPUs together
  * @param heartbeatInterval   heartbeat interval until the coordinator says otherwise
+ * @param heartbeatExpediteDelay how soon a heartbeat follows a directive that started or advanced a handover step of
+ *                            this replica, or news the coordinator waits for (a first sequence number, a completed
+ *                            release); while the step waits, the delay doubles up to a quarter of the interval; 0 = off
  * @param statsInterval       rate and capacity window
  * @param handoverTimeout     how long a fenced CPU (deregistered as soon as its fence is known) waits for the broker's
  *                            answer to the deregistration before it is released anyway (the records below the fence
@@ -81,6 +84,7 @@ public record ListenerProperties(
         @DefaultValue("8192") @Min(0) int holdbackRecords,
         @DefaultValue("65536") @Min(0) long holdbackTotalRecords,
         @DefaultValue("1s") @NotNull Duration heartbeatInterval,
+        @DefaultValue("100ms") @NotNull Duration heartbeatExpediteDelay,
         @DefaultValue("1s") @NotNull Duration statsInterval,
         @DefaultValue("60s") @NotNull Duration handoverTimeout,
         @DefaultValue("30s") @NotNull Duration drainTimeout,
@@ -162,9 +166,9 @@ public record ListenerProperties(
                 && sinkQueue.toBytes() >= sinkBatch.toBytes();
     }
 
-    @AssertTrue(message = "intervals and timeouts must be positive")
+    @AssertTrue(message = "intervals and timeouts must be positive (heartbeat-expedite-delay: 0 or more)")
     public boolean isDurationsValid() {
-        return positive(heartbeatInterval) && positive(statsInterval) && positive(handoverTimeout) && !drainTimeout.isNegative()
+        return positive(heartbeatInterval) && !heartbeatExpediteDelay.isNegative() && positive(statsInterval) && positive(handoverTimeout) && !drainTimeout.isNegative()
                 && positive(deregisterTimeout) && positive(connectTimeout) && positive(requestTimeout)
                 && positive(backoff.initial()) && !backoff.max().minus(backoff.initial()).isNegative() && positive(circuitBreaker.openWait());
     }

@@ -16,6 +16,18 @@ import java.util.Set;
  */
 public record DirectivePlan(boolean accepted, String refusal, long generation, Map<String, NodePlan> nodes, Set<String> gone) {
 
+    /**
+     * Whether applying the plan starts or advances a handover step the replica takes part in: a CPU leaves its target,
+     * is to be acquired, rejoins, or gets its fence (the coordinator waits for the replica's next heartbeat to go on).
+     */
+    public boolean startsHandoverStep() {
+        if (!accepted) return false;
+        for (NodePlan np : nodes.values()) {
+            if (!np.acquire().isEmpty() || !np.leave().isEmpty() || !np.rejoin().isEmpty() || !np.fences().isEmpty()) return true;
+        }
+        return false;
+    }
+
     static DirectivePlan refused(String why, long generation) {
         return new DirectivePlan(false, why, generation, Map.of(), Set.of());
     }

@@ -97,6 +97,8 @@ public final class CpuChannel {
     private volatile int deregisterSeq;
     private volatile int drainMarkerSeq;
     private volatile long lastFrameNanos;
+    /** The first record since the acquisition has been announced to the engine (the reader thread only). */
+    private boolean firstRecordAnnounced;
     private volatile long releaseStartedNanos;
     private volatile long dropCountAskedNanos = Long.MIN_VALUE / 2;
     /** Registrations acknowledged so far (the reader's thread only). */
@@ -491,6 +493,10 @@ public final class CpuChannel {
             } else if (verdict == Verdict.SPILL_THEN_KEEP) {
                 spilled = ledger.spillHoldback();
             }
+        }
+        if (!firstRecordAnnounced && ledger.firstSeq() >= 0) {
+            firstRecordAnnounced = true;
+            context.listener().firstRecord(this);
         }
         if (spilled != null) {
             publishBatch();

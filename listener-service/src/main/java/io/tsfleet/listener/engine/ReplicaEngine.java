@@ -68,6 +68,8 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     /** A mask is known: the static one, or a directive's (whose node targets may all be empty). */
     private volatile boolean targetKnown;
     private volatile NodeObserver nodeObserver = NodeObserver.NONE;
+    /** Told when the replica learns something a handover step waits for (the heartbeat loop heartbeats soon). */
+    private volatile Runnable handoverNews;
     private volatile long generation;
     private volatile long heartbeatMillis;
     private volatile double capacityPerSecond;
@@ -258,7 +260,27 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         nodes.values().forEach(observer::nodeAdded);
     }
 
+    /**
+     * {@code news} runs (on a channel's thread) when the replica learns something the coordinator waits for: the first
+     * sequence number of an acquired CPU, a completed release. Null: nobody is told.
+     */
+    public void onHandoverNews(Runnable news) {
+        this.handoverNews = news;
+    }
+
+    private void handoverNews() {
+        Runnable r = handoverNews;
+        if (r != null) r.run();
+    }
+
     // ---- channel callbacks (channel threads; never take the engine lock) ----
+
+    @Override
+    public void firstRecord(CpuChannel channel) {
+        NodeSlots ns = channel.slots();
+        Integer left = ns.firstSeqReports.get(channel.cpu());
+        if (left != null && left == settings.firstSeqReports() && nodes.get(ns.node()) == ns) handoverNews();
+    }
 
     @Override
     public void registered(CpuChannel channel, boolean reconnect) {
@@ -281,6 +303,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
             long since = channel.leavingSinceMillis();
             handovers.released(cpu, Duration.ofMillis(Math.max(0, clock.millis() - since)), f.aborted());
             log.info("node {} cpu {}: released", ns.node(), cpu);
+            handoverNews();
         }
         CpuSet t = ns.target;
         if (t != null && t.contains(cpu) && state != State.STOPPED) {
@@ -378,6 +401,24 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
                 ns.firstSeqReports.computeIfPresent(cpu, (c, left) -> left <= 1 ? null : left - 1);
             }
         }
+    }
+
+    /**
+     * Whether a handover step of this replica waits on the coordinator: a CPU leaving without its fence (its records
+     * are held back), or a first sequence number or a release the coordinator has not received yet.
+     */
+    public boolean awaitingCoordinator() {
+        for (NodeSlots ns : nodes.values()) {
+            if (!ns.releasedPending.isEmpty()) return true;
+            for (CpuChannel ch : ns.channels.values()) {
+                if (ch.state().phase() == Phase.LEAVING) return true;
+            }
+            for (Map.Entry<Integer, Integer> e : ns.firstSeqReports.entrySet()) {
+                CpuChannel ch = ns.channels.get(e.getKey());
+                if (e.getValue() == settings.firstSeqReports() && ch != null && ch.firstSeq() >= 0) return true;
+            }
+        }
+        return false;
     }
 
     /** How often to heartbeat: the coordinator's wish, else {@code fallback}. */

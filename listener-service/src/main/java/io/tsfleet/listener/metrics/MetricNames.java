@@ -58,6 +58,7 @@ public final class MetricNames {
     public static final String BROKER_REFUSALS = "tsfleet.listener.broker.refusals";
     public static final String UNREGISTERED = "tsfleet.listener.unregistered";
     public static final String COORDINATOR_HEARTBEATS = "tsfleet.listener.coordinator.heartbeats";
+    public static final String COORDINATOR_HEARTBEATS_EXPEDITED = "tsfleet.listener.coordinator.heartbeats.expedited";
     public static final String COORDINATOR_CIRCUIT_OPEN = "tsfleet.listener.coordinator.circuit.open";
 
     /** The delay histograms, in Prometheus form ({@code _bucket}, {@code _count}, {@code _sum} are appended). */

@@ -96,6 +96,8 @@ public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
                     .tag("outcome", "failed").description("Heartbeats to the coordinator").register(r);
             FunctionCounter.builder(MetricNames.COORDINATOR_HEARTBEATS, heartbeatLoop, HeartbeatLoop::notPermittedCount)
                     .tag("outcome", "circuit_open").description("Heartbeats to the coordinator").register(r);
+            FunctionCounter.builder(MetricNames.COORDINATOR_HEARTBEATS_EXPEDITED, heartbeatLoop, HeartbeatLoop::expeditedCount)
+                    .description("Heartbeats sent sooner than the regular interval for a handover step").register(r);
             Gauge.builder(MetricNames.COORDINATOR_CIRCUIT_OPEN, heartbeatLoop,
                             h -> h.breakerState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? 1 : 0)
                     .description("1 while the circuit breaker around the coordinator is open").register(r);

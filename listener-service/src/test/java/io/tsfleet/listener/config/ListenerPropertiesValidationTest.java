@@ -47,6 +47,13 @@ class ListenerPropertiesValidationTest {
     }
 
     @Test
+    void aNegativeHeartbeatExpediteDelayIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.coordinator-url=http://127.0.0.1:9", "--tsfleet.listener.broker=localhost:1",
+                "--tsfleet.listener.heartbeat-expedite-delay=-1s"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("heartbeat-expedite-delay: 0 or more"));
+    }
+
+    @Test
     void anUnknownSinkIsRefused() {
         assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.broker=localhost:1", "--tsfleet.listener.sink=kafka:x"))
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("unknown sink scheme 'kafka'"));

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** A coordinator stand-in on the JDK HTTP server: records heartbeats, answers a settable directive or status. */
 public final class MockCoordinator implements AutoCloseable {
-    public record Call(String path, String authorization, String contentType, ReplicaHeartbeat heartbeat, String body) {
+    /** One request; {@code atNanos}: {@link System#nanoTime()} when it arrived. */
+    public record Call(String path, String authorization, String contentType, ReplicaHeartbeat heartbeat, String body, long atNanos) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,7 +39,7 @@ public final class MockCoordinator implements AutoCloseable {
                 // recorded as unreadable (null)
             }
             calls.add(new Call(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"),
-                    ex.getRequestHeaders().getFirst("Content-Type"), hb, text));
+                    ex.getRequestHeaders().getFirst("Content-Type"), hb, text, System.nanoTime()));
             int s = status.get();
             byte[] out;
             if (s == 200) {

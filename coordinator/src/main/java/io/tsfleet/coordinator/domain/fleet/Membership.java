@@ -86,8 +86,17 @@ public final class Membership {
         m.state(MemberState.DRAINING);
     }
 
-    /** Takes in a heartbeat's facts about the member itself. */
+    /** Takes in a heartbeat's facts about the member itself; any heartbeat without loss ends a losing streak. */
     public void update(Member m, HeartbeatReport hb, Instant now) {
+        update(m, hb, now, Duration.ZERO);
+    }
+
+    /**
+     * Takes in a heartbeat's facts about the member itself. A heartbeat without loss ends a losing streak only when
+     * the member has lost nothing for {@code lossQuiet} (the heartbeat interval): a replica heartbeats early during a
+     * handover, and the short interval since its last report says nothing about whether it still overflows.
+     */
+    public void update(Member m, HeartbeatReport hb, Instant now, Duration lossQuiet) {
         boolean losing = hb.lostInThisInterval() > 0 || (m.reported() && hb.enobufsTotal() > m.enobufsTotal());
         if (m.reported() && m.lastHeartbeat() != null && hb.recordsTotal() >= m.recordsTotal()) {
             double seconds = java.time.Duration.between(m.lastHeartbeat(), now).toNanos() / 1e9;
@@ -106,7 +115,7 @@ public final class Membership {
         if (losing) {
             if (m.losingSince() == null) m.losingSince(now);
             m.lastLossAt(now);
-        } else {
+        } else if (m.lastLossAt() == null || !now.isBefore(m.lastLossAt().plus(lossQuiet))) {
             m.losingSince(null);
         }
     }
