@@ -4,19 +4,13 @@ import io.tsfleet.planner.StickyBalancedAssignor;
 import io.tsfleet.coordinator.domain.policy.PolicySettings;
 import io.tsfleet.coordinator.domain.state.InMemoryAssignmentStore;
 import io.tsfleet.protocol.cpu.CpuSet;
-import io.tsfleet.protocol.fleet.ReplicaDirective;
-import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import io.tsfleet.protocol.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +25,7 @@ class EarlyHeartbeatTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final CoordinatorSettings settings = settings(CoordinatorSettings.defaults(CpuSet.range(0, 7)));
     private final Coordinator coordinator = new Coordinator(settings, new StickyBalancedAssignor(), new InMemoryAssignmentStore(), clock);
-    private final Map<String, Replica> replicas = new TreeMap<>();
+    private final Map<String, OverflowingReplica> replicas = new TreeMap<>();
     private final double[] rate = {10, 10, 10, 10, 10, 10, 10, 10};
 
     /** Heartbeats every 2 s, warm-up 4 s, overflow sustain 3 s, cooldown 15 s. */
@@ -42,63 +36,13 @@ class EarlyHeartbeatTest {
                         Duration.ofSeconds(4)), d.reconciler(), d.scaling(), d.auditCapacity());
     }
 
-    /** A replica that follows the directive contract at once: registers its target, deregisters at a fence. */
-    private final class Replica {
-        final String id;
-        final double capacity;
-        long generation;
-        final TreeSet<Integer> owned = new TreeSet<>();
-        final Map<Integer, Integer> firstSeqBeats = new HashMap<>();
-        final TreeSet<Integer> released = new TreeSet<>();
-        CpuSet target = CpuSet.EMPTY;
-
-        Replica(String id, double capacity) {
-            this.id = id;
-            this.capacity = capacity;
-        }
-
-        double load() {
-            return owned.stream().mapToDouble(c -> rate[c]).sum();
-        }
-
-        void beat(boolean early) {
-            boolean over = load() > capacity && !early; // an early heartbeat: the loss of this interval was reported already
-            List<Double> rates = new ArrayList<>();
-            List<Long> lost = new ArrayList<>();
-            for (int c : owned) {
-                rates.add(rate[c]);
-                lost.add(over && rate[c] <= 10 ? 3L : 0L); // it falls behind; the loss shows on a cold CPU first
-            }
-            Map<Integer, Long> firstSeqs = new TreeMap<>();
-            firstSeqBeats.forEach((c, left) -> firstSeqs.put(c, 1000L));
-            firstSeqBeats.replaceAll((c, left) -> left - 1);
-            firstSeqBeats.values().removeIf(left -> left <= 0);
-            CpuSet.Builder ownedSet = CpuSet.builder();
-            owned.forEach(ownedSet::add);
-            CpuSet.Builder releasedSet = CpuSet.builder();
-            released.forEach(releasedSet::add);
-            ReplicaDirective d = coordinator.heartbeat(id, Heartbeats.local(id, "i-" + id, generation, ReplicaHeartbeat.ACTIVE,
-                    ownedSet.build().toCpulist(), capacity, rates, lost, 0, 0, 0, 0, firstSeqs, releasedSet.build().toCpulist()));
-            if (d.generation() < generation) return;
-            generation = d.generation();
-            target = Heartbeats.cpus(d.target(Heartbeats.NODE).targetCpus());
-            released.retainAll(d.target(Heartbeats.NODE).releaseFences().keySet());
-            target.forEach(c -> {
-                if (owned.add(c)) firstSeqBeats.put(c, 4);
-            });
-            d.target(Heartbeats.NODE).releaseFences().keySet().forEach(c -> {
-                if (!target.contains(c) && owned.remove(c)) released.add(c);
-            });
-        }
-    }
-
     /** Regular heartbeats every 2 s; with {@code early}, replica a heartbeats again 200 ms after each (a handover step). */
     private void run(Duration d, boolean early) {
         for (long t = 0; t < d.toMillis(); t += STEP_MILLIS) {
-            replicas.values().forEach(r -> r.beat(false));
+            replicas.values().forEach(r -> r.beat());
             coordinator.tick();
             clock.advance(Duration.ofMillis(EARLY_MILLIS));
-            if (early) replicas.get("a").beat(true);
+            if (early) replicas.get("a").earlyBeat();
             coordinator.tick();
             clock.advance(Duration.ofMillis(STEP_MILLIS - EARLY_MILLIS));
         }
@@ -109,10 +53,10 @@ class EarlyHeartbeatTest {
     }
 
     private void overflowOnA(boolean early) {
-        replicas.put("a", new Replica("a", 150));
-        replicas.put("b", new Replica("b", 1000));
+        replicas.put("a", new OverflowingReplica("a", 150, coordinator, rate));
+        replicas.put("b", new OverflowingReplica("b", 1000, coordinator, rate));
         run(Duration.ofSeconds(30), false); // warm-up, the first full plan, its handovers
-        Replica a = replicas.get("a");
+        OverflowingReplica a = replicas.get("a");
         assertThat(a.owned).hasSize(4);
         assertThat(coordinator.assignment().handovers()).isEmpty();
         int hot1 = a.owned.first();
