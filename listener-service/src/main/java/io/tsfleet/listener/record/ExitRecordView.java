@@ -40,6 +40,7 @@ public final class ExitRecordView {
     private int pidStats = -1;
     private int pidStatsLength;
     private long tgidId;
+    private long timeEpochNanos;
     private int tgidStats = -1;
     private int tgidStatsLength;
 
@@ -225,6 +226,26 @@ public final class ExitRecordView {
         byte[] b = new byte[commLength()];
         buf.get(pidStats + TaskstatsField.AC_COMM.offset(), b);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Whether the record is a thread's, a single-threaded process's, or carries a whole process's aggregate. */
+    public RecordScope scope() {
+        if (tgidStats >= 0) return RecordScope.GROUP;
+        long tgid = tgid();
+        return tgid >= 0 && tgid == pid ? RecordScope.PROCESS : RecordScope.THREAD;
+    }
+
+    /**
+     * The exit time, in nanoseconds since the epoch (UTC): when the replica read the record from its broker connection
+     * (the kernel sends the event as the task exits; struct taskstats itself carries only the begin time, in whole
+     * seconds). 0 when not known. Set by whoever points the view at a record.
+     */
+    public long timeEpochNanos() {
+        return timeEpochNanos;
+    }
+
+    public void timeEpochNanos(long epochNanos) {
+        this.timeEpochNanos = epochNanos;
     }
 
     public boolean hasTgidAggregate() {

@@ -111,7 +111,7 @@ public final class JsonLinesSink implements RecordSink {
         @Override
         public RecordSink open(String argument, SinkContext context) throws IOException {
             if (argument.isBlank()) throw new IllegalArgumentException("sink 'jsonl' needs a file: jsonl:<path>");
-            long maxBytes = context.longOption("max-file-bytes", DEFAULT_MAX_FILE_BYTES, 4096);
+            long maxBytes = context.sizeOption("max-file-bytes", DEFAULT_MAX_FILE_BYTES, 4096);
             long maxFiles = context.longOption("max-files", DEFAULT_MAX_FILES, 1);
             if (maxFiles > 10_000) throw new IllegalArgumentException("sink option max-files=" + maxFiles + " is above 10000");
             return new JsonLinesSink(Path.of(argument.trim()), context.replicaId(), maxBytes, (int) maxFiles);

@@ -32,4 +32,13 @@ public interface RecordSink extends AutoCloseable {
 
     /** For logs and the API: what the sink writes to. */
     String describe();
+
+    /**
+     * False (the default): a record counts as written when {@link #write} returns. True: the destination confirms
+     * records later (Kafka's acknowledgement, an OTLP export), and the sink reports each accepted record exactly once
+     * to {@link SinkContext#outcomes()}, as written or failed, from any thread.
+     */
+    default boolean confirmsAsynchronously() {
+        return false;
+    }
 }
