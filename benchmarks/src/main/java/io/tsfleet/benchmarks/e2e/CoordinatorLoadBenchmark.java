@@ -38,6 +38,7 @@ public final class CoordinatorLoadBenchmark {
     private final Duration idle;
     private final Duration nodeSpread;
     private final Duration window;
+    private final Duration warmup;
     private final Duration quiet;
     private final Duration settleTimeout;
     private final int repeat;
@@ -45,6 +46,8 @@ public final class CoordinatorLoadBenchmark {
     private final String heap;
     private final List<String> coordinatorArgs;
     private final PrintStream out;
+    /** The HotSpot JIT's compiler threads ({@code C1 CompilerThread0}, {@code C2 CompilerThread1}, ...). */
+    private static final java.util.regex.Pattern JIT_THREADS = java.util.regex.Pattern.compile("C\\d CompilerThre.*");
 
     private CoordinatorLoadBenchmark(Options o, PrintStream out) {
         this.settings = CommonOptions.read(o);
@@ -60,6 +63,8 @@ public final class CoordinatorLoadBenchmark {
         this.nodeSpread = o.duration("node-spread", "10s", "node agents send their first announcement at random within this "
                 + "(agents that run already announce at a random phase of the 10 s announce interval)");
         this.window = o.duration("window", "60s", "the converged fleet's measurement window");
+        this.warmup = o.duration("warmup", "120s", "keep the converged fleet running this long before the window: the JIT "
+                + "compiles the request path for minutes after a start (a coordinator runs for days); 0: measure at once");
         this.quiet = o.duration("quiet", "10s", "settled without a new generation for this long counts as converged");
         this.settleTimeout = o.duration("settle-timeout", "300s", "longest wait for convergence");
         this.repeat = o.integer("repeat", 1, 1, 10, "repetitions (each with fresh coordinators)");
@@ -75,7 +80,7 @@ public final class CoordinatorLoadBenchmark {
     }
 
     /** One measured fleet. */
-    record Measurement(double idleCores, double cores, double harnessCores, double machineCores, double heartbeatP50, double heartbeatP99,
+    record Measurement(double idleCores, double cores, double jitCores, double harnessCores, double machineCores, double heartbeatP50, double heartbeatP99,
                        double heartbeatMax, double announceP50, double announceP99, double heartbeatsPerSecond, double announcementsPerSecond,
                        double coveredSeconds, double convergedSeconds, long generationsInWindow, Map<String, Long> failures) {
     }
@@ -94,6 +99,8 @@ public final class CoordinatorLoadBenchmark {
         out.println(new SummaryLine("coordinator.load.cpu", cpu.median(), "%core", baseCpu)
                 .with("range", String.format(Locale.ROOT, "%.2f..%.2f", cpu.min(), cpu.max())).with("runs", load.size()).with("target", "<10")
                 .with("fleet", shape).with("slots", nodes * cpusPerNode)
+                .with("jit", String.format(Locale.ROOT, "%.2f", spread(load, m -> m.jitCores() * 100).median()))
+                .with("warmup", warmup.toSeconds() + "s")
                 .with("idle", Double.isNaN(idleCpu.median()) ? "-" : String.format(Locale.ROOT, "%.2f", idleCpu.median()))
                 .with("baseline_fleet", "static." + baselineCpus + ".r" + baselineReplicas)
                 .with("baseline_range", base.isEmpty() ? "-" : spread(base, m -> m.cores() * 100).format2())
@@ -164,24 +171,30 @@ public final class CoordinatorLoadBenchmark {
                 }
                 double[] times = awaitConverged(coordinator, client, fleet, fleetNodes.slots(), t0);
 
+                if (!warmup.isZero()) {
+                    out.printf(Locale.ROOT, "#   warm-up: the converged fleet runs for %s before the window%n", warmup);
+                    Thread.sleep(warmup.toMillis());
+                }
                 long gen0 = client.highestGeneration();
                 client.recording(true);
                 CpuMeter.Window w = CpuMeter.window(List.of(pid), List.of(ProcessHandle.current().pid()));
+                double jit0 = CpuMeter.threadSeconds(pid, JIT_THREADS);
                 long w0 = System.nanoTime();
                 Thread.sleep(window.toMillis());
                 CpuMeter.Cores cores = w.cores();
                 double seconds = (System.nanoTime() - w0) / 1e9;
+                double jitCores = (CpuMeter.threadSeconds(pid, JIT_THREADS) - jit0) / seconds;
                 client.recording(false);
                 long generations = client.highestGeneration() - gen0;
                 SimulatedFleetClient.Latencies hb = client.heartbeatLatencies();
                 SimulatedFleetClient.Latencies an = client.announcementLatencies();
-                Measurement m = new Measurement(idleCores, cores.first(), cores.second(), cores.machine(), hb.quantileMillis(0.5), hb.quantileMillis(0.99),
+                Measurement m = new Measurement(idleCores, cores.first(), jitCores, cores.second(), cores.machine(), hb.quantileMillis(0.5), hb.quantileMillis(0.99),
                         hb.quantileMillis(1.0), an.quantileMillis(0.5), an.quantileMillis(0.99), hb.count() / seconds, an.count() / seconds, times[0], times[1],
                         generations, client.failures());
-                out.printf(Locale.ROOT, "#   window %.0f s: coordinator %.2f %% of one core (idle %.2f %%), harness %.2f cores, machine %.2f cores; "
+                out.printf(Locale.ROOT, "#   window %.0f s: coordinator %.2f %% of one core (of which the JIT compiler %.2f %%; idle %.2f %%), harness %.2f cores, machine %.2f cores; "
                                 + "%.1f heartbeats/s p50 %.1f ms p99 %.1f ms max %.1f ms; %.1f announcements/s p50 %.1f ms p99 %.1f ms; "
                                 + "%d new generations in the window; failed requests %s%n",
-                        seconds, m.cores() * 100, idleCores * 100, m.harnessCores(), m.machineCores(), m.heartbeatsPerSecond(), m.heartbeatP50(),
+                        seconds, m.cores() * 100, m.jitCores() * 100, idleCores * 100, m.harnessCores(), m.machineCores(), m.heartbeatsPerSecond(), m.heartbeatP50(),
                         m.heartbeatP99(), m.heartbeatMax(), m.announcementsPerSecond(), m.announceP50(), m.announceP99(), generations, m.failures());
                 CoordinatorService.Assignment after = coordinator.assignment();
                 out.printf(Locale.ROOT, "#   after the window: generation %d, uncovered '%s', %d handovers, %d pending%n", after.generation(),

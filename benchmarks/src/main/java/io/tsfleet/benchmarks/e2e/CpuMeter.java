@@ -30,6 +30,29 @@ public final class CpuMeter {
         }
     }
 
+    /**
+     * Cumulative CPU seconds of the threads of process {@code pid} whose name matches {@code name} (the kernel truncates
+     * thread names to 15 characters: the JIT's are {@code C2 CompilerThre}); 0 when procfs is unavailable.
+     */
+    public static double threadSeconds(long pid, java.util.regex.Pattern name) {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (!name.matcher(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))).matches()) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+                    total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return total;
+    }
+
     public static double processSeconds(List<Long> pids) {
         double s = 0;
         for (long p : pids) s += processSeconds(p);
