@@ -3,7 +3,7 @@ package io.tsfleet.listener.config;
 import io.tsfleet.listener.testing.Wire;
 import io.tsfleet.listener.ListenerApplication;
 import io.tsfleet.listener.engine.ReplicaEngine;
-import io.tsfleet.listener.engine.SinkPipeline;
+import io.tsfleet.listener.engine.SinkFanOut;
 import io.tsfleet.listener.testing.MockCoordinator;
 import io.tsfleet.listener.testing.Tmpfs;
 import io.tsfleet.protocol.fleet.ReplicaDirective;
@@ -75,7 +75,7 @@ class LossReportingTest {
                 "--tsfleet.listener.sink-options.max-file-bytes=8192", "--tsfleet.listener.sink-options.max-files=100");
         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
         ReplicaEngine engine = ctx.getBean(ReplicaEngine.class);
-        SinkPipeline pipeline = ctx.getBean(SinkPipeline.class);
+        SinkFanOut pipeline = ctx.getBean(SinkFanOut.class);
 
         long[] emitted = new long[2];
         for (int i = 0; i < 12; i++) emitted[i % 2] += broker.exit(i % 2, 100 + i, "before", false) >= 0 ? 1 : 0;
@@ -131,7 +131,7 @@ class LossReportingTest {
                 "--tsfleet.listener.sink-options.max-records-per-second=20", "--tsfleet.listener.sink-batch=4KB",
                 "--tsfleet.listener.sink-queue=8KB", "--tsfleet.listener.deregister-timeout=500ms");
         ReplicaEngine engine = ctx.getBean(ReplicaEngine.class);
-        SinkPipeline pipeline = ctx.getBean(SinkPipeline.class);
+        SinkFanOut pipeline = ctx.getBean(SinkFanOut.class);
         int emitted = 0;
         for (int i = 0; i < 600; i++) if (broker.exit(i % 2, 1000 + i, "backlog", false) >= 0) emitted++;
         assertThat(emitted).isEqualTo(600);
