@@ -151,6 +151,67 @@ class LossReportingTest {
         for (int cpu = 0; cpu < 2; cpu++) assertThat(broker.listenerCount(cpu)).isZero();
     }
 
+    @Test
+    void recordsASlowDropSinkDroppedAreReportedAsLossPerCpuInTheHeartbeatWhileTheOtherSinkWritesEveryRecord() throws Exception {
+        FakeBroker broker = new FakeBroker(null, 2).start();
+        toClose.add(broker);
+        MockCoordinator coordinator = new MockCoordinator();
+        toClose.add(coordinator);
+        Path dir = Files.createTempDirectory("loss-drop");
+        Path file = dir.resolve("records.jsonl");
+        // none takes every record; jsonl takes 50 records/s behind two 4 KB batches and drops what it cannot queue
+        ConfigurableApplicationContext ctx = start(broker, coordinator, "--tsfleet.listener.sink=none,jsonl:" + file,
+                "--tsfleet.listener.sink-batch=4KB", "--tsfleet.listener.sink-options.jsonl.when-slow=drop",
+                "--tsfleet.listener.sink-options.jsonl.queue=8KB", "--tsfleet.listener.sink-options.jsonl.max-records-per-second=50");
+        String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+        ReplicaEngine engine = ctx.getBean(ReplicaEngine.class);
+        SinkFanOut sinks = ctx.getBean(SinkFanOut.class);
+        var none = sinks.pipelines().get(0);
+        var jsonl = sinks.pipelines().get(1);
+
+        long[] emitted = new long[2];
+        for (int i = 0; i < 400; i++) emitted[i % 2] += broker.exit(i % 2, 1000 + i, "burst", false) >= 0 ? 1 : 0;
+        assertThat(emitted[0] + emitted[1]).isEqualTo(400);
+        await().atMost(Duration.ofSeconds(20)).until(() -> none.recordsWritten() == 400 && jsonl.queuedBytes() == 0
+                && jsonl.recordsWritten() + jsonl.recordsDropped() == 400);
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines(dir).size() == jsonl.recordsWritten());
+
+        long dropped = jsonl.recordsDropped();
+        assertThat(dropped).as("the slow drop sink dropped").isPositive();
+        assertThat(none.recordsDropped() + none.sinkErrors() + jsonl.sinkErrors()).isZero();
+        long[] written = new long[2];
+        for (JsonNode line : lines(dir)) written[line.get("cpu").asInt()]++;
+        JsonNode cpus = get(base + "/api/v1/cpus").get("cpus");
+        for (int cpu = 0; cpu < 2; cpu++) {
+            assertThat(written[cpu] + cpus.get(cpu).get("unwritten").asLong()).as("cpu %d: written + dropped at jsonl = emitted", cpu)
+                    .isEqualTo(emitted[cpu]);
+        }
+        String prom = getText(base + "/actuator/prometheus");
+        assertThat(metric(prom, "tsfleet_listener_sink_dropped_total", "jsonl")).isEqualTo(dropped);
+        assertThat(metric(prom, "tsfleet_listener_sink_dropped_total", "none")).isZero();
+        assertThat(metric(prom, "tsfleet_listener_sink_records_total", "none")).isEqualTo(400);
+        assertThat(metric(prom, "tsfleet_listener_sink_records_total", "jsonl")).isEqualTo(400 - dropped);
+        assertThat(metric(prom, "tsfleet_listener_records_lost_total")).isEqualTo(dropped);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> lastHeartbeat(coordinator).lostTotal() == dropped);
+        long[] reported = new long[2];
+        for (MockCoordinator.Call call : coordinator.calls()) {
+            ReplicaHeartbeat hb = call.heartbeat();
+            if (hb == null || Wire.report(hb).cpuLost() == null || !Wire.report(hb).ownedCpus().equals("0-1")) continue;
+            for (int cpu = 0; cpu < 2; cpu++) reported[cpu] += Wire.report(hb).cpuLost().get(cpu);
+        }
+        for (int cpu = 0; cpu < 2; cpu++) {
+            assertThat(reported[cpu]).as("cpuLost reported for cpu %d", cpu).isEqualTo(emitted[cpu] - written[cpu]);
+        }
+        assertThat(engine.totals().records.sum()).isEqualTo(400);
+    }
+
+    private static long metric(String prom, String name, String sink) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*sink=\"" + sink + "\"[^}]*} (\\S+)$").matcher(prom);
+        assertThat(m.find()).as(name + "{sink=" + sink + "}").isTrue();
+        return (long) Double.parseDouble(m.group(1));
+    }
+
     private static ReplicaHeartbeat lastHeartbeat(MockCoordinator coordinator) {
         return coordinator.calls().stream().map(MockCoordinator.Call::heartbeat).filter(h -> h != null).reduce((a, b) -> b).orElseThrow();
     }
