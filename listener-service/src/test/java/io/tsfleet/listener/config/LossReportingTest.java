@@ -11,7 +11,14 @@ import io.tsfleet.protocol.fleet.ReplicaHeartbeat;
 import io.tsfleet.protocol.testing.FakeBroker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordOrigin;
+import io.tsfleet.listener.sink.RecordSink;
+import io.tsfleet.listener.sink.RecordSinkProvider;
+import io.tsfleet.listener.sink.SinkContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +34,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,12 +61,18 @@ class LossReportingTest {
     }
 
     private ConfigurableApplicationContext start(FakeBroker broker, MockCoordinator coordinator, String... more) {
+        return start(new Class<?>[0], broker, coordinator, more);
+    }
+
+    private ConfigurableApplicationContext start(Class<?>[] extra, FakeBroker broker, MockCoordinator coordinator, String... more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--tsfleet.listener.broker=" + broker.address(),
                 "--tsfleet.listener.coordinator-url=" + coordinator.url(), "--tsfleet.listener.id=loss-test",
                 "--tsfleet.listener.heartbeat-interval=100ms", "--tsfleet.listener.drain-timeout=300ms"));
         args.addAll(List.of(more));
         coordinator.answer(Wire.directive(1, "0-1", Map.of(), 100, 5000));
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(ListenerApplication.class).run(args.toArray(String[]::new));
+        List<Class<?>> sources = new ArrayList<>(List.of(ListenerApplication.class));
+        sources.addAll(List.of(extra));
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(args.toArray(String[]::new));
         toClose.add(ctx::close);
         await().atMost(Duration.ofSeconds(10)).until(ctx.getBean(ReplicaEngine.class)::ready);
         return ctx;
@@ -204,6 +220,92 @@ class LossReportingTest {
             assertThat(reported[cpu]).as("cpuLost reported for cpu %d", cpu).isEqualTo(emitted[cpu] - written[cpu]);
         }
         assertThat(engine.totals().records.sum()).isEqualTo(400);
+    }
+
+    /**
+     * A contributed sink ({@code refusing}) that confirms later, as Kafka does, and whose destination refuses every
+     * record: its producer thread reports each one as failed after the write returned.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class RefusingSinkConfig {
+        @Bean
+        RecordSinkProvider refusingSinkProvider() {
+            return new RecordSinkProvider() {
+                @Override
+                public String scheme() {
+                    return "refusing";
+                }
+
+                @Override
+                public RecordSink open(String argument, SinkContext context) {
+                    ExecutorService io = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("refusing-io").factory());
+                    return new RecordSink() {
+                        @Override
+                        public void write(ExitRecordView record) {
+                            RecordOrigin origin = record.origin();
+                            int cpu = record.cpu();
+                            io.execute(() -> context.outcomes().failed(origin, cpu, 1));
+                        }
+
+                        @Override
+                        public void flush() {
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            io.shutdown();
+                            try {
+                                if (!io.awaitTermination(5, TimeUnit.SECONDS)) throw new IOException("confirmations still pending");
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+
+                        @Override
+                        public String describe() {
+                            return "refusing";
+                        }
+
+                        @Override
+                        public boolean confirmsAsynchronously() {
+                            return true;
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    @Test
+    void recordsASinkThatConfirmsLaterReportsAsFailedFromItsOwnThreadAreLossPerCpuInTheHeartbeat() throws Exception {
+        FakeBroker broker = new FakeBroker(null, 2).start();
+        toClose.add(broker);
+        MockCoordinator coordinator = new MockCoordinator();
+        toClose.add(coordinator);
+        ConfigurableApplicationContext ctx = start(new Class<?>[] {RefusingSinkConfig.class}, broker, coordinator,
+                "--tsfleet.listener.sink=none,refusing");
+        String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+        SinkFanOut sinks = ctx.getBean(SinkFanOut.class);
+        var refusing = sinks.pipelines().get(1);
+
+        long[] emitted = new long[2];
+        for (int i = 0; i < 30; i++) emitted[i % 2] += broker.exit(i % 2, 500 + i, "refused", false) >= 0 ? 1 : 0;
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusing.sinkErrors() == 30);
+
+        assertThat(refusing.recordsWritten()).as("write returned is not written for a sink that confirms later").isZero();
+        assertThat(sinks.pipelines().get(0).recordsWritten()).isEqualTo(30);
+        String prom = getText(base + "/actuator/prometheus");
+        assertThat(metric(prom, "tsfleet_listener_sink_errors_total", "refusing")).isEqualTo(30);
+        assertThat(metric(prom, "tsfleet_listener_sink_records_total", "refusing")).isZero();
+        assertThat(metric(prom, "tsfleet_listener_records_lost_total")).isEqualTo(30);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lastHeartbeat(coordinator).lostTotal() == 30);
+        long[] reported = new long[2];
+        for (MockCoordinator.Call call : coordinator.calls()) {
+            ReplicaHeartbeat hb = call.heartbeat();
+            if (hb == null || Wire.report(hb).cpuLost() == null || !Wire.report(hb).ownedCpus().equals("0-1")) continue;
+            for (int cpu = 0; cpu < 2; cpu++) reported[cpu] += Wire.report(hb).cpuLost().get(cpu);
+        }
+        assertThat(reported).as("cpuLost per CPU").containsExactly(emitted[0], emitted[1]);
     }
 
     private static long metric(String prom, String name, String sink) {
