@@ -7,15 +7,14 @@ import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.ChannelSettings;
 import io.tsfleet.listener.engine.EngineSettings;
 import io.tsfleet.listener.engine.ReplicaEngine;
-import io.tsfleet.listener.engine.SinkPipeline;
+import io.tsfleet.listener.engine.SinkFanOut;
 import io.tsfleet.listener.metrics.HandoverTimers;
 import io.tsfleet.listener.metrics.ReplicaMeterBinder;
+import io.tsfleet.listener.metrics.SinkLatencyCollector;
 import io.tsfleet.listener.metrics.TaskDelayCollector;
 import io.tsfleet.listener.metrics.TaskDelayHistograms;
-import io.tsfleet.listener.sink.RecordSink;
 import io.tsfleet.listener.sink.RecordSinkFactory;
 import io.tsfleet.listener.sink.RecordSinkProvider;
-import io.tsfleet.listener.sink.SinkContext;
 import io.tsfleet.protocol.cpu.CpuSet;
 import io.tsfleet.protocol.cpu.CpulistParseException;
 import io.tsfleet.protocol.cpu.CpulistParser;
@@ -66,7 +65,7 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    ReplicaMeterBinder replicaMeterBinder(ReplicaEngine engine, SinkPipeline pipeline, ObjectProvider<HeartbeatLoop> heartbeatLoop) {
+    ReplicaMeterBinder replicaMeterBinder(ReplicaEngine engine, SinkFanOut pipeline, ObjectProvider<HeartbeatLoop> heartbeatLoop) {
         return new ReplicaMeterBinder(engine, pipeline, heartbeatLoop.getIfAvailable());
     }
 
@@ -76,15 +75,17 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    SinkPipeline sinkPipeline(ListenerProperties props, RecordSinkFactory factory, ReplicaId id, TaskDelayHistograms delays) throws IOException {
-        RecordSink sink = factory.open(props.sink(), new SinkContext(id.value(), props.sinkOptions()));
-        int batchBytes = (int) props.sinkBatch().toBytes();
-        int batches = (int) Math.max(1, props.sinkQueue().toBytes() / batchBytes);
-        return new SinkPipeline(sink, batches, batchBytes, delays, System::nanoTime);
+    SinkFanOut sinkFanOut(ListenerProperties props, RecordSinkFactory factory, ReplicaId id, TaskDelayHistograms delays,
+                          ObjectProvider<PrometheusRegistry> prometheus, ObjectProvider<MetricsProperties> metrics) throws IOException {
+        SinkFanOut sinks = SinkFanOutFactory.open(factory, props.sink(), props.sinkOptions(), id.value(), props.sinkQueue().toBytes(),
+                (int) props.sinkBatch().toBytes(), delays, System::nanoTime);
+        Map<String, String> commonTags = metrics.getIfAvailable(MetricsProperties::new).getTags();
+        prometheus.ifAvailable(registry -> registry.register(new SinkLatencyCollector(sinks, commonTags)));
+        return sinks;
     }
 
     @Bean
-    ReplicaEngine replicaEngine(ListenerProperties props, SinkPipeline pipeline, ReplicaTotals totals, Clock clock, HandoverTimers handoverTimers) {
+    ReplicaEngine replicaEngine(ListenerProperties props, SinkFanOut pipeline, ReplicaTotals totals, Clock clock, HandoverTimers handoverTimers) {
         ChannelSettings channel = new ChannelSettings(blankToNull(props.brokerToken()),
                 (int) props.receiveBuffer().toBytes(), props.receiveBufferForce(), (int) props.readBuffer().toBytes(), props.connectTimeout(),
                 props.backoff().initial(), props.backoff().max(), props.backoff().multiplier(), props.backoff().jitter(),
@@ -110,7 +111,7 @@ public class ListenerConfiguration {
     }
 
     @Bean
-    ReplicaLifecycle replicaLifecycle(ListenerProperties props, ReplicaEngine engine, SinkPipeline pipeline,
+    ReplicaLifecycle replicaLifecycle(ListenerProperties props, ReplicaEngine engine, SinkFanOut pipeline,
                                       ObjectProvider<HeartbeatLoop> heartbeatLoop, ReplicaId id) {
         return new ReplicaLifecycle(props, engine, pipeline, heartbeatLoop.getIfAvailable(), staticMask(props), id);
     }

@@ -36,12 +36,16 @@ import java.util.Map;
  *                            projected service-account token); at most one of the two
  * @param id                  the replica id; empty = the pod name ({@code HOSTNAME}) or the host name
  * @param staticMask          a cpulist to listen on without a coordinator
- * @param sink                {@code none}, {@code jsonl:<path>}, or {@code <scheme>:<argument>} of a contributed sink
- * @param sinkOptions         free-form sink options (jsonl: {@code max-file-bytes}, {@code max-files})
+ * @param sink                a comma-separated list of sinks, {@code <scheme>[:<argument>]} each, at most one per
+ *                            scheme: {@code none}, {@code jsonl:<path>}, or a contributed sink ({@link io.tsfleet.listener.sink.SinkList})
+ * @param sinkOptions         sink options: {@code <scheme>.<option>} for that sink only, a bare {@code <option>} for every
+ *                            sink (jsonl: {@code max-file-bytes}, {@code max-files}; every sink: {@code when-slow},
+ *                            {@code queue}, {@code processes-only}, {@code max-records-per-second})
  * @param receiveBuffer       {@code SO_RCVBUF} requested on every CPU connection
  * @param receiveBufferForce  request it as {@code SO_RCVBUFFORCE} (falls back to {@code SO_RCVBUF} on -EPERM)
  * @param readBuffer          client-side read buffer per connection
- * @param sinkQueue           memory for records between the readers and the sink (bounded; then backpressure)
+ * @param sinkQueue           memory for records between the readers and each sink (bounded; then backpressure or, for a
+ *                            {@code when-slow=drop} sink, counted drops); the default of every sink's {@code queue}
  * @param sinkBatch           size of one batch of that memory
  * @param holdbackRecords     records of a leaving CPU held back (per CPU) until its fence
  * @param holdbackTotalRecords records held back by all leaving CPUs together

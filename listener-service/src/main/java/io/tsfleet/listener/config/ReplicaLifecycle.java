@@ -2,7 +2,7 @@ package io.tsfleet.listener.config;
 
 import io.tsfleet.listener.coordinator.HeartbeatLoop;
 import io.tsfleet.listener.engine.ReplicaEngine;
-import io.tsfleet.listener.engine.SinkPipeline;
+import io.tsfleet.listener.engine.SinkFanOut;
 import io.tsfleet.protocol.cpu.CpuSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +32,14 @@ public class ReplicaLifecycle implements SmartLifecycle {
 
     private final ListenerProperties props;
     private final ReplicaEngine engine;
-    private final SinkPipeline pipeline;
+    private final SinkFanOut pipeline;
     private final HeartbeatLoop heartbeatLoop;
     private final CpuSet staticMask;
     private final ListenerConfiguration.ReplicaId id;
     private ScheduledExecutorService ticker;
     private volatile boolean running;
 
-    public ReplicaLifecycle(ListenerProperties props, ReplicaEngine engine, SinkPipeline pipeline, HeartbeatLoop heartbeatLoop,
+    public ReplicaLifecycle(ListenerProperties props, ReplicaEngine engine, SinkFanOut pipeline, HeartbeatLoop heartbeatLoop,
                             CpuSet staticMask, ListenerConfiguration.ReplicaId id) {
         this.props = props;
         this.engine = engine;
@@ -56,7 +56,7 @@ public class ReplicaLifecycle implements SmartLifecycle {
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("replica-tick").daemon().factory());
         long every = props.statsInterval().toMillis();
         ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
-        log.info("replica {} on broker {}, sink {}", id.value(), props.broker(), pipeline.describeSink());
+        log.info("replica {} on broker {}, sinks: {}", id.value(), props.broker(), pipeline.describe());
         if (staticMask != null) {
             engine.useStaticMask(staticMask);
         } else {

@@ -299,8 +299,13 @@ public final class CpuSequenceLedger {
 
     /** Stores the copy of a record that got {@link Verdict#HOLD}. */
     public synchronized void hold(int seq, byte[] frame, int[] layout) {
+        hold(seq, frame, layout, 0);
+    }
+
+    /** Stores the copy of a record that got {@link Verdict#HOLD}, read from the broker at {@code timeEpochNanos}. */
+    public synchronized void hold(int seq, byte[] frame, int[] layout, long timeEpochNanos) {
         if (phase() != Phase.LEAVING) throw new IllegalStateException("cpu " + cpu + " is not leaving");
-        holdback.addLast(new HeldRecord(seq, frame, layout));
+        holdback.addLast(new HeldRecord(seq, frame, layout, timeEpochNanos));
     }
 
     /** After {@link Verdict#SPILL_THEN_KEEP}: the held records, to be written before the record at hand. */

@@ -75,7 +75,7 @@ public final class CpuChannel {
     private final String name;
     private final ChannelSettings settings;
     private final ChannelContext context;
-    private final SinkPipeline pipeline;
+    private final SinkFanOut pipeline;
     private final LongSupplier nanoTime;
     private final CpuSequenceLedger ledger;
     private final ExitRecordView view = new ExitRecordView();
@@ -104,6 +104,8 @@ public final class CpuChannel {
     /** Registrations acknowledged so far (the reader's thread only). */
     private int registrations;
     private long lostConnectionNanos = -1;
+    /** When the frames at hand were read from the broker: wall clock, ns since the epoch (one clock read per receive). */
+    private long receivedEpochNanos;
     private SinkBatch batch;
     private Thread thread;
 
@@ -450,6 +452,7 @@ public final class CpuChannel {
     private void processFrames(BrokerClient c) throws IOException {
         long t0 = nanoTime.getAsLong();
         lastFrameNanos = t0;
+        receivedEpochNanos = context.epochNanos();
         c.visitFrames((buf, at, len) -> onFrame(c, buf, at, len));
         publishBatch();
         context.receiveBusyNanos().add(nanoTime.getAsLong() - t0);
@@ -489,7 +492,7 @@ public final class CpuChannel {
                 buf.get(at, copy);
                 int[] layout = new int[ExitRecordView.LAYOUT_INTS];
                 view.saveLayout(layout, 0);
-                ledger.hold(seq, copy, layout);
+                ledger.hold(seq, copy, layout, receivedEpochNanos);
             } else if (verdict == Verdict.SPILL_THEN_KEEP) {
                 spilled = ledger.spillHoldback();
             }
@@ -530,12 +533,12 @@ public final class CpuChannel {
     }
 
     private void keep(ByteBuffer buf, int at, int len) throws IOException {
-        if (batch == null || !batch.fits(len) || batch.origin != origin) {
+        if (batch == null || !batch.fits(len) || batch.origin != origin || batch.epochNanos != receivedEpochNanos) {
             publishBatch();
             try {
                 // only a shutting-down reader may give up waiting for the sink (and only it polls)
-                batch = stopping == Stopping.NO ? pipeline.acquire(cpu, origin, null)
-                        : pipeline.acquire(cpu, origin, () -> stopping.compareTo(Stopping.DISCARDING) >= 0);
+                batch = stopping == Stopping.NO ? pipeline.acquire(cpu, origin, receivedEpochNanos, null)
+                        : pipeline.acquire(cpu, origin, receivedEpochNanos, () -> stopping.compareTo(Stopping.DISCARDING) >= 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 unwritten(1); // kept by the ledger, and now never written

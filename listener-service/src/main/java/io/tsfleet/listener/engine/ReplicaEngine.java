@@ -49,7 +49,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     public enum State { ACTIVE, DRAINING, STOPPED }
 
     private final EngineSettings settings;
-    private final SinkPipeline pipeline;
+    private final SinkFanOut pipeline;
     private final ReplicaTotals totals;
     private final Clock clock;
     private final LongSupplier nanoTime;
@@ -79,6 +79,11 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
 
     public ReplicaEngine(EngineSettings settings, SinkPipeline pipeline, ReplicaTotals totals, Clock clock, LongSupplier nanoTime,
                          HandoverObserver handovers) {
+        this(settings, SinkFanOut.of(pipeline), totals, clock, nanoTime, handovers);
+    }
+
+    public ReplicaEngine(EngineSettings settings, SinkFanOut pipeline, ReplicaTotals totals, Clock clock, LongSupplier nanoTime,
+                         HandoverObserver handovers) {
         this.settings = settings;
         this.pipeline = pipeline;
         this.totals = totals;
@@ -87,7 +92,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         this.handovers = handovers;
         this.capacity = new CapacityEstimator(settings.capacitySmoothing(), settings.parallelism());
         this.holdbackBudget = new HoldbackBudget(settings.holdbackTotalRecords());
-        this.channelContext = new ChannelContext(settings.channel(), pipeline, totals, this, nanoTime, receiveBusyNanos, unregisteredNanos,
+        this.channelContext = new ChannelContext(settings.channel(), pipeline, totals, this, nanoTime, clock, receiveBusyNanos, unregisteredNanos,
                 connectFailures, holdbackBudget);
         this.lastTickNanos = nanoTime.getAsLong();
         pipeline.lossListener(this);
@@ -323,9 +328,12 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
     }
 
     /**
-     * The sink did not write {@code records} kept records of {@code cpu} (from a connection of {@code origin}): counted
-     * on the (node, CPU)'s ledger while it is held (so the next heartbeat reports them for it), else in the replica's
-     * totals only (and the node's, while the replica knows the node).
+     * A sink did not write {@code records} kept records of {@code cpu} (from a connection of {@code origin}: it failed,
+     * lost or dropped them): counted on the (node, CPU)'s ledger while it is held (so the next heartbeat reports them
+     * for it), else in the replica's totals only (and the node's, while the replica knows the node). Called from any
+     * thread (a sink's writer, a reader that dropped a batch for a slow sink, a sink's own I/O threads): the look-up and
+     * the count happen under the node's monitor, which a channel that ends also takes to retire its counts, so a count
+     * is never added to a ledger that was already retired (it would be missing from the node and the heartbeat).
      */
     @Override
     public void unwritten(RecordOrigin origin, int cpu, long records) {
@@ -342,12 +350,18 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
                 ns = candidate;
             }
         }
-        CpuChannel ch = ns == null ? null : ns.channels.get(cpu);
-        if (ch != null) {
-            ch.unwritten(records);
-        } else {
+        if (ns == null) {
             totals.unwritten.add(records);
-            if (ns != null) ns.retiredUnwritten(records);
+            return;
+        }
+        synchronized (ns) {
+            CpuChannel ch = ns.channels.get(cpu);
+            if (ch != null) {
+                ch.unwritten(records);
+            } else {
+                totals.unwritten.add(records);
+                ns.retiredUnwritten(records);
+            }
         }
     }
 
@@ -611,7 +625,7 @@ public final class ReplicaEngine implements ChannelListener, SinkLossListener {
         return totals;
     }
 
-    public SinkPipeline pipeline() {
+    public SinkFanOut pipeline() {
         return pipeline;
     }
 

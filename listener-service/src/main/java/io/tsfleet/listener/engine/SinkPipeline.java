@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The bounded hand-off between the per-CPU readers and the sink. Readers take a batch from a fixed pool, fill it
+ * The bounded hand-off between the per-CPU readers and one sink (several sinks: one pipeline each, behind the
+ * {@link SinkFanOut} the readers use). Readers take a batch from a fixed pool, fill it
  * with the frames they keep and publish it; one writer thread writes the records to the sink, flushes the sink
  * whenever the queue runs empty, and returns the batch to the pool. When the sink is slow the pool runs dry and
  * {@link #acquire} blocks the readers: they stop reading the broker, its receive queues fill, and the broker's
@@ -31,20 +32,29 @@ import java.util.function.LongSupplier;
  * <p>Every record handed to the pipeline is written or counted: a record the sink fails to write (or loses from its
  * buffer, {@link RecordsLostException}) and every record still queued when {@link #close} gives up waiting for the
  * sink is counted in {@link #sinkErrors} (records lost at the sink) and reported per CPU to the
- * {@link SinkLossListener} (the engine, which reports it as loss).
+ * {@link SinkLossListener} (the engine, which reports it as loss). A sink that {@linkplain RecordSink#confirmsAsynchronously()
+ * confirms its writes later} reports written and failed records itself, from its own threads, to this pipeline's
+ * {@link SinkCounters} (passed to it as its {@code SinkOutcomes}): for it, {@code write} returning is not written.
+ *
+ * <p>The {@link SinkPolicy} says what else the pipeline does: {@code processes-only} leaves out (counts as filtered)
+ * records that are not a whole process's, on the writer thread; {@code when-slow=drop} is carried out by the fan-out,
+ * which asks {@link #tryAcquire} instead of waiting, and counts what it cannot queue with {@link #dropped}.
  */
 public final class SinkPipeline {
     private static final Logger log = LoggerFactory.getLogger(SinkPipeline.class);
     private static final SinkBatch STOP = new SinkBatch(0, false);
 
+    private final String name;
     private final RecordSink sink;
+    private final SinkPolicy policy;
+    private final SinkCounters counters;
+    private final SinkLatency latency = new SinkLatency();
+    private final boolean confirmsLater;
     private final RecordObserver observer;
     private final LongSupplier nanoTime;
     private final BlockingQueue<SinkBatch> pool;
     private final BlockingQueue<SinkBatch> queue = new LinkedBlockingQueue<>();
     private final ExitRecordView view = new ExitRecordView();
-    private final LongAdder written = new LongAdder();
-    private final LongAdder sinkErrors = new LongAdder();
     private final LongAdder busyNanos = new LongAdder();
     private final LongAdder backpressureNanos = new LongAdder();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -54,27 +64,74 @@ public final class SinkPipeline {
     /** The close gave up waiting: the writer stops after the record at hand and counts the rest of its batch. */
     private volatile boolean abandoned;
     private volatile long lastErrorLogNanos;
-    private volatile SinkLossListener lossListener = SinkLossListener.NONE;
 
+    /** One sink of its own (named {@code sink}), every record, with backpressure: as before there were several. */
     public SinkPipeline(RecordSink sink, int batches, int batchBytes, RecordObserver observer, LongSupplier nanoTime) {
+        this("sink", sink, SinkPolicy.DEFAULT, new SinkCounters(), batches, batchBytes, observer, nanoTime);
+    }
+
+    /**
+     * @param name     the sink's name (its scheme): the {@code sink} tag of its metrics, the writer thread's name
+     * @param counters where the sink's outcomes are counted; a sink that confirms later was given them as its outcomes
+     * @param observer sees every record written or filtered here (null: none)
+     */
+    public SinkPipeline(String name, RecordSink sink, SinkPolicy policy, SinkCounters counters, int batches, int batchBytes,
+                        RecordObserver observer, LongSupplier nanoTime) {
         if (batches < 1) throw new IllegalArgumentException("batches < 1");
         if (batchBytes < 2048) throw new IllegalArgumentException("batchBytes < 2048 (a 1172-byte event must fit)");
+        this.name = name;
         this.sink = sink;
-        this.observer = observer;
+        this.policy = policy;
+        this.counters = counters;
+        this.confirmsLater = sink.confirmsAsynchronously();
+        this.observer = observer == null ? RecordObserver.NONE : observer;
         this.nanoTime = nanoTime;
         this.batchBytes = batchBytes;
         this.pool = new ArrayBlockingQueue<>(batches);
-        for (int i = 0; i < batches; i++) pool.add(new SinkBatch(batchBytes, true));
+        for (int i = 0; i < batches; i++) {
+            SinkBatch b = new SinkBatch(batchBytes, true);
+            b.home = this;
+            pool.add(b);
+        }
     }
 
     public synchronized void start() {
         if (writer != null) return;
-        writer = Thread.ofPlatform().name("sink-writer").start(this::writeLoop);
+        writer = Thread.ofPlatform().name("sink-writer-" + name).start(this::writeLoop);
     }
 
     /** Who counts the records the sink did not write (the engine: per CPU, and in its reported loss). */
     public void lossListener(SinkLossListener listener) {
-        this.lossListener = listener;
+        counters.lossListener(listener);
+    }
+
+    /** The sink's name: its scheme ({@code jsonl}, {@code kafka}, ...). */
+    public String name() {
+        return name;
+    }
+
+    public SinkPolicy policy() {
+        return policy;
+    }
+
+    public SinkCounters counters() {
+        return counters;
+    }
+
+    public SinkLatency latency() {
+        return latency;
+    }
+
+    /** A free batch at once, or null when the sink is behind (for {@code when-slow=drop}: no waiting). */
+    SinkBatch tryAcquire(int cpu, RecordOrigin origin) {
+        SinkBatch b = pool.poll();
+        if (b != null) b.reset(cpu, origin);
+        return b;
+    }
+
+    /** {@code records} records of {@code cpu} were not queued for this sink: it was slow and drops then (counted, loss). */
+    void dropped(RecordOrigin origin, int cpu, long records) {
+        counters.dropped(origin, cpu, records);
     }
 
     /** A free batch for {@code cpu}, records of unknown origin; blocks while the sink is behind (backpressure). */
@@ -157,13 +214,24 @@ public final class SinkPipeline {
         }
     }
 
+    /** Records written: {@code write} returned, or (a sink that confirms later) the destination acknowledged them. */
     public long recordsWritten() {
-        return written.sum();
+        return counters.written();
     }
 
     /** Records the sink failed to write or lost, and records given up at close (lost at the sink; counted). */
     public long sinkErrors() {
-        return sinkErrors.sum();
+        return counters.errors();
+    }
+
+    /** Records not queued because the sink was slow and its policy is {@code drop} (lost at this sink; counted). */
+    public long recordsDropped() {
+        return counters.dropped();
+    }
+
+    /** Records left out by {@code processes-only} (not loss). */
+    public long recordsFiltered() {
+        return counters.filtered();
     }
 
     /** Time the writer spent writing (for the capacity estimate). */
@@ -221,10 +289,8 @@ public final class SinkPipeline {
         }
     }
 
-    private void unwritten(RecordOrigin origin, int cpu, long records) {
-        if (records <= 0) return;
-        sinkErrors.add(records);
-        lossListener.unwritten(origin, cpu, records);
+    void unwritten(RecordOrigin origin, int cpu, long records) {
+        counters.failed(origin, cpu, records);
     }
 
     private void unwritten(RecordsLostException e) {
@@ -235,6 +301,7 @@ public final class SinkPipeline {
 
     private void writeBatch(SinkBatch b) {
         int ok = 0;
+        int filtered = 0;
         for (int i = 0; i < b.count; i++) {
             if (abandoned) {
                 unwritten(b.origin, b.cpu, b.count - i);
@@ -242,6 +309,10 @@ public final class SinkPipeline {
             }
             b.restore(view, i); // parsed by the reader: only kept, decodable records are in a batch
             observer.observe(view);
+            if (policy.processesOnly() && !view.scope().wholeProcess()) {
+                filtered++;
+                continue;
+            }
             try {
                 sink.write(view);
                 ok++;
@@ -253,7 +324,9 @@ public final class SinkPipeline {
                 logError("sink " + sink.describe() + " failed to write a record", e);
             }
         }
-        written.add(ok);
+        if (!confirmsLater) counters.written(ok);
+        counters.filtered(filtered);
+        latency.record(nanoTime.getAsLong() - b.enqueuedNanos, ok);
         queuedBytes.addAndGet(-b.used);
         if (b.pooled) pool.add(b);
     }

@@ -5,7 +5,8 @@ package io.tsfleet.listener.metrics;
  * appended, counters end in {@code _total}); the rules, dashboards and docs use the Prometheus form, so these names do
  * not change. Registered only by the binders of this package: {@link ReplicaMeterBinder} (counters and gauges read from
  * the engine at scrape time), {@link HandoverTimers} (handover timers) and {@link TaskDelayCollector} (the per-record
- * delay histograms, registered with the Prometheus registry directly, hence {@link #TASK_DELAY} in Prometheus form).
+ * delay histograms, registered with the Prometheus registry directly, hence {@link #TASK_DELAY} in Prometheus form) and
+ * {@link SinkLatencyCollector} (the same for {@link #SINK_LATENCY}).
  */
 public final class MetricNames {
     private MetricNames() {
@@ -46,9 +47,11 @@ public final class MetricNames {
     public static final String LOAD_RATIO = "tsfleet.listener.load.ratio";
     public static final String CAPACITY_RECORDS_PER_SECOND = "tsfleet.listener.capacity.records.per.second";
 
-    // the sink
+    // the sinks (every series tagged {@code sink=<scheme>})
     public static final String SINK_RECORDS = "tsfleet.listener.sink.records";
     public static final String SINK_ERRORS = "tsfleet.listener.sink.errors";
+    public static final String SINK_DROPPED = "tsfleet.listener.sink.dropped";
+    public static final String SINK_FILTERED = "tsfleet.listener.sink.filtered";
     public static final String SINK_BACKPRESSURE = "tsfleet.listener.sink.backpressure";
     public static final String SINK_LAG = "tsfleet.listener.sink.lag";
     public static final String SINK_QUEUE = "tsfleet.listener.sink.queue";
@@ -63,4 +66,7 @@ public final class MetricNames {
 
     /** The delay histograms, in Prometheus form ({@code _bucket}, {@code _count}, {@code _sum} are appended). */
     public static final String TASK_DELAY = "tsfleet_listener_task_delay_seconds";
+
+    /** The per-sink latency histograms, in Prometheus form (registered with the Prometheus registry directly). */
+    public static final String SINK_LATENCY = "tsfleet_listener_sink_latency_seconds";
 }

@@ -10,6 +10,7 @@ import io.tsfleet.listener.domain.ReplicaTotals;
 import io.tsfleet.listener.engine.NodeObserver;
 import io.tsfleet.listener.engine.NodeSlots;
 import io.tsfleet.listener.engine.ReplicaEngine;
+import io.tsfleet.listener.engine.SinkFanOut;
 import io.tsfleet.listener.engine.SinkPipeline;
 
 import java.util.List;
@@ -26,14 +27,14 @@ import java.util.function.ToDoubleFunction;
  */
 public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
     private final ReplicaEngine engine;
-    private final SinkPipeline pipeline;
+    private final SinkFanOut sinks;
     private final HeartbeatLoop heartbeatLoop;
     private final Map<NodeSlots, List<Meter>> nodeMeters = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
 
-    public ReplicaMeterBinder(ReplicaEngine engine, SinkPipeline pipeline, HeartbeatLoop heartbeatLoop) {
+    public ReplicaMeterBinder(ReplicaEngine engine, SinkFanOut sinks, HeartbeatLoop heartbeatLoop) {
         this.engine = engine;
-        this.pipeline = pipeline;
+        this.sinks = sinks;
         this.heartbeatLoop = heartbeatLoop;
     }
 
@@ -59,12 +60,7 @@ public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
         counter(r, MetricNames.RELEASES_FORCED, "CPUs released by the handover timeout before reaching the fence", t.forcedReleases);
         counter(r, MetricNames.DEREGISTRATIONS_UNANSWERED, "Shutdown deregistrations the broker never answered (what it still held is unknown)",
                 t.unansweredDeregistrations);
-        FunctionCounter.builder(MetricNames.SINK_RECORDS, pipeline, SinkPipeline::recordsWritten)
-                .description("Records written to the sink").register(r);
-        FunctionCounter.builder(MetricNames.SINK_ERRORS, pipeline, SinkPipeline::sinkErrors)
-                .description("Records the sink failed to write or lost from its buffer, and records given up at shutdown (lost at the sink)").register(r);
-        FunctionCounter.builder(MetricNames.SINK_BACKPRESSURE, pipeline, p -> p.backpressureNanos() / 1e9).baseUnit("seconds")
-                .description("Time readers waited for the sink (they stop reading the broker meanwhile)").register(r);
+        for (SinkPipeline p : sinks.pipelines()) bindSink(r, p);
         FunctionCounter.builder(MetricNames.BROKER_CONNECT_FAILURES, engine, ReplicaEngine::connectFailures)
                 .description("Failed attempts to connect, handshake or register with the broker").register(r);
         FunctionCounter.builder(MetricNames.UNREGISTERED, engine, ReplicaEngine::unregisteredSeconds).baseUnit("seconds")
@@ -81,10 +77,6 @@ public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
         gauge(r, MetricNames.HANDOVERS_IN_FLIGHT, "CPUs leaving or releasing", ReplicaEngine::handoversInFlight, null);
         gauge(r, MetricNames.RECORDS_HELD, "Records held back by leaving CPUs until their fences", ReplicaEngine::heldRecords, null);
         gauge(r, MetricNames.READY, "1 when the mask is registered and receiving", e -> e.ready() ? 1 : 0, null);
-        Gauge.builder(MetricNames.SINK_LAG, pipeline, SinkPipeline::lagSeconds).baseUnit("seconds")
-                .description("Age of the oldest batch waiting for the sink").register(r);
-        Gauge.builder(MetricNames.SINK_QUEUE, pipeline, SinkPipeline::queuedBytes).baseUnit("bytes")
-                .description("Bytes of records waiting for the sink").register(r);
 
         registry = r;
         engine.nodeObserver(this);
@@ -102,6 +94,27 @@ public final class ReplicaMeterBinder implements MeterBinder, NodeObserver {
                             h -> h.breakerState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? 1 : 0)
                     .description("1 while the circuit breaker around the coordinator is open").register(r);
         }
+    }
+
+    /** The series of one sink, tagged {@code sink=<scheme>} (at most one sink per scheme). */
+    private static void bindSink(MeterRegistry r, SinkPipeline p) {
+        String sink = p.name();
+        FunctionCounter.builder(MetricNames.SINK_RECORDS, p, SinkPipeline::recordsWritten).tag("sink", sink)
+                .description("Records written by the sink (write returned; acknowledged, for a sink that confirms later)").register(r);
+        FunctionCounter.builder(MetricNames.SINK_ERRORS, p, SinkPipeline::sinkErrors).tag("sink", sink)
+                .description("Records the sink failed to write or lost, and records given up at shutdown (lost at the sink; part of records_lost)")
+                .register(r);
+        FunctionCounter.builder(MetricNames.SINK_DROPPED, p, SinkPipeline::recordsDropped).tag("sink", sink)
+                .description("Records not queued because the sink was slow and its when-slow is drop (lost at the sink; part of records_lost)")
+                .register(r);
+        FunctionCounter.builder(MetricNames.SINK_FILTERED, p, SinkPipeline::recordsFiltered).tag("sink", sink)
+                .description("Records left out by processes-only (not loss)").register(r);
+        FunctionCounter.builder(MetricNames.SINK_BACKPRESSURE, p, s -> s.backpressureNanos() / 1e9).tag("sink", sink).baseUnit("seconds")
+                .description("Time readers waited for the sink (they stop reading the broker meanwhile)").register(r);
+        Gauge.builder(MetricNames.SINK_LAG, p, SinkPipeline::lagSeconds).tag("sink", sink).baseUnit("seconds")
+                .description("Age of the oldest batch waiting for the sink").register(r);
+        Gauge.builder(MetricNames.SINK_QUEUE, p, SinkPipeline::queuedBytes).tag("sink", sink).baseUnit("bytes")
+                .description("Bytes of records waiting for the sink").register(r);
     }
 
     @Override

@@ -56,6 +56,12 @@ final class RateLimitedSink implements RecordSink {
         delegate.close();
     }
 
+    /** As the sink it paces: a sink that confirms its writes later still does. */
+    @Override
+    public boolean confirmsAsynchronously() {
+        return delegate.confirmsAsynchronously();
+    }
+
     @Override
     public String describe() {
         return delegate.describe() + " (at most " + (1_000_000_000L / nanosPerRecord) + " records/s)";

@@ -1,11 +1,12 @@
 package io.tsfleet.listener.sink;
 
-import org.springframework.boot.convert.DurationStyle;
-import org.springframework.util.unit.DataSize;
-
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a sink may need to know: the replica id (it goes into every record), the sink's own options (those of
@@ -13,6 +14,9 @@ import java.util.Map;
  * reports their outcomes. Options are typed when read: sizes like {@code 512MB}, durations like {@code 5s}.
  */
 public record SinkContext(String replicaId, Map<String, String> options, SinkOutcomes outcomes) {
+    /** A number and an optional unit, as Spring Boot writes sizes and simple durations ({@code 512MB}, {@code 5s}). */
+    private static final Pattern AMOUNT = Pattern.compile("^([+]?\\d+)\\s*([a-zA-Z]{0,2})$");
+
     public SinkContext {
         options = Map.copyOf(options);
         if (outcomes == null) outcomes = SinkOutcomes.IGNORED;
@@ -42,8 +46,8 @@ public record SinkContext(String replicaId, Map<String, String> options, SinkOut
         if (v == null) return defaultValue;
         long n;
         try {
-            n = DataSize.parse(v.trim()).toBytes();
-        } catch (IllegalArgumentException e) {
+            n = parseSize(v.trim());
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException("sink option " + name + "='" + v + "' is not a size (like 512MB, 64KB or 4096)");
         }
         if (n < min) throw new IllegalArgumentException("sink option " + name + "=" + v + " is below " + min + " bytes");
@@ -56,8 +60,8 @@ public record SinkContext(String replicaId, Map<String, String> options, SinkOut
         if (v == null) return defaultValue;
         Duration d;
         try {
-            d = DurationStyle.detectAndParse(v.trim());
-        } catch (IllegalArgumentException e) {
+            d = parseDuration(v.trim());
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
             throw new IllegalArgumentException("sink option " + name + "='" + v + "' is not a duration (like 5s, 250ms or PT1M)");
         }
         if (d.compareTo(min) < 0) throw new IllegalArgumentException("sink option " + name + "=" + v + " is below " + min);
@@ -73,6 +77,52 @@ public record SinkContext(String replicaId, Map<String, String> options, SinkOut
             case "false" -> false;
             default -> throw new IllegalArgumentException("sink option " + name + "='" + v + "' is not true or false");
         };
+    }
+
+    /**
+     * Bytes of a size as Spring Boot's {@code DataSize} reads it: a whole number and a unit {@code B}, {@code KB},
+     * {@code MB}, {@code GB}, {@code TB} (multiples of 1024; any case), none meaning bytes. Plain Java: the sink
+     * package stays free of Spring.
+     */
+    static long parseSize(String v) {
+        Matcher m = AMOUNT.matcher(v);
+        if (!m.matches()) throw new IllegalArgumentException("not a size: " + v);
+        long n = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "", "B" -> 0;
+            case "KB" -> 10;
+            case "MB" -> 20;
+            case "GB" -> 30;
+            case "TB" -> 40;
+            default -> throw new IllegalArgumentException("unknown size unit in " + v);
+        };
+        if (n > (Long.MAX_VALUE >> shift)) throw new ArithmeticException("size too large: " + v);
+        return n << shift;
+    }
+
+    /**
+     * A duration as Spring Boot's {@code DurationStyle} reads it: a whole number and a unit {@code ns}, {@code us},
+     * {@code ms}, {@code s}, {@code m}, {@code h}, {@code d} (none meaning milliseconds), or ISO-8601 ({@code PT1M}).
+     */
+    static Duration parseDuration(String v) {
+        if (v.length() > 1 && (v.charAt(0) == 'P' || v.charAt(0) == 'p' || (v.charAt(0) == '-' || v.charAt(0) == '+') && v.length() > 2
+                && (v.charAt(1) == 'P' || v.charAt(1) == 'p'))) {
+            return Duration.parse(v.toUpperCase(Locale.ROOT));
+        }
+        Matcher m = AMOUNT.matcher(v);
+        if (!m.matches()) throw new IllegalArgumentException("not a duration: " + v);
+        long n = Long.parseLong(m.group(1));
+        ChronoUnit unit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "", "ms" -> ChronoUnit.MILLIS;
+            case "ns" -> ChronoUnit.NANOS;
+            case "us" -> ChronoUnit.MICROS;
+            case "s" -> ChronoUnit.SECONDS;
+            case "m" -> ChronoUnit.MINUTES;
+            case "h" -> ChronoUnit.HOURS;
+            case "d" -> ChronoUnit.DAYS;
+            default -> throw new IllegalArgumentException("unknown duration unit in " + v);
+        };
+        return Duration.of(n, unit);
     }
 
     /** A string option, or the default. */

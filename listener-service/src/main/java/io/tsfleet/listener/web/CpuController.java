@@ -47,7 +47,7 @@ public class CpuController {
         String target = !engine.targetKnown() ? null : only != null ? only.target().toCpulist() : held.isEmpty() ? "" : null;
         String owned = only != null ? only.owned().toCpulist() : held.isEmpty() ? "" : null;
         return new CpusResponse(id.value(), engine.state().name(), engine.generation(), engine.ownNode(), target, owned,
-                engine.capacityPerSecond(), engine.loadRatio(), engine.pipeline().describeSink(), nodes, cpus);
+                engine.capacityPerSecond(), engine.loadRatio(), engine.pipeline().describe(), nodes, cpus);
     }
 
     @GetMapping("/cpus/{cpu}")

@@ -57,6 +57,7 @@ class MetricNamesTest {
             "tsfleet_listener_records_handed_over", "tsfleet_listener_records_held", "tsfleet_listener_records_lost",
             "tsfleet_listener_records_malformed", "tsfleet_listener_records_unattributed", "tsfleet_listener_records_unwritten",
             "tsfleet_listener_releases_forced", "tsfleet_listener_sink_backpressure_seconds", "tsfleet_listener_sink_errors",
+            "tsfleet_listener_sink_dropped", "tsfleet_listener_sink_filtered", "tsfleet_listener_sink_latency_seconds",
             "tsfleet_listener_sink_lag_seconds", "tsfleet_listener_sink_queue_bytes", "tsfleet_listener_sink_records",
             "tsfleet_listener_target_cpus", "tsfleet_listener_task_delay_seconds", "tsfleet_listener_unregistered_seconds");
 

@@ -1,15 +1,17 @@
 package io.tsfleet.listener.testing;
 
 import io.tsfleet.listener.record.ExitRecordView;
+import io.tsfleet.listener.record.RecordScope;
 import io.tsfleet.listener.sink.RecordSink;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** A sink that remembers (cpu, seq, pid, comm, node, boot id) of every record; it can be made to block (a slow sink). */
+/** A sink that remembers (cpu, seq, pid, comm, node, boot id, exit time, scope) of every record; it can be made to block (a slow sink). */
 public final class CollectingSink implements RecordSink {
-    public record Rec(int cpu, long seq, long pid, String comm, boolean group, String node, String bootId) {
+    public record Rec(int cpu, long seq, long pid, String comm, boolean group, String node, String bootId, long timeEpochNanos,
+                      RecordScope scope) {
     }
 
     private final List<Rec> records = new ArrayList<>();
@@ -28,7 +30,8 @@ public final class CollectingSink implements RecordSink {
             }
         }
         synchronized (records) {
-            records.add(new Rec(r.cpu(), r.seq(), r.pid(), r.comm(), r.hasTgidAggregate(), r.origin().node(), r.origin().bootId()));
+            records.add(new Rec(r.cpu(), r.seq(), r.pid(), r.comm(), r.hasTgidAggregate(), r.origin().node(), r.origin().bootId(),
+                    r.timeEpochNanos(), r.scope()));
         }
     }
 

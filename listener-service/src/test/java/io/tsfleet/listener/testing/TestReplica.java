@@ -21,12 +21,17 @@ public final class TestReplica implements AutoCloseable {
     public final ReplicaEngine engine;
 
     public TestReplica(String broker, String token, int receiveBufferBytes, int sinkBatches, int holdback) {
+        this(broker, token, receiveBufferBytes, sinkBatches, holdback, Clock.systemUTC());
+    }
+
+    /** With {@code clock} as the replica's wall clock (the records' exit time is read from it). */
+    public TestReplica(String broker, String token, int receiveBufferBytes, int sinkBatches, int holdback, Clock clock) {
         pipeline = new SinkPipeline(sink, sinkBatches, 8192, RecordObserver.NONE, System::nanoTime);
         pipeline.start();
         ChannelSettings channel = new ChannelSettings(token, receiveBufferBytes, true, 8192,
                 Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 0.5, holdback, Duration.ofSeconds(2));
         engine = new ReplicaEngine(new EngineSettings(channel, broker == null ? null : BrokerAddress.parse(broker), Wire.NODE, null,
-                Duration.ofSeconds(30), 3, 0.5, 2, 1_000_000), pipeline, totals, Clock.systemUTC(), System::nanoTime, HandoverObserver.NONE);
+                Duration.ofSeconds(30), 3, 0.5, 2, 1_000_000), pipeline, totals, clock, System::nanoTime, HandoverObserver.NONE);
     }
 
     /** A replica without a configured broker: it dials the brokers the directives name. */
