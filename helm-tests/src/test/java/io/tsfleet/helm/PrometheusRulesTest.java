@@ -89,7 +89,9 @@ class PrometheusRulesTest {
         assertThat(alerts()).extracting(a -> a.path("alert").asText()).contains(
                 "TsfleetCpusUncovered", "TsfleetLossRateHigh", "TsfleetSequenceGaps", "TsfleetRebalanceStorm",
                 "TsfleetHandoverStuck", "TsfleetImbalanceAboveFloor", "TsfleetHotCpuBeyondReplicaCapacity",
-                "TsfleetFleetSaturated", "TsfleetCoordinatorDown", "TsfleetNoLeader", "TsfleetGenerationStuck");
+                "TsfleetFleetSaturated", "TsfleetCoordinatorDown", "TsfleetNoLeader", "TsfleetGenerationStuck",
+                // issue #20: a sink failing, dropping, lagging, blocking the readers
+                "TsfleetSinkFailing", "TsfleetSinkDropping", "TsfleetSinkLagging", "TsfleetSinkBackpressure");
     }
 
     @Test
