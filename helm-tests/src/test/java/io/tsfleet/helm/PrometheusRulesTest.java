@@ -155,6 +155,40 @@ class PrometheusRulesTest {
     }
 
     @Test
+    void everySinkRuleKeepsTheSinksApart() {
+        // a failing kafka sink must not hide behind a healthy jsonl sink: the sink series are aggregated by sink
+        Pattern aggregation = Pattern.compile("\\b(sum|min|max|avg|count|group|quantile)\\s*(by|without)?\\s*\\(([^()]*)\\)");
+        List<String> problems = new ArrayList<>();
+        Set<String> sinkAlerts = new TreeSet<>();
+        Set<String> sinkSeries = new TreeSet<>();
+        for (JsonNode group : Manifests.readYaml(RULES).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String name = rule.path(rule.has("alert") ? "alert" : "record").asText();
+                String expr = rule.path("expr").asText();
+                boolean sinkRule = PromqlMetricNames.of(expr).stream().anyMatch(n -> n.contains("tsfleet_listener_sink_"));
+                if (!sinkRule) {
+                    continue;
+                }
+                PromqlMetricNames.of(expr).stream().filter(n -> !MetricCatalog.isRecordingRule(n))
+                        .forEach(n -> sinkSeries.add(n.replaceAll("_(bucket|sum|count)$", "")));
+                if (rule.has("alert")) {
+                    sinkAlerts.add(name);
+                    assertThat(expr).as(name).startsWith("fleet_sink:");
+                }
+                Matcher a = aggregation.matcher(expr);
+                while (a.find()) {
+                    if (!List.of(a.group(3).split("\\s*,\\s*")).contains("sink")) {
+                        problems.add(name + ": " + a.group());
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(sinkAlerts).containsExactlyInAnyOrder("TsfleetSinkFailing", "TsfleetSinkDropping", "TsfleetSinkLagging", "TsfleetSinkBackpressure");
+        assertThat(sinkSeries).containsAll(MetricCatalog.SINK_LABELLED);
+    }
+
+    @Test
     void theChartsMonitorsPutTheReleaseOnEverySeriesAsTheFleetLabel() {
         for (String valueSet : List.of("monitoring-hpa", "kernel-node")) {
             for (String release : List.of(HelmChart.RELEASE, "green")) {
