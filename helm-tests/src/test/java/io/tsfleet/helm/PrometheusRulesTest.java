@@ -95,6 +95,14 @@ class PrometheusRulesTest {
     }
 
     @Test
+    void everyAlertHasARunbookEntryWhereItsRunbookUrlPoints() throws IOException {
+        // runbook_url is <runbookUrl>#<alert in lower case>: the anchor of a "### <alert>" heading of operations.md
+        String operations = Files.readString(ProjectPaths.root().resolve("docs/operations.md"));
+        assertThat(alerts()).allSatisfy(a -> assertThat(operations).as(a.path("alert").asText())
+                .containsPattern("(?m)^### " + a.path("alert").asText() + "$"));
+    }
+
+    @Test
     void everyAlertHasASeveritySummaryAndDescription() {
         assertThat(alerts()).allSatisfy(a -> {
             assertThat(a.at("/labels/severity").asText()).as(a.path("alert").asText()).isIn("critical", "warning");
