@@ -400,7 +400,7 @@ comma-separated string or a list of entries <scheme>[:<argument>]). At most one 
 {{- $seen := dict -}}
 {{- range $e := $entries -}}
 {{- $e = toString $e | trim -}}
-{{- if not (regexMatch "^[a-z][a-z0-9-]*(:[^,]+)?$" $e) -}}
+{{- if not (regexMatch "^[a-z][a-z0-9-]*(:[^,\\s]+)?$" $e) -}}
 {{- fail (printf "listener.sink: %q is not <scheme>[:<argument>] (e.g. none, stdout, jsonl:/data/records.jsonl, kafka:tsfleet-exits, otlp)" $e) -}}
 {{- end -}}
 {{- $scheme := regexReplaceAll ":.*$" $e "" -}}
@@ -459,6 +459,13 @@ message naming the values.
 {{- fail (printf "listener.sinkVolume.type must be emptyDir, persistentVolumeClaim or hostPath, not %q" $v.type) -}}
 {{- end -}}
 {{- $mountPath := trimSuffix "/" $v.mountPath -}}
+{{- if $v.enabled -}}
+{{- range $taken := list "/tmp" "/config" "/var/run/secrets/tsfleet" -}}
+{{- if or (eq $mountPath $taken) (hasPrefix (printf "%s/" $mountPath) $taken) (hasPrefix (printf "%s/" $taken) $mountPath) -}}
+{{- fail (printf "listener.sinkVolume.mountPath %s collides with the listener's own mount %s" $mountPath $taken) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- $entries := list -}}
 {{- range $s := $sinks -}}
 {{- $entry := $s.entry -}}
@@ -466,6 +473,10 @@ message naming the values.
 {{- $path := $s.argument -}}
 {{- if not (hasPrefix "/" $path) -}}
 {{- fail (printf "listener.sink: jsonl needs an absolute file path (jsonl:%s/records.jsonl), not %q" $mountPath $path) -}}
+{{- end -}}
+{{- /* a plain path: no . or .. segment and no placeholder but ${POD_NAME}, which could lead the file off the volume whose size the limits are derived from */ -}}
+{{- if or (regexMatch "(^|/)\\.\\.?(/|$)" $path) (regexMatch "//" $path) (contains "${" (replace "${POD_NAME}" "" $path)) (not (regexMatch "^[A-Za-z0-9._@+=/${}-]+$" $path)) -}}
+{{- fail (printf "listener.sink: the jsonl path %q must be a plain absolute path (letters, digits, . _ - @ + =, no . or .. segment, no placeholder but ${POD_NAME})" $path) -}}
 {{- end -}}
 {{- $underExtra := false -}}
 {{- range $m := $l.extraVolumeMounts -}}
@@ -525,7 +536,7 @@ message naming the values.
 {{- fail "listener.sink: kafka needs a topic: kafka:<topic>" -}}
 {{- end -}}
 {{- $kafka := get $options "kafka" -}}
-{{- if not (and (kindIs "map" $kafka) (get $kafka "bootstrap-servers")) -}}
+{{- if not (or (and (kindIs "map" $kafka) (get $kafka "bootstrap-servers")) (get $options "bootstrap-servers")) -}}
 {{- fail (printf "listener.sink: %s needs listener.sinkOptions.kafka.bootstrap-servers (host:port,host:port)" $entry) -}}
 {{- end -}}
 {{- end -}}

@@ -171,6 +171,32 @@ class ChartSinksTest {
         }
 
         @Test
+        void aJsonlPathThatCouldLeaveTheSizedVolumeIsRefused() {
+            // /data/../tmp is the 256Mi scratch emptyDir: limits derived from /data's size would get the pod evicted there
+            for (String path : List.of("/data/../tmp/r.jsonl", "/data/./r.jsonl", "/data/${X:../tmp}/r.jsonl", "/data//r.jsonl", "/data/${HOME}/r.jsonl")) {
+                assertThatThrownBy(() -> rendering("listener: {sink: 'jsonl:" + path + "', sinkVolume: {enabled: true}}").yaml())
+                        .as(path).hasMessageContaining("must be a plain absolute path");
+            }
+            assertThat(listenerSettings(render("listener: {sink: 'jsonl:/data/${POD_NAME}/r.jsonl', sinkVolume: {enabled: true}}")).path("sink").asText())
+                    .isEqualTo("jsonl:/data/${POD_NAME}/r.jsonl");
+        }
+
+        @Test
+        void aSinkVolumeOverTheListenersOwnMountsIsRefused() {
+            for (String mountPath : List.of("/tmp", "/config", "/var/run/secrets", "/var/run/secrets/tsfleet/x")) {
+                assertThatThrownBy(() -> rendering("listener: {sink: 'jsonl:" + mountPath + "/r.jsonl', sinkVolume: {enabled: true, mountPath: " + mountPath + "}}").yaml())
+                        .as(mountPath).hasMessageContaining("collides with the listener's own mount");
+            }
+        }
+
+        @Test
+        void bootstrapServersForEverySinkServeKafkaToo() {
+            // a bare option applies to every sink, kafka included
+            assertThat(listenerSettings(render("listener: {sink: 'kafka:exits', sinkOptions: {bootstrap-servers: 'k:9092'}}")).at("/sink-options/bootstrap-servers").asText())
+                    .isEqualTo("k:9092");
+        }
+
+        @Test
         void aJsonlFileOnAnExtraVolumeIsTheUsersToSize() {
             Manifests m = render("""
                     listener:

@@ -17,6 +17,7 @@ class ValuesSchemaTest {
             listener.scaling.maxReplicas                       | 0
             listener.sink                                      | records.jsonl
             listener.sink                                      | Kafka:exits
+            listener.sink                                      | jsonl:/data/my records.jsonl
             listener.sink[0]                                   | stdout,otlp
             listener.sinkVolume.type                           | configMap
             listener.sinkVolume.size                           | 1 GB
