@@ -350,3 +350,197 @@ token-review:
   namespace: {{ .Release.Namespace | quote }}
 {{- end }}
 {{- end -}}
+
+{{/*
+A value rendered as YAML through tpl (as the well-kept community charts do for extraEnv, extraVolumes, sidecars...):
+a string is a template, a list or a map is rendered to YAML first; both may use {{ .Release.Name }} and the like.
+Call with (dict "value" .Values.listener.extraEnv "ctx" $).
+*/}}
+{{- define "tsfleet.tplValues" -}}
+{{- $value := typeIs "string" .value | ternary .value (.value | toYaml) -}}
+{{- if contains "{{" (toJson .value) -}}
+{{- tpl $value .ctx -}}
+{{- else -}}
+{{- $value -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A size in bytes, as a decimal string, from a Kubernetes quantity (1Gi, 500M, 4096) or a Spring size as the listener
+reads sink options (512MB, 64KB: binary multiples). Fails on anything else; call with (dict "value" "1Gi" "what" "listener.sinkVolume.size").
+*/}}
+{{- define "tsfleet.bytes" -}}
+{{- $v := .value -}}
+{{- if or (kindIs "float64" $v) (kindIs "int" $v) (kindIs "int64" $v) -}}
+{{- $v = int64 $v | toString -}}
+{{- end -}}
+{{- $v = toString $v | trim -}}
+{{- if not (regexMatch "^[0-9]+(B|KB|MB|GB|TB|Ki|Mi|Gi|Ti|k|M|G|T)?$" $v) -}}
+{{- fail (printf "%s: %q is not a size (a whole number with an optional unit: Ki, Mi, Gi, Ti, k, M, G, T, or B, KB, MB, GB, TB)" .what $v) -}}
+{{- end -}}
+{{- $units := dict "" 1 "B" 1 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "KB" 1024 "MB" 1048576 "GB" 1073741824 "TB" 1099511627776 -}}
+{{- $number := regexReplaceAll "^([0-9]+).*$" $v "${1}" | int64 -}}
+{{- $unit := regexReplaceAll "^[0-9]+" $v "" -}}
+{{- mul $number (get $units $unit | int64) | toString -}}
+{{- end -}}
+
+{{/*
+The listener's sinks, as JSON (read with fromJsonArray): [{scheme, argument, entry}] from listener.sink (a
+comma-separated string or a list of entries <scheme>[:<argument>]). At most one sink per scheme; none only alone.
+*/}}
+{{- define "tsfleet.listenerSinks" -}}
+{{- $raw := .Values.listener.sink -}}
+{{- $entries := list -}}
+{{- if kindIs "slice" $raw -}}
+{{- $entries = $raw -}}
+{{- else -}}
+{{- $entries = splitList "," (toString $raw) -}}
+{{- end -}}
+{{- $sinks := list -}}
+{{- $seen := dict -}}
+{{- range $e := $entries -}}
+{{- $e = toString $e | trim -}}
+{{- if not (regexMatch "^[a-z][a-z0-9-]*(:[^,\\s]+)?$" $e) -}}
+{{- fail (printf "listener.sink: %q is not <scheme>[:<argument>] (e.g. none, stdout, jsonl:/data/records.jsonl, kafka:tsfleet-exits, otlp)" $e) -}}
+{{- end -}}
+{{- $scheme := regexReplaceAll ":.*$" $e "" -}}
+{{- $argument := "" -}}
+{{- if contains ":" $e -}}
+{{- $argument = regexReplaceAll "^[^:]*:" $e "" | trim -}}
+{{- end -}}
+{{- if hasKey $seen $scheme -}}
+{{- fail (printf "listener.sink: the scheme %q is given twice (at most one sink per scheme; options go to listener.sinkOptions.%s)" $scheme $scheme) -}}
+{{- end -}}
+{{- $_ := set $seen $scheme true -}}
+{{- $sinks = append $sinks (dict "scheme" $scheme "argument" $argument "entry" $e) -}}
+{{- end -}}
+{{- if and (hasKey $seen "none") (gt (len $sinks) 1) -}}
+{{- fail "listener.sink: none throws every record away and cannot be combined with other sinks; drop it from the list" -}}
+{{- end -}}
+{{- if eq (len $sinks) 0 -}}
+{{- fail "listener.sink is empty: name a sink (none, stdout, jsonl:<path>, kafka:<topic>, otlp)" -}}
+{{- end -}}
+{{- toJson $sinks -}}
+{{- end -}}
+
+{{/* "true" when the listener's sink list is none: every record is thrown away */}}
+{{- define "tsfleet.discardsRecords" -}}
+{{- $sinks := include "tsfleet.listenerSinks" . | fromJsonArray -}}
+{{- eq (index $sinks 0).scheme "none" -}}
+{{- end -}}
+
+{{/*
+How many listener pods may write to one sink volume at once: 1 for an emptyDir (each pod has its own); for a shared
+claim or a hostPath every replica the chart lets exist plus the one a rolling update adds (maxSurge 1), since all of
+them may run on one node.
+*/}}
+{{- define "tsfleet.sinkVolumeWriters" -}}
+{{- if eq .Values.listener.sinkVolume.type "emptyDir" -}}
+1
+{{- else -}}
+{{- add (include "tsfleet.maxListenerReplicas" . | int) 1 -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The listener's sink settings, as JSON: {sink: "<list>", options: {...}} with the jsonl file placed per pod on a shared
+volume and the jsonl rotation limits derived from the volume's size. Every impossible combination fails here with a
+message naming the values.
+*/}}
+{{- define "tsfleet.listenerSinkSettings" -}}
+{{- $l := .Values.listener -}}
+{{- $v := $l.sinkVolume -}}
+{{- $sinks := include "tsfleet.listenerSinks" . | fromJsonArray -}}
+{{- /* the options as the listener will see them: listener.sinkOptions, then listener.config's sink-options on top */ -}}
+{{- $options := deepCopy (default dict $l.sinkOptions) -}}
+{{- $configured := dig "tsfleet" "listener" "sink-options" dict (deepCopy $l.config) -}}
+{{- $options = mustMergeOverwrite $options $configured -}}
+{{- if not (has $v.type (list "emptyDir" "persistentVolumeClaim" "hostPath")) -}}
+{{- fail (printf "listener.sinkVolume.type must be emptyDir, persistentVolumeClaim or hostPath, not %q" $v.type) -}}
+{{- end -}}
+{{- $mountPath := trimSuffix "/" $v.mountPath -}}
+{{- if $v.enabled -}}
+{{- range $taken := list "/tmp" "/config" "/var/run/secrets/tsfleet" -}}
+{{- if or (eq $mountPath $taken) (hasPrefix (printf "%s/" $mountPath) $taken) (hasPrefix (printf "%s/" $taken) $mountPath) -}}
+{{- fail (printf "listener.sinkVolume.mountPath %s collides with the listener's own mount %s" $mountPath $taken) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $s := $sinks -}}
+{{- $entry := $s.entry -}}
+{{- if eq $s.scheme "jsonl" -}}
+{{- $path := $s.argument -}}
+{{- if not (hasPrefix "/" $path) -}}
+{{- fail (printf "listener.sink: jsonl needs an absolute file path (jsonl:%s/records.jsonl), not %q" $mountPath $path) -}}
+{{- end -}}
+{{- /* a plain path: no . or .. segment and no placeholder but ${POD_NAME}, which could lead the file off the volume whose size the limits are derived from */ -}}
+{{- if or (regexMatch "(^|/)\\.\\.?(/|$)" $path) (regexMatch "//" $path) (contains "${" (replace "${POD_NAME}" "" $path)) (not (regexMatch "^[A-Za-z0-9._@+=/${}-]+$" $path)) -}}
+{{- fail (printf "listener.sink: the jsonl path %q must be a plain absolute path (letters, digits, . _ - @ + =, no . or .. segment, no placeholder but ${POD_NAME})" $path) -}}
+{{- end -}}
+{{- $underExtra := false -}}
+{{- range $m := $l.extraVolumeMounts -}}
+{{- if and (kindIs "map" $m) $m.mountPath (hasPrefix (printf "%s/" (trimSuffix "/" (toString $m.mountPath))) $path) -}}
+{{- $underExtra = true -}}
+{{- end -}}
+{{- end -}}
+{{- if and $v.enabled (hasPrefix (printf "%s/" $mountPath) $path) -}}
+{{- $writers := include "tsfleet.sinkVolumeWriters" $ | int64 -}}
+{{- if and (gt $writers 1) (not (contains "${POD_NAME}" $path)) -}}
+{{- /* a shared volume: each pod writes (and rotates) in a directory named after it */ -}}
+{{- $path = printf "%s/${POD_NAME}%s" $mountPath (trimPrefix $mountPath $path) -}}
+{{- end -}}
+{{- $entry = printf "jsonl:%s" $path -}}
+{{- /* rotation limits: max-file-bytes x (max-files + 1) + headroom <= this pod's share of the volume */ -}}
+{{- $size := include "tsfleet.bytes" (dict "value" (default $v.size $v.sizeLimit) "what" "listener.sinkVolume.size") | int64 -}}
+{{- $share := div $size $writers -}}
+{{- $headroom := div $share 10 -}}
+{{- $jsonl := default dict (get $options "jsonl") -}}
+{{- if not (kindIs "map" $jsonl) }}{{ $jsonl = dict }}{{ end -}}
+{{- $maxFiles := int64 10 -}}
+{{- $givenFiles := hasKey $jsonl "max-files" | ternary (get $jsonl "max-files") (get $options "max-files") -}}
+{{- if ne (toString $givenFiles) "" -}}
+{{- if not (regexMatch "^[0-9]+$" (toString $givenFiles)) -}}
+{{- fail (printf "listener.sinkOptions: max-files=%v is not a whole number" $givenFiles) -}}
+{{- end -}}
+{{- $maxFiles = int64 $givenFiles -}}
+{{- end -}}
+{{- if lt $maxFiles 1 -}}
+{{- fail (printf "listener.sinkOptions: max-files=%d must be at least 1" $maxFiles) -}}
+{{- end -}}
+{{- $given := hasKey $jsonl "max-file-bytes" | ternary (get $jsonl "max-file-bytes") (get $options "max-file-bytes") -}}
+{{- $fileBytes := int64 0 -}}
+{{- if $given -}}
+{{- $fileBytes = include "tsfleet.bytes" (dict "value" $given "what" "listener.sinkOptions max-file-bytes") | int64 -}}
+{{- if gt (add (mul $fileBytes (add $maxFiles 1)) $headroom) $share -}}
+{{- fail (printf "listener.sinkOptions: jsonl keeps up to max-file-bytes x (max-files + 1) = %s x %d = %d bytes per replica, plus %d bytes of headroom, but each of the %d replicas that may write to the %s volume of %s (listener.sinkVolume.size) has %d bytes: the kubelet would evict the pod or the volume would fill. Lower max-file-bytes or max-files, or enlarge the volume (or leave max-file-bytes out: the chart derives it)" (toString $given) (add $maxFiles 1) (mul $fileBytes (add $maxFiles 1)) $headroom $writers $v.type (toString (default $v.size $v.sizeLimit)) $share) -}}
+{{- end -}}
+{{- else -}}
+{{- $fileBytes = div (sub $share $headroom) (add $maxFiles 1) -}}
+{{- if lt $fileBytes 1048576 -}}
+{{- fail (printf "listener.sinkVolume.size %s is too small: shared by %d replicas with %d files each, a jsonl file could hold only %d bytes (at least 1 MiB): enlarge the volume or lower listener.sinkOptions.jsonl.max-files" (toString (default $v.size $v.sizeLimit)) $writers (add $maxFiles 1) $fileBytes) -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $jsonl "max-file-bytes" ($fileBytes | toString) -}}
+{{- $_ := set $jsonl "max-files" ($maxFiles | toString) -}}
+{{- $_ := set $options "jsonl" $jsonl -}}
+{{- else if not $underExtra -}}
+{{- if $v.enabled -}}
+{{- fail (printf "listener.sink: the jsonl file %s is outside the sink volume (listener.sinkVolume.mountPath %s) and every listener.extraVolumeMounts: the root file system is read-only" $path $mountPath) -}}
+{{- else -}}
+{{- fail (printf "listener.sink: jsonl:%s needs a volume: set listener.sinkVolume.enabled=true (an emptyDir, a PersistentVolumeClaim or a hostPath at %s) or mount one with listener.extraVolumes/extraVolumeMounts; the root file system is read-only" $path $mountPath) -}}
+{{- end -}}
+{{- end -}}
+{{- else if eq $s.scheme "kafka" -}}
+{{- if not $s.argument -}}
+{{- fail "listener.sink: kafka needs a topic: kafka:<topic>" -}}
+{{- end -}}
+{{- $kafka := get $options "kafka" -}}
+{{- if not (or (and (kindIs "map" $kafka) (get $kafka "bootstrap-servers")) (get $options "bootstrap-servers")) -}}
+{{- fail (printf "listener.sink: %s needs listener.sinkOptions.kafka.bootstrap-servers (host:port,host:port)" $entry) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries = append $entries $entry -}}
+{{- end -}}
+{{- toJson (dict "sink" (join "," $entries) "options" $options) -}}
+{{- end -}}

@@ -30,7 +30,21 @@ class ChartNotesTest {
                 .contains("Listener replicas: 3 (fixed)")
                 .contains("port-forward svc/fleet-taskstats-fleet-coordinator 8080:8080")
                 .contains("get secret fleet-taskstats-fleet-tokens -o jsonpath='{.data.read-token}'")
-                .doesNotContain("WARNING");
+                .doesNotContain("WARNING: NetworkPolicies");
+    }
+
+    @Test
+    void theDefaultSinkNoneSaysLoudlyThatRecordsAreThrownAwayAndHowToPickASink() {
+        String notes = notes(null);
+
+        // before the summary of the steps, so that nobody scrolls past it
+        assertThat(notes.indexOf("WARNING: RECORDS ARE DISCARDED")).isPositive().isLessThan(notes.indexOf("1. Wait for the pods"));
+        assertThat(notes).contains("listener.sink is \"none\"")
+                .contains("--set listener.sink=stdout")
+                .contains("--set listener.sink=kafka:<topic> --set listener.sinkOptions.kafka.bootstrap-servers=<host:port>")
+                .contains("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .contains("--set listener.sink=jsonl:/data/records.jsonl --set listener.sinkVolume.enabled=true")
+                .doesNotContain("Records go to");
     }
 
     @Test
@@ -58,6 +72,7 @@ class ChartNotesTest {
 
         assertThat(notes).contains("scaled by an HPA on the external metric tsfleet_coordinator_desired_replicas")
                 .contains("prometheus-adapter")
+                .contains("Records go to: jsonl:/data/records.jsonl")
                 .doesNotContain("WARNING");
     }
 }

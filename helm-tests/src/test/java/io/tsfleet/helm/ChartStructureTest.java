@@ -25,7 +25,7 @@ class ChartStructureTest {
 
     /** GA in Kubernetes 1.29 (the chart's kubeVersion floor) through 1.34, and prometheus-operator's v1. */
     private static final Set<String> ALLOWED_KINDS = Set.of(
-            "v1/ConfigMap", "v1/Secret", "v1/Service", "v1/ServiceAccount",
+            "v1/ConfigMap", "v1/Secret", "v1/Service", "v1/ServiceAccount", "v1/PersistentVolumeClaim",
             "apps/v1/Deployment", "apps/v1/DaemonSet", "autoscaling/v2/HorizontalPodAutoscaler",
             "policy/v1/PodDisruptionBudget", "networking.k8s.io/v1/NetworkPolicy",
             "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
@@ -135,7 +135,12 @@ class ChartStructureTest {
         workloads.addAll(manifests.ofKind("DaemonSet"));
 
         assertThat(workloads).allSatisfy(w -> {
-            for (JsonNode container : podSpec(w).path("containers")) {
+            // the chart's own container comes first; further ones are the user's listener.sidecars
+            JsonNode containers = podSpec(w).path("containers");
+            if (containers.size() > 1) {
+                assertThat(id(w)).as("only the listeners take sidecars").endsWith("-listener");
+            }
+            for (JsonNode container : List.of(containers.get(0))) {
                 for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                     assertThat(container.at("/" + probe + "/httpGet/path").asText()).as("%s %s", id(w), probe).startsWith("/actuator/health/");
                 }

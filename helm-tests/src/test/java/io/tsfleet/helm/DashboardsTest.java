@@ -171,6 +171,46 @@ class DashboardsTest {
     }
 
     @Test
+    void theSinksAreShownPerSinkAndFollowTheSinkVariable() {
+        // issue #20: written, failed, dropped, filtered, queue, lag, latency p99 and backpressure of every sink
+        assertThat(metricsOf("replicas.json")).containsAll(MetricCatalog.SINK_LABELLED);
+        assertThat(metricsOf("fleet-overview.json")).contains("tsfleet_listener_sink_records_total",
+                "tsfleet_listener_sink_errors_total", "tsfleet_listener_sink_dropped_total");
+        Pattern series = Pattern.compile("\\b(tsfleet_listener_sink_[a-z_]+)\\b(\\{[^}]*})?");
+        List<String> problems = new ArrayList<>();
+        int sinkQueries = 0;
+        for (Dashboards.Query q : Dashboards.queries()) {
+            if (q.where().startsWith("variable")) {
+                continue;
+            }
+            Matcher m = series.matcher(q.expr());
+            boolean sinkQuery = false;
+            while (m.find()) {
+                sinkQuery = true;
+                if (m.group(2) == null || !m.group(2).contains("sink=~\"$sink\"")) {
+                    problems.add(q.dashboard() + " " + q.where() + ": " + m.group() + " ignores the sink variable");
+                }
+            }
+            if (sinkQuery) {
+                sinkQueries++;
+                if (q.expr().contains("sum by (") || q.expr().contains("max by (")) {
+                    assertThat(q.expr()).as("%s %s keeps the sinks apart", q.dashboard(), q.where()).containsPattern("(sum|max) by \\([^)]*\\bsink\\b");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(sinkQueries).isGreaterThanOrEqualTo(11);
+        for (String file : List.of("replicas.json", "fleet-overview.json")) {
+            JsonNode sink = StreamSupport.stream(Dashboards.read(Dashboards.files().stream()
+                            .filter(f -> f.getFileName().toString().equals(file)).findFirst().orElseThrow()).at("/templating/list").spliterator(), false)
+                    .filter(v -> v.path("name").asText().equals("sink")).findFirst().orElseThrow();
+            assertThat(sink.at("/query/query").asText()).isEqualTo("label_values(tsfleet_listener_sink_records_total{namespace=~\"$namespace\", fleet=~\"$fleet\"}, sink)");
+            assertThat(sink.path("multi").asBoolean()).isTrue();
+            assertThat(sink.path("allValue").asText()).isEqualTo(".*");
+        }
+    }
+
+    @Test
     void theDelayViewHasAHeatmapAndQuantilesOfTheDelayHistograms() {
         JsonNode delays = Dashboards.read(Dashboards.files().stream()
                 .filter(f -> f.getFileName().toString().equals("task-delays.json")).findFirst().orElseThrow());

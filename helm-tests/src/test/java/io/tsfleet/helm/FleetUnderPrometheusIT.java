@@ -143,6 +143,16 @@ class FleetUnderPrometheusIT {
         }
     }
 
+    @Test
+    void everySinkSeriesCarriesItsSink() {
+        // the rules and dashboards aggregate and filter the sink series by sink (issue #20): none comes without it
+        for (String name : MetricCatalog.SINK_LABELLED) {
+            String series = MetricCatalog.HISTOGRAMS.contains(name) ? name + "_count" : name;
+            assertThat(prometheus.vector(series)).as(series).isNotEmpty();
+            assertThat(prometheus.vector(series + "{sink=\"\"}")).as("%s without a sink label", series).isEmpty();
+        }
+    }
+
     private static int ruleCount() {
         int count = 0;
         for (JsonNode group : Manifests.readYaml(RULES).path("groups")) {

@@ -89,7 +89,17 @@ class PrometheusRulesTest {
         assertThat(alerts()).extracting(a -> a.path("alert").asText()).contains(
                 "TsfleetCpusUncovered", "TsfleetLossRateHigh", "TsfleetSequenceGaps", "TsfleetRebalanceStorm",
                 "TsfleetHandoverStuck", "TsfleetImbalanceAboveFloor", "TsfleetHotCpuBeyondReplicaCapacity",
-                "TsfleetFleetSaturated", "TsfleetCoordinatorDown", "TsfleetNoLeader", "TsfleetGenerationStuck");
+                "TsfleetFleetSaturated", "TsfleetCoordinatorDown", "TsfleetNoLeader", "TsfleetGenerationStuck",
+                // issue #20: a sink failing, dropping, lagging, blocking the readers
+                "TsfleetSinkFailing", "TsfleetSinkDropping", "TsfleetSinkLagging", "TsfleetSinkBackpressure");
+    }
+
+    @Test
+    void everyAlertHasARunbookEntryWhereItsRunbookUrlPoints() throws IOException {
+        // runbook_url is <runbookUrl>#<alert in lower case>: the anchor of a "### <alert>" heading of operations.md
+        String operations = Files.readString(ProjectPaths.root().resolve("docs/operations.md"));
+        assertThat(alerts()).allSatisfy(a -> assertThat(operations).as(a.path("alert").asText())
+                .containsPattern("(?m)^### " + a.path("alert").asText() + "$"));
     }
 
     @Test
@@ -150,6 +160,41 @@ class PrometheusRulesTest {
         }
         assertThat(aggregations).isGreaterThan(15);
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everySinkRuleKeepsTheSinksApart() {
+        // a failing kafka sink must not hide behind a healthy jsonl sink: the sink series are aggregated by sink
+        Pattern aggregation = Pattern.compile("\\b(sum|min|max|avg|count|group|quantile)\\s*(by|without)?\\s*\\(([^()]*)\\)");
+        List<String> problems = new ArrayList<>();
+        Set<String> sinkAlerts = new TreeSet<>();
+        Set<String> sinkSeries = new TreeSet<>();
+        for (JsonNode group : Manifests.readYaml(RULES).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                String name = rule.path(rule.has("alert") ? "alert" : "record").asText();
+                String expr = rule.path("expr").asText();
+                // the rules about sinks (TsfleetSequenceGaps also reads the sink counters, summed per replica, to leave sink loss out)
+                boolean sinkRule = name.startsWith("fleet_sink:") || name.startsWith("TsfleetSink");
+                if (!sinkRule) {
+                    continue;
+                }
+                PromqlMetricNames.of(expr).stream().filter(n -> !MetricCatalog.isRecordingRule(n))
+                        .forEach(n -> sinkSeries.add(n.replaceAll("_(bucket|sum|count)$", "")));
+                if (rule.has("alert")) {
+                    sinkAlerts.add(name);
+                    assertThat(expr).as(name).startsWith("fleet_sink:");
+                }
+                Matcher a = aggregation.matcher(expr);
+                while (a.find()) {
+                    if (!List.of(a.group(3).split("\\s*,\\s*")).contains("sink")) {
+                        problems.add(name + ": " + a.group());
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(sinkAlerts).containsExactlyInAnyOrder("TsfleetSinkFailing", "TsfleetSinkDropping", "TsfleetSinkLagging", "TsfleetSinkBackpressure");
+        assertThat(sinkSeries).containsAll(MetricCatalog.SINK_LABELLED);
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.util.List;
 
 /** The value sets every structural and schema test runs on: the defaults and this module's values/*.yaml. */
 final class ValueSets {
-    static final List<String> NAMES = List.of("defaults", "monitoring-hpa", "kernel-node", "kernel-cluster", "emulated-nodes", "external-broker");
+    static final List<String> NAMES = List.of("defaults", "monitoring-hpa", "kernel-node", "kernel-cluster", "emulated-nodes", "external-broker",
+            "sinks-kafka-claim", "sinks-otlp-hostpath");
 
     private ValueSets() {
     }

@@ -16,6 +16,16 @@ class ValuesSchemaTest {
             listener.scaling.mode                              | elastic
             listener.scaling.maxReplicas                       | 0
             listener.sink                                      | records.jsonl
+            listener.sink                                      | Kafka:exits
+            listener.sink                                      | jsonl:/data/my records.jsonl
+            listener.sink[0]                                   | stdout,otlp
+            listener.sinkVolume.type                           | configMap
+            listener.sinkVolume.size                           | 1 GB
+            listener.sinkVolume.mountPath                      | data
+            listener.sinkVolume.persistentVolumeClaim.accessModes[0] | ReadWriteSometimes
+            listener.extraEnv                                  | 12
+            metrics.prometheusRule.thresholds.sinkBackpressureRatio | 1.5
+            metrics.prometheusRule.thresholds.sinkFailingFor   | 5 minutes
             listener.receiveBuffer                             | 4 megabytes
             listener.drainTimeout                              | 30 seconds
             coordinator.replicas                               | 0
@@ -49,7 +59,9 @@ class ValuesSchemaTest {
     @ParameterizedTest(name = "{0}={1} is accepted")
     @CsvSource(delimiter = '|', textBlock = """
             listener.scaling.mode      | hpa
-            listener.sink              | jsonl:/data/records.jsonl
+            listener.sink              | stdout
+            listener.sink              | otlp:http/protobuf
+            listener.sink[0]           | stdout
             coordinator.possibleCpus   | 0-3,8,16-31:2/4
             listener.zone              | eu-west-1a
             listener.receiveBuffer     | 16MB

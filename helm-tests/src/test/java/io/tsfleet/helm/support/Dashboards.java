@@ -25,7 +25,7 @@ public final class Dashboards {
 
     private static final Map<String, String> VARIABLES = Map.of(
             "$__rate_interval", "1m", "$__interval", "1m", "$__range", "1h",
-            "$namespace", ".*", "$fleet", ".*", "$node", ".*", "$instance", ".*", "$delay", ".*");
+            "$namespace", ".*", "$fleet", ".*", "$node", ".*", "$instance", ".*", "$delay", ".*", "$sink", ".*");
     private static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((.*),\\s*[a-zA-Z_][a-zA-Z0-9_]*\\)$", Pattern.DOTALL);
 
     private Dashboards() {

@@ -30,11 +30,23 @@ public final class MetricCatalog {
             "tsfleet_coordinator_leader_label_stale_cleared_total", "tsfleet_broker_delay_accounting_enabled",
             "tsfleet_coordinator_nodes", "tsfleet_coordinator_node_reboots_total", "tsfleet_coordinator_node_expiries_total",
             "tsfleet_listener_node_owned_cpus", "tsfleet_listener_node_records_total", "tsfleet_listener_node_records_lost_total",
-            "tsfleet_listener_node_duplicates_total", "tsfleet_listener_node_enobufs_total");
+            "tsfleet_listener_node_duplicates_total", "tsfleet_listener_node_enobufs_total",
+            "tsfleet_listener_sink_records_total", "tsfleet_listener_sink_errors_total", "tsfleet_listener_sink_dropped_total",
+            "tsfleet_listener_sink_filtered_total", "tsfleet_listener_sink_queue_bytes", "tsfleet_listener_sink_lag_seconds",
+            "tsfleet_listener_sink_backpressure_seconds_total");
 
     /** Histograms the services added (exported as _bucket, _sum and _count). */
     public static final Set<String> HISTOGRAMS = Set.of(
-            "tsfleet_listener_task_delay_seconds", "tsfleet_listener_handover_duration_seconds");
+            "tsfleet_listener_task_delay_seconds", "tsfleet_listener_handover_duration_seconds", "tsfleet_listener_sink_latency_seconds");
+
+    /**
+     * The series of each sink of a replica: a {@code sink} label (the sink's scheme: jsonl, stdout, kafka, otlp), no
+     * {@code node}. The rules aggregate them by (namespace, fleet, sink); the dashboards filter them by their sink variable.
+     */
+    public static final Set<String> SINK_LABELLED = Set.of(
+            "tsfleet_listener_sink_records_total", "tsfleet_listener_sink_errors_total", "tsfleet_listener_sink_dropped_total",
+            "tsfleet_listener_sink_filtered_total", "tsfleet_listener_sink_queue_bytes", "tsfleet_listener_sink_lag_seconds",
+            "tsfleet_listener_sink_backpressure_seconds_total", "tsfleet_listener_sink_latency_seconds");
 
     /**
      * The series that carry a {@code node} label (one value per node, never per CPU), which the dashboards filter by
