@@ -56,6 +56,12 @@ final class RateLimitedSink implements RecordSink {
         delegate.close();
     }
 
+    /** As the sink it paces: a capped Kafka sink still confirms its records when Kafka acknowledges them. */
+    @Override
+    public boolean confirmsAsynchronously() {
+        return delegate.confirmsAsynchronously();
+    }
+
     @Override
     public String describe() {
         return delegate.describe() + " (at most " + (1_000_000_000L / nanosPerRecord) + " records/s)";
