@@ -2,6 +2,7 @@ package io.tsfleet.listener.sink;
 
 import io.tsfleet.listener.record.ExitRecordView;
 import io.tsfleet.listener.record.RecordOrigin;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,6 +87,12 @@ class KafkaSinkTest {
         return new RecordSinkFactory(List.of()).open("kafka:" + topic, new SinkContext("replica-k", options, outcomes));
     }
 
+    private static void createTopic(KafkaClusterTestKit kit, String name, int partitions) throws Exception {
+        try (Admin admin = kit.admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
     private static ExitRecordView record(int cpu, int seq, RecordOrigin origin) {
         return JsonLinesSinkTest.record(cpu, seq, 1000 + seq, "sh", seq % 7 == 0, origin);
     }
@@ -111,7 +118,7 @@ class KafkaSinkTest {
 
     @Test
     void everyRecordArrivesOnceWithItsKeyHeadersAndJsonAndCountsAsWrittenWhenAcknowledged() throws Exception {
-        cluster.admin().createTopics(List.of(new NewTopic("exits-ok", 3, (short) 1))).all().get();
+        createTopic(cluster, "exits-ok", 3);
         CountingOutcomes outcomes = new CountingOutcomes();
         int perCpu = 200;
         try (RecordSink sink = open("exits-ok", Map.of("bootstrap-servers", cluster.bootstrapServers()), outcomes)) {
@@ -186,6 +193,40 @@ class KafkaSinkTest {
     }
 
     @Test
+    void recordsSentAfterTheBrokerWentAwayFailOnTheirCpuOnceTheProducerGivesUp() throws Exception {
+        // a broker of its own, stopped in the middle: the producer either still knows the partition's leader, takes the
+        // records and retries them until delivery.timeout.ms, or has dropped the leader and waits max.block.ms for it
+        KafkaClusterTestKit own = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                .setNumControllerNodes(1).build()).setConfigProp("offsets.topic.replication.factor", "1").build();
+        CountingOutcomes outcomes = new CountingOutcomes();
+        try {
+            own.format();
+            own.startup();
+            own.waitForReadyBrokers();
+            createTopic(own, "exits-gone", 1);
+            Map<String, String> options = Map.of("bootstrap-servers", own.bootstrapServers(), "producer.linger.ms", "0",
+                    "producer.max.block.ms", "1500",
+                    "producer.request.timeout.ms", "1000", "producer.delivery.timeout.ms", "2000", "close-timeout", "100ms");
+            try (RecordSink sink = open("exits-gone", options, outcomes)) {
+                sink.write(record(6, 1, WORKER));
+                await().atMost(Duration.ofSeconds(30)).until(() -> outcomes.written.get() == 1);
+                own.close();
+                own = null;
+                sink.write(record(6, 2, WORKER));
+                sink.write(record(6, 3, WORKER));
+                sink.write(record(9, 1, WORKER));
+                await().atMost(Duration.ofSeconds(20)).until(() -> outcomes.failedTotal() == 3);
+            }
+        } finally {
+            if (own != null) own.close();
+        }
+        assertThat(outcomes.written.get()).isEqualTo(1);
+        assertThat(outcomes.failed).containsOnlyKeys("worker-1/6", "worker-1/9");
+        assertThat(outcomes.failed.get("worker-1/6").get()).isEqualTo(2);
+        assertThat(outcomes.failed.get("worker-1/9").get()).isEqualTo(1);
+    }
+
+    @Test
     void whatIsUnconfirmedAtCloseIsCountedAsFailedAndNothingTwice() throws Exception {
         // the client's own MockProducer (no broker): it confirms only what the test says, so close meets records in flight
         MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -224,7 +265,7 @@ class KafkaSinkTest {
 
     @Test
     void closeWaitsForOutstandingAcknowledgementsWithinItsTimeout() throws Exception {
-        cluster.admin().createTopics(List.of(new NewTopic("exits-close", 1, (short) 1))).all().get();
+        createTopic(cluster, "exits-close", 1);
         CountingOutcomes outcomes = new CountingOutcomes();
         RecordSink sink = open("exits-close", Map.of("bootstrap-servers", cluster.bootstrapServers(), "producer.linger.ms", "2000",
                 "close-timeout", "10s"), outcomes);
