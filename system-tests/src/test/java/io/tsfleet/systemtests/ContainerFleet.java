@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 
 /**
  * What every fleet in containers has: one Docker network, emulators and a coordinator made from the production images
- * with the test's timing, listener replicas ({@code replica-N}) with JSON-lines sinks, the faults the scenarios inject,
+ * with the test's timing, listener replicas ({@code replica-N}) with JSON-lines sinks (or the sink the fleet's
+ * {@code replicaExtra} names), the faults the scenarios inject,
  * and the readers of the replicas' sinks and of the processes' logs. {@link Fleet} is the fleet of one emulated machine
  * (a static fleet), {@link ClusterFleet} a fleet of several emulated nodes. Containers that are stopped or killed stay
  * until {@link #close()}, so their sinks can still be read.
@@ -131,9 +132,10 @@ abstract class ContainerFleet implements AutoCloseable {
             args.addAll(List.of(
                     "--tsfleet.listener.broker-token=" + BROKER_TOKEN,
                     "--tsfleet.listener.coordinator-url=http://coordinator:8080",
-                    "--tsfleet.listener.coordinator-token=" + REPLICA_TOKEN,
-                    "--tsfleet.listener.sink=jsonl:" + SINK,
-                    "--tsfleet.listener.sink-options.max-file-bytes=4294967296"));
+                    "--tsfleet.listener.coordinator-token=" + REPLICA_TOKEN));
+            if (!replicaExtra.containsKey("tsfleet.listener.sink")) {
+                args.addAll(List.of("--tsfleet.listener.sink=jsonl:" + SINK, "--tsfleet.listener.sink-options.max-file-bytes=4294967296"));
+            }
             replicaExtra.forEach((k, v) -> args.add("--" + k + "=" + v));
             GenericContainer<?> c = new GenericContainer<>(FleetImages.image("listener-service"))
                     .withNetwork(network).withNetworkAliases(id)

@@ -15,6 +15,7 @@ import java.util.Map;
 final class Fleet extends ContainerFleet {
     private final GenericContainer<?> emulator;
     private final GenericContainer<?> coordinator;
+    private final String jvmOptions;
 
     /** What the fleet looks like: the emulated machine, its workload, and the fleet's timing. */
     record Settings(int cpus, double baseRate, Duration lease, Map<String, String> replicaExtra) {
@@ -24,9 +25,23 @@ final class Fleet extends ContainerFleet {
     }
 
     Fleet(Settings settings) {
+        this(settings, "");
+    }
+
+    /**
+     * @param jvmOptions JVM options of every container ({@code JAVA_TOOL_OPTIONS}; empty: the images' own), e.g. C1 only
+     *                   and the serial collector for a fleet whose rates need no optimising compiler
+     */
+    Fleet(Settings settings, String jvmOptions) {
         super(settings.replicaExtra());
+        this.jvmOptions = jvmOptions;
         this.emulator = newEmulator("emulator", settings.possible(), settings.baseRate(), List.of());
         this.coordinator = newCoordinator(settings.lease(), List.of("--tsfleet.coordinator.possible-cpus=" + settings.possible()));
+    }
+
+    @Override
+    String jvmOptions() {
+        return jvmOptions;
     }
 
     @Override

@@ -29,6 +29,32 @@ final class FleetImages {
         return BUILT.computeIfAbsent(module, FleetImages::build);
     }
 
+    /**
+     * The Kafka broker's image ({@code src/test/docker/kafka-broker}): the server jars that the build copied to
+     * {@code system-tests/target/kafka-broker/lib} (Maven resolved them from Maven Central), on the same base image.
+     */
+    static String kafkaBroker() {
+        return BUILT.computeIfAbsent("kafka-broker", m -> {
+            Path module = projectDir().resolve("system-tests");
+            Path lib = module.resolve("target/kafka-broker/lib");
+            if (!Files.isRegularFile(lib.resolve("kafka_2.13-" + KafkaBroker.VERSION + ".jar"))) {
+                throw new IllegalStateException(lib + " lacks the Kafka server jars: the build copies them in the pre-integration-test phase "
+                        + "(./mvnw -B verify -pl system-tests)");
+            }
+            Path docker = module.resolve("src/test/docker/kafka-broker");
+            try {
+                return new ImageFromDockerfile("localhost/tsfleet-kafka-broker:it", false)
+                        .withFileFromPath("Dockerfile", docker.resolve("Dockerfile"))
+                        .withFileFromPath("kafka-broker.sh", docker.resolve("kafka-broker.sh"))
+                        .withFileFromPath("lib", lib)
+                        .withBuildArg("BASE_IMAGE", BASE_IMAGE)
+                        .get();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build the Kafka broker's image (is " + BASE_IMAGE + " present?)", e);
+            }
+        });
+    }
+
     private static String build(String module) {
         Path dir = projectDir().resolve(module);
         Path jar = dir.resolve("target/" + module + ".jar");

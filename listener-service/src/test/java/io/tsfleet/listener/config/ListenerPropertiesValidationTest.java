@@ -55,8 +55,15 @@ class ListenerPropertiesValidationTest {
 
     @Test
     void anUnknownSinkIsRefused() {
-        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.broker=localhost:1", "--tsfleet.listener.sink=kafka:x"))
-                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("unknown sink scheme 'kafka'"));
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.broker=localhost:1", "--tsfleet.listener.sink=carrier-pigeon:x"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e)).contains("unknown sink scheme 'carrier-pigeon'"));
+    }
+
+    @Test
+    void aKafkaSinkWithoutBootstrapServersIsRefused() {
+        assertThatThrownBy(() -> start("--tsfleet.listener.static-mask=0", "--tsfleet.listener.broker=localhost:1", "--tsfleet.listener.sink=kafka:exits"))
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(messages(e))
+                        .contains("sink 'kafka' needs the option bootstrap-servers"));
     }
 
     @Test

@@ -41,6 +41,19 @@ class RateLimitedSinkTest {
     }
 
     @Test
+    void aCappedKafkaSinkStillConfirmsAsynchronously() throws Exception {
+        RecordSinkFactory factory = new RecordSinkFactory(List.of());
+        Map<String, String> options = Map.of("bootstrap-servers", "127.0.0.1:9", "max-records-per-second", "100", "close-timeout", "0s");
+        try (RecordSink sink = factory.open("kafka:exits", new SinkContext("r", options))) {
+            assertThat(sink).isInstanceOf(RateLimitedSink.class);
+            assertThat(sink.confirmsAsynchronously()).as("the pipeline must not count write() returns as written").isTrue();
+        }
+        try (RecordSink none = factory.open("none", new SinkContext("r", Map.of("max-records-per-second", "100")))) {
+            assertThat(none.confirmsAsynchronously()).isFalse();
+        }
+    }
+
+    @Test
     void paceNeverExceedsTheCapAndAnIdleSinkDoesNotBurstAfterwards() throws Exception {
         long[] clock = {0};
         TimedSink inner = new TimedSink(clock);
