@@ -1,6 +1,9 @@
 package io.tsfleet.listener.sink.otlp;
 
 import io.grpc.Status;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -21,15 +25,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static io.tsfleet.listener.sink.otlp.ExitRecords.WORKER_1;
 import static io.tsfleet.listener.sink.otlp.ExitRecords.WORKER_2;
 import static io.tsfleet.listener.sink.otlp.ExitRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -255,6 +262,56 @@ class OtlpSinkTest {
         Thread.sleep(200);
         assertThat(outcomes.written()).as("the late answer is not counted again").isZero();
         assertThat(outcomes.failed()).isEqualTo(6);
+    }
+
+    /** An exporter whose exports never complete, not even at shutdown (a hung connection the SDK does not cancel). */
+    private static final class HangingExporter implements LogRecordExporter {
+        final AtomicInteger exports = new AtomicInteger();
+
+        @Override
+        public CompletableResultCode export(Collection<LogRecordData> logs) {
+            exports.incrementAndGet();
+            return new CompletableResultCode();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+
+    @Test
+    void exportsThatNeverCompleteAreReportedAsFailedByTheCloseAndAFullQueueMakesWriteWait() throws Exception {
+        HangingExporter exporter = new HangingExporter();
+        OtlpSink sink = new OtlpSink(exporter, new ExitLogRecordMapper(OtlpSinkProvider.resource("r", Map.of()), "r", Clock.systemUTC()),
+                new OtlpBatching(4, 2, Duration.ofMillis(10), Duration.ofMillis(200)), 1, outcomes, "otlp:test");
+        // 2 in the hung export, 2 in the next batch (waiting for the export slot), 4 queued: the queue is full
+        for (int i = 0; i < 8; i++) sink.write(record(i < 4 ? 1 : 2, i, WORKER_1));
+
+        Thread writer = Thread.currentThread();
+        Thread interrupter = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            writer.interrupt();
+        });
+        assertThatThrownBy(() -> sink.write(record(3, 0, WORKER_1))).as("the queue is full: write waits until interrupted")
+                .isInstanceOf(InterruptedIOException.class);
+        assertThat(Thread.interrupted()).isTrue();
+        interrupter.join();
+        assertThat(sink.accepted()).as("the interrupted write was not accepted (the pipeline counts it)").isEqualTo(8);
+
+        sink.close();
+        assertThat(exporter.exports.get()).isEqualTo(1);
+        assertThat(outcomes.failedPerCpu()).isEqualTo(Map.of("worker-1/1", 4L, "worker-1/2", 4L));
+        assertThat(outcomes.written()).isZero();
     }
 
     @Test
