@@ -53,7 +53,7 @@ public record OtlpExporterSettings(OtlpProtocol protocol, String endpoint, Map<S
     public static OtlpExporterSettings resolve(String argument, SinkContext context, Map<String, String> env) {
         OtlpProtocol protocol = argument == null || argument.isBlank()
                 ? protocolFromEnvironment(env)
-                : OtlpProtocol.parse(argument, "sink argument otlp:" + argument.trim());
+                : OtlpProtocol.parse(argument, "sink argument of otlp");
         String endpoint = endpoint(protocol, context, env);
 
         Map<String, String> headers = new LinkedHashMap<>();

@@ -49,7 +49,7 @@ class OtlpExporterSettingsTest {
 
     @Test
     void badValuesAreRefusedNamingWhereTheyCameFrom() {
-        assertThatThrownBy(() -> resolve("http/json", Map.of(), Map.of())).hasMessageContaining("otlp:http/json").hasMessageContaining("not supported");
+        assertThatThrownBy(() -> resolve("http/json", Map.of(), Map.of())).hasMessageContaining("sink argument of otlp='http/json'").hasMessageContaining("not supported");
         assertThatThrownBy(() -> resolve("kafka", Map.of(), Map.of())).hasMessageContaining("not an OTLP protocol");
         assertThatThrownBy(() -> resolve("", Map.of(), Map.of("OTEL_EXPORTER_OTLP_PROTOCOL", "udp"))).hasMessageContaining("OTEL_EXPORTER_OTLP_PROTOCOL");
         assertThatThrownBy(() -> resolve("", Map.of("endpoint", "collector:4318"), Map.of())).hasMessageContaining("sink option endpoint");
