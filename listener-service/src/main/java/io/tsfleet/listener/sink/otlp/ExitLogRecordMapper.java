@@ -1,8 +1,6 @@
 package io.tsfleet.listener.sink.otlp;
 
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.tsfleet.listener.record.ExitRecordView;
@@ -55,24 +53,24 @@ final class ExitLogRecordMapper {
 
     ExitLogRecord map(ExitRecordView r) {
         String comm = r.comm();
-        AttributesBuilder a = Attributes.builder()
-                .put(CPU, r.cpu())
-                .put(SEQ, r.seq())
-                .put(PID, r.pid());
-        if (r.tgid() >= 0) a.put(TGID, r.tgid());
-        a.put(COMM, comm);
-        if (r.has(TaskstatsField.AC_EXITCODE)) a.put(EXITCODE, r.exitCode());
-        a.put(REPLICA, replicaId);
+        Builder a = new Builder();
+        a.add(CPU, (long) r.cpu());
+        a.add(SEQ, r.seq());
+        a.add(PID, r.pid());
+        if (r.tgid() >= 0) a.add(TGID, r.tgid());
+        a.add(COMM, comm);
+        if (r.has(TaskstatsField.AC_EXITCODE)) a.add(EXITCODE, r.exitCode());
+        a.add(REPLICA, replicaId);
         RecordOrigin origin = r.origin();
-        if (origin.node() != null) a.put(NODE, origin.node());
-        if (origin.bootId() != null) a.put(BOOT_ID, origin.bootId());
-        a.put(SCOPE, r.scope().jsonName());
+        if (origin.node() != null) a.add(NODE, origin.node());
+        if (origin.bootId() != null) a.add(BOOT_ID, origin.bootId());
+        a.add(SCOPE, r.scope().jsonName());
         for (TaskstatsField f : TaskstatsField.values()) {
-            if (r.has(f)) putField(a, STATS, f, r, false);
+            if (r.has(f)) addField(a, STATS, f, r, false, comm);
         }
         if (r.hasTgidAggregate()) {
             for (TaskstatsField f : TaskstatsField.values()) {
-                if (r.tgidHas(f)) putField(a, GROUP, f, r, true);
+                if (r.tgidHas(f)) addField(a, GROUP, f, r, true, null);
             }
         }
         long time = r.timeEpochNanos();
@@ -80,18 +78,35 @@ final class ExitLogRecordMapper {
         return new ExitLogRecord(resource, scope, time, observed, comm, a.build(), r.cpu(), origin);
     }
 
-    private static void putField(AttributesBuilder a, FieldKeys keys, TaskstatsField f, ExitRecordView r, boolean group) {
+    private static void addField(Builder a, FieldKeys keys, TaskstatsField f, ExitRecordView r, boolean group, String comm) {
         int i = f.ordinal();
         if (f == TaskstatsField.AC_COMM) {
-            a.put(keys.strings[i], group ? groupComm(r) : r.comm());
+            a.add(keys.strings[i], group ? groupComm(r) : comm);
         } else if (f == TaskstatsField.AC_PAD) {
             Long[] pad = new Long[f.size()];
             for (int k = 0; k < pad.length; k++) pad[k] = (long) (group ? r.tgidFieldByte(f, k) : r.fieldByte(f, k));
-            a.put(keys.arrays[i], List.of(pad));
+            a.add(keys.arrays[i], List.of(pad));
         } else {
             long v = group ? r.tgidField(f) : r.field(f);
-            if (v >= 0) a.put(keys.longs[i], v);
-            else a.put(keys.strings[i], Long.toUnsignedString(v));
+            if (v >= 0) a.add(keys.longs[i], v);
+            else a.add(keys.strings[i], Long.toUnsignedString(v));
+        }
+    }
+
+    /** Collects each key once, in order (see {@link ExitAttributes}). */
+    private static final class Builder {
+        private static final int MAX = 16 + 2 * TaskstatsField.values().length;
+        private final AttributeKey<?>[] keys = new AttributeKey<?>[MAX];
+        private final Object[] values = new Object[MAX];
+        private int size;
+
+        <T> void add(AttributeKey<T> key, T value) {
+            keys[size] = key;
+            values[size++] = value;
+        }
+
+        ExitAttributes build() {
+            return new ExitAttributes(keys, values, size);
         }
     }
 

@@ -15,6 +15,7 @@ import io.tsfleet.listener.sink.SinkContext;
 import io.tsfleet.protocol.taskstats.TaskstatsField;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -44,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  * ({@link HttpOtlpReceiver}) and gRPC ({@link GrpcOtlpReceiver}), through the SDK's real exporter. Every accepted record
  * must come back once through the outcomes: written when the receiver took it, failed (per node and CPU) otherwise.
  */
+@Timeout(60)
 class OtlpSinkTest {
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -221,7 +223,8 @@ class OtlpSinkTest {
     void aSlowReceiverHoldsTheWriterBackAndLosesNothing() throws Exception {
         HttpOtlpReceiver receiver = httpReceiver();
         receiver.delay(150);
-        OtlpSink sink = open("http/protobuf", Map.of(), Map.of("endpoint", receiver.baseUrl(), "max-batch-size", "10", "max-queue-size", "20"));
+        OtlpSink sink = open("http/protobuf", Map.of(), Map.of("endpoint", receiver.baseUrl(), "max-batch-size", "10", "max-queue-size", "20",
+                "max-concurrent-exports", "1"));
         long t0 = System.nanoTime();
         for (int i = 0; i < 100; i++) sink.write(record(i % 3, i, WORKER_1));
         long waitedMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -289,8 +292,9 @@ class OtlpSinkTest {
     void exportsThatNeverCompleteAreReportedAsFailedByTheCloseAndAFullQueueMakesWriteWait() throws Exception {
         HangingExporter exporter = new HangingExporter();
         OtlpSink sink = new OtlpSink(exporter, new ExitLogRecordMapper(OtlpSinkProvider.resource("r", Map.of()), "r", Clock.systemUTC()),
-                new OtlpBatching(4, 2, Duration.ofMillis(10), Duration.ofMillis(200)), 1, outcomes, "otlp:test");
-        // 2 in the hung export, 2 in the next batch (waiting for the export slot), 4 queued: the queue is full
+                new OtlpBatching(4, 2, Duration.ofSeconds(30), Duration.ofMillis(200)), 1, outcomes, "otlp:test");
+        // 2 in the hung export, 2 in the next batch (waiting for the export slot), 4 queued: the queue is full (the
+        // schedule delay is long, so each batch waits until it holds its 2 records)
         for (int i = 0; i < 8; i++) sink.write(record(i < 4 ? 1 : 2, i, WORKER_1));
 
         Thread writer = Thread.currentThread();
