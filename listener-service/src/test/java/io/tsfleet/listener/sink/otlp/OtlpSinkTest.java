@@ -252,18 +252,18 @@ class OtlpSinkTest {
     @Test
     void closeCountsWhatIsStillUnconfirmedAsFailedAndALateAnswerDoesNotCountAgain() throws Exception {
         HttpOtlpReceiver receiver = httpReceiver();
-        receiver.delay(1500);
+        receiver.delay(4000);
         OtlpSink sink = open("http/protobuf", Map.of(), Map.of("endpoint", receiver.baseUrl(), "close-timeout", "300ms"));
         for (int i = 0; i < 6; i++) sink.write(record(7, i, WORKER_1));
         long t0 = System.nanoTime();
         sink.close();
         long closeMillis = (System.nanoTime() - t0) / 1_000_000;
 
-        assertThat(closeMillis).as("close waits close-timeout, not for the receiver").isLessThan(1400);
+        assertThat(closeMillis).as("close waits close-timeout, not for the receiver").isLessThan(3000);
         assertThat(outcomes.failedPerCpu()).isEqualTo(Map.of("worker-1/7", 6L));
-        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.answered() >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.answered() >= 1);
         Thread.sleep(200);
-        assertThat(outcomes.written()).as("the late answer is not counted again").isZero();
+        assertThat(outcomes.written()).as("the late result (the receiver's answer or the exporter's cancellation) is not counted again").isZero();
         assertThat(outcomes.failed()).isEqualTo(6);
     }
 
