@@ -56,8 +56,10 @@ public final class StickyBalancedAssignor implements CpuAssignor {
         List<CpuMove> moves = new ArrayList<>();
         CpuSet.Builder unplaced = CpuSet.builder();
         if (s.uncovered > 0) {
-            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-                if (s.owner[c] == PlanningState.NONE) unplaced.add(c);
+            for (int k = 0; k < s.rangeStart.length; k++) {
+                for (int c = s.rangeStart[k], end = s.rangeEnd[k]; c < end; c++) {
+                    if (s.owner[c] == PlanningState.NONE) unplaced.add(c);
+                }
             }
         }
         Map<String, CpuSet> masks = new HashMap<>();
