@@ -37,8 +37,8 @@ final class PlanningState {
     double maxGeneralWeight = Double.NaN;
     /**
      * The possible CPUs as ranges, ascending: range {@code k} is {@code rangeStart[k] <= cpu < rangeEnd[k]}. Loops over
-     * the possible CPUs go range by range (a possible set is a few ranges; {@link CpuSet#nextAbsent} on it scans to
-     * its end, so it is asked once per range here and never again).
+     * the possible CPUs go range by range (a possible set is a few ranges, and {@link CpuSet#nextAbsent} scans a long
+     * range word by word to its end, so it is asked once per range here and never again).
      */
     final int[] rangeStart;
     final int[] rangeEnd;
