@@ -1,7 +1,6 @@
 package io.tsfleet.planner;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -50,29 +49,63 @@ final class CapacityRepair {
             scale = Math.max(scale, Math.abs(s.replicaLoad[to]) + (Double.isInfinite(s.limit[to]) ? 0 : s.limit[to]));
         }
         double maxFitting = room + 1e-9 * scale;
-        List<Integer> cpus = new ArrayList<>();
+        // The CPU preferred first: the smallest that removes the whole excess, else the largest; then one at the edge
+        // of the replica's ranges; then the lowest. The answer is the first CPU in that order that fits a receiver,
+        // moved to the first receiver (least loaded, then lowest index) it fits. Usually the preferred CPU fits (it
+        // is no heavier than the most room a receiver has): one scan finds it; only when it fits nowhere are all
+        // candidates sorted and tried in order.
+        int preferred = PlanningState.NONE;
+        int candidates = 0;
+        for (int c = s.cpusOf[from].nextSetBit(0); c >= 0; c = s.cpusOf[from].nextSetBit(c + 1)) {
+            if (s.locked[c] || s.weight[c] > maxFitting) continue;
+            candidates++;
+            if (preferred == PlanningState.NONE || prefer(s, c, preferred, excess, from) < 0) preferred = c;
+        }
+        if (preferred == PlanningState.NONE) return false;
+        int to = firstFitting(s, general, from, s.weight[preferred]);
+        if (to != PlanningState.NONE) {
+            s.assign(preferred, to);
+            return true;
+        }
+        if (candidates == 1) return false;
+        List<Integer> cpus = new ArrayList<>(candidates);
         for (int c = s.cpusOf[from].nextSetBit(0); c >= 0; c = s.cpusOf[from].nextSetBit(c + 1)) {
             if (!s.locked[c] && !(s.weight[c] > maxFitting)) cpus.add(c);
         }
-        if (cpus.isEmpty()) return false;
-        Comparator<Integer> preference = Comparator
-                .<Integer>comparingInt(c -> s.weight[c] >= excess ? 0 : 1)
-                .thenComparingDouble(c -> s.weight[c] >= excess ? s.weight[c] : -s.weight[c])
-                .thenComparingInt(c -> s.ownedBy(c - 1, from) && s.ownedBy(c + 1, from) ? 1 : 0)
-                .thenComparingInt(c -> c);
-        cpus.sort(preference);
-        List<Integer> receivers = new ArrayList<>(general);
-        receivers.remove(Integer.valueOf(from));
-        receivers.sort(Comparator.<Integer>comparingDouble(r -> s.replicaLoad[r]).thenComparingInt(r -> r));
+        cpus.sort((x, y) -> prefer(s, x, y, excess, from));
         // Bounded: |cpus| x |receivers| checks.
         for (int c : cpus) {
-            for (int to : receivers) {
-                if (s.fits(to, s.weight[c])) {
-                    s.assign(c, to);
-                    return true;
-                }
+            to = firstFitting(s, general, from, s.weight[c]);
+            if (to != PlanningState.NONE) {
+                s.assign(c, to);
+                return true;
             }
         }
         return false;
+    }
+
+    /** The order of preference of CPUs to move off {@code from}: negative when {@code x} comes before {@code y}. */
+    private static int prefer(PlanningState s, int x, int y, double excess, int from) {
+        double wx = s.weight[x], wy = s.weight[y];
+        int order = Integer.compare(wx >= excess ? 0 : 1, wy >= excess ? 0 : 1);
+        if (order != 0) return order;
+        order = Double.compare(wx >= excess ? wx : -wx, wy >= excess ? wy : -wy);
+        if (order != 0) return order;
+        order = Integer.compare(interior(s, x, from), interior(s, y, from));
+        return order != 0 ? order : Integer.compare(x, y);
+    }
+
+    private static int interior(PlanningState s, int cpu, int from) {
+        return s.ownedBy(cpu - 1, from) && s.ownedBy(cpu + 1, from) ? 1 : 0;
+    }
+
+    /** The least loaded general replica other than {@code from} (the lowest index on a tie) that fits {@code w}, or NONE. */
+    private static int firstFitting(PlanningState s, List<Integer> general, int from, double w) {
+        int best = PlanningState.NONE;
+        for (int r : general) {
+            if (r == from || !s.fits(r, w)) continue;
+            if (best == PlanningState.NONE || Double.compare(s.replicaLoad[r], s.replicaLoad[best]) < 0) best = r;
+        }
+        return best;
     }
 }

@@ -41,15 +41,19 @@ final class CoveragePlacement {
         if (s.lockedCount == 0) {
             unlocked = s.totalWeight;
         } else {
-            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-                if (!s.locked[c]) unlocked += s.weight[c];
+            for (int k = 0; k < s.rangeStart.length; k++) {
+                for (int c = s.rangeStart[k], end = s.rangeEnd[k]; c < end; c++) {
+                    if (!s.locked[c]) unlocked += s.weight[c];
+                }
             }
         }
         // The CPUs without an owner, ascending: every pass visits these only.
         int[] todo = new int[s.uncovered];
         int count = 0;
-        for (int c = s.possible.nextCpu(0); c >= 0 && count < todo.length; c = s.possible.nextCpu(c + 1)) {
-            if (s.owner[c] == PlanningState.NONE) todo[count++] = c;
+        for (int k = 0; k < s.rangeStart.length && count < todo.length; k++) {
+            for (int c = s.rangeStart[k], end = s.rangeEnd[k]; c < end && count < todo.length; c++) {
+                if (s.owner[c] == PlanningState.NONE) todo[count++] = c;
+            }
         }
         double fairShare = unlocked / receivers.size();
         int[] pool = receivers.stream().mapToInt(Integer::intValue).toArray();

@@ -40,14 +40,7 @@ final class LoadBalancing {
         }
         // Capacity repair and balancing move CPUs between general replicas only, so the set of CPUs they own, and
         // its heaviest CPU, is the same in every round: computed once.
-        if (Double.isNaN(s.maxGeneralWeight)) {
-            double maxWeight = 0;
-            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-                int o = s.owner[c];
-                if (o != PlanningState.NONE && s.role[o] == ReplicaRole.GENERAL) maxWeight = Math.max(maxWeight, s.weight[c]);
-            }
-            s.maxGeneralWeight = maxWeight;
-        }
+        if (Double.isNaN(s.maxGeneralWeight)) s.maxGeneralWeight = maxGeneralWeight(s);
         double maxWeight = s.maxGeneralWeight;
         double maxAllowed = s.settings.balanceTolerance() * Math.max(mean, maxWeight);
         boolean changed = false;
@@ -65,6 +58,20 @@ final class LoadBalancing {
             changed = true;
         }
         return changed;
+    }
+
+    /** The heaviest CPU owned by a general replica (0 when there is none). */
+    private static double maxGeneralWeight(PlanningState s) {
+        // Every possible CPU owned, and every replica general: that is the heaviest possible CPU, known already.
+        if (s.uncovered == 0 && s.replicasWithRole(ReplicaRole.GENERAL).size() == s.replicaCount()) return s.maxWeight;
+        double maxWeight = 0;
+        for (int k = 0; k < s.rangeStart.length; k++) {
+            for (int c = s.rangeStart[k], end = s.rangeEnd[k]; c < end; c++) {
+                int o = s.owner[c];
+                if (o != PlanningState.NONE && s.role[o] == ReplicaRole.GENERAL) maxWeight = Math.max(maxWeight, s.weight[c]);
+            }
+        }
+        return maxWeight;
     }
 
     private static double maxLoad(PlanningState s, int[] general) {
@@ -110,17 +117,23 @@ final class LoadBalancing {
         int best = PlanningState.NONE;
         double bestGain = 0;
         int bestScore = -1;
-        for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
-            double w = s.weight[c];
-            if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
-            double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
-            if (gain <= 0) continue;
-            int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);
-            double eps = 1e-9 * loadA;
-            if (best == PlanningState.NONE || gain > bestGain + eps || (gain >= bestGain - eps && score > bestScore)) {
-                best = c;
-                bestGain = gain;
-                bestScore = score;
+        SlotBits owned = s.cpusOf[a];
+        // A's CPUs in ascending order, word by word.
+        for (int i = 0, words = owned.wordCount(); i < words; i++) {
+            int first = owned.firstSlotOfWord(i);
+            for (long word = owned.word(i); word != 0; word &= word - 1) {
+                int c = first + Long.numberOfTrailingZeros(word);
+                double w = s.weight[c];
+                if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
+                double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
+                if (gain <= 0) continue;
+                int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);
+                double eps = 1e-9 * loadA;
+                if (best == PlanningState.NONE || gain > bestGain + eps || (gain >= bestGain - eps && score > bestScore)) {
+                    best = c;
+                    bestGain = gain;
+                    bestScore = score;
+                }
             }
         }
         return best;
@@ -131,13 +144,32 @@ final class LoadBalancing {
      * locality most ({@code distance(c, B) - distance(c, A)} lowest: onto B's node or zone, away from a replica it is
      * remote to), then the greatest gain, then compactness and undoing a move as in {@link #bestCpu}. Every candidate
      * satisfies {@code 0 < w < gap}, so termination is as without a topology.
+     *
+     * <p>One pass over A's CPUs finds the best gain and keeps the CPUs with a positive gain (ascending, with their
+     * gains) in the state's scratch arrays; the choice then looks at those only.
      */
     private static int bestLocalCpu(PlanningState s, int a, int b, double loadA, double gap) {
+        SlotBits owned = s.cpusOf[a];
+        int[] candidates = s.candidateScratch(owned.cardinality());
+        double[] gains = s.gainScratch;
+        int count = 0;
         double bestGain = 0;
-        for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
-            double w = s.weight[c];
-            if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
-            bestGain = Math.max(bestGain, loadA - Math.max(loadA - w, s.replicaLoad[b] + w));
+        double loadB = s.replicaLoad[b];
+        double limitB = s.limit[b] * (1 + 1e-12);
+        for (int i = 0, words = owned.wordCount(); i < words; i++) {
+            int first = owned.firstSlotOfWord(i);
+            for (long word = owned.word(i); word != 0; word &= word - 1) {
+                int c = first + Long.numberOfTrailingZeros(word);
+                double w = s.weight[c];
+                // s.fits(b, w) and the gain, with B's load and limit read once (the same arithmetic)
+                if (s.locked[c] || w >= gap || !(loadB + w <= limitB)) continue;
+                double gain = loadA - Math.max(loadA - w, loadB + w);
+                bestGain = Math.max(bestGain, gain);
+                if (gain > 0) {
+                    candidates[count] = c;
+                    gains[count++] = gain;
+                }
+            }
         }
         if (bestGain <= 0) return PlanningState.NONE;
         int best = PlanningState.NONE;
@@ -145,11 +177,10 @@ final class LoadBalancing {
         int bestDelta = Integer.MAX_VALUE;
         int bestScore = -1;
         double eps = 1e-9 * loadA;
-        for (int c = s.cpusOf[a].nextSetBit(0); c >= 0; c = s.cpusOf[a].nextSetBit(c + 1)) {
-            double w = s.weight[c];
-            if (s.locked[c] || w >= gap || !s.fits(b, w)) continue;
-            double gain = loadA - Math.max(loadA - w, s.replicaLoad[b] + w);
-            if (gain <= 0 || gain < bestGain / 2) continue;
+        for (int k = 0; k < count; k++) {
+            double gain = gains[k];
+            if (gain < bestGain / 2) continue;
+            int c = candidates[k];
             int delta = s.distance(c, b) - s.distance(c, a);
             if (best != PlanningState.NONE && delta > bestDelta) continue; // cannot win: skip the compactness score
             int score = s.compactnessScore(c, a, b) * 2 + (s.original[c] == b ? 1 : 0);

@@ -35,6 +35,13 @@ final class PlanningState {
     final int zoneCount;
     /** The heaviest CPU owned by a general replica, once balancing asked (it cannot change afterwards); NaN before. */
     double maxGeneralWeight = Double.NaN;
+    /**
+     * The possible CPUs as ranges, ascending: range {@code k} is {@code rangeStart[k] <= cpu < rangeEnd[k]}. Loops over
+     * the possible CPUs go range by range (a possible set is a few ranges, and {@link CpuSet#nextAbsent} scans a long
+     * range word by word to its end, so it is asked once per range here and never again).
+     */
+    final int[] rangeStart;
+    final int[] rangeEnd;
     /** The heaviest possible CPU. */
     final double maxWeight;
     /** The number of possible CPUs without an owner. */
@@ -47,6 +54,10 @@ final class PlanningState {
     final CpuSet[] current;
     /** By replica: the size of {@link #current}. */
     final int[] currentSize;
+
+    /** Scratch space of balancing: candidate CPUs and their gains (see {@link #candidateScratch}). */
+    private int[] candidateScratch = new int[0];
+    double[] gainScratch = new double[0];
 
     PlanningState(PlanningInput input) {
         this.possible = input.possibleCpus();
@@ -81,11 +92,23 @@ final class PlanningState {
         java.util.Arrays.fill(original, NONE);
         double base = settings.cpuBaseWeight();
         double heaviest = 0, sum = 0;
-        for (int c = possible.nextCpu(0); c >= 0; c = possible.nextCpu(c + 1)) {
-            double w = load[c] + base;
-            weight[c] = w;
-            heaviest = Math.max(heaviest, w);
-            sum += w;
+        int ranges = 0;
+        for (int start = possible.nextCpu(0); start >= 0; start = possible.nextCpu(possible.nextAbsent(start))) ranges++;
+        rangeStart = new int[ranges];
+        rangeEnd = new int[ranges];
+        for (int k = 0, start = possible.nextCpu(0); k < ranges; k++) {
+            rangeStart[k] = start;
+            rangeEnd[k] = possible.nextAbsent(start);
+            start = possible.nextCpu(rangeEnd[k]);
+        }
+        // Range by range: the same CPUs in the same ascending order as one by one.
+        for (int k = 0; k < ranges; k++) {
+            for (int c = rangeStart[k], end = rangeEnd[k]; c < end; c++) {
+                double w = load[c] + base;
+                weight[c] = w;
+                heaviest = Math.max(heaviest, w);
+                sum += w;
+            }
         }
         maxWeight = heaviest;
         totalWeight = sum;
@@ -128,21 +151,28 @@ final class PlanningState {
             int i = boxed;
             CpuSet mask = e.getValue();
             boolean keeps = role[i] != ReplicaRole.DRAINING;
-            boolean inside = mask.isSubsetOf(possible);
-            if (keeps && !mask.isEmpty()) cpusOf[i].reserve(mask.first(), mask.length() - 1);
+            int first = firstOf(mask);
+            if (keeps && first >= 0) cpusOf[i].reserve(first, mask.length() - 1);
             double kept = replicaLoad[i];
             int claimed = 0;
-            for (int c = mask.nextCpu(0); c >= 0 && c < n; c = mask.nextCpu(c + 1)) {
-                if (original[c] == NONE && (inside || possible.contains(c))) {
-                    original[c] = i;
-                    claimed++;
-                    if (keeps) {
-                        owner[c] = i;
-                        cpusOf[i].setReserved(c);
-                        kept += weight[c];
-                        uncovered--;
+            // The mask's CPUs that are possible, in ascending order, range by range: each range of the mask cut
+            // into the possible ranges it overlaps (a CPU at or above n is never possible).
+            for (int start = first; start >= 0 && start < n; ) {
+                int end = Math.min(mask.nextAbsent(start), n);
+                for (int k = rangeEndingAfter(start); k < rangeStart.length && rangeStart[k] < end; k++) {
+                    for (int c = Math.max(start, rangeStart[k]), to = Math.min(rangeEnd[k], end); c < to; c++) {
+                        if (original[c] != NONE) continue;
+                        original[c] = i;
+                        claimed++;
+                        if (keeps) {
+                            owner[c] = i;
+                            cpusOf[i].setReserved(c);
+                            kept += weight[c];
+                            uncovered--;
+                        }
                     }
                 }
+                start = end < n ? mask.nextCpu(end) : -1;
             }
             replicaLoad[i] = kept;
             if (claimed == mask.size()) {
@@ -150,6 +180,31 @@ final class PlanningState {
                 currentSize[i] = claimed;
             }
         }
+    }
+
+    /** The index of the first possible range that ends after {@code cpu} ({@code rangeStart.length} when none does). */
+    int rangeEndingAfter(int cpu) {
+        int lo = 0, hi = rangeEnd.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (rangeEnd[mid] > cpu) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    /**
+     * The lowest CPU of a mask, or -1 when it is empty. A mask that is one range (a settled plan's usually is) is
+     * recognised from its end without scanning the words below it, which {@link CpuSet#first} would.
+     */
+    static int firstOf(CpuSet mask) {
+        int size = mask.size();
+        if (size == 0) return -1;
+        int length = mask.length();
+        int low = length - size;
+        // low..length-1 all in the mask: those are its size CPUs, so there is none below low.
+        if (mask.contains(low) && mask.nextAbsent(low) == length) return low;
+        return mask.first();
     }
 
     /** The zone index of a CPU, or NONE (only with a topology). */
@@ -173,6 +228,16 @@ final class PlanningState {
         if (node != NONE && node == replicaNode[replica]) return 0;
         int zone = node == NONE ? NONE : nodeZone[node];
         return zone != NONE && zone == replicaZone[replica] ? 1 : 2;
+    }
+
+    /** An int array of at least {@code size} entries, and {@link #gainScratch} as long; reused from call to call. */
+    int[] candidateScratch(int size) {
+        if (candidateScratch.length < size) {
+            int grown = Math.max(size, 2 * candidateScratch.length);
+            candidateScratch = new int[grown];
+            gainScratch = new double[grown];
+        }
+        return candidateScratch;
     }
 
     int replicaCount() {

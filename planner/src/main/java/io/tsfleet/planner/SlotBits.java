@@ -97,6 +97,22 @@ final class SlotBits {
         }
     }
 
+    /**
+     * The number of words of the window, for word-wise iteration in ascending order: word {@code i} ({@link #word})
+     * holds the slots from {@link #firstSlotOfWord} on, bit 0 the lowest.
+     */
+    int wordCount() {
+        return words.length;
+    }
+
+    long word(int i) {
+        return words[i];
+    }
+
+    int firstSlotOfWord(int i) {
+        return (base + i) << 6;
+    }
+
     int cardinality() {
         return cardinality;
     }

@@ -56,8 +56,10 @@ public final class StickyBalancedAssignor implements CpuAssignor {
         List<CpuMove> moves = new ArrayList<>();
         CpuSet.Builder unplaced = CpuSet.builder();
         if (s.uncovered > 0) {
-            for (int c = s.possible.nextCpu(0); c >= 0; c = s.possible.nextCpu(c + 1)) {
-                if (s.owner[c] == PlanningState.NONE) unplaced.add(c);
+            for (int k = 0; k < s.rangeStart.length; k++) {
+                for (int c = s.rangeStart[k], end = s.rangeEnd[k]; c < end; c++) {
+                    if (s.owner[c] == PlanningState.NONE) unplaced.add(c);
+                }
             }
         }
         Map<String, CpuSet> masks = new HashMap<>();
@@ -69,10 +71,14 @@ public final class StickyBalancedAssignor implements CpuAssignor {
             // A replica that keeps exactly its current mask (nothing in, nothing out) gets that very CpuSet back.
             boolean unchanged = s.current[r] != null && s.currentSize[r] == owned.cardinality();
             CpuSet.Builder mask = unchanged ? null : CpuSet.builder();
+            // A new mask is built relative to the word of its lowest CPU and shifted into place once: a CpuSet's
+            // bitmap starts at CPU 0, so building it in place would allocate that bitmap twice (builder and copy).
+            int lowest = owned.nextSetBit(0);
+            int offset = lowest < 0 ? 0 : lowest & ~63;
             double trueLoad = 0;
-            for (int start = owned.nextSetBit(0); start >= 0; ) {
+            for (int start = lowest; start >= 0; ) {
                 int end = owned.nextClearBit(start) - 1;
-                if (!unchanged) mask.addRange(start, end);
+                if (!unchanged) mask.addRange(start - offset, end - offset);
                 for (int c = start; c <= end; c++) {
                     trueLoad += s.load[c];
                     int before = s.original[c];
@@ -80,13 +86,13 @@ public final class StickyBalancedAssignor implements CpuAssignor {
                     if (unchanged && before != r) {
                         unchanged = false; // a CPU moved in: build the mask after all, from the ranges so far
                         mask = CpuSet.builder();
-                        for (int x = owned.nextSetBit(0); x >= 0 && x < start; x = owned.nextSetBit(x + 1)) mask.add(x);
-                        mask.addRange(start, end);
+                        for (int x = lowest; x >= 0 && x < start; x = owned.nextSetBit(x + 1)) mask.add(x - offset);
+                        mask.addRange(start - offset, end - offset);
                     }
                 }
                 start = owned.nextSetBit(end + 1);
             }
-            masks.put(s.ids[r], unchanged ? s.current[r] : owned.cardinality() == 0 ? CpuSet.EMPTY : mask.build());
+            masks.put(s.ids[r], unchanged ? s.current[r] : owned.cardinality() == 0 ? CpuSet.EMPTY : mask.build().shift(offset));
             if (s.role[r] != ReplicaRole.DRAINING) projected.put(s.ids[r], trueLoad);
             if (s.role[r] == ReplicaRole.GENERAL && s.excess(r) > 0) over.add(s.ids[r]);
         }

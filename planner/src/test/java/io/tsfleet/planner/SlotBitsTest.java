@@ -45,6 +45,12 @@ class SlotBitsTest {
         }
         assertThat(bits.cardinality()).isEqualTo(reference.cardinality());
         assertThat(bits.toArray()).containsExactly(reference.stream().toArray());
+        // word by word, as balancing reads it: the same slots in the same ascending order
+        java.util.List<Integer> wordwise = new java.util.ArrayList<>();
+        for (int i = 0; i < bits.wordCount(); i++) {
+            for (long word = bits.word(i); word != 0; word &= word - 1) wordwise.add(bits.firstSlotOfWord(i) + Long.numberOfTrailingZeros(word));
+        }
+        assertThat(wordwise).containsExactlyElementsOf(reference.stream().boxed().toList());
         for (int probe = 0; probe < 50; probe++) {
             int from = rnd.nextInt(range + 64);
             assertThat(bits.nextSetBit(from)).as("nextSetBit(%d)", from).isEqualTo(reference.nextSetBit(from));
