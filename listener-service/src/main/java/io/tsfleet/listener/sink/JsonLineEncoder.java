@@ -32,13 +32,17 @@ public final class JsonLineEncoder {
     private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Stores eight bytes at once: how the members' names are copied (a call of System.arraycopy per name costs more). */
+    private static final VarHandle WORD = U64;
 
     private static final TaskstatsField[] FIELDS = TaskstatsField.values();
     private static final int KIND_NUMBER = 0;
     private static final int KIND_COMM = 1;
     private static final int KIND_PAD = 2;
-    /** {@code ,"<c name>":} of every field in struct order (the first member of {@code tgid_stats} skips the comma). */
+    /** {@code ,"<c name>":} of every field in struct order. */
     private static final byte[][] MEMBERS = new byte[FIELDS.length][];
+    /** {@link #MEMBERS} as little-endian words of eight bytes, the last one padded (the padding is overwritten next). */
+    private static final long[][] MEMBER_WORDS = new long[FIELDS.length][];
     private static final int[] OFFSET = new int[FIELDS.length];
     private static final int[] SIZE = new int[FIELDS.length];
     private static final int[] END = new int[FIELDS.length];
@@ -64,6 +68,11 @@ public final class JsonLineEncoder {
     private static final byte[] HEX = ascii("0123456789abcdef");
     /** Both digits of 0..99: {@code PAIRS[2n]}, {@code PAIRS[2n + 1]}. */
     private static final byte[] PAIRS = new byte[200];
+    /** {@link #PAIRS} as little-endian shorts: both digits of 0..99 in one store. */
+    private static final short[] PAIRS16 = new short[100];
+    private static final VarHandle PAIR = U16;
+    /** 10^0 .. 10^18. */
+    private static final long[] POWERS_OF_TEN = new long[19];
     /** Bytes of a string that are copied as they are: printable ASCII except {@code "} and {@code \}. */
     private static final boolean[] PLAIN = new boolean[256];
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -76,6 +85,7 @@ public final class JsonLineEncoder {
         for (TaskstatsField f : FIELDS) {
             int i = f.ordinal();
             MEMBERS[i] = ascii(",\"" + f.cName() + "\":");
+            MEMBER_WORDS[i] = words(MEMBERS[i]);
             OFFSET[i] = f.offset();
             SIZE[i] = f.size();
             END[i] = f.end();
@@ -84,13 +94,16 @@ public final class JsonLineEncoder {
             bound += MEMBERS[i].length + value;
             maxEnd = Math.max(maxEnd, f.end());
         }
-        STRUCT_BOUND = bound + 2;
+        STRUCT_BOUND = bound + 2 + 8; // + 8: the padding of the last word copied
         STRUCT_MAX_END = maxEnd;
         for (RecordScope s : RecordScope.values()) SCOPES[s.ordinal()] = ascii(",\"scope\":\"" + s.jsonName() + "\"");
         for (int n = 0; n < 100; n++) {
             PAIRS[2 * n] = (byte) ('0' + n / 10);
             PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
+            PAIRS16[n] = (short) (PAIRS[2 * n] & 0xFF | PAIRS[2 * n + 1] << 8);
         }
+        POWERS_OF_TEN[0] = 1;
+        for (int d = 1; d < POWERS_OF_TEN.length; d++) POWERS_OF_TEN[d] = POWERS_OF_TEN[d - 1] * 10;
         for (int b = 0x20; b < 0x7F; b++) PLAIN[b] = b != '"' && b != '\\';
     }
 
@@ -150,7 +163,7 @@ public final class JsonLineEncoder {
         p = put(o, p, TIME);
         p = time(o, p, r.timeEpochNanos());
         p = put(o, p, SCOPES[r.scope().ordinal()]);
-        p = struct(o, p, s, at, statsLength, 0);
+        p = struct(o, p, s, at, statsLength, false);
 
         if (r.hasTgidAggregate()) {
             int tgidLength = r.tgidStatsLength();
@@ -163,7 +176,7 @@ public final class JsonLineEncoder {
                 buf.get(r.tgidStatsOffset(), copy, 0, Math.min(tgidLength, copy.length));
             }
             p = put(o, p, TGID_STATS);
-            p = struct(o, p, s, at, tgidLength, 1);
+            p = struct(o, p, s, at, tgidLength, true);
             o[p++] = '}';
         }
         o[p++] = '}';
@@ -179,14 +192,17 @@ public final class JsonLineEncoder {
         return size;
     }
 
-    /** Every struct field as a member; {@code skip} bytes of the first member's name are left out (its comma). */
-    private static int struct(byte[] o, int p, byte[] s, int at, int length, int skip) {
+    /**
+     * Every struct field as a member. In a nested object ({@code nested}: right after its {@code {}) the first member
+     * has no comma: its name is copied over the brace, which is then put back.
+     */
+    private static int struct(byte[] o, int p, byte[] s, int at, int length, boolean nested) {
+        if (nested) p--;
         for (int i = 0; i < FIELDS.length; i++) {
-            byte[] member = MEMBERS[i];
-            int n = member.length - skip;
-            System.arraycopy(member, skip, o, p, n);
-            p += n;
-            skip = 0;
+            long[] words = MEMBER_WORDS[i];
+            for (int k = 0; k < words.length; k++) WORD.set(o, p + 8 * k, words[k]);
+            if (nested && i == 0) o[p] = '{';
+            p += MEMBERS[i].length;
             if (END[i] > length) {
                 p = put(o, p, NULL);
                 continue;
@@ -350,11 +366,15 @@ public final class JsonLineEncoder {
 
     /** A u64 held in a long (values above 2^63 are negative) in decimal. */
     private static int unsigned(byte[] o, int p, long v) {
-        if (v >= 0 && v < 10) {
-            o[p] = (byte) ('0' + v);
-            return p + 1;
+        if (v >= 0 && v < 100) {
+            if (v < 10) {
+                o[p] = (byte) ('0' + v);
+                return p + 1;
+            }
+            PAIR.set(o, p, PAIRS16[(int) v]);
+            return p + 2;
         }
-        if (v < 0) {
+        if (v < 0) { // above 2^63: all but the last digit as a positive long, then the last
             long q = Long.divideUnsigned(v, 10);
             p = unsigned(o, p, q);
             o[p] = (byte) ('0' + (int) (v - q * 10));
@@ -362,40 +382,43 @@ public final class JsonLineEncoder {
         }
         int end = p + digits(v);
         int i = end;
-        if (v > Integer.MAX_VALUE) {
-            while (v > Integer.MAX_VALUE) {
-                long q = v / 100;
-                int r = (int) (v - q * 100);
-                o[--i] = PAIRS[2 * r + 1];
-                o[--i] = PAIRS[2 * r];
-                v = q;
-            }
+        while (v >= 100_000_000L) {
+            long q = v / 100_000_000L;
+            int r = (int) (v - q * 100_000_000L);
+            int hi = r / 10_000;
+            int lo = r - hi * 10_000;
+            int a = hi / 100;
+            int b = lo / 100;
+            PAIR.set(o, i - 8, PAIRS16[a]);
+            PAIR.set(o, i - 6, PAIRS16[hi - a * 100]);
+            PAIR.set(o, i - 4, PAIRS16[b]);
+            PAIR.set(o, i - 2, PAIRS16[lo - b * 100]);
+            i -= 8;
+            v = q;
         }
         int w = (int) v;
         while (w >= 100) {
             int q = w / 100;
-            int r = w - q * 100;
-            o[--i] = PAIRS[2 * r + 1];
-            o[--i] = PAIRS[2 * r];
+            i -= 2;
+            PAIR.set(o, i, PAIRS16[w - q * 100]);
             w = q;
         }
-        if (w >= 10) {
-            o[--i] = PAIRS[2 * w + 1];
-            o[--i] = PAIRS[2 * w];
-        } else {
-            o[--i] = (byte) ('0' + w);
-        }
+        if (w >= 10) PAIR.set(o, i - 2, PAIRS16[w]);
+        else o[i - 1] = (byte) ('0' + w);
         return end;
     }
 
-    /** Decimal digits of a positive long. */
+    /** Decimal digits of a positive long: from its bit length (times log10 2), then one comparison. */
     private static int digits(long v) {
-        long x = 10;
-        for (int d = 1; d < 19; d++) {
-            if (v < x) return d;
-            x *= 10;
-        }
-        return 19;
+        int d = (64 - Long.numberOfLeadingZeros(v)) * 1233 >>> 12;
+        return v >= POWERS_OF_TEN[d] ? d + 1 : d;
+    }
+
+    private static long[] words(byte[] b) {
+        byte[] padded = Arrays.copyOf(b, (b.length + 7) / 8 * 8);
+        long[] w = new long[padded.length / 8];
+        for (int k = 0; k < w.length; k++) w[k] = (long) U64.get(padded, 8 * k);
+        return w;
     }
 
     private static int put(byte[] o, int p, byte[] b) {
