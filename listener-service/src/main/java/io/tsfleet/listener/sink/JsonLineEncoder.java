@@ -25,8 +25,8 @@ import java.util.Arrays;
  * are escaped.
  *
  * <p>Written for speed (it is most of a JSON-lines replica's work per record): the room a line can need at most is
- * made once per record, the struct's integers are read straight from the receive batch's array, digits are written two
- * at a time from a table, and the date and time of day of {@code time} are formatted once per second.
+ * made once per record, the struct's integers are read straight from the receive batch's array, member names and
+ * digits are stored eight bytes at a time, and the date and time of day of {@code time} are formatted once per second.
  */
 public final class JsonLineEncoder {
     private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -68,9 +68,6 @@ public final class JsonLineEncoder {
     private static final byte[] HEX = ascii("0123456789abcdef");
     /** Both digits of 0..99: {@code PAIRS[2n]}, {@code PAIRS[2n + 1]}. */
     private static final byte[] PAIRS = new byte[200];
-    /** {@link #PAIRS} as little-endian shorts: both digits of 0..99 in one store. */
-    private static final short[] PAIRS16 = new short[100];
-    private static final VarHandle PAIR = U16;
     /** 10^0 .. 10^18. */
     private static final long[] POWERS_OF_TEN = new long[19];
     /** Bytes of a string that are copied as they are: printable ASCII except {@code "} and {@code \}. */
@@ -100,7 +97,6 @@ public final class JsonLineEncoder {
         for (int n = 0; n < 100; n++) {
             PAIRS[2 * n] = (byte) ('0' + n / 10);
             PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
-            PAIRS16[n] = (short) (PAIRS[2 * n] & 0xFF | PAIRS[2 * n + 1] << 8);
         }
         POWERS_OF_TEN[0] = 1;
         for (int d = 1; d < POWERS_OF_TEN.length; d++) POWERS_OF_TEN[d] = POWERS_OF_TEN[d - 1] * 10;
@@ -364,15 +360,15 @@ public final class JsonLineEncoder {
         b[20] = '.';
     }
 
-    /** A u64 held in a long (values above 2^63 are negative) in decimal. */
+    /**
+     * A u64 held in a long (values above 2^63 are negative) in decimal. Up to eight digits at a time
+     * ({@link #eightDigits}), each group stored as one word; the bytes a word puts beyond the number's end are
+     * overwritten by what follows (the room made per record leaves space for them).
+     */
     private static int unsigned(byte[] o, int p, long v) {
-        if (v >= 0 && v < 100) {
-            if (v < 10) {
-                o[p] = (byte) ('0' + v);
-                return p + 1;
-            }
-            PAIR.set(o, p, PAIRS16[(int) v]);
-            return p + 2;
+        if (v >= 0 && v < 10) {
+            o[p] = (byte) ('0' + v);
+            return p + 1;
         }
         if (v < 0) { // above 2^63: all but the last digit as a positive long, then the last
             long q = Long.divideUnsigned(v, 10);
@@ -380,32 +376,41 @@ public final class JsonLineEncoder {
             o[p] = (byte) ('0' + (int) (v - q * 10));
             return p + 1;
         }
-        int end = p + digits(v);
-        int i = end;
-        while (v >= 100_000_000L) {
-            long q = v / 100_000_000L;
-            int r = (int) (v - q * 100_000_000L);
-            int hi = r / 10_000;
-            int lo = r - hi * 10_000;
-            int a = hi / 100;
-            int b = lo / 100;
-            PAIR.set(o, i - 8, PAIRS16[a]);
-            PAIR.set(o, i - 6, PAIRS16[hi - a * 100]);
-            PAIR.set(o, i - 4, PAIRS16[b]);
-            PAIR.set(o, i - 2, PAIRS16[lo - b * 100]);
-            i -= 8;
-            v = q;
+        int d = digits(v);
+        if (d <= 8) {
+            WORD.set(o, p, eightDigits((int) v) >>> (8 * (8 - d)));
+            return p + d;
         }
-        int w = (int) v;
-        while (w >= 100) {
-            int q = w / 100;
-            i -= 2;
-            PAIR.set(o, i, PAIRS16[w - q * 100]);
-            w = q;
+        if (d <= 16) {
+            long hi = v / 100_000_000L;
+            int lead = d - 8;
+            WORD.set(o, p, eightDigits((int) hi) >>> (8 * (8 - lead)));
+            WORD.set(o, p + lead, eightDigits((int) (v - hi * 100_000_000L)));
+            return p + d;
         }
-        if (w >= 10) PAIR.set(o, i - 2, PAIRS16[w]);
-        else o[i - 1] = (byte) ('0' + w);
-        return end;
+        long hi = v / 10_000_000_000_000_000L;
+        long rest = v - hi * 10_000_000_000_000_000L;
+        long mid = rest / 100_000_000L;
+        int lead = d - 16;
+        WORD.set(o, p, eightDigits((int) hi) >>> (8 * (8 - lead)));
+        WORD.set(o, p + lead, eightDigits((int) mid));
+        WORD.set(o, p + lead + 8, eightDigits((int) (rest - mid * 100_000_000L)));
+        return p + d;
+    }
+
+    /**
+     * The eight decimal digits of {@code 0 <= x < 10^8} (with leading zeros) as ASCII in a little-endian word, the
+     * most significant digit in the lowest byte: split into halves of four digits, pairs and single digits in all lanes
+     * at once with multiplications by reciprocals (exact in these ranges).
+     */
+    static long eightDigits(int x) {
+        long hi = x / 10_000;
+        long merged = hi | (x - hi * 10_000) << 32; // two 32-bit lanes of 0..9999
+        long top = ((merged * 10_486L) >>> 20) & (0x7FL << 32 | 0x7FL); // / 100 in each lane
+        long hundreds = (merged - 100L * top) << 16 | top; // four 16-bit lanes of 0..99, most significant first
+        long tens = ((hundreds * 103L) >>> 10) & (0xFL << 48 | 0xFL << 32 | 0xFL << 16 | 0xFL); // / 10 in each lane
+        tens += (hundreds - 10L * tens) << 8; // eight bytes of 0..9
+        return tens + 0x3030_3030_3030_3030L;
     }
 
     /** Decimal digits of a positive long: from its bit length (times log10 2), then one comparison. */

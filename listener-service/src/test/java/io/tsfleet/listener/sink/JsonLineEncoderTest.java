@@ -207,6 +207,14 @@ class JsonLineEncoderTest {
         }
     }
 
+    @Property(tries = 3000)
+    void eightDigitsAtOnceAreTheDecimalDigits(@ForAll @LongRange(min = 0, max = 99_999_999) long x) {
+        long word = JsonLineEncoder.eightDigits((int) x);
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) b[i] = (byte) (word >>> (8 * i));
+        assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo(String.format("%08d", x));
+    }
+
     @Test
     void scopesAreNamedAsRecordScopeNamesThem() {
         assertThat(RecordScope.THREAD.jsonName()).isEqualTo("thread");
