@@ -103,6 +103,7 @@ public final class SinkBenchmark {
                     .with("range", perCore.range()).with("runs", ms.size()).with("records_per_s", String.format(Locale.ROOT, "%.0f", kept.median()))
                     .with("records_per_s_range", kept.range())
                     .with("cores_replica", fmt(median(ms.stream().map(Measurement::replicaCores).toList())))
+                    .with("replica_kernel_share", fmt(median(ms.stream().map(Measurement::systemShare).toList())))
                     .with("cores_emulator", fmt(median(ms.stream().map(Measurement::emulatorCores).toList())))
                     .with("lost_in_window", String.format(Locale.ROOT, "%.0f", ms.stream().mapToDouble(Measurement::lost).sum()))
                     .with("spec", e.getKey().replace(' ', '_'));
@@ -128,14 +129,16 @@ public final class SinkBenchmark {
             Thread.sleep(settle.toMillis());
             FleetCounters before = gauge.sample();
             double replicaCpu0 = CpuMeter.processSeconds(replica.process.pid());
+            double replicaSys0 = systemSeconds(replica.process.pid());
             double emulatorCpu0 = CpuMeter.processSeconds(emulator.pid());
             Thread.sleep(window.toMillis());
             FleetCounters d = gauge.sample().minus(before);
             double replicaCpu = CpuMeter.processSeconds(replica.process.pid()) - replicaCpu0;
+            double replicaSys = systemSeconds(replica.process.pid()) - replicaSys0;
             double emulatorCpu = CpuMeter.processSeconds(emulator.pid()) - emulatorCpu0;
             probe.setRate(0);
             probe.awaitQuiet();
-            return new Measurement(d.records(), d.seconds(), replicaCpu, emulatorCpu, d.lost() + d.brokerDropped());
+            return new Measurement(d.records(), d.seconds(), replicaCpu, replicaSys, emulatorCpu, d.lost() + d.brokerDropped());
         } finally {
             replica.process.close();
         }
@@ -158,7 +161,22 @@ public final class SinkBenchmark {
         return String.format(Locale.ROOT, "%.2f", d);
     }
 
-    record Measurement(double records, double seconds, double replicaCpuSeconds, double emulatorCpuSeconds, double lost) {
+    /** The CPU seconds the process spent in the kernel (stime of /proc/<pid>/stat); 0 when it is gone. */
+    static double systemSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(f[12]) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    record Measurement(double records, double seconds, double replicaCpuSeconds, double replicaSystemSeconds, double emulatorCpuSeconds, double lost) {
+        double systemShare() {
+            return replicaCpuSeconds <= 0 ? 0 : replicaSystemSeconds / replicaCpuSeconds;
+        }
+
         double perCore() {
             return replicaCpuSeconds <= 0 ? 0 : records / replicaCpuSeconds;
         }
@@ -176,8 +194,8 @@ public final class SinkBenchmark {
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "%,.0f records/s kept, replica %.2f cores, emulator %.2f cores: %,.0f records per replica core-second; lost or dropped %,.0f",
-                    recordsPerSecond(), replicaCores(), emulatorCores(), perCore(), lost);
+            return String.format(Locale.ROOT, "%,.0f records/s kept, replica %.2f cores (%.0f %% in the kernel), emulator %.2f cores: %,.0f records per replica core-second; "
+                    + "lost or dropped %,.0f", recordsPerSecond(), replicaCores(), 100 * systemShare(), emulatorCores(), perCore(), lost);
         }
     }
 

@@ -370,32 +370,29 @@ public final class JsonLineEncoder {
             o[p] = (byte) ('0' + v);
             return p + 1;
         }
-        if (v < 0) { // above 2^63: all but the last digit as a positive long, then the last
-            long q = Long.divideUnsigned(v, 10);
-            p = unsigned(o, p, q);
-            o[p] = (byte) ('0' + (int) (v - q * 10));
-            return p + 1;
-        }
+        if (v < 0 || v >= 10_000_000_000_000_000L) return long17to20(o, p, v);
         int d = digits(v);
         if (d <= 8) {
             WORD.set(o, p, eightDigits((int) v) >>> (8 * (8 - d)));
             return p + d;
         }
-        if (d <= 16) {
-            long hi = v / 100_000_000L;
-            int lead = d - 8;
-            WORD.set(o, p, eightDigits((int) hi) >>> (8 * (8 - lead)));
-            WORD.set(o, p + lead, eightDigits((int) (v - hi * 100_000_000L)));
-            return p + d;
-        }
-        long hi = v / 10_000_000_000_000_000L;
-        long rest = v - hi * 10_000_000_000_000_000L;
-        long mid = rest / 100_000_000L;
-        int lead = d - 16;
+        long hi = v / 100_000_000L;
+        int lead = d - 8;
         WORD.set(o, p, eightDigits((int) hi) >>> (8 * (8 - lead)));
+        WORD.set(o, p + lead, eightDigits((int) (v - hi * 100_000_000L)));
+        return p + d;
+    }
+
+    /** 17 to 20 digits (a u64 of 10^16 and above; above 2^63 it is negative here): rare, so out of the hot method. */
+    private static int long17to20(byte[] o, int p, long v) {
+        long top = Long.divideUnsigned(v, 10_000_000_000_000_000L); // 1 .. 1844
+        long rest = v - top * 10_000_000_000_000_000L;
+        long mid = rest / 100_000_000L;
+        int lead = digits(top);
+        WORD.set(o, p, eightDigits((int) top) >>> (8 * (8 - lead)));
         WORD.set(o, p + lead, eightDigits((int) mid));
         WORD.set(o, p + lead + 8, eightDigits((int) (rest - mid * 100_000_000L)));
-        return p + d;
+        return p + lead + 16;
     }
 
     /**
