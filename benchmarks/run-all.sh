@@ -4,7 +4,7 @@
 #
 #   benchmarks/run-all.sh [quick] [NAME ...]
 #     quick: one repetition each and shorter JMH runs;  NAME: run only these (codec planner record-metrics fleet
-#     scaling-capped scaling-capped-100k rebalance-fast rebalance-defaults storm fanout profile)
+#     scaling-capped scaling-capped-100k rebalance-fast rebalance-defaults storm fanout sinks profile)
 #
 # Needs: the jars (emulator, listener-service, coordinator) built (fanout needs only the emulator's); root and a kernel with TASKSTATS for the storm.
 # The harness runs from a copy of benchmarks.jar, so rebuilding the module meanwhile does not disturb a run.
@@ -48,6 +48,7 @@ harness rebalance-fast rebalance --repeat "$REPEAT" --coordinator-args "--tsflee
 harness rebalance-defaults rebalance --repeat 1
 harness storm storm --storm-seconds 10s --replicas 2 --repeat $((REPEAT + 1))
 harness fanout fanout --cpus 64 --listeners 1,4,8 --repeat $((REPEAT + 1))
+harness sinks sinks --repeat $((REPEAT + 1)) --run-dir "$OUT/sinks"
 # where the time goes (only when asked for by name): JFR of every service JVM at N=64, K=1, then the hot methods
 if want profile; then
   harness profile fleet --cpus 64 --replicas 1 --repeat 1 --jfr --run-dir "$OUT/profile"

@@ -19,7 +19,8 @@ import java.util.Set;
  *   <li>{@code storm}: the live kernel's exit storm through a plain listener and through the fleet ({@link StormBenchmark});</li>
  *   <li>{@code rebalance}: hot-spot convergence with the coordinator ({@link RebalanceBenchmark});</li>
  *   <li>{@code fanout}: the emulator's fan-out to raw listeners, events/s delivered ({@link FanoutBenchmark});</li>
- *   <li>{@code coordinator-load}: one coordinator's CPU under simulated node agents and replicas ({@link CoordinatorLoadBenchmark}).</li>
+ *   <li>{@code coordinator-load}: one coordinator's CPU under simulated node agents and replicas ({@link CoordinatorLoadBenchmark});</li>
+ *   <li>{@code sinks}: records per replica core-second for each sink spec, as a ratio to {@code none} ({@link SinkBenchmark}).</li>
  * </ul>
  * {@code <command> --help} lists a command's options.
  */
@@ -32,7 +33,7 @@ public final class Harness {
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         if (args.length == 0) {
-            System.err.println("usage: Harness fleet|baseline|storm|rebalance|fanout|coordinator-load [--option value ...]   (<command> --help for the options)");
+            System.err.println("usage: Harness fleet|baseline|storm|rebalance|fanout|coordinator-load|sinks [--option value ...]   (<command> --help for the options)");
             System.exit(2);
         }
         Options o;
@@ -98,7 +99,11 @@ public final class Harness {
                 CoordinatorLoadBenchmark b = CoordinatorLoadBenchmark.fromOptions(o, out);
                 yield unchecked(b::run);
             }
-            default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance, fanout, coordinator-load)");
+            case "sinks" -> {
+                SinkBenchmark b = SinkBenchmark.fromOptions(o, out);
+                yield unchecked(b::run);
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + name + "' (fleet, baseline, storm, rebalance, fanout, coordinator-load, sinks)");
         };
     }
 

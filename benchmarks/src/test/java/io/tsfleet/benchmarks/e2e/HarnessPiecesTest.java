@@ -35,6 +35,21 @@ class HarnessPiecesTest {
     }
 
     @Test
+    void sinkSpecsAreLabelledByTheirSchemesAndStdoutIsFoundInAList() {
+        assertThat(SinkBenchmark.label("jsonl:/tmp/x.jsonl")).isEqualTo("jsonl");
+        assertThat(SinkBenchmark.label("jsonl:/tmp/x.jsonl+stdout")).isEqualTo("jsonl+stdout");
+        assertThat(SinkBenchmark.label("KAFKA:topic")).isEqualTo("kafka");
+        assertThat(SinkBenchmark.hasStdout("jsonl:/tmp/x.jsonl,stdout")).isTrue();
+        assertThat(SinkBenchmark.hasStdout("jsonl:/tmp/stdout")).isFalse();
+        assertThat(SinkBenchmark.hasStdout("none")).isFalse();
+        SinkBenchmark.Measurement m = new SinkBenchmark.Measurement(1_000_000, 2, 1.6, 0.4, 1.2, 0);
+        assertThat(m.perCore()).isEqualTo(625_000);
+        assertThat(m.recordsPerSecond()).isEqualTo(500_000);
+        assertThat(m.replicaCores()).isEqualTo(0.8);
+        assertThat(m.systemShare()).isEqualTo(0.25);
+    }
+
+    @Test
     void masksSplitTheMachineIntoContiguousNearlyEqualRanges() {
         assertThat(Masks.contiguous(64, 4)).containsExactly("0-15", "16-31", "32-47", "48-63");
         assertThat(Masks.contiguous(5, 2)).containsExactly("0-2", "3-4");

@@ -21,6 +21,7 @@ public final class RecordSinkFactory {
     public RecordSinkFactory(List<RecordSinkProvider> contributed) {
         register(new NoneSink.Provider());
         register(new JsonLinesSink.Provider());
+        register(new StdoutSink.Provider());
         ServiceLoader.load(RecordSinkProvider.class).forEach(this::register);
         contributed.forEach(this::register);
     }
