@@ -41,8 +41,11 @@ public final class JsonLineEncoder {
     private static final int KIND_PAD = 2;
     /** {@code ,"<c name>":} of every field in struct order. */
     private static final byte[][] MEMBERS = new byte[FIELDS.length][];
-    /** {@link #MEMBERS} as little-endian words of eight bytes, the last one padded (the padding is overwritten next). */
-    private static final long[][] MEMBER_WORDS = new long[FIELDS.length][];
+    /**
+     * {@link #MEMBERS} as four little-endian words of eight bytes each (32 bytes, every name fits), padded: a name is
+     * copied with four stores, without a loop; what the padding puts beyond the name is overwritten next.
+     */
+    private static final long[] MEMBER_WORDS = new long[4 * FIELDS.length];
     private static final int[] OFFSET = new int[FIELDS.length];
     private static final int[] SIZE = new int[FIELDS.length];
     private static final int[] END = new int[FIELDS.length];
@@ -82,7 +85,8 @@ public final class JsonLineEncoder {
         for (TaskstatsField f : FIELDS) {
             int i = f.ordinal();
             MEMBERS[i] = ascii(",\"" + f.cName() + "\":");
-            MEMBER_WORDS[i] = words(MEMBERS[i]);
+            if (MEMBERS[i].length > 32) throw new IllegalStateException("member name longer than 32 bytes: " + f);
+            System.arraycopy(words(Arrays.copyOf(MEMBERS[i], 32)), 0, MEMBER_WORDS, 4 * i, 4);
             OFFSET[i] = f.offset();
             SIZE[i] = f.size();
             END[i] = f.end();
@@ -91,7 +95,7 @@ public final class JsonLineEncoder {
             bound += MEMBERS[i].length + value;
             maxEnd = Math.max(maxEnd, f.end());
         }
-        STRUCT_BOUND = bound + 2 + 8; // + 8: the padding of the last word copied
+        STRUCT_BOUND = bound + 2 + 32; // + 32: the padding of the last name copied
         STRUCT_MAX_END = maxEnd;
         for (RecordScope s : RecordScope.values()) SCOPES[s.ordinal()] = ascii(",\"scope\":\"" + s.jsonName() + "\"");
         for (int n = 0; n < 100; n++) {
@@ -195,8 +199,10 @@ public final class JsonLineEncoder {
     private static int struct(byte[] o, int p, byte[] s, int at, int length, boolean nested) {
         if (nested) p--;
         for (int i = 0; i < FIELDS.length; i++) {
-            long[] words = MEMBER_WORDS[i];
-            for (int k = 0; k < words.length; k++) WORD.set(o, p + 8 * k, words[k]);
+            WORD.set(o, p, MEMBER_WORDS[4 * i]);
+            WORD.set(o, p + 8, MEMBER_WORDS[4 * i + 1]);
+            WORD.set(o, p + 16, MEMBER_WORDS[4 * i + 2]);
+            WORD.set(o, p + 24, MEMBER_WORDS[4 * i + 3]);
             if (nested && i == 0) o[p] = '{';
             p += MEMBERS[i].length;
             if (END[i] > length) {
