@@ -26,7 +26,7 @@ import java.util.Objects;
  */
 final class KafkaTopicRecords implements AutoCloseable {
     /** One exit as the topic holds it. */
-    record Exit(String node, String bootId, int cpu, long seq, int partition, long offset) {
+    record Exit(String node, String bootId, int cpu, long seq, String replica, int partition, long offset) {
         String origin() {
             return node + "/" + bootId;
         }
@@ -73,7 +73,7 @@ final class KafkaTopicRecords implements AutoCloseable {
         String bootId = json.get("boot_id").isNull() ? null : json.get("boot_id").asString();
         int cpu = json.get("cpu").asInt();
         long seq = json.get("seq").asLong();
-        Exit e = new Exit(node, bootId, cpu, seq, r.partition(), r.offset());
+        Exit e = new Exit(node, bootId, cpu, seq, json.get("replica").asString(), r.partition(), r.offset());
         exits.add(e);
         String key = new String(r.key(), StandardCharsets.UTF_8);
         String expectedKey = Objects.toString(node, "") + "/" + Objects.toString(bootId, "") + "/" + cpu;
