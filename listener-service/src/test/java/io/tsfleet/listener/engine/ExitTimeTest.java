@@ -4,14 +4,13 @@ import io.tsfleet.listener.testing.CollectingSink;
 import io.tsfleet.listener.testing.TestReplica;
 import io.tsfleet.listener.testing.Wire;
 import io.tsfleet.protocol.testing.FakeBroker;
+import io.tsfleet.protocol.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,26 +24,6 @@ import static org.awaitility.Awaitility.await;
 class ExitTimeTest {
     private static final Instant READ = Instant.parse("2026-12-06T11:55:00.123456789Z");
     private static final Instant LATER = Instant.parse("2026-12-06T11:57:30.000000001Z");
-
-    /** A clock the test moves. */
-    static final class SettableClock extends Clock {
-        volatile Instant now = READ;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private FakeBroker broker;
     private TestReplica replica;
@@ -62,7 +41,7 @@ class ExitTimeTest {
     @Test
     void recordsCarryTheWallClockTimeTheReaderReadThemAtAndHeldRecordsKeepTheirs() throws Exception {
         broker = new FakeBroker(null, 2).start();
-        SettableClock clock = new SettableClock();
+        ManualClock clock = new ManualClock(READ);
         replica = new TestReplica(broker.address(), null, 1 << 20, 64, 10_000, clock);
         replica.engine.apply(Wire.directive(1, "0-1", Map.of(), 100, 5000));
         await().atMost(Duration.ofSeconds(10)).until(replica.engine::ready);
@@ -75,7 +54,7 @@ class ExitTimeTest {
         replica.engine.apply(Wire.directive(2, "0", Map.of(), 100, 5000));
         for (int i = 0; i < 4; i++) assertThat(broker.exit(1, 200 + i, "held", false)).isNotNegative();
         await().atMost(Duration.ofSeconds(10)).until(() -> replica.engine.heldRecords() == 4);
-        clock.now = LATER;
+        clock.set(LATER);
         // back in the target: the held records are written now, with the time they were read at
         replica.engine.apply(Wire.directive(3, "0-1", Map.of(), 100, 5000));
         await().atMost(Duration.ofSeconds(10)).until(() -> replica.sink.size() == 10);
